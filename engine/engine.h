@@ -1,0 +1,256 @@
+/* engine: tracuu's C view of Xapian.
+ *
+ * engine.cc is the only file in tracuu that includes <xapian.h>. Everything
+ * else sees the opaque handles below. The engine knows nothing of Vietnamese,
+ * records or prefixes: it stores terms, positions, values and data, and runs
+ * queries. The schema lives in indexer/schema.h.
+ *
+ * Errors. Every function that can fail returns an engine_status. No C++
+ * exception ever leaves this module. Handles keep the message of their last
+ * error (engine_*_errmsg); functions that create a handle report a failure
+ * through an optional malloc'ed message (caller frees) and set *out to NULL:
+ * nothing half-built is ever handed out.
+ *
+ * Ownership. Each *_new / *_open has one matching *_free / *_close, which
+ * accepts NULL. Strings passed in are copied; strings handed out are either
+ * borrowed ("valid until ...") or malloc'ed ("caller frees"), as each says.
+ */
+#ifndef TRACUU_ENGINE_H
+#define TRACUU_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Never renumber: exit codes and messages are derived from these. */
+typedef enum {
+  ENGINE_OK = 0,
+  ENGINE_LOCKED = 1,      /* another writer holds the database lock */
+  ENGINE_RETRY = 2,       /* the database changed under a reader: reopen and retry */
+  ENGINE_BAD_QUERY = 3,   /* the query cannot be run as given */
+  ENGINE_NO_INDEX = 4,    /* no database at that path */
+  ENGINE_CORRUPT = 5,     /* the database files are damaged */
+  ENGINE_VERSION = 6,     /* a database format this Xapian cannot read */
+  ENGINE_INVALID = 7,     /* a caller error: bad argument, term too long, ... */
+  ENGINE_IO = 8,          /* the disk said no: full, read-only, permission */
+  ENGINE_NETWORK = 9,     /* a remote shard failed or timed out */
+  ENGINE_NOMEM = 10,      /* out of memory */
+  ENGINE_INTERNAL = 11    /* anything else Xapian or the C++ runtime threw */
+} engine_status;
+
+/* A short, static, English description of a status ("database is locked"). */
+const char *engine_strerror(engine_status status);
+
+/* Xapian refuses terms longer than this (bytes, prefix included). */
+#define ENGINE_MAX_TERM 245
+
+/* The Xapian version tracuu runs with, e.g. "1.4.22". Static string. */
+const char *engine_version(void);
+
+/* Writes the 8-or-fewer byte string that sorts like the number v
+ * (Xapian's sortable_serialise). out must hold 18 bytes; returns the length. */
+size_t engine_sortable_serialise(double v, char *out /* OUT: 18 bytes */);
+double engine_sortable_unserialise(const char *p, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Documents under construction                                         */
+/* ------------------------------------------------------------------ */
+
+typedef struct engine_doc engine_doc;
+
+/* A new empty document; NULL when out of memory. Free with engine_doc_free. */
+engine_doc *engine_doc_new(void);
+void engine_doc_free(engine_doc *doc);
+
+/* Adds a positional occurrence of term (pos >= 1). A term longer than
+ * ENGINE_MAX_TERM is refused with ENGINE_INVALID and the document is left
+ * as it was, so one bad term never poisons a batch. */
+engine_status engine_doc_add_posting(engine_doc *doc, const char *term, size_t len,
+                                     uint32_t pos, uint32_t wdf_inc);
+/* Adds a term without position (wdf_inc occurrences). */
+engine_status engine_doc_add_term(engine_doc *doc, const char *term, size_t len,
+                                  uint32_t wdf_inc);
+/* Adds a boolean (filter) term: no position, no within-document frequency. */
+engine_status engine_doc_add_boolean_term(engine_doc *doc, const char *term, size_t len);
+/* Value slots hold sortable keys (dates) and facet values. */
+engine_status engine_doc_set_value(engine_doc *doc, unsigned slot, const char *value,
+                                   size_t len);
+/* The opaque payload returned with each hit (tracuu stores the record). */
+engine_status engine_doc_set_data(engine_doc *doc, const char *data, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct engine_writer engine_writer;
+
+enum {
+  ENGINE_OPEN_EXISTING = 0, /* fail with ENGINE_NO_INDEX if missing */
+  ENGINE_CREATE = 1         /* create the database if missing (not its parents) */
+};
+
+/* Opens path as the one writer of a database. On failure *out is NULL and
+ * *errmsg (if errmsg is not NULL) holds a malloc'ed message the caller frees. */
+engine_status engine_writer_open(const char *path, int flags, engine_writer **out /* OUT */,
+                                 char **errmsg /* OUT, may be NULL */);
+
+/* Replaces the document indexed by unique_term, or adds it if there is none.
+ * The unique term is also added to doc (Xapian does not do that itself, and
+ * without it a second replace would add a second copy). */
+engine_status engine_writer_replace(engine_writer *w, const char *unique_term, size_t len,
+                                    engine_doc *doc);
+/* Deletes the document(s) indexed by unique_term; no document is not an error. */
+engine_status engine_writer_delete(engine_writer *w, const char *unique_term, size_t len);
+
+/* Makes every change so far durable and visible to readers, atomically. */
+engine_status engine_writer_commit(engine_writer *w);
+
+/* User metadata of the database (schema version, crawl stamps...).
+ * get: *value is malloc'ed (caller frees), "" when the key is unset. */
+engine_status engine_writer_set_metadata(engine_writer *w, const char *key, const char *value);
+engine_status engine_writer_get_metadata(engine_writer *w, const char *key,
+                                         char **value /* OUT */);
+
+/* Number of documents, including uncommitted ones. */
+uint64_t engine_writer_doccount(engine_writer *w);
+
+/* Commits what is pending, releases the lock and frees the writer, even on
+ * error (the status then says that the last commit failed). NULL is ok. */
+engine_status engine_writer_close(engine_writer *w);
+
+/* The message of this writer's last error; "" if none. Valid until the next call. */
+const char *engine_writer_errmsg(const engine_writer *w);
+
+/* ------------------------------------------------------------------ */
+/* Queries: immutable trees built bottom-up                             */
+/* ------------------------------------------------------------------ */
+
+typedef struct engine_query engine_query;
+
+typedef enum {
+  ENGINE_OP_AND,
+  ENGINE_OP_OR,
+  ENGINE_OP_AND_NOT,   /* first minus the union of the rest */
+  ENGINE_OP_AND_MAYBE, /* first, weighted up by the rest where they match */
+  ENGINE_OP_FILTER,    /* first, restricted to the rest, which add no weight */
+  ENGINE_OP_PHRASE,    /* subqueries in order, adjacent (window = count) */
+  ENGINE_OP_NEAR,      /* subqueries within a window, any order */
+  ENGINE_OP_SYNONYM,   /* the union, weighted as one term */
+  ENGINE_OP_MAX        /* the union, each document weighted by its best part */
+} engine_query_op;
+
+/* Each constructor returns a new query the caller frees with engine_query_free,
+ * or NULL when out of memory (or, for combine, when an argument is NULL).
+ * Constructors never take ownership of their arguments. */
+engine_query *engine_query_term(const char *term, size_t len, uint32_t wqf);
+engine_query *engine_query_combine(engine_query_op op, engine_query *const *subs, size_t n,
+                                   unsigned window /* PHRASE/NEAR; 0 = n */);
+engine_query *engine_query_scale(const engine_query *q, double factor);
+/* Documents whose value in slot lies in [lo, hi] (byte-wise); NULL bound = open. */
+engine_query *engine_query_value_range(unsigned slot, const char *lo, const char *hi);
+engine_query *engine_query_match_all(void);
+engine_query *engine_query_match_nothing(void);
+int engine_query_is_empty(const engine_query *q);
+/* Xapian's description of the query, for --explain and tests. Caller frees. */
+char *engine_query_describe(const engine_query *q);
+void engine_query_free(engine_query *q);
+
+/* ------------------------------------------------------------------ */
+/* Reading and searching                                                */
+/* ------------------------------------------------------------------ */
+
+typedef struct engine_db engine_db;
+
+/* Opens n databases as one (shards). Each name is a database directory, a
+ * Xapian stub file, or "tcp:HOST:PORT" for a remote xapian-tcpsrv. Remote
+ * opens use timeout_ms for connect and each operation (0 = 10 s).
+ * Failure: *out NULL, *errmsg (if not NULL) malloc'ed, names the database. */
+engine_status engine_db_open(const char *const *names, size_t n, unsigned timeout_ms,
+                             engine_db **out /* OUT */, char **errmsg /* OUT, may be NULL */);
+void engine_db_close(engine_db *db);
+const char *engine_db_errmsg(const engine_db *db);
+
+/* Moves the reader to the latest committed state (after ENGINE_RETRY). */
+engine_status engine_db_reopen(engine_db *db);
+
+uint64_t engine_db_doccount(engine_db *db);
+/* Number of documents that contain term (0 on error or absence). */
+uint64_t engine_db_termfreq(engine_db *db, const char *term, size_t len);
+/* *value malloc'ed (caller frees), "" when unset. Read from the first shard. */
+engine_status engine_db_get_metadata(engine_db *db, const char *key, char **value /* OUT */);
+
+/* Calls cb for every term that starts with prefix, in byte order, with its
+ * document frequency; stops when cb returns non-zero. */
+typedef int (*engine_term_cb)(void *ctx, const char *term, size_t len, uint64_t termfreq);
+engine_status engine_db_allterms(engine_db *db, const char *prefix, engine_term_cb cb,
+                                 void *ctx);
+
+/* How to rank. */
+typedef enum {
+  ENGINE_SORT_RELEVANCE = 0,      /* by weight, ties broken by sort_slot if set */
+  ENGINE_SORT_VALUE = 1           /* by the value in sort_slot, then weight */
+} engine_sort;
+
+typedef struct {
+  uint32_t offset;            /* first hit to return (0-based) */
+  uint32_t limit;             /* how many hits */
+  uint32_t check_at_least;    /* make counts exact up to this many matches */
+  engine_sort sort;
+  int sort_slot;              /* -1 = none */
+  int sort_descending;        /* for the value order: newest first */
+  /* BM25 parameters; all zero = Xapian's defaults (k1 1, k2 0, k3 1, b 0.5, min_normlen 0.5) */
+  double bm25_k1, bm25_k2, bm25_k3, bm25_b, bm25_min_normlen;
+  /* Recency: when recency_weight > 0, each match gains
+   *   recency_weight * 0.5 ^ (max(0, now - value) / recency_halflife)
+   * where value is the sortable number in recency_slot (e.g. days since epoch). */
+  int recency_slot;           /* -1 = none */
+  double recency_now, recency_halflife, recency_weight;
+  /* Facets: count the values of these slots over the whole match set. */
+  const unsigned *facet_slots;
+  size_t n_facet_slots;
+} engine_search_opts;
+
+/* Fills opts with: offset 0, limit 10, relevance, no slots, defaults. */
+void engine_search_opts_init(engine_search_opts *opts);
+
+typedef struct engine_mset engine_mset;
+
+/* Runs q against db. On ENGINE_RETRY reopen the db and run again. */
+engine_status engine_db_search(engine_db *db, const engine_query *q,
+                               const engine_search_opts *opts, engine_mset **out /* OUT */);
+
+/* Accessors: i < engine_mset_size(). Borrowed pointers stay valid until
+ * engine_mset_free. Failures inside an accessor (a remote shard dropping,
+ * the database changing) are reported by engine_mset_status(). */
+size_t engine_mset_size(const engine_mset *m);
+uint64_t engine_mset_estimated(const engine_mset *m);    /* matches, estimated */
+uint64_t engine_mset_docid(const engine_mset *m, size_t i);
+double engine_mset_weight(const engine_mset *m, size_t i);
+const char *engine_mset_data(engine_mset *m, size_t i, size_t *len /* OUT */);
+const char *engine_mset_value(engine_mset *m, size_t i, unsigned slot, size_t *len /* OUT */);
+/* Calls cb for each query term that hit i (for --explain and highlights). */
+engine_status engine_mset_matching_terms(engine_mset *m, size_t i, engine_term_cb cb,
+                                         void *ctx);
+/* Calls cb (termfreq = count) for each value counted in facet slot, most frequent first. */
+engine_status engine_mset_facet(engine_mset *m, unsigned slot, engine_term_cb cb, void *ctx);
+engine_status engine_mset_status(const engine_mset *m);
+const char *engine_mset_errmsg(const engine_mset *m);
+void engine_mset_free(engine_mset *m);
+
+/* ------------------------------------------------------------------ */
+/* Maintenance                                                          */
+/* ------------------------------------------------------------------ */
+
+/* Merges the n source databases into a new compact database at dest
+ * (xapian-compact). Sources stay readable while this runs. */
+engine_status engine_compact(const char *const *sources, size_t n, const char *dest,
+                             char **errmsg /* OUT, may be NULL */);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,52 @@
+/* indexer: records in, Xapian documents out.
+ *
+ * Turns each record into the terms and values described in schema.h, using
+ * the text pipeline for every field, and writes them through the engine in
+ * batches (a commit every INDEXER_BATCH documents: measured faster than
+ * Xapian's default of 10,000, and a crash loses at most one batch, which a
+ * re-run puts back because re-adding an id replaces it).
+ *
+ * The indexer never prints; messages are kept on the handle.
+ */
+#ifndef TRACUU_INDEXER_H
+#define TRACUU_INDEXER_H
+
+#include <stdint.h>
+
+#include "engine.h"
+#include "record.h"
+
+#define INDEXER_BATCH 1000
+
+typedef struct indexer indexer;
+
+/* Opens (creating it and its parent directories if needed) the database at
+ * path for writing. An index built with another schema version is refused
+ * with ENGINE_VERSION and a message that says how to rebuild.
+ * On failure *out is NULL and *errmsg (if not NULL) is malloc'ed. */
+engine_status indexer_open(const char *path, indexer **out /* OUT */,
+                           char **errmsg /* OUT, may be NULL */);
+
+/* Adds r, or replaces the document with the same id. */
+engine_status indexer_add(indexer *ix, const record *r);
+
+/* Removes the document with this id (none is not an error). */
+engine_status indexer_remove(indexer *ix, const char *id);
+
+/* Makes everything added so far durable and searchable. */
+engine_status indexer_commit(indexer *ix);
+
+/* Documents in the index, including uncommitted ones. */
+uint64_t indexer_doccount(indexer *ix);
+
+/* Commits, releases the lock and frees the indexer, even on error. NULL is ok. */
+engine_status indexer_close(indexer *ix);
+
+/* The message of the last error; "" if none. Valid until the next call. */
+const char *indexer_errmsg(const indexer *ix);
+
+/* Builds the Xapian document of r (exposed for benchmarks and tests).
+ * *out is owned by the caller (engine_doc_free). */
+engine_status indexer_build_document(const record *r, engine_doc **out /* OUT */);
+
+#endif

@@ -1,0 +1,210 @@
+#include "record.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+/* The fields of a record in output order, with where each lives. */
+static const struct {
+  const char *key;
+  size_t offset;
+} record_fields[] = {
+    {"id", offsetof(record, id)},           {"url", offsetof(record, url)},
+    {"title", offsetof(record, title)},     {"date", offsetof(record, date)},
+    {"number", offsetof(record, number)},   {"type", offsetof(record, type)},
+    {"issuer", offsetof(record, issuer)},   {"category", offsetof(record, category)},
+    {"body", offsetof(record, body)},
+};
+#define N_FIELDS (sizeof record_fields / sizeof record_fields[0])
+
+static char **field_slot(record *r, size_t i) {
+  return (char **)((char *)r + record_fields[i].offset);
+}
+
+static const char *field_value(const record *r, size_t i) {
+  return *(char *const *)((const char *)r + record_fields[i].offset);
+}
+
+void record_clear(record *r) {
+  if (!r) return;
+  for (size_t i = 0; i < N_FIELDS; i++) {
+    free(*field_slot(r, i));
+    *field_slot(r, i) = NULL;
+  }
+}
+
+static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int record_date_valid(const char *s, int *y, int *m, int *d) {
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-') return 0;
+  for (int i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return 0;
+  int yy = atoi(s), mm = atoi(s + 5), dd = atoi(s + 8);
+  if (mm < 1 || mm > 12 || dd < 1) return 0;
+  if (dd > days[mm - 1] + (mm == 2 && is_leap(yy))) return 0;
+  if (y) *y = yy;
+  if (m) *m = mm;
+  if (d) *d = dd;
+  return 1;
+}
+
+/* Copies a JSON string value, repairing invalid UTF-8 through the text
+ * pipeline's encoding rescue. Returns NULL when out of memory. */
+static char *copy_utf8(const char *s, size_t len, int *repaired) {
+  char *out = NULL;
+  size_t out_len = 0;
+  text_encoding found = TEXT_ENC_UTF8;
+  if (text_to_utf8(s, len, "utf-8", &out, &out_len, &found) != TEXT_OK) return NULL;
+  if (found != TEXT_ENC_UTF8) *repaired = 1;
+  return out;
+}
+
+int record_parse_json(const char *line, size_t len, record *r, int *repaired, char *err,
+                      size_t errlen) {
+  *repaired = 0;
+  memset(r, 0, sizeof *r);
+  json_tokener *tok = json_tokener_new();
+  if (!tok) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  if (len > (size_t)INT32_MAX) len = INT32_MAX; /* json-c takes an int length */
+  json_object *obj = json_tokener_parse_ex(tok, line, (int)len);
+  enum json_tokener_error jerr = json_tokener_get_error(tok);
+  size_t parsed = json_tokener_get_parse_end(tok);
+  json_tokener_free(tok);
+  if (!obj || jerr != json_tokener_success) {
+    snprintf(err, errlen, "not valid JSON (%s at byte %zu)",
+             jerr == json_tokener_continue ? "unexpected end of line"
+                                           : json_tokener_error_desc(jerr),
+             parsed + 1);
+    json_object_put(obj);
+    return -1;
+  }
+  for (; parsed < len; parsed++) {
+    if (line[parsed] != ' ' && line[parsed] != '\t' && line[parsed] != '\r') {
+      snprintf(err, errlen, "text after the JSON object at byte %zu", parsed + 1);
+      json_object_put(obj);
+      return -1;
+    }
+  }
+  if (!json_object_is_type(obj, json_type_object)) {
+    snprintf(err, errlen, "not a JSON object");
+    json_object_put(obj);
+    return -1;
+  }
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < N_FIELDS; i++) {
+    json_object *v = NULL;
+    if (!json_object_object_get_ex(obj, record_fields[i].key, &v) || json_object_is_type(v, json_type_null))
+      continue;
+    if (!json_object_is_type(v, json_type_string)) {
+      snprintf(err, errlen, "\"%s\" must be a string", record_fields[i].key);
+      rc = -1;
+      break;
+    }
+    char *copy = copy_utf8(json_object_get_string(v), (size_t)json_object_get_string_len(v), repaired);
+    if (!copy) {
+      snprintf(err, errlen, "out of memory");
+      rc = -1;
+      break;
+    }
+    *field_slot(r, i) = copy;
+  }
+  json_object_put(obj);
+  if (rc == 0 && (!r->id || !r->id[0])) {
+    snprintf(err, errlen, "missing \"id\" (a non-empty string is required)");
+    rc = -1;
+  }
+  if (rc == 0 && r->date && r->date[0] && !record_date_valid(r->date, NULL, NULL, NULL)) {
+    snprintf(err, errlen, "\"date\" is \"%.40s\", expected a real date as YYYY-MM-DD", r->date);
+    rc = -1;
+  }
+  if (rc != 0) record_clear(r);
+  return rc;
+}
+
+char *record_to_json(const record *r) {
+  json_object *obj = json_object_new_object();
+  if (!obj) return NULL;
+  for (size_t i = 0; i < N_FIELDS; i++) {
+    const char *v = field_value(r, i);
+    if (!v) continue;
+    json_object *s = json_object_new_string(v);
+    if (!s || json_object_object_add(obj, record_fields[i].key, s) != 0) {
+      json_object_put(s);
+      json_object_put(obj);
+      return NULL;
+    }
+  }
+  const char *text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+  char *out = text ? strdup(text) : NULL;
+  json_object_put(obj);
+  return out;
+}
+
+struct record_reader {
+  FILE *fp;
+  int owns_fp;
+  char *line;
+  size_t cap;
+  unsigned long lineno;
+};
+
+record_reader *record_reader_open(const char *path) {
+  record_reader *rd = calloc(1, sizeof *rd);
+  if (!rd) return NULL;
+  if (strcmp(path, "-") == 0) {
+    rd->fp = stdin;
+  } else {
+    rd->fp = fopen(path, "rb");
+    rd->owns_fp = 1;
+  }
+  if (!rd->fp) {
+    int saved = errno;
+    free(rd);
+    errno = saved;
+    return NULL;
+  }
+  return rd;
+}
+
+int record_reader_next(record_reader *rd, record *r, int *repaired, char *err, size_t errlen) {
+  for (;;) {
+    errno = 0;
+    ssize_t n = getline(&rd->line, &rd->cap, rd->fp);
+    if (n < 0) {
+      if (errno == ENOMEM) {
+        rd->lineno++;
+        snprintf(err, errlen, "out of memory reading the line");
+        return -1;
+      }
+      return 0;
+    }
+    rd->lineno++;
+    size_t len = (size_t)n;
+    while (len && (rd->line[len - 1] == '\n' || rd->line[len - 1] == '\r')) len--;
+    size_t i = 0;
+    while (i < len && (rd->line[i] == ' ' || rd->line[i] == '\t')) i++;
+    if (i == len) continue; /* blank line */
+    if (len > RECORD_MAX_LINE) {
+      snprintf(err, errlen, "line longer than %u bytes", RECORD_MAX_LINE);
+      return -1;
+    }
+    return record_parse_json(rd->line, len, r, repaired, err, errlen) == 0 ? 1 : -1;
+  }
+}
+
+unsigned long record_reader_line(const record_reader *rd) { return rd->lineno; }
+
+void record_reader_close(record_reader *rd) {
+  if (!rd) return;
+  if (rd->owns_fp) fclose(rd->fp);
+  free(rd->line);
+  free(rd);
+}

@@ -1,0 +1,62 @@
+/* record: one announcement or directive, as tracuu reads and stores it.
+ *
+ * The JSON Lines format `tracuu index` reads and `tracuu export` writes: one
+ * object per line with "id" (required, a non-empty string) and optional
+ * "url", "title", "date" (YYYY-MM-DD), "body", "number", "type", "issuer",
+ * "category". Unknown keys are ignored. JSON is parsed by json-c.
+ */
+#ifndef TRACUU_RECORD_H
+#define TRACUU_RECORD_H
+
+#include <stddef.h>
+
+/* The fields, in the order they are written out. Every field is either NULL
+ * (absent) or a malloc'ed, valid UTF-8, NUL-terminated string owned by the
+ * record. */
+typedef struct {
+  char *id;
+  char *url;
+  char *title;
+  char *date;     /* "YYYY-MM-DD" */
+  char *number;   /* the document's own legal number, as written */
+  char *type;
+  char *issuer;
+  char *category;
+  char *body;
+} record;
+
+#define RECORD_MAX_LINE (64u * 1024 * 1024)
+
+/* Parses one JSON object into *r (which must be zeroed or cleared). On error
+ * returns -1, leaves *r cleared and writes a one-line reason into err.
+ * Invalid UTF-8 inside strings is replaced by U+FFFD; *repaired is then set. */
+int record_parse_json(const char *line, size_t len, record *r /* OUT */, int *repaired /* OUT */,
+                      char *err /* OUT */, size_t errlen);
+
+/* The record as one line of compact JSON (no newline). Caller frees. NULL
+ * when out of memory. */
+char *record_to_json(const record *r);
+
+/* Frees every field; the record is empty afterwards. NULL is ok. */
+void record_clear(record *r);
+
+/* 1 when s is a real calendar date written YYYY-MM-DD; fills y/m/d if non-NULL. */
+int record_date_valid(const char *s, int *y, int *m, int *d);
+
+/* Reads JSON Lines from a file, line by line, with bounded memory. */
+typedef struct record_reader record_reader;
+
+/* Opens path ("-" = standard input). NULL on failure (errno set). */
+record_reader *record_reader_open(const char *path);
+
+/* Next record. Returns 1 with *r filled, 0 at end of input, -1 for a bad line
+ * (reason in err, *r cleared; reading may go on). Empty lines are skipped. */
+int record_reader_next(record_reader *rd, record *r /* OUT */, int *repaired /* OUT */,
+                       char *err /* OUT */, size_t errlen);
+
+/* The 1-based number of the line last read. */
+unsigned long record_reader_line(const record_reader *rd);
+
+void record_reader_close(record_reader *rd);
+
+#endif

@@ -1,0 +1,155 @@
+/* text: the Vietnamese text pipeline, shared by indexing, querying and snippets.
+ *
+ * Input is (pointer, length) UTF-8 of any origin: NFC or NFD, "Ð" (U+00D0)
+ * for "Đ", old or new tone placement, zero-width characters, invalid bytes.
+ * The pipeline normalizes it (NFC, Ð->Đ, one tone placement, invisible
+ * characters removed, case folded, invalid UTF-8 replaced by U+FFFD) and
+ * splits it into tokens. Each token comes in two forms:
+ *   exact   diacritics kept, case folded          "quyết", "2696/qđ-ubnd"
+ *   folded  every mark removed and đ -> d          "quyet",  "2696/qd-ubnd"
+ * and carries byte offsets into the ORIGINAL input, so highlights land on the
+ * right characters whatever the input form.
+ *
+ * Numbers, dates ("03/07/2021", "10:38") and legal reference numbers
+ * ("2696/QĐ-UBND", "32/2021/NĐ-CP") are single tokens, never broken apart.
+ *
+ * This module depends on ICU and nothing else of tracuu's. It never prints.
+ */
+#ifndef TRACUU_TEXT_H
+#define TRACUU_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longest token kept, in bytes of its exact form; longer runs are cut into
+ * pieces of at most this size (never silently dropped). */
+#define TEXT_MAX_TOKEN 64
+
+typedef enum {
+  TEXT_OK = 0,
+  TEXT_NOMEM = 1,     /* out of memory */
+  TEXT_TOO_BIG = 2,   /* input larger than TEXT_MAX_INPUT */
+  TEXT_STOPPED = 3,   /* the callback asked to stop */
+  TEXT_ICU = 4        /* ICU reported an error (message in text_last_error) */
+} text_status;
+
+/* Inputs larger than this are refused (bytes). */
+#define TEXT_MAX_INPUT (64u * 1024 * 1024)
+
+const char *text_strerror(text_status st);
+
+/* What kind of token it is. */
+typedef enum {
+  TEXT_TOKEN_WORD = 0,    /* a syllable or word of letters */
+  TEXT_TOKEN_NUMBER = 1,  /* digits, possibly with . , as in "1.000.000" */
+  TEXT_TOKEN_DATE = 2,    /* "03/07/2021", "21-6-2021", "10:38" (time) */
+  TEXT_TOKEN_REF = 3      /* a legal reference number "2696/QĐ-UBND" */
+} text_token_kind;
+
+typedef struct {
+  const char *exact;   /* NUL-terminated; borrowed, valid during the callback */
+  size_t exact_len;
+  const char *folded;  /* NUL-terminated; borrowed, valid during the callback */
+  size_t folded_len;
+  uint32_t pos;        /* 0-based position among the tokens of this text */
+  size_t start, end;   /* byte offsets [start, end) into the original input */
+  text_token_kind kind;
+  int has_marks;       /* exact != folded (the word carries Vietnamese marks or đ) */
+} text_token;
+
+/* Called once per token, in order. Return non-zero to stop (text_tokenize
+ * then returns TEXT_STOPPED). */
+typedef int (*text_token_cb)(void *ctx, const text_token *tok);
+
+/* Tokenizes s[0..len). Never reads past len; NUL bytes are separators. */
+text_status text_tokenize(const char *s, size_t len, text_token_cb cb, void *ctx);
+
+/* Normalizes s into a malloc'ed NUL-terminated string (caller frees):
+ * NFC, Ð->Đ, unified tone placement, invisible characters removed, invalid
+ * UTF-8 replaced. fold = 0: case folded only; fold = 1: also every mark
+ * removed and đ->d. */
+text_status text_normalize(const char *s, size_t len, int fold, char **out /* OUT */,
+                           size_t *out_len /* OUT, may be NULL */);
+
+/* ------------------------------------------------------------------ */
+/* Legal reference numbers                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+  size_t start, end;     /* byte offsets of the reference in the original input
+                            (the number itself, without "Quyết định số") */
+  char canonical[96];    /* "2696/QĐ-UBND", "32/2021/NĐ-CP": upper case, Đ restored
+                            on known kind codes, no spaces, ASCII hyphen */
+  char key[96];          /* folded canonical for lookups: "2696/QD-UBND" */
+  char number[16];       /* "2696" */
+  char year[8];          /* "2021" or "" */
+  char kind[32];         /* "QĐ", "NĐ", "TB", "VBHN", "QH" ... or "" */
+  char issuer[48];       /* "UBND", "CP", "VPQH", "QH14" ... or "" */
+  int own;               /* 1 when the text presents it as its own number ("Số: ...") */
+  char doctype[48];      /* the prefix word when present: "Quyết định", "Nghị định",
+                            "văn bản", "Luật" ... else "" */
+} text_ref;
+
+typedef int (*text_ref_cb)(void *ctx, const text_ref *ref);
+
+/* Finds every legal reference number in s, in order. */
+text_status text_find_refs(const char *s, size_t len, text_ref_cb cb, void *ctx);
+
+/* Parses one reference typed alone (a query, a flag value: "2696/qd-ubnd",
+ * "32/2021/nd-cp", "1732 /QĐ"). Returns 1 and fills *ref when the whole
+ * trimmed input is one reference, else 0. */
+int text_parse_ref(const char *s, size_t len, text_ref *ref /* OUT */);
+
+/* ------------------------------------------------------------------ */
+/* Dates                                                                */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+  size_t start, end;  /* byte offsets in the original input */
+  int year, month, day;
+  char iso[11];       /* "2021-07-03" */
+} text_date;
+
+typedef int (*text_date_cb)(void *ctx, const text_date *date);
+
+/* Finds dates: "03/07/2021", "ngày 21/6/2021", "ngày 21 tháng 6 năm 2021",
+ * "21-6-2021", "Ngày đăng 03/07/2021 | 10:38" (dd/mm order). Invalid
+ * calendar dates (31/02/2021) are skipped. */
+text_status text_find_dates(const char *s, size_t len, text_date_cb cb, void *ctx);
+
+/* Parses one date typed alone: ISO "2021-07-03", "2021-07", "2021", or the
+ * Vietnamese forms above. Returns 1 on success. */
+int text_parse_date(const char *s, size_t len, text_date *date /* OUT */);
+
+/* ------------------------------------------------------------------ */
+/* Legacy encodings                                                     */
+/* ------------------------------------------------------------------ */
+
+typedef enum {
+  TEXT_ENC_UTF8 = 0,        /* valid UTF-8, nothing repaired */
+  TEXT_ENC_WINDOWS_1258,    /* converted from windows-1258 (then NFC) */
+  TEXT_ENC_TCVN3,           /* TCVN3 (ABC) bytes, often mislabelled latin-1 */
+  TEXT_ENC_VNI,             /* VNI bytes (own table: no converter exists) */
+  TEXT_ENC_DOUBLE_UTF8,     /* UTF-8 that was decoded as windows-1252 and re-encoded */
+  TEXT_ENC_LATIN1,          /* plain latin-1/windows-1252 fallback */
+  TEXT_ENC_INVALID_UTF8     /* UTF-8 with invalid bytes replaced */
+} text_encoding;
+
+const char *text_encoding_name(text_encoding enc);
+
+/* Turns bytes of unknown or doubtful encoding into UTF-8. label is the
+ * declared charset (HTTP header or <meta>) or NULL. *out is malloc'ed
+ * (caller frees); *found tells what was detected and repaired. */
+text_status text_to_utf8(const char *s, size_t len, const char *label, char **out /* OUT */,
+                         size_t *out_len /* OUT */, text_encoding *found /* OUT */);
+
+/* ------------------------------------------------------------------ */
+/* Stopwords                                                            */
+/* ------------------------------------------------------------------ */
+
+/* 1 when the folded form names a Vietnamese function word of tracuu's list
+ * (stopwords/vi.txt, compiled in). Stopwords lower a term's weight; they are
+ * never dropped from phrases. */
+int text_is_stopword(const char *folded, size_t len);
+
+#endif
