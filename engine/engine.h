@@ -67,7 +67,8 @@ void engine_doc_free(engine_doc *doc);
 
 /* Adds a positional occurrence of term (pos >= 1). A term longer than
  * ENGINE_MAX_TERM is refused with ENGINE_INVALID and the document is left
- * as it was, so one bad term never poisons a batch. */
+ * as it was, so one bad term never poisons a batch. Empty terms, pos 0 and a
+ * NULL doc are ENGINE_INVALID too (here and in the two functions below). */
 engine_status engine_doc_add_posting(engine_doc *doc, const char *term, size_t len,
                                      uint32_t pos, uint32_t wdf_inc);
 /* Adds a term without position (wdf_inc occurrences). */
@@ -121,7 +122,8 @@ uint64_t engine_writer_doccount(engine_writer *w);
  * error (the status then says that the last commit failed). NULL is ok. */
 engine_status engine_writer_close(engine_writer *w);
 
-/* The message of this writer's last error; "" if none. Valid until the next call. */
+/* The message of this writer's last error; "" if none. Each call on the handle
+ * clears it first, so it describes the last call. Valid until the next call. */
 const char *engine_writer_errmsg(const engine_writer *w);
 
 /* ------------------------------------------------------------------ */
@@ -143,13 +145,21 @@ typedef enum {
 } engine_query_op;
 
 /* Each constructor returns a new query the caller frees with engine_query_free,
- * or NULL when out of memory (or, for combine, when an argument is NULL).
- * Constructors never take ownership of their arguments. */
+ * or NULL when out of memory or an argument is invalid (a NULL argument, an
+ * empty term -- Xapian would read it as "every document" --, a negative or
+ * non-finite scale factor, an unknown op). Constructors never take ownership
+ * of their arguments. */
 engine_query *engine_query_term(const char *term, size_t len, uint32_t wqf);
 engine_query *engine_query_combine(engine_query_op op, engine_query *const *subs, size_t n,
                                    unsigned window /* PHRASE/NEAR; 0 = n */);
 engine_query *engine_query_scale(const engine_query *q, double factor);
-/* Documents whose value in slot lies in [lo, hi] (byte-wise); NULL bound = open. */
+/* Documents whose value in slot lies in [lo, hi] (byte-wise); NULL bound = open
+ * (both open: every document). The bounds are (pointer, length): a sortable key
+ * from engine_sortable_serialise may contain NUL bytes (sortable_serialise(2049)
+ * does), so use this form for them. */
+engine_query *engine_query_value_range_n(unsigned slot, const char *lo, size_t lo_len,
+                                         const char *hi, size_t hi_len);
+/* The same with NUL-terminated bounds: only for keys without NUL bytes. */
 engine_query *engine_query_value_range(unsigned slot, const char *lo, const char *hi);
 engine_query *engine_query_match_all(void);
 engine_query *engine_query_match_nothing(void);

@@ -1,0 +1,1030 @@
+/* engine.cc: the one file of tracuu that speaks C++ and includes <xapian.h>.
+ *
+ * How errors cross the border. Every extern "C" function runs its Xapian work
+ * inside guard(), whose catch (...) hands the exception in flight to
+ * status_of_exception(): that rethrows it, catches it by class, and returns
+ * the engine_status it maps to, with the exception's description stored as
+ * the handle's last error message. No exception ever reaches C.
+ *
+ * The file reads top to bottom like the header: errors, documents, writing,
+ * queries, opening and reading, searching (with the recency posting source),
+ * results, maintenance.
+ */
+#include "engine.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <new>
+#include <string>
+#include <utility>
+#include <vector>
+
+struct engine_doc {
+  Xapian::Document doc;
+};
+
+struct engine_writer {
+  Xapian::WritableDatabase db;
+  std::string err; /* message of the last call; "" when it succeeded */
+};
+
+struct engine_query {
+  Xapian::Query q;
+};
+
+struct engine_db {
+  Xapian::Database db;
+  std::string err;
+};
+
+struct engine_mset {
+  /* The Enquire points at the spies without owning them, so they are
+   * declared first and destroyed last. */
+  std::vector<std::pair<unsigned, std::unique_ptr<Xapian::ValueCountMatchSpy>>> facets;
+  /* Kept alive with the MSet: get_matching_terms asks the Enquire. */
+  Xapian::Enquire enquire;
+  Xapian::MSet mset;
+  /* The strings engine_mset_data and engine_mset_value lend out; node-based
+   * maps, so a borrowed pointer survives later insertions. */
+  std::map<size_t, std::string> data;
+  std::map<std::pair<size_t, unsigned>, std::string> values;
+  /* First failure of an accessor; sticky until engine_mset_free. */
+  mutable engine_status status = ENGINE_OK;
+  mutable std::string err;
+
+  explicit engine_mset(const Xapian::Database &db) : enquire(db) {}
+};
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                               */
+/* ------------------------------------------------------------------ */
+
+namespace {
+
+/* Where an exception comes from decides what some classes mean: an
+ * InvalidArgumentError or UnimplementedError thrown while a query runs is
+ * about the query (the options were checked before). */
+enum class Context { general, query };
+
+/* Storing a message must not throw either: on bad_alloc the message is
+ * dropped and the status alone tells the story. */
+void set_message(std::string *err, const char *text) noexcept {
+  if (!err) return;
+  try {
+    err->assign(text);
+  } catch (...) {
+    err->clear();
+  }
+}
+
+void set_message(std::string *err, const Xapian::Error &e) noexcept {
+  if (!err) return;
+  try {
+    *err = e.get_description();
+  } catch (...) {
+    err->clear();
+  }
+}
+
+engine_status refuse(std::string *err, engine_status status, const char *why) noexcept {
+  set_message(err, why);
+  return status;
+}
+
+/* strerror_r is the XSI one (int) or the GNU one (char *) depending on the
+ * feature macros; overloading on its result type takes whichever we got. */
+[[maybe_unused]] const char *strerror_text(int rc, const char *buf) { return rc == 0 ? buf : ""; }
+[[maybe_unused]] const char *strerror_text(const char *text, const char *) { return text; }
+
+/* Xapian keeps the errno of a failed system call only as its strerror text
+ * (Error::get_error_string), so compare that text with the texts of the
+ * errnos that mean "nothing there" or "the disk said no". */
+engine_status status_of_errno(const Xapian::Error &e, engine_status fallback) noexcept {
+  static const struct {
+    int code;
+    engine_status status;
+  } known[] = {
+      {ENOENT, ENGINE_NO_INDEX}, {ENOTDIR, ENGINE_NO_INDEX}, {ENOSPC, ENGINE_IO},
+      {EDQUOT, ENGINE_IO},       {EFBIG, ENGINE_IO},         {EACCES, ENGINE_IO},
+      {EPERM, ENGINE_IO},        {EROFS, ENGINE_IO},         {EIO, ENGINE_IO},
+      {EMFILE, ENGINE_IO},       {ENFILE, ENGINE_IO},
+  };
+  const char *text = nullptr;
+  try {
+    text = e.get_error_string(); /* builds its string lazily: may throw */
+  } catch (...) {
+    return fallback;
+  }
+  if (!text) return fallback;
+  for (const auto &k : known) {
+    char buf[256];
+    if (std::strcmp(text, strerror_text(strerror_r(k.code, buf, sizeof buf), buf)) == 0)
+      return k.status;
+  }
+  return fallback;
+}
+
+/* A plain DatabaseError: the disk (by errno), or a glass table file cut
+ * short, which glass reports as "EOF reading block N" rather than as a
+ * DatabaseCorruptError (measured on 1.4.22; test_engine truncates a table). */
+engine_status status_of_database_error(const Xapian::DatabaseError &e) noexcept {
+  engine_status st = status_of_errno(e, ENGINE_INTERNAL);
+  if (st != ENGINE_INTERNAL) return st;
+  if (e.get_msg().compare(0, 17, "EOF reading block") == 0) return ENGINE_CORRUPT;
+  return ENGINE_INTERNAL;
+}
+
+engine_status fail(std::string *err, const Xapian::Error &e, engine_status status) noexcept {
+  set_message(err, e);
+  return status;
+}
+
+/* Called only inside a catch block: maps the exception in flight. The most
+ * derived classes come first (VersionError and NotFoundError are
+ * OpeningErrors, every Database*Error is a DatabaseError). */
+engine_status status_of_exception(std::string *err, Context ctx) noexcept {
+  const bool query = ctx == Context::query;
+  try {
+    throw;
+  } catch (const Xapian::DatabaseLockError &e) {
+    return fail(err, e, ENGINE_LOCKED);
+  } catch (const Xapian::DatabaseModifiedError &e) {
+    return fail(err, e, ENGINE_RETRY);
+  } catch (const Xapian::DatabaseVersionError &e) {
+    return fail(err, e, ENGINE_VERSION);
+  } catch (const Xapian::DatabaseNotFoundError &e) {
+    return fail(err, e, ENGINE_NO_INDEX);
+  } catch (const Xapian::DatabaseCorruptError &e) {
+    return fail(err, e, ENGINE_CORRUPT);
+  } catch (const Xapian::DatabaseOpeningError &e) {
+    return fail(err, e, status_of_errno(e, ENGINE_NO_INDEX));
+  } catch (const Xapian::DatabaseCreateError &e) {
+    /* Xapian creates no parent directories: ENOENT lands on NO_INDEX. */
+    return fail(err, e, status_of_errno(e, ENGINE_IO));
+  } catch (const Xapian::DatabaseError &e) {
+    return fail(err, e, status_of_database_error(e));
+  } catch (const Xapian::NetworkError &e) { /* NetworkTimeoutError too */
+    return fail(err, e, ENGINE_NETWORK);
+  } catch (const Xapian::QueryParserError &e) {
+    return fail(err, e, ENGINE_BAD_QUERY);
+  } catch (const Xapian::InvalidArgumentError &e) {
+    return fail(err, e, query ? ENGINE_BAD_QUERY : ENGINE_INVALID);
+  } catch (const Xapian::UnimplementedError &e) {
+    return fail(err, e, query ? ENGINE_BAD_QUERY : ENGINE_INTERNAL);
+  } catch (const Xapian::InvalidOperationError &e) {
+    return fail(err, e, ENGINE_INVALID); /* a caller bug, e.g. commit in a transaction */
+  } catch (const Xapian::Error &e) {
+    return fail(err, e, ENGINE_INTERNAL);
+  } catch (const std::bad_alloc &) {
+    return refuse(err, ENGINE_NOMEM, "out of memory");
+  } catch (const std::exception &e) {
+    return refuse(err, ENGINE_INTERNAL, e.what());
+  } catch (...) {
+    return refuse(err, ENGINE_INTERNAL, "unknown C++ exception");
+  }
+}
+
+/* Runs body (which returns an engine_status) with every exception mapped.
+ * err, if not NULL, is cleared first and holds the message of a failure. */
+template <typename Body>
+engine_status guard(std::string *err, Context ctx, Body &&body) noexcept {
+  if (err) err->clear();
+  try {
+    return body();
+  } catch (...) {
+    return status_of_exception(err, ctx);
+  }
+}
+
+template <typename Body>
+engine_status guard(std::string *err, Body &&body) noexcept {
+  return guard(err, Context::general, std::forward<Body>(body));
+}
+
+/* For the constructors that can only say NULL (documents, queries). */
+template <typename Make>
+auto new_or_null(Make &&make) noexcept -> decltype(make()) {
+  try {
+    return make();
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+/* A malloc'ed copy for C (caller frees); NULL when out of memory. */
+char *c_string(const std::string &s) noexcept {
+  char *p = static_cast<char *>(std::malloc(s.size() + 1));
+  if (p) {
+    std::memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+  }
+  return p;
+}
+
+/* The failure report of a constructor: "name: message", malloc'ed. */
+engine_status hand_over_error(char **errmsg, const char *name, const std::string &msg,
+                              engine_status status) noexcept {
+  if (!errmsg) return status;
+  try {
+    *errmsg = c_string(std::string(name ? name : "(null)") + ": " + msg);
+  } catch (...) {
+    *errmsg = nullptr;
+  }
+  return status;
+}
+
+/* Xapian cannot store a term over ENGINE_MAX_TERM bytes, and learning that
+ * inside replace_document throws away the writer's whole uncommitted batch.
+ * So each term is checked on its way into a document. Empty terms are
+ * refused as well (Xapian rejects them, and as a query "" means all). */
+bool term_ok(const char *term, size_t len) {
+  return term && len > 0 && len <= ENGINE_MAX_TERM;
+}
+
+/* (pointer, length) bytes where NULL is fine for length 0. */
+bool bytes_ok(const char *p, size_t len) { return p || len == 0; }
+std::string bytes(const char *p, size_t len) { return p ? std::string(p, len) : std::string(); }
+
+/* Feeds a TermIterator range to a C callback until it asks to stop; freq
+ * says which count goes with each term. */
+template <typename Freq>
+void each_term(Xapian::TermIterator it, const Xapian::TermIterator &end, engine_term_cb cb,
+               void *ctx, Freq &&freq) {
+  for (; it != end; ++it) {
+    const std::string term = *it;
+    if (cb(ctx, term.data(), term.size(), freq(it, term))) break;
+  }
+}
+
+}  // namespace
+
+extern "C" {
+
+const char *engine_strerror(engine_status status) {
+  switch (status) {
+    case ENGINE_OK: return "success";
+    case ENGINE_LOCKED: return "database is locked by another writer";
+    case ENGINE_RETRY: return "database changed while reading: reopen and retry";
+    case ENGINE_BAD_QUERY: return "query cannot be run";
+    case ENGINE_NO_INDEX: return "no database at that path";
+    case ENGINE_CORRUPT: return "database files are damaged";
+    case ENGINE_VERSION: return "database format not supported by this Xapian";
+    case ENGINE_INVALID: return "invalid argument";
+    case ENGINE_IO: return "input/output error (disk full, read-only or permission)";
+    case ENGINE_NETWORK: return "remote database failed or timed out";
+    case ENGINE_NOMEM: return "out of memory";
+    case ENGINE_INTERNAL: return "internal error in the search engine";
+  }
+  return "unknown engine status";
+}
+
+const char *engine_version(void) { return Xapian::version_string(); }
+
+size_t engine_sortable_serialise(double v, char *out) {
+  /* Xapian's helper needs 9 bytes and is declared not to throw. */
+  return out ? Xapian::sortable_serialise_(v, out) : 0;
+}
+
+double engine_sortable_unserialise(const char *p, size_t len) {
+  if (!p) return 0.0;
+  try {
+    return Xapian::sortable_unserialise(std::string(p, len));
+  } catch (...) {
+    return 0.0;
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* Documents                                                            */
+/* ------------------------------------------------------------------ */
+
+engine_doc *engine_doc_new(void) {
+  return new_or_null([] { return new engine_doc; });
+}
+
+void engine_doc_free(engine_doc *doc) { delete doc; }
+
+engine_status engine_doc_add_posting(engine_doc *doc, const char *term, size_t len,
+                                     uint32_t pos, uint32_t wdf_inc) {
+  if (!doc || !term_ok(term, len) || pos == 0) return ENGINE_INVALID;
+  return guard(nullptr, [&] {
+    doc->doc.add_posting(std::string(term, len), pos, wdf_inc);
+    return ENGINE_OK;
+  });
+}
+
+engine_status engine_doc_add_term(engine_doc *doc, const char *term, size_t len,
+                                  uint32_t wdf_inc) {
+  if (!doc || !term_ok(term, len)) return ENGINE_INVALID;
+  return guard(nullptr, [&] {
+    doc->doc.add_term(std::string(term, len), wdf_inc);
+    return ENGINE_OK;
+  });
+}
+
+engine_status engine_doc_add_boolean_term(engine_doc *doc, const char *term, size_t len) {
+  if (!doc || !term_ok(term, len)) return ENGINE_INVALID;
+  return guard(nullptr, [&] {
+    doc->doc.add_boolean_term(std::string(term, len));
+    return ENGINE_OK;
+  });
+}
+
+engine_status engine_doc_set_value(engine_doc *doc, unsigned slot, const char *value,
+                                   size_t len) {
+  if (!doc || slot == Xapian::BAD_VALUENO || !bytes_ok(value, len)) return ENGINE_INVALID;
+  return guard(nullptr, [&] {
+    doc->doc.add_value(slot, bytes(value, len));
+    return ENGINE_OK;
+  });
+}
+
+engine_status engine_doc_set_data(engine_doc *doc, const char *data, size_t len) {
+  if (!doc || !bytes_ok(data, len)) return ENGINE_INVALID;
+  return guard(nullptr, [&] {
+    doc->doc.set_data(bytes(data, len));
+    return ENGINE_OK;
+  });
+}
+
+}  // extern "C"
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                              */
+/* ------------------------------------------------------------------ */
+
+namespace {
+
+/* Xapian's limit on a metadata key is 253 bytes, and a longer one throws
+ * without harming the batch (measured); one limit for every key is simpler. */
+bool key_ok(const char *key) {
+  return key && *key && std::strlen(key) <= ENGINE_MAX_TERM;
+}
+
+/* Shared by the writer and the reader: a WritableDatabase is a Database. */
+engine_status get_metadata(const Xapian::Database &db, std::string *err, const char *key,
+                           char **value) {
+  if (!value) return refuse(err, ENGINE_INVALID, "no place for the metadata value");
+  *value = nullptr;
+  if (!key_ok(key)) return refuse(err, ENGINE_INVALID, "metadata key empty or too long");
+  return guard(err, [&] {
+    *value = c_string(db.get_metadata(key));
+    return *value ? ENGINE_OK : refuse(err, ENGINE_NOMEM, "out of memory");
+  });
+}
+
+}  // namespace
+
+extern "C" {
+
+engine_status engine_writer_open(const char *path, int flags, engine_writer **out,
+                                 char **errmsg) {
+  if (errmsg) *errmsg = nullptr;
+  if (!out) return ENGINE_INVALID;
+  *out = nullptr;
+  if (!path || !*path || (flags != ENGINE_OPEN_EXISTING && flags != ENGINE_CREATE))
+    return hand_over_error(errmsg, path, "no path or unknown flags", ENGINE_INVALID);
+  const int action = flags == ENGINE_CREATE ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN;
+  std::unique_ptr<engine_writer> w;
+  std::string msg;
+  engine_status st = guard(&msg, [&] {
+    w.reset(new engine_writer{Xapian::WritableDatabase(path, action), std::string()});
+    return ENGINE_OK;
+  });
+  if (st != ENGINE_OK) return hand_over_error(errmsg, path, msg, st);
+  *out = w.release();
+  return ENGINE_OK;
+}
+
+engine_status engine_writer_replace(engine_writer *w, const char *unique_term, size_t len,
+                                    engine_doc *doc) {
+  if (!w) return ENGINE_INVALID;
+  if (!doc || !term_ok(unique_term, len))
+    return refuse(&w->err, ENGINE_INVALID, "no document, or unique term empty or too long");
+  return guard(&w->err, [&] {
+    const std::string id(unique_term, len);
+    doc->doc.add_boolean_term(id); /* replace_document does not add it */
+    w->db.replace_document(id, doc->doc);
+    return ENGINE_OK;
+  });
+}
+
+engine_status engine_writer_delete(engine_writer *w, const char *unique_term, size_t len) {
+  if (!w) return ENGINE_INVALID;
+  if (!term_ok(unique_term, len))
+    return refuse(&w->err, ENGINE_INVALID, "unique term empty or too long");
+  return guard(&w->err, [&] {
+    w->db.delete_document(std::string(unique_term, len));
+    return ENGINE_OK;
+  });
+}
+
+engine_status engine_writer_commit(engine_writer *w) {
+  if (!w) return ENGINE_INVALID;
+  return guard(&w->err, [&] {
+    w->db.commit();
+    return ENGINE_OK;
+  });
+}
+
+engine_status engine_writer_set_metadata(engine_writer *w, const char *key, const char *value) {
+  if (!w) return ENGINE_INVALID;
+  if (!key_ok(key) || !value)
+    return refuse(&w->err, ENGINE_INVALID, "metadata key empty or too long, or no value");
+  return guard(&w->err, [&] {
+    w->db.set_metadata(key, value);
+    return ENGINE_OK;
+  });
+}
+
+engine_status engine_writer_get_metadata(engine_writer *w, const char *key, char **value) {
+  if (!w) {
+    if (value) *value = nullptr;
+    return ENGINE_INVALID;
+  }
+  return get_metadata(w->db, &w->err, key, value);
+}
+
+uint64_t engine_writer_doccount(engine_writer *w) {
+  uint64_t n = 0;
+  if (w) guard(&w->err, [&] {
+      n = w->db.get_doccount();
+      return ENGINE_OK;
+    });
+  return n;
+}
+
+engine_status engine_writer_close(engine_writer *w) {
+  if (!w) return ENGINE_OK;
+  /* An explicit commit, because the destructor's implicit one swallows
+   * errors; the destructor then releases the lock. */
+  engine_status st = engine_writer_commit(w);
+  delete w;
+  return st;
+}
+
+const char *engine_writer_errmsg(const engine_writer *w) { return w ? w->err.c_str() : ""; }
+
+/* ------------------------------------------------------------------ */
+/* Queries                                                              */
+/* ------------------------------------------------------------------ */
+
+}  // extern "C"
+
+namespace {
+
+bool xapian_op(engine_query_op op, Xapian::Query::op *out) {
+  switch (op) {
+    case ENGINE_OP_AND: *out = Xapian::Query::OP_AND; return true;
+    case ENGINE_OP_OR: *out = Xapian::Query::OP_OR; return true;
+    case ENGINE_OP_AND_NOT: *out = Xapian::Query::OP_AND_NOT; return true;
+    case ENGINE_OP_AND_MAYBE: *out = Xapian::Query::OP_AND_MAYBE; return true;
+    case ENGINE_OP_FILTER: *out = Xapian::Query::OP_FILTER; return true;
+    case ENGINE_OP_PHRASE: *out = Xapian::Query::OP_PHRASE; return true;
+    case ENGINE_OP_NEAR: *out = Xapian::Query::OP_NEAR; return true;
+    case ENGINE_OP_SYNONYM: *out = Xapian::Query::OP_SYNONYM; return true;
+    case ENGINE_OP_MAX: *out = Xapian::Query::OP_MAX; return true;
+  }
+  return false;
+}
+
+Xapian::Query value_range(unsigned slot, const std::string *lo, const std::string *hi) {
+  if (lo && hi) return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, *lo, *hi);
+  if (lo) return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, *lo);
+  if (hi) return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, *hi);
+  return Xapian::Query::MatchAll; /* what Xapian makes of OP_VALUE_GE "" */
+}
+
+}  // namespace
+
+extern "C" {
+
+engine_query *engine_query_term(const char *term, size_t len, uint32_t wqf) {
+  if (!term || len == 0) return nullptr; /* Query("") would match every document */
+  return new_or_null([&] { return new engine_query{Xapian::Query(std::string(term, len), wqf)}; });
+}
+
+engine_query *engine_query_combine(engine_query_op op, engine_query *const *subs, size_t n,
+                                   unsigned window) {
+  Xapian::Query::op xop;
+  if (!xapian_op(op, &xop) || (n > 0 && !subs)) return nullptr;
+  for (size_t i = 0; i < n; i++)
+    if (!subs[i]) return nullptr;
+  const bool windowed = op == ENGINE_OP_PHRASE || op == ENGINE_OP_NEAR;
+  return new_or_null([&] {
+    std::vector<Xapian::Query> v;
+    v.reserve(n);
+    for (size_t i = 0; i < n; i++) v.push_back(subs[i]->q);
+    /* window 0 is Xapian's "as many as there are subqueries" too. */
+    return new engine_query{Xapian::Query(xop, v.begin(), v.end(), windowed ? window : 0)};
+  });
+}
+
+engine_query *engine_query_scale(const engine_query *q, double factor) {
+  if (!q || !(factor >= 0.0) || !std::isfinite(factor)) return nullptr;
+  return new_or_null(
+      [&] { return new engine_query{Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor)}; });
+}
+
+engine_query *engine_query_value_range_n(unsigned slot, const char *lo, size_t lo_len,
+                                         const char *hi, size_t hi_len) {
+  if (slot == Xapian::BAD_VALUENO) return nullptr;
+  return new_or_null([&] {
+    const std::string l = bytes(lo, lo_len), h = bytes(hi, hi_len);
+    return new engine_query{value_range(slot, lo ? &l : nullptr, hi ? &h : nullptr)};
+  });
+}
+
+engine_query *engine_query_value_range(unsigned slot, const char *lo, const char *hi) {
+  return engine_query_value_range_n(slot, lo, lo ? std::strlen(lo) : 0, hi,
+                                    hi ? std::strlen(hi) : 0);
+}
+
+engine_query *engine_query_match_all(void) {
+  return new_or_null([] { return new engine_query{Xapian::Query::MatchAll}; });
+}
+
+engine_query *engine_query_match_nothing(void) {
+  return new_or_null([] { return new engine_query{Xapian::Query::MatchNothing}; });
+}
+
+int engine_query_is_empty(const engine_query *q) { return !q || q->q.empty(); }
+
+char *engine_query_describe(const engine_query *q) {
+  if (!q) return nullptr;
+  return new_or_null([&] { return c_string(q->q.get_description()); });
+}
+
+void engine_query_free(engine_query *q) { delete q; }
+
+/* ------------------------------------------------------------------ */
+/* Opening and reading                                                  */
+/* ------------------------------------------------------------------ */
+
+}  // extern "C"
+
+namespace {
+
+/* "HOST:PORT" after "tcp:"; HOST may be a bracketed IPv6 address. */
+bool parse_host_port(const char *spec, std::string *host, unsigned *port) {
+  const char *colon = std::strrchr(spec, ':');
+  if (!colon || colon == spec || !colon[1]) return false;
+  char *end = nullptr;
+  errno = 0;
+  unsigned long p = std::strtoul(colon + 1, &end, 10);
+  if (errno || *end || p == 0 || p > 65535 || colon[1] == '-' || colon[1] == '+') return false;
+  host->assign(spec, colon);
+  if (host->size() >= 2 && host->front() == '[' && host->back() == ']')
+    *host = host->substr(1, host->size() - 2);
+  *port = static_cast<unsigned>(p);
+  return !host->empty();
+}
+
+engine_status open_remote(const char *spec, unsigned timeout_ms, Xapian::Database *shard,
+                          std::string *err) {
+  std::string host;
+  unsigned port = 0;
+  if (!parse_host_port(spec, &host, &port))
+    return refuse(err, ENGINE_INVALID, "remote database name is not tcp:HOST:PORT");
+#ifdef XAPIAN_HAS_REMOTE_BACKEND
+  /* Declared as useconds_t, but Xapian 1.4.22 reads both timeouts as
+   * MILLIseconds (its own comment says so; a 300 against a listener that
+   * never answers gave up after 0.30 s, and test_engine checks that). */
+  const useconds_t ms = timeout_ms ? timeout_ms : 10000;
+  *shard = Xapian::Remote::open(host, port, ms, ms);
+  return ENGINE_OK;
+#else
+  (void)timeout_ms;
+  (void)shard;
+  return refuse(err, ENGINE_INVALID, "this Xapian was built without the remote backend");
+#endif
+}
+
+/* Adds one named database to all. Xapian tells a directory from a stub
+ * file by itself; "tcp:HOST:PORT" goes to the remote backend. */
+engine_status add_shard(Xapian::Database *all, const char *name, unsigned timeout_ms,
+                        std::string *err) {
+  if (!name || !*name) return refuse(err, ENGINE_INVALID, "empty database name");
+  Xapian::Database shard;
+  if (std::strncmp(name, "tcp:", 4) == 0) {
+    engine_status st = open_remote(name + 4, timeout_ms, &shard, err);
+    if (st != ENGINE_OK) return st;
+  } else {
+    shard = Xapian::Database(name);
+  }
+  all->add_database(shard);
+  return ENGINE_OK;
+}
+
+}  // namespace
+
+extern "C" {
+
+engine_status engine_db_open(const char *const *names, size_t n, unsigned timeout_ms,
+                             engine_db **out, char **errmsg) {
+  if (errmsg) *errmsg = nullptr;
+  if (!out) return ENGINE_INVALID;
+  *out = nullptr;
+  if (!names || n == 0) return hand_over_error(errmsg, "", "no database named", ENGINE_INVALID);
+  std::unique_ptr<engine_db> db;
+  std::string msg;
+  const char *culprit = names[0]; /* the name the error message starts with */
+  engine_status st = guard(&msg, [&] {
+    db.reset(new engine_db);
+    engine_status rc = ENGINE_OK;
+    for (size_t i = 0; rc == ENGINE_OK && i < n; i++) {
+      culprit = names[i];
+      rc = add_shard(&db->db, names[i], timeout_ms, &msg);
+    }
+    return rc;
+  });
+  if (st != ENGINE_OK) return hand_over_error(errmsg, culprit, msg, st);
+  *out = db.release();
+  return ENGINE_OK;
+}
+
+void engine_db_close(engine_db *db) { delete db; }
+
+const char *engine_db_errmsg(const engine_db *db) { return db ? db->err.c_str() : ""; }
+
+engine_status engine_db_reopen(engine_db *db) {
+  if (!db) return ENGINE_INVALID;
+  return guard(&db->err, [&] {
+    db->db.reopen();
+    return ENGINE_OK;
+  });
+}
+
+uint64_t engine_db_doccount(engine_db *db) {
+  uint64_t n = 0;
+  if (db) guard(&db->err, [&] {
+      n = db->db.get_doccount();
+      return ENGINE_OK;
+    });
+  return n;
+}
+
+uint64_t engine_db_termfreq(engine_db *db, const char *term, size_t len) {
+  uint64_t n = 0;
+  if (db && term) guard(&db->err, [&] {
+      n = db->db.get_termfreq(std::string(term, len));
+      return ENGINE_OK;
+    });
+  return n;
+}
+
+engine_status engine_db_get_metadata(engine_db *db, const char *key, char **value) {
+  if (!db) {
+    if (value) *value = nullptr;
+    return ENGINE_INVALID;
+  }
+  /* A Database of several shards reads metadata from the first one. */
+  return get_metadata(db->db, &db->err, key, value);
+}
+
+engine_status engine_db_allterms(engine_db *db, const char *prefix, engine_term_cb cb,
+                                 void *ctx) {
+  if (!db) return ENGINE_INVALID;
+  if (!cb) return refuse(&db->err, ENGINE_INVALID, "no callback");
+  return guard(&db->err, [&] {
+    const std::string p(prefix ? prefix : "");
+    each_term(db->db.allterms_begin(p), db->db.allterms_end(p), cb, ctx,
+              [](const Xapian::TermIterator &it, const std::string &) {
+                return uint64_t(it.get_termfreq());
+              });
+    return ENGINE_OK;
+  });
+}
+
+/* ------------------------------------------------------------------ */
+/* Searching                                                            */
+/* ------------------------------------------------------------------ */
+
+void engine_search_opts_init(engine_search_opts *opts) {
+  if (!opts) return;
+  std::memset(opts, 0, sizeof *opts);
+  opts->limit = 10;
+  opts->sort = ENGINE_SORT_RELEVANCE;
+  opts->sort_slot = -1;
+  opts->recency_slot = -1;
+}
+
+}  // extern "C"
+
+namespace {
+
+/* weight = recency_weight * 0.5 ^ (max(0, now - value) / halflife), for the
+ * documents with a value in the slot; ValuePostingSource walks the slot's
+ * value stream for us. Combined with the user query by OP_AND_MAYBE, so it
+ * re-weights matches and never adds any. Not usable on remote shards:
+ * xapian-tcpsrv does not know this class (the search then fails with
+ * ENGINE_BAD_QUERY, "doesn't support remote use"). */
+class RecencySource : public Xapian::ValuePostingSource {
+ public:
+  RecencySource(Xapian::valueno slot, double now, double halflife, double weight)
+      : Xapian::ValuePostingSource(slot), now_(now), halflife_(halflife), weight_(weight) {}
+
+  void init(const Xapian::Database &db) override {
+    Xapian::ValuePostingSource::init(db);
+    /* Exact: a document dated now (or later) gets the full weight. The
+     * matcher prunes with this bound, so it must never be too small. */
+    set_maxweight(weight_);
+  }
+
+  double get_weight() const override {
+    const double age = std::max(0.0, now_ - Xapian::sortable_unserialise(get_value()));
+    return weight_ * std::pow(0.5, age / halflife_);
+  }
+
+  /* One copy per shard: Xapian inits each with its sub-database. */
+  RecencySource *clone() const override {
+    return new RecencySource(get_slot(), now_, halflife_, weight_);
+  }
+
+  std::string get_description() const override {
+    return "RecencySource(slot " + std::to_string(get_slot()) + ", now " +
+           std::to_string(now_) + ", halflife " + std::to_string(halflife_) + ", weight " +
+           std::to_string(weight_) + ")";
+  }
+
+ private:
+  double now_, halflife_, weight_;
+};
+
+bool nonneg(double x) { return std::isfinite(x) && x >= 0.0; }
+
+/* The options are checked here, before Xapian sees them, so that whatever
+ * Xapian throws during the search can be blamed on the query. */
+engine_status check_opts(const engine_search_opts &o, std::string *err) {
+  if (o.sort != ENGINE_SORT_RELEVANCE && o.sort != ENGINE_SORT_VALUE)
+    return refuse(err, ENGINE_INVALID, "unknown sort order");
+  if (o.sort == ENGINE_SORT_VALUE && o.sort_slot < 0)
+    return refuse(err, ENGINE_INVALID, "sorting by value needs sort_slot");
+  if (!nonneg(o.bm25_k1) || !nonneg(o.bm25_k2) || !nonneg(o.bm25_k3) || !nonneg(o.bm25_b) ||
+      o.bm25_b > 1.0 || !nonneg(o.bm25_min_normlen))
+    return refuse(err, ENGINE_INVALID, "BM25 parameters must be >= 0 (b <= 1)");
+  if (!nonneg(o.recency_weight))
+    return refuse(err, ENGINE_INVALID, "recency_weight must be >= 0");
+  if (o.recency_weight > 0.0 &&
+      (o.recency_slot < 0 || !std::isfinite(o.recency_now) ||
+       !(std::isfinite(o.recency_halflife) && o.recency_halflife > 0.0)))
+    return refuse(err, ENGINE_INVALID, "recency needs a slot, a finite now and a halflife > 0");
+  if (o.n_facet_slots > 0 && !o.facet_slots)
+    return refuse(err, ENGINE_INVALID, "n_facet_slots without facet_slots");
+  return ENGINE_OK;
+}
+
+void set_weighting(Xapian::Enquire &e, const engine_search_opts &o) {
+  if (o.bm25_k1 == 0 && o.bm25_k2 == 0 && o.bm25_k3 == 0 && o.bm25_b == 0 &&
+      o.bm25_min_normlen == 0)
+    e.set_weighting_scheme(Xapian::BM25Weight());
+  else
+    e.set_weighting_scheme(
+        Xapian::BM25Weight(o.bm25_k1, o.bm25_k2, o.bm25_k3, o.bm25_b, o.bm25_min_normlen));
+}
+
+Xapian::Query with_recency(const Xapian::Query &q, const engine_search_opts &o) {
+  if (!(o.recency_weight > 0.0)) return q;
+  /* Allocated once, handed over: Xapian deletes it with the last query. */
+  std::unique_ptr<RecencySource> src(new RecencySource(
+      static_cast<Xapian::valueno>(o.recency_slot), o.recency_now, o.recency_halflife,
+      o.recency_weight));
+  Xapian::Query boost(src.get()->release());
+  src.release();
+  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, boost);
+}
+
+void set_order(Xapian::Enquire &e, const engine_search_opts &o) {
+  const bool descending = o.sort_descending != 0;
+  if (o.sort == ENGINE_SORT_VALUE)
+    e.set_sort_by_value_then_relevance(static_cast<Xapian::valueno>(o.sort_slot), descending);
+  else if (o.sort_slot >= 0)
+    e.set_sort_by_relevance_then_value(static_cast<Xapian::valueno>(o.sort_slot), descending);
+}
+
+void add_facets(engine_mset &m, const engine_search_opts &o) {
+  for (size_t i = 0; i < o.n_facet_slots; i++) {
+    std::unique_ptr<Xapian::ValueCountMatchSpy> spy(
+        new Xapian::ValueCountMatchSpy(o.facet_slots[i]));
+    m.enquire.add_matchspy(spy.get());
+    m.facets.emplace_back(o.facet_slots[i], std::move(spy));
+  }
+}
+
+void run_search(engine_mset &m, const Xapian::Database &db, const Xapian::Query &q,
+                const engine_search_opts &o) {
+  set_weighting(m.enquire, o);
+  m.enquire.set_query(with_recency(q, o));
+  set_order(m.enquire, o);
+  add_facets(m, o);
+  /* A match spy only sees the documents the matcher looks at, and the
+   * matcher stops looking once it knows the top offset+limit. Facet counts
+   * over the whole match set therefore need check_at_least >= the number of
+   * matches; the document count is a bound that is always enough. This
+   * costs what FTS5 always pays: every match is scored. */
+  Xapian::doccount check = o.check_at_least;
+  if (!m.facets.empty()) check = std::max(check, db.get_doccount());
+  m.mset = m.enquire.get_mset(o.offset, o.limit, check);
+}
+
+}  // namespace
+
+extern "C" {
+
+engine_status engine_db_search(engine_db *db, const engine_query *q,
+                               const engine_search_opts *opts, engine_mset **out) {
+  if (!out) return ENGINE_INVALID;
+  *out = nullptr;
+  if (!db) return ENGINE_INVALID;
+  if (!q) return refuse(&db->err, ENGINE_INVALID, "no query");
+  engine_search_opts defaults;
+  if (!opts) {
+    engine_search_opts_init(&defaults);
+    opts = &defaults;
+  }
+  engine_status st = check_opts(*opts, &db->err);
+  if (st != ENGINE_OK) return st;
+  std::unique_ptr<engine_mset> m;
+  st = guard(&db->err, Context::query, [&] {
+    m.reset(new engine_mset(db->db));
+    run_search(*m, db->db, q->q, *opts);
+    return ENGINE_OK;
+  });
+  if (st == ENGINE_OK) *out = m.release();
+  return st;
+}
+
+}  // extern "C"
+
+/* ------------------------------------------------------------------ */
+/* Results                                                              */
+/* ------------------------------------------------------------------ */
+
+namespace {
+
+/* Runs an accessor body, which gets a place for its message; the first
+ * failure becomes the mset's sticky status. */
+template <typename Body>
+engine_status mset_guard(const engine_mset *m, Body &&body) noexcept {
+  std::string msg;
+  engine_status st = guard(&msg, [&] { return body(&msg); });
+  if (st != ENGINE_OK && m->status == ENGINE_OK) {
+    m->status = st;
+    m->err.swap(msg);
+  }
+  return st;
+}
+
+engine_status out_of_range(std::string *msg) {
+  return refuse(msg, ENGINE_INVALID, "hit index out of range");
+}
+
+}  // namespace
+
+extern "C" {
+
+size_t engine_mset_size(const engine_mset *m) {
+  size_t n = 0;
+  if (m) mset_guard(m, [&](std::string *) {
+      n = m->mset.size();
+      return ENGINE_OK;
+    });
+  return n;
+}
+
+uint64_t engine_mset_estimated(const engine_mset *m) {
+  uint64_t n = 0;
+  if (m) mset_guard(m, [&](std::string *) {
+      n = m->mset.get_matches_estimated();
+      return ENGINE_OK;
+    });
+  return n;
+}
+
+uint64_t engine_mset_docid(const engine_mset *m, size_t i) {
+  uint64_t id = 0;
+  if (m) mset_guard(m, [&](std::string *msg) {
+      if (i >= m->mset.size()) return out_of_range(msg);
+      id = *m->mset[i];
+      return ENGINE_OK;
+    });
+  return id;
+}
+
+double engine_mset_weight(const engine_mset *m, size_t i) {
+  double w = 0.0;
+  if (m) mset_guard(m, [&](std::string *msg) {
+      if (i >= m->mset.size()) return out_of_range(msg);
+      w = m->mset[i].get_weight();
+      return ENGINE_OK;
+    });
+  return w;
+}
+
+const char *engine_mset_data(engine_mset *m, size_t i, size_t *len) {
+  const std::string *s = nullptr;
+  if (m) mset_guard(m, [&](std::string *msg) {
+      if (i >= m->mset.size()) return out_of_range(msg);
+      auto it = m->data.find(i);
+      if (it == m->data.end())
+        it = m->data.emplace(i, m->mset[i].get_document().get_data()).first;
+      s = &it->second;
+      return ENGINE_OK;
+    });
+  if (len) *len = s ? s->size() : 0;
+  return s ? s->c_str() : nullptr;
+}
+
+const char *engine_mset_value(engine_mset *m, size_t i, unsigned slot, size_t *len) {
+  const std::string *s = nullptr;
+  if (m) mset_guard(m, [&](std::string *msg) {
+      if (i >= m->mset.size()) return out_of_range(msg);
+      const auto key = std::make_pair(i, slot);
+      auto it = m->values.find(key);
+      if (it == m->values.end())
+        it = m->values.emplace(key, m->mset[i].get_document().get_value(slot)).first;
+      s = &it->second;
+      return ENGINE_OK;
+    });
+  if (len) *len = s ? s->size() : 0;
+  return s ? s->c_str() : nullptr;
+}
+
+engine_status engine_mset_matching_terms(engine_mset *m, size_t i, engine_term_cb cb,
+                                         void *ctx) {
+  if (!m) return ENGINE_INVALID;
+  return mset_guard(m, [&](std::string *msg) {
+    if (!cb) return refuse(msg, ENGINE_INVALID, "no callback");
+    if (i >= m->mset.size()) return out_of_range(msg);
+    const Xapian::MSetIterator hit = m->mset[i];
+    /* The count handed with each term is its frequency in the searched
+     * databases, as the MSet already knows it. */
+    each_term(m->enquire.get_matching_terms_begin(hit), m->enquire.get_matching_terms_end(hit),
+              cb, ctx, [&](const Xapian::TermIterator &, const std::string &term) {
+                return uint64_t(m->mset.get_termfreq(term));
+              });
+    return ENGINE_OK;
+  });
+}
+
+engine_status engine_mset_facet(engine_mset *m, unsigned slot, engine_term_cb cb, void *ctx) {
+  if (!m) return ENGINE_INVALID;
+  return mset_guard(m, [&](std::string *msg) {
+    if (!cb) return refuse(msg, ENGINE_INVALID, "no callback");
+    auto f = std::find_if(m->facets.begin(), m->facets.end(),
+                          [&](const auto &p) { return p.first == slot; });
+    if (f == m->facets.end()) return refuse(msg, ENGINE_INVALID, "slot not in facet_slots");
+    const Xapian::ValueCountMatchSpy &spy = *f->second;
+    /* top_values_begin(n) reserves n entries: ask for exactly as many as
+     * there are distinct values, never "all" as SIZE_MAX. */
+    size_t distinct = 0;
+    for (auto v = spy.values_begin(); v != spy.values_end(); ++v) distinct++;
+    each_term(spy.top_values_begin(distinct), spy.top_values_end(distinct), cb, ctx,
+              [](const Xapian::TermIterator &it, const std::string &) {
+                return uint64_t(it.get_termfreq());
+              });
+    return ENGINE_OK;
+  });
+}
+
+engine_status engine_mset_status(const engine_mset *m) { return m ? m->status : ENGINE_INVALID; }
+
+const char *engine_mset_errmsg(const engine_mset *m) { return m ? m->err.c_str() : ""; }
+
+void engine_mset_free(engine_mset *m) { delete m; }
+
+/* ------------------------------------------------------------------ */
+/* Maintenance                                                          */
+/* ------------------------------------------------------------------ */
+
+engine_status engine_compact(const char *const *sources, size_t n, const char *dest,
+                             char **errmsg) {
+  if (errmsg) *errmsg = nullptr;
+  if (!sources || n == 0 || !dest || !*dest)
+    return hand_over_error(errmsg, dest, "no sources or no destination", ENGINE_INVALID);
+  std::string msg;
+  const char *culprit = dest;
+  engine_status st = guard(&msg, [&] {
+    Xapian::Database all;
+    engine_status rc = ENGINE_OK;
+    for (size_t i = 0; rc == ENGINE_OK && i < n; i++) {
+      culprit = sources[i];
+      rc = add_shard(&all, sources[i], 0, &msg);
+    }
+    if (rc != ENGINE_OK) return rc;
+    culprit = dest;
+    /* Several sources are merged one after another, document ids renumbered. */
+    all.compact(dest);
+    return ENGINE_OK;
+  });
+  return st == ENGINE_OK ? st : hand_over_error(errmsg, culprit, msg, st);
+}
+
+}  // extern "C"
