@@ -1,5 +1,6 @@
 #include "dynbuf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,0 +1,96 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cli_exit_for(engine_status st) {
+  switch (st) {
+  case ENGINE_OK: return EXIT_OK;
+  case ENGINE_NO_INDEX: return EXIT_NO_INDEX;
+  case ENGINE_LOCKED: return EXIT_LOCKED;
+  case ENGINE_CORRUPT:
+  case ENGINE_VERSION: return EXIT_DAMAGED;
+  case ENGINE_IO: return EXIT_IO;
+  case ENGINE_NETWORK: return EXIT_NETWORK;
+  case ENGINE_BAD_QUERY: return EXIT_BAD_QUERY;
+  case ENGINE_INVALID: return EXIT_USAGE;
+  case ENGINE_RETRY:
+  case ENGINE_NOMEM:
+  case ENGINE_INTERNAL: break;
+  }
+  return EXIT_INTERNAL;
+}
+
+const char *cli_default_db(void) {
+  static char path[4096];
+  const char *env = getenv("TRACUU_DB");
+  if (env && *env) return env;
+  const char *xdg = getenv("XDG_DATA_HOME");
+  const char *home = getenv("HOME");
+  if (xdg && *xdg) snprintf(path, sizeof path, "%s/tracuu/db", xdg);
+  else snprintf(path, sizeof path, "%s/.local/share/tracuu/db", home && *home ? home : ".");
+  return path;
+}
+
+void cli_error(const char *fmt, ...) {
+  va_list ap;
+  fputs("tracuu: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+}
+
+int cli_parse_color(const char *arg, cli_color *out) {
+  if (!arg || strcmp(arg, "auto") == 0) *out = COLOR_AUTO;
+  else if (strcmp(arg, "always") == 0) *out = COLOR_ALWAYS;
+  else if (strcmp(arg, "never") == 0) *out = COLOR_NEVER;
+  else {
+    cli_error("--color must be auto, always or never, not \"%s\"", arg);
+    return -1;
+  }
+  return 0;
+}
+
+int cli_use_color(cli_color c, FILE *fp) {
+  if (c == COLOR_ALWAYS) return 1;
+  if (c == COLOR_NEVER) return 0;
+  const char *no = getenv("NO_COLOR");
+  if (no && *no) return 0;
+  return isatty(fileno(fp));
+}
+
+int cli_parse_uint(const char *flag, const char *arg, unsigned max, unsigned *out) {
+  char *end;
+  errno = 0;
+  unsigned long v = strtoul(arg, &end, 10);
+  if (errno || end == arg || *end || arg[0] == '-' || v > max) {
+    cli_error("%s expects a whole number from 0 to %u, not \"%s\"", flag, max, arg);
+    return -1;
+  }
+  *out = (unsigned)v;
+  return 0;
+}
+
+int cli_open_db(const char *const *names, size_t n, engine_db **out) {
+  const char *fallback = cli_default_db();
+  if (n == 0) {
+    names = &fallback;
+    n = 1;
+  }
+  char *msg = NULL;
+  engine_status st = engine_db_open(names, n, 0, out, &msg);
+  if (st == ENGINE_OK) return EXIT_OK;
+  if (st == ENGINE_NO_INDEX)
+    cli_error("no index at %s: build one with \"tracuu index FILE.jsonl\" or \"tracuu crawl URL\", "
+              "or point --db (or TRACUU_DB) at one", n == 1 ? names[0] : "one of the --db paths");
+  else if (st == ENGINE_CORRUPT || st == ENGINE_VERSION)
+    cli_error("the index cannot be read (%s): %s; rebuild it", engine_strerror(st), msg ? msg : "");
+  else
+    cli_error("cannot open the index: %s", msg ? msg : engine_strerror(st));
+  free(msg);
+  return cli_exit_for(st);
+}

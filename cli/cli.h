@@ -1,0 +1,58 @@
+/* cli: what the subcommands of `tracuu` share. The tool is thin: it parses
+ * flags, calls the modules, prints, and turns statuses into exit codes. All
+ * messages go to stderr, data to stdout. */
+#ifndef TRACUU_CLI_H
+#define TRACUU_CLI_H
+
+#include <stdio.h>
+
+#include "engine.h"
+
+/* Exit codes: documented in README.md ("Exit codes"); never renumber. */
+enum {
+  EXIT_OK = 0,
+  EXIT_PARTIAL = 1,   /* done, but some input was skipped (bad lines, failed pages) */
+  EXIT_USAGE = 2,     /* unknown option, bad flag value, missing argument */
+  EXIT_NO_INDEX = 3,  /* no database where one was expected */
+  EXIT_LOCKED = 4,    /* another tracuu is writing this database */
+  EXIT_DAMAGED = 5,   /* database corrupt, or of another format/schema: rebuild it */
+  EXIT_IO = 6,        /* the disk said no (full, read-only, permission) */
+  EXIT_NETWORK = 7,   /* a remote shard or site could not be reached */
+  EXIT_BAD_QUERY = 8, /* the query cannot be understood */
+  EXIT_INTERNAL = 9   /* out of memory or a bug: please report it */
+};
+
+/* Maps an engine status onto an exit code. */
+int cli_exit_for(engine_status st);
+
+/* The database used when --db is not given: $TRACUU_DB, else
+ * $XDG_DATA_HOME/tracuu/db, else ~/.local/share/tracuu/db. Static buffer. */
+const char *cli_default_db(void);
+
+/* Prints "tracuu: " + message + "\n" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* --color=auto|always|never and NO_COLOR: whether stdout gets ANSI colour. */
+typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } cli_color;
+int cli_parse_color(const char *arg, cli_color *out /* OUT */);
+int cli_use_color(cli_color c, FILE *fp);
+
+/* Parses a positive integer flag value; prints the error and returns -1 on failure. */
+int cli_parse_uint(const char *flag, const char *arg, unsigned max, unsigned *out /* OUT */);
+
+/* Opens the databases named by --db (or the default) for searching, with a
+ * clear message when that fails. Returns an exit code. */
+int cli_open_db(const char *const *names, size_t n, engine_db **out /* OUT */);
+
+/* The subcommands: argc/argv start at the subcommand's name. */
+int cmd_index(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_ref(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+
+/* Prints the help of one subcommand (or of tracuu itself for NULL). Returns
+ * 0, or -1 when there is no such subcommand. */
+int cli_help(const char *subcommand, FILE *fp);
+
+#endif

@@ -1,0 +1,99 @@
+/* tracuu index: JSON Lines records into the index. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "indexer.h"
+#include "record.h"
+
+typedef struct {
+  unsigned long added, skipped, repaired;
+} index_counts;
+
+/* Indexes one file; returns EXIT_OK, or the exit code of a fatal error
+ * (bad lines are counted, reported and skipped, never fatal). */
+static int index_file(indexer *ix, const char *path, index_counts *c) {
+  record_reader *rd = record_reader_open(path);
+  if (!rd) {
+    cli_error("cannot read %s: %s", path, strerror(errno));
+    c->skipped++;
+    return EXIT_OK;
+  }
+  record r = {0};
+  char err[256];
+  int repaired, got, rc = EXIT_OK;
+  while (rc == EXIT_OK && (got = record_reader_next(rd, &r, &repaired, err, sizeof err)) != 0) {
+    unsigned long line = record_reader_line(rd);
+    if (got < 0) {
+      fprintf(stderr, "%s:%lu: skipped: %s\n", path, line, err);
+      c->skipped++;
+      continue;
+    }
+    if (repaired) {
+      fprintf(stderr, "%s:%lu: invalid UTF-8 replaced by U+FFFD\n", path, line);
+      c->repaired++;
+    }
+    engine_status st = indexer_add(ix, &r);
+    if (st == ENGINE_OK) {
+      c->added++;
+    } else if (st == ENGINE_INVALID) {
+      fprintf(stderr, "%s:%lu: skipped: %s\n", path, line, indexer_errmsg(ix));
+      c->skipped++;
+    } else {
+      cli_error("%s:%lu: %s", path, line, indexer_errmsg(ix));
+      rc = cli_exit_for(st);
+    }
+    record_clear(&r);
+  }
+  record_reader_close(rd);
+  return rc;
+}
+
+static const struct option index_options[] = {
+    {"db", required_argument, NULL, 'd'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+
+int cmd_index(int argc, char **argv) {
+  const char *db = NULL;
+  int quiet = 0, opt;
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, "d:qh", index_options, NULL)) != -1) {
+    switch (opt) {
+    case 'd': db = optarg; break;
+    case 'q': quiet = 1; break;
+    case 'h': cli_help("index", stdout); return EXIT_OK;
+    default: cli_error("try \"tracuu help index\""); return EXIT_USAGE;
+    }
+  }
+  if (optind == argc) {
+    cli_error("index needs at least one FILE.jsonl (\"-\" reads standard input)");
+    return EXIT_USAGE;
+  }
+  if (!db) db = cli_default_db();
+  indexer *ix = NULL;
+  char *msg = NULL;
+  engine_status st = indexer_open(db, &ix, &msg);
+  if (st != ENGINE_OK) {
+    cli_error("cannot open %s for indexing: %s", db, msg ? msg : engine_strerror(st));
+    free(msg);
+    return cli_exit_for(st);
+  }
+  index_counts c = {0};
+  int rc = EXIT_OK;
+  for (int i = optind; rc == EXIT_OK && i < argc; i++) rc = index_file(ix, argv[i], &c);
+  /* Commit what was indexed even after a fatal error: nothing stored is lost. */
+  engine_status cst = indexer_close(ix);
+  if (cst != ENGINE_OK && rc == EXIT_OK) {
+    cli_error("cannot commit to %s: %s", db, engine_strerror(cst));
+    rc = cli_exit_for(cst);
+  }
+  if (!quiet)
+    fprintf(stderr, "tracuu: indexed %lu records into %s (%lu skipped, %lu repaired)\n", c.added, db,
+            c.skipped, c.repaired);
+  if (rc == EXIT_OK && c.skipped) rc = EXIT_PARTIAL;
+  return rc;
+}

@@ -1,0 +1,208 @@
+/* tracuu search and tracuu ref: ranked hits, for people or scripts. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "dynbuf.h"
+#include "output.h"
+#include "query.h"
+
+#define MAX_DBS 64
+
+static int parse_sort(const char *arg, query_sort *out) {
+  if (strcmp(arg, "blend") == 0) *out = QUERY_SORT_BLEND;
+  else if (strcmp(arg, "relevance") == 0) *out = QUERY_SORT_RELEVANCE;
+  else if (strcmp(arg, "date") == 0) *out = QUERY_SORT_DATE;
+  else {
+    cli_error("--sort must be relevance, date or blend, not \"%s\"", arg);
+    return -1;
+  }
+  return 0;
+}
+
+static int check_date_flag(const char *flag, const char *arg) {
+  char iso[11];
+  if (query_parse_date(arg, 0, iso)) return 0;
+  cli_error("%s expects a date as YYYY-MM-DD (or dd/mm/yyyy, YYYY-MM, YYYY), not \"%s\"", flag, arg);
+  return -1;
+}
+
+/* Prints results and maps a query status onto an exit code. */
+static int finish(query_status qs, query_result *res, const char *err, const output_opts *o) {
+  int rc = EXIT_OK;
+  switch (qs) {
+  case QUERY_OK:
+    if (output_results(stdout, res, o) != 0) {
+      cli_error("cannot write the results");
+      rc = EXIT_IO;
+    }
+    break;
+  case QUERY_BAD: cli_error("%s", err); rc = EXIT_BAD_QUERY; break;
+  case QUERY_ENGINE: cli_error("search failed: %s", err); rc = EXIT_INTERNAL; break;
+  case QUERY_NOMEM: cli_error("out of memory"); rc = EXIT_INTERNAL; break;
+  }
+  query_result_free(res);
+  return rc;
+}
+
+enum { OPT_FROM = 256, OPT_TO, OPT_TYPE, OPT_ISSUER, OPT_CATEGORY, OPT_SORT, OPT_FACETS,
+       OPT_EXPLAIN, OPT_COLOR, OPT_OFFSET, OPT_HALFLIFE, OPT_TODAY };
+
+static const struct option search_options[] = {
+    {"db", required_argument, NULL, 'd'},
+    {"json", no_argument, NULL, 'j'},
+    {"limit", required_argument, NULL, 'n'},
+    {"offset", required_argument, NULL, OPT_OFFSET},
+    {"sort", required_argument, NULL, OPT_SORT},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"to", required_argument, NULL, OPT_TO},
+    {"type", required_argument, NULL, OPT_TYPE},
+    {"issuer", required_argument, NULL, OPT_ISSUER},
+    {"category", required_argument, NULL, OPT_CATEGORY},
+    {"facets", no_argument, NULL, OPT_FACETS},
+    {"explain", no_argument, NULL, OPT_EXPLAIN},
+    {"color", optional_argument, NULL, OPT_COLOR},
+    {"halflife", required_argument, NULL, OPT_HALFLIFE},
+    {"today", required_argument, NULL, OPT_TODAY},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+
+typedef struct {
+  const char *dbs[MAX_DBS];
+  size_t n_dbs;
+  output_opts out;
+  cli_color color;
+  query_request req;
+} search_args;
+
+/* Parses the flags common to search and ref; returns -1 on a usage error,
+ * 1 when --help was printed, 0 otherwise. */
+static int parse_search_flags(const char *cmd, int argc, char **argv, search_args *a) {
+  int opt;
+  unsigned v;
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, "d:jn:h", search_options, NULL)) != -1) {
+    switch (opt) {
+    case 'd':
+      if (a->n_dbs == MAX_DBS) {
+        cli_error("at most %d --db", MAX_DBS);
+        return -1;
+      }
+      a->dbs[a->n_dbs++] = optarg;
+      break;
+    case 'j': a->out.json = 1; break;
+    case 'n':
+      if (cli_parse_uint("--limit", optarg, 100000, &v) != 0) return -1;
+      a->req.limit = v;
+      break;
+    case OPT_OFFSET:
+      if (cli_parse_uint("--offset", optarg, 1000000, &v) != 0) return -1;
+      a->req.offset = v;
+      break;
+    case OPT_SORT:
+      if (parse_sort(optarg, &a->req.sort) != 0) return -1;
+      break;
+    case OPT_FROM:
+      if (check_date_flag("--from", optarg) != 0) return -1;
+      a->req.from = optarg;
+      break;
+    case OPT_TO:
+      if (check_date_flag("--to", optarg) != 0) return -1;
+      a->req.to = optarg;
+      break;
+    case OPT_TODAY:
+      if (check_date_flag("--today", optarg) != 0) return -1;
+      a->req.today = optarg;
+      break;
+    case OPT_TYPE: a->req.type = optarg; break;
+    case OPT_ISSUER: a->req.issuer = optarg; break;
+    case OPT_CATEGORY: a->req.category = optarg; break;
+    case OPT_FACETS: a->req.facets = 1; break;
+    case OPT_EXPLAIN: a->req.explain = a->out.explain = 1; break;
+    case OPT_COLOR:
+      if (cli_parse_color(optarg, &a->color) != 0) return -1;
+      break;
+    case OPT_HALFLIFE:
+      if (cli_parse_uint("--halflife", optarg, 1000000, &v) != 0 || v == 0) {
+        if (v == 0) cli_error("--halflife must be at least 1 day");
+        return -1;
+      }
+      a->req.halflife_days = v;
+      break;
+    case 'h': cli_help(cmd, stdout); return 1;
+    default: cli_error("try \"tracuu help %s\"", cmd); return -1;
+    }
+  }
+  a->out.color = !a->out.json && cli_use_color(a->color, stdout);
+  return 0;
+}
+
+/* The words after the flags, joined by spaces. Caller frees. */
+static char *join_args(int from, int argc, char **argv) {
+  dynbuf b;
+  dynbuf_init(&b, 1 << 16);
+  for (int i = from; i < argc; i++) {
+    if (i > from) dynbuf_append_byte(&b, ' ');
+    dynbuf_append_str(&b, argv[i]);
+  }
+  if (dynbuf_status(&b) != DYNBUF_OK) {
+    dynbuf_free(&b);
+    return NULL;
+  }
+  return dynbuf_take(&b);
+}
+
+int cmd_search(int argc, char **argv) {
+  search_args a = {0};
+  query_request_init(&a.req);
+  int p = parse_search_flags("search", argc, argv, &a);
+  if (p) return p > 0 ? EXIT_OK : EXIT_USAGE;
+  char *text = join_args(optind, argc, argv);
+  if (!text) {
+    cli_error("the query is too long");
+    return EXIT_USAGE;
+  }
+  if (!text[0] && !a.req.from && !a.req.to && !a.req.type && !a.req.issuer && !a.req.category) {
+    cli_error("search needs a QUERY or a filter (--from, --to, --type, --issuer, --category)");
+    free(text);
+    return EXIT_USAGE;
+  }
+  a.req.text = text;
+  engine_db *db = NULL;
+  int rc = cli_open_db(a.dbs, a.n_dbs, &db);
+  if (rc == EXIT_OK) {
+    query_result *res = NULL;
+    char err[512] = "";
+    query_status qs = query_run(db, &a.req, &res, err, sizeof err);
+    rc = finish(qs, res, err, &a.out);
+  }
+  engine_db_close(db);
+  free(text);
+  return rc;
+}
+
+int cmd_ref(int argc, char **argv) {
+  search_args a = {0};
+  query_request_init(&a.req);
+  a.req.limit = 1000;
+  int p = parse_search_flags("ref", argc, argv, &a);
+  if (p) return p > 0 ? EXIT_OK : EXIT_USAGE;
+  char *number = join_args(optind, argc, argv);
+  if (!number || !number[0]) {
+    cli_error("ref needs a legal NUMBER, e.g. tracuu ref 2696/QĐ-UBND");
+    free(number);
+    return EXIT_USAGE;
+  }
+  engine_db *db = NULL;
+  int rc = cli_open_db(a.dbs, a.n_dbs, &db);
+  if (rc == EXIT_OK) {
+    query_result *res = NULL;
+    char err[512] = "";
+    query_status qs = query_ref(db, number, a.req.limit, &res, err, sizeof err);
+    rc = finish(qs, res, err, &a.out);
+  }
+  engine_db_close(db);
+  free(number);
+  return rc;
+}

@@ -1,0 +1,89 @@
+/* The documentation of every subcommand, in one table: `tracuu --help`,
+ * `tracuu help SUBCMD` and `SUBCMD --help` all print from it. */
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct {
+  const char *name;
+  const char *synopsis;
+  const char *summary;
+  const char *options;
+  const char *examples;
+} command_doc;
+
+static const command_doc docs[] = {
+    {"index", "tracuu index [--db DIR] [--quiet] FILE.jsonl...",
+     "Index JSON Lines records (one object per line: \"id\" required; \"url\", \"title\",\n"
+     "\"date\" (YYYY-MM-DD), \"body\", \"number\", \"type\", \"issuer\", \"category\" optional).\n"
+     "Re-indexing an id replaces its document. A bad line is reported as FILE:LINE and\n"
+     "skipped; the exit code is then 1. \"-\" reads standard input.",
+     "  --db DIR     the index (default: $TRACUU_DB, else $XDG_DATA_HOME/tracuu/db)\n"
+     "  --quiet      no summary line\n",
+     "  tracuu index corpus/sample/records.jsonl\n"},
+    {"search", "tracuu search [OPTIONS] QUERY...",
+     "Search the index. Words may be typed with or without accents. \"a phrase\",\n"
+     "-word (exclude), +word (require), a OR b; a legal number anywhere\n"
+     "(32/2021/NĐ-CP, 2696/qd-ubnd, \"nghị định 32/2021\", 2696) finds that document\n"
+     "first, then those citing it. Fields: so:NUMBER loai:TYPE coquan:ISSUER\n"
+     "linhvuc:CATEGORY tu:DATE den:DATE nam:YEAR.",
+     "  --db DIR           the index; repeat to search several shards as one\n"
+     "  --json             one JSON object per hit per line\n"
+     "  --limit N          hits to show (default 10)\n"
+     "  --offset N         skip the first N hits\n"
+     "  --sort MODE        blend (default: relevance and recency), relevance, date\n"
+     "  --halflife DAYS    recency half-life in blend mode (default 1095)\n"
+     "  --from DATE        only documents dated on or after DATE (YYYY-MM-DD)\n"
+     "  --to DATE          only documents dated on or before DATE\n"
+     "  --type TYPE        only this type (Quyết định, Thông báo, ...)\n"
+     "  --issuer ISSUER    only documents whose issuer has these words\n"
+     "  --category CAT     only this category\n"
+     "  --facets           counts by year, type and issuer over all matches\n"
+     "  --explain          why each hit matched\n"
+     "  --color[=WHEN]     auto (default), always, never; NO_COLOR is respected\n",
+     "  tracuu search \"chinh quyen do thi\"\n"
+     "  tracuu search --json 32/2021/NĐ-CP\n"
+     "  tracuu search --from 2021-01-01 --type \"Quyết định\" phòng chống dịch\n"},
+    {"ref", "tracuu ref [--db DIR] [--json] [--limit N] NUMBER",
+     "The document with legal number NUMBER (first), then every document citing it,\n"
+     "newest first.",
+     "  --db DIR     the index\n"
+     "  --json       one JSON object per document per line\n"
+     "  --limit N    at most N documents (default 1000)\n",
+     "  tracuu ref 2696/QĐ-UBND\n"},
+    {"analyze", "tracuu analyze [--json] [TEXT...]",
+     "Show what the Vietnamese text pipeline makes of TEXT (standard input when no\n"
+     "TEXT): tokens with exact and folded forms, positions and byte offsets, legal\n"
+     "numbers and dates.",
+     "  --json       one JSON object: {\"tokens\": [...], \"refs\": [...], \"dates\": [...]}\n",
+     "  tracuu analyze \"Quyết định số 2696/QĐ-UBND ngày 21/6/2021\"\n"},
+    {"stats", "tracuu stats [--db DIR]... [--json]",
+     "What the index holds: the number of documents and the schema version.",
+     "  --db DIR     the index; repeat for shards\n"
+     "  --json       one JSON object\n",
+     "  tracuu stats --json\n"},
+};
+
+static const command_doc *find_doc(const char *name) {
+  for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)
+    if (strcmp(docs[i].name, name) == 0) return &docs[i];
+  return NULL;
+}
+
+int cli_help(const char *subcommand, FILE *fp) {
+  if (!subcommand) {
+    fputs("usage: tracuu [--version] [--help] COMMAND [ARGS]\n\n"
+          "tracuu searches Vietnamese administrative announcements and legal directives.\n\n"
+          "Commands:\n",
+          fp);
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)
+      fprintf(fp, "  %-9s %s\n", docs[i].name, docs[i].synopsis);
+    fputs("\n\"tracuu help COMMAND\" tells more about one command.\n", fp);
+    return 0;
+  }
+  const command_doc *d = find_doc(subcommand);
+  if (!d) return -1;
+  fprintf(fp, "usage: %s\n\n%s\n\nOptions:\n%s\nExamples:\n%s", d->synopsis, d->summary, d->options,
+          d->examples);
+  return 0;
+}

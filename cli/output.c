@@ -1,0 +1,130 @@
+#include "output.h"
+
+#include <json-c/json.h>
+#include <string.h>
+
+#define ANSI_HIGHLIGHT "\033[1;33m"
+#define ANSI_DIM "\033[2m"
+#define ANSI_BOLD "\033[1m"
+#define ANSI_RESET "\033[0m"
+
+static json_object *json_str_or_null(const char *s) {
+  return s ? json_object_new_string(s) : NULL;
+}
+
+static void add(json_object *o, const char *key, json_object *v) {
+  json_object_object_add(o, key, v);
+}
+
+static json_object *hit_json(const query_hit *h, int explain) {
+  json_object *o = json_object_new_object();
+  add(o, "rank", json_object_new_int((int)h->rank));
+  add(o, "id", json_str_or_null(h->rec.id));
+  add(o, "url", json_str_or_null(h->rec.url));
+  add(o, "title", json_str_or_null(h->rec.title));
+  add(o, "date", json_str_or_null(h->rec.date));
+  add(o, "number", json_str_or_null(h->rec.number));
+  add(o, "type", json_str_or_null(h->rec.type));
+  add(o, "issuer", json_str_or_null(h->rec.issuer));
+  add(o, "category", json_str_or_null(h->rec.category));
+  add(o, "score", json_object_new_double(h->score));
+  add(o, "relevance", json_object_new_double(h->relevance));
+  add(o, "snippet", json_str_or_null(h->snippet));
+  json_object *spans = json_object_new_array();
+  for (size_t i = 0; i < h->n_spans; i++) {
+    json_object *pair = json_object_new_array();
+    json_object_array_add(pair, json_object_new_int64((int64_t)h->spans[i].start));
+    json_object_array_add(pair, json_object_new_int64((int64_t)h->spans[i].end));
+    json_object_array_add(spans, pair);
+  }
+  add(o, "highlights", spans);
+  if (explain) add(o, "explain", json_str_or_null(h->explain));
+  return o;
+}
+
+static void print_json(FILE *fp, json_object *o) {
+  fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE), fp);
+  fputc('\n', fp);
+  json_object_put(o);
+}
+
+void output_json_string(FILE *fp, const char *s) {
+  json_object *o = json_object_new_string(s);
+  fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE), fp);
+  json_object_put(o);
+}
+
+static json_object *facets_json(const query_result *res) {
+  json_object *all = json_object_new_object();
+  for (size_t f = 0; f < res->n_facets; f++) {
+    json_object *vals = json_object_new_array();
+    for (size_t i = 0; i < res->facets[f].n; i++) {
+      json_object *v = json_object_new_object();
+      add(v, "value", json_object_new_string(res->facets[f].values[i].value));
+      add(v, "count", json_object_new_int64((int64_t)res->facets[f].values[i].count));
+      json_object_array_add(vals, v);
+    }
+    add(all, res->facets[f].name, vals);
+  }
+  json_object *o = json_object_new_object();
+  add(o, "facets", all);
+  add(o, "total", json_object_new_int64((int64_t)res->estimated));
+  return o;
+}
+
+static void print_snippet(FILE *fp, const query_hit *h, int color) {
+  const char *s = h->snippet ? h->snippet : "";
+  size_t at = 0;
+  fputs("   ", fp);
+  for (size_t i = 0; i < h->n_spans; i++) {
+    fwrite(s + at, 1, h->spans[i].start - at, fp);
+    fputs(color ? ANSI_HIGHLIGHT : "[", fp);
+    fwrite(s + h->spans[i].start, 1, h->spans[i].end - h->spans[i].start, fp);
+    fputs(color ? ANSI_RESET : "]", fp);
+    at = h->spans[i].end;
+  }
+  fputs(s + at, fp);
+  fputc('\n', fp);
+}
+
+static void print_hit(FILE *fp, const query_hit *h, const output_opts *o) {
+  fprintf(fp, "%u. %s%s%s\n", h->rank, o->color ? ANSI_BOLD : "",
+          h->rec.title ? h->rec.title : h->rec.id, o->color ? ANSI_RESET : "");
+  const char *parts[] = {h->rec.number, h->rec.date, h->rec.type, h->rec.issuer};
+  int any = 0;
+  fputs("   ", fp);
+  if (o->color) fputs(ANSI_DIM, fp);
+  for (size_t i = 0; i < 4; i++) {
+    if (!parts[i] || !parts[i][0]) continue;
+    fprintf(fp, "%s%s", any ? " · " : "", parts[i]);
+    any = 1;
+  }
+  fprintf(fp, "%sscore %.3f%s\n", any ? " · " : "", h->score, o->color ? ANSI_RESET : "");
+  if (h->snippet && h->snippet[0]) print_snippet(fp, h, o->color);
+  if (h->rec.url) fprintf(fp, "   %s\n", h->rec.url);
+  if (o->explain && h->explain) fprintf(fp, "   why: %s\n", h->explain);
+}
+
+static void print_facets_text(FILE *fp, const query_result *res) {
+  for (size_t f = 0; f < res->n_facets; f++) {
+    fprintf(fp, "%s:", res->facets[f].name);
+    for (size_t i = 0; i < res->facets[f].n; i++)
+      fprintf(fp, "%s %s (%llu)", i ? "," : "", res->facets[f].values[i].value,
+              (unsigned long long)res->facets[f].values[i].count);
+    fputc('\n', fp);
+  }
+}
+
+int output_results(FILE *fp, const query_result *res, const output_opts *o) {
+  for (size_t i = 0; i < res->n_hits; i++) {
+    if (o->json) print_json(fp, hit_json(&res->hits[i], o->explain));
+    else print_hit(fp, &res->hits[i], o);
+  }
+  if (res->n_facets) {
+    if (o->json) print_json(fp, facets_json(res));
+    else print_facets_text(fp, res);
+  }
+  if (o->explain && res->description && !o->json) fprintf(fp, "query: %s\n", res->description);
+  fflush(fp);
+  return ferror(fp) ? -1 : 0;
+}

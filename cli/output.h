@@ -1,0 +1,22 @@
+/* output: search results as text for people or JSON Lines for scripts. */
+#ifndef TRACUU_OUTPUT_H
+#define TRACUU_OUTPUT_H
+
+#include <stdio.h>
+
+#include "query.h"
+
+typedef struct {
+  int json;
+  int color;
+  int explain;
+} output_opts;
+
+/* Writes every hit; then the facets and the suggestion when present.
+ * Returns 0, or -1 when writing failed (a closed pipe, a full disk). */
+int output_results(FILE *fp, const query_result *res, const output_opts *o);
+
+/* Writes a value as a JSON string literal (via json-c). */
+void output_json_string(FILE *fp, const char *s);
+
+#endif

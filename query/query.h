@@ -1,0 +1,117 @@
+/* query: from what a person typed to ranked hits with snippets.
+ *
+ * The query text goes through the same text pipeline as documents. The
+ * language:
+ *   words           ranked by BM25 (documents with more of them first);
+ *                   typed with accents, a word matches its exact form with a
+ *                   boost and its folded form too; typed without, the folded form
+ *   "a phrase"      the words in order (straight or curly quotes)
+ *   -word -"phrase" excluded
+ *   +word           required
+ *   a OR b          either (the default already ranks by how many match)
+ *   so:NUMBER       the document with that legal number, then those citing it
+ *   loai:TYPE  coquan:ISSUER  linhvuc:CATEGORY  (quote values with spaces)
+ *   tu:DATE den:DATE nam:YEAR   date range (YYYY-MM-DD, dd/mm/yyyy, YYYY)
+ * A legal number anywhere in the text ("32/2021/NĐ-CP", "2696/qd-ubnd",
+ * "nghị định 32/2021", "2696") is recognized: the document that IS that
+ * number ranks first, then documents citing it.
+ *
+ * The module never prints: results come back as data (query_result), and
+ * the command-line tool formats them.
+ */
+#ifndef TRACUU_QUERY_H
+#define TRACUU_QUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "record.h"
+
+typedef enum {
+  QUERY_SORT_BLEND = 0,     /* relevance with a recency factor (default) */
+  QUERY_SORT_RELEVANCE = 1, /* BM25, newest first among equal scores */
+  QUERY_SORT_DATE = 2       /* newest first */
+} query_sort;
+
+/* Recency in blend mode: score * (1 - w + w * 0.5 ^ (age_days / halflife)). */
+#define QUERY_DEFAULT_HALFLIFE_DAYS 1095.0
+#define QUERY_DEFAULT_RECENCY_WEIGHT 0.3
+
+typedef struct {
+  const char *text;        /* what the user typed (may be NULL with filters only) */
+  const char *from, *to;   /* dates YYYY-MM-DD or NULL */
+  const char *type, *issuer, *category; /* filters or NULL */
+  query_sort sort;
+  uint32_t offset, limit;
+  double halflife_days, recency_weight;
+  int facets;              /* count years, types and issuers over all matches */
+  int explain;             /* keep why each hit matched */
+  const char *today;       /* YYYY-MM-DD for recency; NULL = the system date */
+} query_request;
+
+void query_request_init(query_request *req);
+
+typedef struct {
+  size_t start, end; /* byte offsets of a highlighted match in the snippet */
+} query_span;
+
+typedef struct {
+  unsigned rank;         /* 1-based */
+  double score;          /* the ranking score (blended in blend mode) */
+  double relevance;      /* BM25 alone */
+  uint64_t docid;
+  record rec;            /* the stored record; owned */
+  char *snippet;         /* a passage of the body around the matches; owned */
+  query_span *spans;     /* highlights inside snippet; owned */
+  size_t n_spans;
+  char *explain;         /* why it matched (when asked); owned */
+} query_hit;
+
+typedef struct {
+  char *value;
+  uint64_t count;
+} query_facet_value;
+
+typedef struct {
+  const char *name;       /* "year", "type", "issuer" */
+  query_facet_value *values;
+  size_t n;
+} query_facet;
+
+typedef struct {
+  query_hit *hits;
+  size_t n_hits;
+  uint64_t estimated;     /* matches in all, estimated */
+  query_facet facets[3];
+  size_t n_facets;
+  char *suggestion;       /* "did you mean" text, or NULL */
+  char *description;      /* the Xapian query, for --explain */
+} query_result;
+
+typedef enum {
+  QUERY_OK = 0,
+  QUERY_BAD = 1,      /* the query or a filter cannot be understood (message says why) */
+  QUERY_ENGINE = 2,   /* the engine failed (engine status and message kept) */
+  QUERY_NOMEM = 3
+} query_status;
+
+/* Runs req against db. On success *out holds the results (free with
+ * query_result_free). A database changed by a writer meanwhile is reopened
+ * and the search repeated, so readers during a crawl never see an error. */
+query_status query_run(engine_db *db, const query_request *req, query_result **out /* OUT */,
+                       char *err /* OUT */, size_t errlen);
+
+/* Documents with legal number `number` (first) and those citing it, newest
+ * first. */
+query_status query_ref(engine_db *db, const char *number, uint32_t limit,
+                       query_result **out /* OUT */, char *err /* OUT */, size_t errlen);
+
+void query_result_free(query_result *res);
+
+/* Parses a date as typed in a filter (YYYY-MM-DD, YYYY-MM, YYYY, dd/mm/yyyy,
+ * "21 tháng 6 năm 2021"). end = 1 picks the last day of a month or year.
+ * Returns 1 and writes YYYY-MM-DD into iso, or 0. */
+int query_parse_date(const char *s, int end, char iso[11] /* OUT */);
+
+#endif

@@ -1,0 +1,45 @@
+/* Declarations shared by the files of the query module; not a public contract. */
+#ifndef TRACUU_QUERY_INTERNAL_H
+#define TRACUU_QUERY_INTERNAL_H
+
+#include <stddef.h>
+
+#include "engine.h"
+#include "query.h"
+
+/* The folded words a hit's snippet should highlight. Bounded and small: a
+ * query has few words, so a linear search is the fastest set. */
+#define HIGHLIGHT_MAX 64
+typedef struct {
+  char *words[HIGHLIGHT_MAX];
+  size_t n;
+} highlight_set;
+
+void highlight_set_free(highlight_set *hs);
+/* Adds a copy of word (no duplicates); 0 on success, -1 out of memory.
+ * Past HIGHLIGHT_MAX words the rest are ignored. */
+int highlight_set_add(highlight_set *hs, const char *word, size_t len);
+int highlight_set_has(const highlight_set *hs, const char *word, size_t len);
+
+/* ---- parse.c: query text and filters -> engine query ---- */
+
+typedef struct {
+  engine_query *query;     /* owned */
+  highlight_set highlight; /* owned */
+  int has_text;            /* the user typed something to rank by */
+} parsed_query;
+
+/* Builds the engine query of req. On QUERY_BAD, err says what is wrong. */
+query_status parse_request(const query_request *req, parsed_query *out /* OUT */, char *err,
+                           size_t errlen);
+void parsed_query_free(parsed_query *pq);
+
+/* ---- snippet.c: a passage around the matches, with highlight spans ---- */
+
+/* Picks the window of about max_tokens tokens of text holding the most
+ * distinct highlighted words, and returns it with white space collapsed.
+ * *out and *spans are malloc'ed (caller frees). 0 on success, -1 out of memory. */
+int snippet_make(const char *text, size_t len, const highlight_set *hs, size_t max_tokens,
+                 char **out /* OUT */, query_span **spans /* OUT */, size_t *n_spans /* OUT */);
+
+#endif

@@ -1,0 +1,307 @@
+/* Running a parsed query: ranking, the recency blend, hits with snippets,
+ * facets, and the reopen-and-retry loop that keeps readers safe while a
+ * crawl writes. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dynbuf.h"
+#include "query_internal.h"
+#include "record.h"
+#include "schema.h"
+#include "schema_terms.h"
+#include "text.h"
+
+/* In blend mode the recency factor re-ranks this many of the best matches. */
+#define BLEND_POOL 200
+#define SNIPPET_TOKENS 36
+/* A database changed by a writer meanwhile: reopen and search again. */
+#define MAX_RETRIES 5
+
+void query_request_init(query_request *req) {
+  memset(req, 0, sizeof *req);
+  req->sort = QUERY_SORT_BLEND;
+  req->limit = 10;
+  req->halflife_days = QUERY_DEFAULT_HALFLIFE_DAYS;
+  req->recency_weight = QUERY_DEFAULT_RECENCY_WEIGHT;
+}
+
+static void hit_clear(query_hit *h) {
+  record_clear(&h->rec);
+  free(h->snippet);
+  free(h->spans);
+  free(h->explain);
+}
+
+void query_result_free(query_result *res) {
+  if (!res) return;
+  for (size_t i = 0; i < res->n_hits; i++) hit_clear(&res->hits[i]);
+  free(res->hits);
+  for (size_t f = 0; f < res->n_facets; f++) {
+    for (size_t i = 0; i < res->facets[f].n; i++) free(res->facets[f].values[i].value);
+    free(res->facets[f].values);
+  }
+  free(res->suggestion);
+  free(res->description);
+  free(res);
+}
+
+static double today_days(const char *today) {
+  int y, m, d;
+  if (today && record_date_valid(today, &y, &m, &d)) return (double)schema_days_from_civil(y, m, d);
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  return (double)schema_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* One candidate hit before the final order is known. */
+typedef struct {
+  size_t index;       /* in the mset */
+  double relevance, score, days;
+  int has_date;
+} candidate;
+
+static int by_score_then_date(const void *a, const void *b) {
+  const candidate *x = a, *y = b;
+  if (x->score != y->score) return x->score < y->score ? 1 : -1;
+  if (x->days != y->days) return x->days < y->days ? 1 : -1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* ---- facets ---- */
+
+typedef struct {
+  query_facet *facet;
+  int nomem;
+} facet_fill;
+
+static int add_facet_value(void *ctx, const char *value, size_t len, uint64_t count) {
+  facet_fill *ff = ctx;
+  query_facet *f = ff->facet;
+  query_facet_value *p = realloc(f->values, (f->n + 1) * sizeof *p);
+  char *v = malloc(len + 1);
+  if (!p || !v) {
+    if (p) f->values = p;
+    free(v);
+    ff->nomem = 1;
+    return 1;
+  }
+  memcpy(v, value, len);
+  v[len] = '\0';
+  f->values = p;
+  f->values[f->n++] = (query_facet_value){v, count};
+  return 0;
+}
+
+static const struct {
+  const char *name;
+  unsigned slot;
+} facet_slots[] = {{"year", SLOT_YEAR}, {"type", SLOT_TYPE}, {"issuer", SLOT_ISSUER}};
+
+static engine_status collect_facets(engine_mset *m, query_result *res) {
+  for (size_t i = 0; i < 3; i++) {
+    query_facet *f = &res->facets[res->n_facets++];
+    f->name = facet_slots[i].name;
+    facet_fill ff = {f, 0};
+    engine_status st = engine_mset_facet(m, facet_slots[i].slot, add_facet_value, &ff);
+    if (ff.nomem) return ENGINE_NOMEM;
+    if (st != ENGINE_OK) return st;
+  }
+  return ENGINE_OK;
+}
+
+/* ---- explain ---- */
+
+static int describe_term(void *ctx, const char *term, size_t len, uint64_t freq) {
+  static const struct {
+    const char *prefix, *what;
+  } kinds[] = {{PREFIX_OWN_YEAR, "own number/year"}, {PREFIX_CITED_YEAR, "cited number/year"},
+               {PREFIX_OWN_BARE, "own number"},      {PREFIX_CITED_BARE, "cited number"},
+               {PREFIX_OWN_NUMBER, "own number"},    {PREFIX_CITED_NUMBER, "citation"},
+               {PREFIX_EXACT, "exact"},              {PREFIX_BIGRAM, "bigram"},
+               {PREFIX_TITLE, "title"}};
+  dynbuf *b = ctx;
+  const char *what = "folded";
+  size_t skip = 0;
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+    size_t k = strlen(kinds[i].prefix);
+    if (len > k && memcmp(term, kinds[i].prefix, k) == 0 &&
+        !(term[k] >= 'A' && term[k] <= 'Z' && k == 1)) {
+      what = kinds[i].what;
+      skip = k;
+      break;
+    }
+  }
+  dynbuf_printf(b, "%s%s \"%.*s\" (in %llu docs)", b->len ? ", " : "", what, (int)(len - skip),
+                term + skip, (unsigned long long)freq);
+  return 0;
+}
+
+/* ---- one attempt ---- */
+
+typedef struct {
+  engine_db *db;
+  const query_request *req;
+  parsed_query *pq;
+  query_result *res;
+  engine_mset *mset;
+} attempt;
+
+static query_status fill_hit(attempt *at, const candidate *c, query_hit *h, char *err, size_t errlen) {
+  size_t len = 0;
+  const char *data = engine_mset_data(at->mset, c->index, &len);
+  if (!data) {
+    snprintf(err, errlen, "%s", engine_mset_errmsg(at->mset));
+    return QUERY_ENGINE;
+  }
+  h->docid = engine_mset_docid(at->mset, c->index);
+  h->relevance = c->relevance;
+  h->score = c->score;
+  int repaired;
+  char perr[160];
+  if (record_parse_json(data, len, &h->rec, &repaired, perr, sizeof perr) != 0) {
+    snprintf(err, errlen, "document %llu holds a damaged record (%s): rebuild the index",
+             (unsigned long long)h->docid, perr);
+    return QUERY_ENGINE;
+  }
+  const char *body = h->rec.body ? h->rec.body : "";
+  if (snippet_make(body, strlen(body), &at->pq->highlight, SNIPPET_TOKENS, &h->snippet, &h->spans,
+                   &h->n_spans) != 0)
+    return QUERY_NOMEM;
+  if (at->req->explain) {
+    dynbuf b;
+    dynbuf_init(&b, 8192);
+    engine_mset_matching_terms(at->mset, c->index, describe_term, &b);
+    if (at->req->sort == QUERY_SORT_BLEND && c->has_date)
+      dynbuf_printf(&b, "; bm25 %.3f x recency %.3f", c->relevance, c->score / (c->relevance ? c->relevance : 1));
+    else
+      dynbuf_printf(&b, "; bm25 %.3f", c->relevance);
+    h->explain = dynbuf_take(&b);
+  }
+  return QUERY_OK;
+}
+
+static query_status run_once(attempt *at, engine_status *est, char *err, size_t errlen) {
+  const query_request *req = at->req;
+  engine_search_opts opts;
+  engine_search_opts_init(&opts);
+  int blend = req->sort == QUERY_SORT_BLEND && at->pq->has_text;
+  uint32_t want = req->offset + req->limit;
+  opts.offset = blend ? 0 : req->offset;
+  opts.limit = blend ? (want > BLEND_POOL ? want : BLEND_POOL) : req->limit;
+  opts.sort_slot = SLOT_DATE;
+  opts.sort_descending = 1;
+  opts.sort = (req->sort == QUERY_SORT_DATE || !at->pq->has_text) ? ENGINE_SORT_VALUE
+                                                                   : ENGINE_SORT_RELEVANCE;
+  static const unsigned slots[] = {SLOT_YEAR, SLOT_TYPE, SLOT_ISSUER};
+  if (req->facets) {
+    opts.facet_slots = slots;
+    opts.n_facet_slots = 3;
+  }
+  *est = engine_db_search(at->db, at->pq->query, &opts, &at->mset);
+  if (*est != ENGINE_OK) {
+    snprintf(err, errlen, "%s", engine_db_errmsg(at->db));
+    return QUERY_ENGINE;
+  }
+  size_t n = engine_mset_size(at->mset);
+  candidate *cands = calloc(n ? n : 1, sizeof *cands);
+  if (!cands) return QUERY_NOMEM;
+  double now = today_days(req->today);
+  for (size_t i = 0; i < n; i++) {
+    candidate *c = &cands[i];
+    c->index = i;
+    c->relevance = c->score = engine_mset_weight(at->mset, i);
+    size_t vlen = 0;
+    const char *v = engine_mset_value(at->mset, i, SLOT_DATE, &vlen);
+    c->has_date = v && vlen > 0;
+    c->days = c->has_date ? engine_sortable_unserialise(v, vlen) : -1e9;
+    if (blend && c->has_date) {
+      double age = now - c->days;
+      if (age < 0) age = 0;
+      double w = req->recency_weight;
+      c->score = c->relevance * (1.0 - w + w * pow(0.5, age / req->halflife_days));
+    } else if (blend) {
+      c->score = c->relevance * (1.0 - req->recency_weight);
+    }
+  }
+  if (blend) qsort(cands, n, sizeof *cands, by_score_then_date);
+  size_t first = blend ? req->offset : 0;
+  size_t count = first < n ? n - first : 0;
+  if (count > req->limit) count = req->limit;
+  query_result *res = at->res;
+  res->hits = calloc(count ? count : 1, sizeof *res->hits);
+  query_status qs = res->hits ? QUERY_OK : QUERY_NOMEM;
+  for (size_t i = 0; qs == QUERY_OK && i < count; i++) {
+    res->hits[i].rank = (unsigned)(req->offset + i + 1);
+    qs = fill_hit(at, &cands[first + i], &res->hits[i], err, errlen);
+    res->n_hits = i + 1;
+  }
+  free(cands);
+  res->estimated = engine_mset_estimated(at->mset);
+  if (qs == QUERY_OK && req->facets) {
+    engine_status fst = collect_facets(at->mset, res);
+    if (fst == ENGINE_NOMEM) qs = QUERY_NOMEM;
+    else if (fst != ENGINE_OK) {
+      *est = fst;
+      snprintf(err, errlen, "%s", engine_mset_errmsg(at->mset));
+      qs = QUERY_ENGINE;
+    }
+  }
+  if (qs == QUERY_ENGINE && engine_mset_status(at->mset) != ENGINE_OK) *est = engine_mset_status(at->mset);
+  return qs;
+}
+
+static query_status run_parsed(engine_db *db, const query_request *req, parsed_query *pq,
+                               query_result **out, char *err, size_t errlen) {
+  *out = NULL;
+  for (int tries = 0;; tries++) {
+    query_result *res = calloc(1, sizeof *res);
+    if (!res) return QUERY_NOMEM;
+    attempt at = {db, req, pq, res, NULL};
+    engine_status est = ENGINE_OK;
+    query_status qs = run_once(&at, &est, err, errlen);
+    engine_mset_free(at.mset);
+    if (qs == QUERY_OK) {
+      if (req->explain) res->description = engine_query_describe(pq->query);
+      *out = res;
+      return QUERY_OK;
+    }
+    query_result_free(res);
+    if (qs != QUERY_ENGINE || est != ENGINE_RETRY || tries == MAX_RETRIES) return qs;
+    if (engine_db_reopen(db) != ENGINE_OK) {
+      snprintf(err, errlen, "%s", engine_db_errmsg(db));
+      return QUERY_ENGINE;
+    }
+  }
+}
+
+query_status query_run(engine_db *db, const query_request *req, query_result **out, char *err,
+                       size_t errlen) {
+  parsed_query pq;
+  *out = NULL;
+  query_status qs = parse_request(req, &pq, err, errlen);
+  if (qs != QUERY_OK) return qs;
+  qs = run_parsed(db, req, &pq, out, err, errlen);
+  parsed_query_free(&pq);
+  return qs;
+}
+
+query_status query_ref(engine_db *db, const char *number, uint32_t limit, query_result **out,
+                       char *err, size_t errlen) {
+  char text[300];
+  if (snprintf(text, sizeof text, "so:\"%s\"", number) >= (int)sizeof text) {
+    snprintf(err, errlen, "the number is too long");
+    return QUERY_BAD;
+  }
+  query_request req;
+  query_request_init(&req);
+  req.text = text;
+  req.limit = limit;
+  /* The own document outweighs every citation (OWN_NUMBER_BOOST), so
+   * relevance order puts it first; equal citations then go newest first. */
+  req.sort = QUERY_SORT_RELEVANCE;
+  return query_run(db, &req, out, err, errlen);
+}

@@ -1,0 +1,155 @@
+/* Snippets: the best window of the body, highlighted on the original text.
+ *
+ * Matching is on the folded form, highlighting on the pipeline's byte
+ * offsets into the original text: "quyet dinh" typed finds "quyết định"
+ * written (NFC or NFD) and the highlight covers exactly those characters,
+ * which Xapian's own MSet::snippet() cannot do for folded matches. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dynbuf.h"
+#include "query_internal.h"
+#include "text.h"
+
+/* Bodies longer than this many tokens are only searched for a snippet in
+ * their first part: bounded work per hit. */
+#define SNIPPET_SCAN_TOKENS 20000
+
+typedef struct {
+  size_t start, end;
+  int word; /* index into the highlight set, or -1 */
+} snip_token;
+
+typedef struct {
+  snip_token *toks;
+  size_t n, cap;
+  const highlight_set *hs;
+  int nomem;
+} snip_scan;
+
+static int collect_token(void *ctx, const text_token *tok) {
+  snip_scan *sc = ctx;
+  if (sc->n == SNIPPET_SCAN_TOKENS) return 1;
+  if (sc->n == sc->cap) {
+    size_t cap = sc->cap ? sc->cap * 2 : 256;
+    snip_token *p = realloc(sc->toks, cap * sizeof *p);
+    if (!p) {
+      sc->nomem = 1;
+      return 1;
+    }
+    sc->toks = p;
+    sc->cap = cap;
+  }
+  int word = -1;
+  for (size_t i = 0; i < sc->hs->n; i++) {
+    if (strlen(sc->hs->words[i]) == tok->folded_len &&
+        memcmp(sc->hs->words[i], tok->folded, tok->folded_len) == 0) {
+      word = (int)i;
+      break;
+    }
+  }
+  sc->toks[sc->n++] = (snip_token){tok->start, tok->end, word};
+  return 0;
+}
+
+/* Score of the window [from, from+len): distinct words count most. */
+static unsigned window_score(const snip_token *t, size_t from, size_t len) {
+  unsigned long long seen = 0;
+  unsigned hits = 0, distinct = 0;
+  for (size_t i = from; i < from + len; i++) {
+    if (t[i].word < 0) continue;
+    hits++;
+    unsigned long long bit = 1ULL << (t[i].word % 64);
+    if (!(seen & bit)) {
+      seen |= bit;
+      distinct++;
+    }
+  }
+  return distinct * 16 + hits;
+}
+
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* Appends text[from, to) with runs of white space made one space. */
+static void append_collapsed(dynbuf *b, const char *text, size_t from, size_t to) {
+  int space = 0;
+  for (size_t i = from; i < to; i++) {
+    if (is_space(text[i])) {
+      space = 1;
+      continue;
+    }
+    if (space && b->len) dynbuf_append_byte(b, ' ');
+    space = 0;
+    dynbuf_append_byte(b, text[i]);
+  }
+  if (space && b->len) dynbuf_append_byte(b, ' ');
+}
+
+int snippet_make(const char *text, size_t len, const highlight_set *hs, size_t max_tokens,
+                 char **out, query_span **spans, size_t *n_spans) {
+  *out = NULL;
+  *spans = NULL;
+  *n_spans = 0;
+  snip_scan sc = {.hs = hs};
+  if (text && len) text_tokenize(text, len, collect_token, &sc);
+  if (sc.nomem) {
+    free(sc.toks);
+    return -1;
+  }
+  size_t win = sc.n < max_tokens ? sc.n : max_tokens;
+  size_t best = 0;
+  unsigned best_score = 0;
+  /* Windows worth trying start at a match (or at the top): bounded work
+   * even for long bodies. The chosen one then starts a few tokens before its
+   * first match so the reader sees some context. */
+  for (size_t c = 0; win && c < sc.n; c++) {
+    if (c > 0 && sc.toks[c].word < 0) continue;
+    size_t from = c + win <= sc.n ? c : sc.n - win;
+    unsigned s = window_score(sc.toks, from, win);
+    if (s > best_score) {
+      best_score = s;
+      best = from;
+    }
+  }
+  if (best_score && best > 0) {
+    size_t lead = win / 6;
+    size_t first = best;
+    while (first < best + win && sc.toks[first].word < 0) first++;
+    best = first > lead ? first - lead : 0;
+    if (best + win > sc.n) best = sc.n - win;
+  }
+
+  dynbuf b;
+  dynbuf_init(&b, 64 * 1024);
+  query_span *sp = win ? calloc(win, sizeof *sp) : NULL;
+  size_t nsp = 0;
+  if (win && !sp) return free(sc.toks), -1;
+  if (win) {
+    if (best > 0) dynbuf_append_str(&b, "… ");
+    size_t cursor = sc.toks[best].start;
+    for (size_t i = best; i < best + win; i++) {
+      append_collapsed(&b, text, cursor, sc.toks[i].start);
+      size_t s = b.len;
+      append_collapsed(&b, text, sc.toks[i].start, sc.toks[i].end);
+      if (sc.toks[i].word >= 0) sp[nsp++] = (query_span){s, b.len};
+      cursor = sc.toks[i].end;
+    }
+    if (best + win < sc.n) dynbuf_append_str(&b, " …");
+  }
+  free(sc.toks);
+  if (dynbuf_status(&b) != DYNBUF_OK && dynbuf_status(&b) != DYNBUF_TOO_BIG) {
+    dynbuf_free(&b);
+    free(sp);
+    return -1;
+  }
+  /* A snippet cut by the size cap keeps only spans that still fit. */
+  while (nsp && sp[nsp - 1].end > b.len) nsp--;
+  *out = dynbuf_take(&b);
+  if (!*out) {
+    free(sp);
+    return -1;
+  }
+  *spans = sp;
+  *n_spans = nsp;
+  return 0;
+}

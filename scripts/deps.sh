@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what tracuu needs to build and test on Debian 12 (as root), and
+# nothing when it is all there already. Used by quickstart.sh, test.sh and CI.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config      # toolchain
+  libxapian-dev xapian-tools            # the engine (and xapian-tcpsrv for shards)
+  libicu-dev                            # the Vietnamese text pipeline
+  libjson-c-dev                         # JSON Lines in and out
+  libcurl4-openssl-dev libxml2-dev      # crawler and extractor
+  libsqlite3-dev sqlite3                # crawl state; FTS5 baseline in bench/
+  libinih-dev                           # the crawl config (INI)
+  python3 jq                            # test helpers: the HTTP server, JSON checks
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+  echo "tracuu: missing packages: ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "tracuu: installed ${missing[*]}" >&2

@@ -1,0 +1,54 @@
+# lib.sh: the helpers of the command-line tests. Each test script sources it,
+# runs the real tracuu binary on real files in a fresh temporary directory,
+# and ends with `finish`, which prints "NAME: N passed, N failed".
+#
+# Environment (set by ctest): TRACUU (the binary), TRACUU_SRC (source tree),
+# TRACUU_SHARED (../shared, may be missing).
+set -u
+: "${TRACUU:?TRACUU must name the tracuu binary}"
+: "${TRACUU_SRC:?TRACUU_SRC must name the source tree}"
+TRACUU_SHARED=${TRACUU_SHARED:-$TRACUU_SRC/../shared}
+TEST_NAME=$(basename "$0" .sh)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/tracuu-$TEST_NAME.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+# Never touch the user's own index or config.
+export HOME=$TMP/home XDG_DATA_HOME=$TMP/data XDG_CONFIG_HOME=$TMP/config
+export TRACUU_DB=$TMP/db
+unset NO_COLOR
+mkdir -p "$HOME"
+passed=0
+failed=0
+
+pass() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+
+# run CMD...: runs a command; its stdout is in $TMP/out ($OUT), stderr in
+# $TMP/err ($ERR), exit code in $RC.
+run() {
+  "$@" >"$TMP/out" 2>"$TMP/err"
+  RC=$?
+  OUT=$(cat "$TMP/out")
+  ERR=$(cat "$TMP/err")
+}
+
+expect_rc() { # CODE WHAT
+  if [ "$RC" = "$1" ]; then pass; else fail "$2: exit code $RC, expected $1 (stderr: $ERR)"; fi
+}
+expect_out() { # TEXT WHAT
+  if grep -qF -- "$1" "$TMP/out"; then pass; else fail "$2: stdout lacks \"$1\": $(head -c 400 "$TMP/out")"; fi
+}
+expect_err() { # TEXT WHAT
+  if grep -qF -- "$1" "$TMP/err"; then pass; else fail "$2: stderr lacks \"$1\": $ERR"; fi
+}
+expect_eq() { # ACTUAL EXPECTED WHAT
+  if [ "$1" = "$2" ]; then pass; else fail "$3: got \"$1\", expected \"$2\""; fi
+}
+# The number of lines (one per line of stderr) saying what is wrong: exactly one.
+expect_one_line_err() { # WHAT
+  if [ "$(grep -c . "$TMP/err")" = 1 ]; then pass; else fail "$1: expected a one-line message, got: $ERR"; fi
+}
+
+finish() {
+  echo "$TEST_NAME: $passed passed, $failed failed"
+  [ "$failed" = 0 ]
+}

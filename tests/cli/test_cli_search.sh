@@ -1,0 +1,93 @@
+# tracuu search / ref / analyze on the sample corpus: accents, numbers,
+# filters, JSON keys, error paths.
+. "$(dirname "$0")/lib.sh"
+SAMPLE=$TRACUU_SRC/corpus/sample/records.jsonl
+"$TRACUU" index --quiet "$SAMPLE" || { echo "cannot index the sample"; exit 1; }
+
+# 1. No index: a clear message and its own exit code.
+run "$TRACUU" search --db "$TMP/none" thuế
+expect_rc 3 "missing index"
+expect_err "no index at $TMP/none" "missing index message"
+expect_one_line_err "missing index message is one line"
+
+# 2. JSON keys the contract names, one object per line.
+run "$TRACUU" search --json --limit 5 "chính quyền đô thị"
+expect_rc 0 "search json"
+for key in rank id url title date number score snippet; do
+  n=$(jq -c "select(has(\"$key\") | not)" "$TMP/out" | wc -l)
+  expect_eq "$n" 0 "every hit has \"$key\""
+done
+expect_eq "$(wc -l <"$TMP/out")" 5 "--limit 5 gives 5 lines"
+
+# 3. Without accents finds the same documents as with accents.
+with=$("$TRACUU" search --json --limit 5 "chính quyền đô thị" | jq -r .id | sort)
+without=$("$TRACUU" search --json --limit 5 "chinh quyen do thi" | jq -r .id | sort)
+expect_eq "$without" "$with" "accent-less query finds the same top 5"
+
+# 4. A highlight lands on the accented text for an accent-less query.
+run "$TRACUU" search --json --limit 1 "chinh quyen do thi"
+span=$(jq -r '.snippet as $s | .highlights[0] | "\(.[0]) \(.[1])"' "$TMP/out" | head -n 1)
+snippet=$(jq -r .snippet "$TMP/out" | head -n 1)
+word=$(printf '%s' "$snippet" | tail -c +$(( ${span% *} + 1 )) | head -c $(( ${span#* } - ${span% *} )))
+case "$word" in chính|Chính|quyền|Quyền|đô|Đô|thị|Thị) pass ;; *) fail "highlight covers \"$word\"" ;; esac
+
+# 5. A legal number: the document that IS it first, in every spelling.
+for q in "1120/QĐ-UBND" "1120/qd-ubnd" "1120/QÐ-UBND" "quyết định 1120/QĐ-UBND" "so:1120/QD-UBND"; do
+  first=$("$TRACUU" search --json --limit 3 "$q" | jq -r .number | head -n 1)
+  expect_eq "$first" "1120/QĐ-UBND" "number query \"$q\" ranks its document first"
+done
+
+# 6. tracuu ref: the document, then those citing it.
+run "$TRACUU" ref --json 09/CT-UBND
+expect_rc 0 "ref"
+expect_eq "$(jq -r .number "$TMP/out" | head -n 1)" "09/CT-UBND" "ref lists the document first"
+cites=$(jq -r .id "$TMP/out" | tail -n +2 | sort | tr '\n' ' ')
+for id in tayho-2021-0188 tayho-2021-0252; do
+  case " $cites " in *" $id "*) pass ;; *) fail "ref 09/CT-UBND lists citing $id (got $cites)" ;; esac
+done
+
+# 7. Filters: dates, type, issuer.
+run "$TRACUU" search --json --from 2022-01-01 --to 2022-12-31 "kế hoạch"
+expect_rc 0 "date filter"
+bad=$(jq -r 'select(.date < "2022-01-01" or .date > "2022-12-31") | .id' "$TMP/out")
+expect_eq "$bad" "" "date filter keeps 2022 only"
+run "$TRACUU" search --json --type "Chỉ thị" --limit 100 ubnd
+bad=$(jq -r 'select(.type != "Chỉ thị") | .id' "$TMP/out")
+expect_eq "$bad" "" "type filter"
+[ -s "$TMP/out" ] && pass || fail "type filter finds something"
+run "$TRACUU" search --json --issuer "tay ho" --limit 100 "kế hoạch"
+bad=$(jq -r 'select(.issuer | test("Tây Hồ") | not) | .id' "$TMP/out")
+expect_eq "$bad" "" "issuer filter by words without accents"
+
+# 8. Sort by date: newest first.
+run "$TRACUU" search --json --sort date --limit 20 "cải cách hành chính"
+sorted=$(jq -r .date "$TMP/out" | sort -r)
+expect_eq "$(jq -r .date "$TMP/out")" "$sorted" "--sort date is newest first"
+
+# 9. Exclusion and phrase.
+run "$TRACUU" search --json --limit 100 "kế hoạch -\"cải cách\""
+bad=$(jq -r 'select((.title + " " + .snippet) | test("cải cách"; "i")) | .id' "$TMP/out")
+expect_eq "$bad" "" "-\"phrase\" excludes"
+
+# 10. Bad flags and queries: one line, exit codes.
+run "$TRACUU" search --from 2021-13-01 thuế
+expect_rc 2 "invalid --from"
+expect_one_line_err "invalid --from message"
+run "$TRACUU" search --sort fastest thuế
+expect_rc 2 "invalid --sort"
+run "$TRACUU" search --limit many thuế
+expect_rc 2 "invalid --limit"
+run "$TRACUU" search "so:abc"
+expect_rc 8 "so: with no number"
+expect_one_line_err "bad so: message"
+run "$TRACUU" search
+expect_rc 2 "search with nothing"
+
+# 11. analyze --json: the keys scripts rely on.
+run "$TRACUU" analyze --json "Quyết định số 2696/QĐ-UBND ngày 21/6/2021"
+expect_rc 0 "analyze"
+expect_eq "$(jq -r '.refs[0].canonical' "$TMP/out")" "2696/QĐ-UBND" "analyze finds the number"
+expect_eq "$(jq -r '.dates[0].iso' "$TMP/out")" "2021-06-21" "analyze finds the date"
+expect_eq "$(jq -r '.tokens[0] | [.exact, .folded, .pos, .start, .end] | join(",")' "$TMP/out")" \
+  "quyết,quyet,0,0,8" "analyze token keys"
+finish
