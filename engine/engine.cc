@@ -725,7 +725,7 @@ namespace {
  * value stream for us. Combined with the user query by OP_AND_MAYBE, so it
  * re-weights matches and never adds any. Not usable on remote shards:
  * xapian-tcpsrv does not know this class (the search then fails with
- * ENGINE_BAD_QUERY, "doesn't support remote use"). */
+ * ENGINE_BAD_QUERY, "serialise() not supported for this PostingSource"). */
 class RecencySource : public Xapian::ValuePostingSource {
  public:
   RecencySource(Xapian::valueno slot, double now, double halflife, double weight)

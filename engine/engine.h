@@ -147,8 +147,9 @@ typedef enum {
 /* Each constructor returns a new query the caller frees with engine_query_free,
  * or NULL when out of memory or an argument is invalid (a NULL argument, an
  * empty term -- Xapian would read it as "every document" --, a negative or
- * non-finite scale factor, an unknown op). Constructors never take ownership
- * of their arguments. */
+ * non-finite scale factor, an unknown op) or Xapian refuses the combination
+ * (1.4 builds PHRASE and NEAR only over terms and ORs of terms). Constructors
+ * never take ownership of their arguments. */
 engine_query *engine_query_term(const char *term, size_t len, uint32_t wqf);
 engine_query *engine_query_combine(engine_query_op op, engine_query *const *subs, size_t n,
                                    unsigned window /* PHRASE/NEAR; 0 = n */);
