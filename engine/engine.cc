@@ -673,7 +673,8 @@ uint64_t engine_db_doccount(engine_db *db) {
 
 uint64_t engine_db_termfreq(engine_db *db, const char *term, size_t len) {
   uint64_t n = 0;
-  if (db && term) guard(&db->err, [&] {
+  /* Not Xapian's get_termfreq(""), which counts every document. */
+  if (db && term && len > 0) guard(&db->err, [&] {
       n = db->db.get_termfreq(std::string(term, len));
       return ENGINE_OK;
     });

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -186,6 +187,7 @@ static void test_create_search(void) {
   CHECK_INT(engine_db_doccount(db), 3);
   CHECK_INT(engine_db_termfreq(db, "luật", strlen("luật")), 2);
   CHECK_INT(engine_db_termfreq(db, "không", strlen("không")), 0);
+  CHECK_INT(engine_db_termfreq(db, "", 0), 0);
 
   text hits;
   CHECK_INT(search(db, T("luật"), NULL, &hits), ENGINE_OK);
@@ -618,6 +620,60 @@ static engine_status damage_and_open(const char *name, int truncate_only) {
 static void test_corrupt(void) {
   CHECK_INT(damage_and_open("garbage", 0), ENGINE_CORRUPT);
   CHECK_INT(damage_and_open("truncated", 1), ENGINE_CORRUPT);
+}
+
+/* 13b. A format this Xapian does not know, and a disk that says no. The
+ * tests run as root, where permissions prove nothing; a file size limit
+ * (with SIGXFSZ ignored) makes write() fail with EFBIG for any user. */
+static void test_version_and_io(void) {
+  engine_writer *w = create_db("future");
+  put_doc(w, "v1", "phiên bản", 1, NULL, 1);
+  CHECK_INT(engine_writer_close(w), ENGINE_OK);
+  char dir[256], file[300];
+  snprintf(file, sizeof file, "%s/iamglass", tmp_path(dir, sizeof dir, "future"));
+  FILE *f = fopen(file, "r+b");
+  CHECK(f != NULL);
+  if (f) { /* the format version follows the 14-byte magic */
+    CHECK_INT(fseek(f, 14, SEEK_SET), 0);
+    int c = fgetc(f);
+    CHECK_INT(fseek(f, 14, SEEK_SET), 0);
+    fputc(c + 1, f);
+    fclose(f);
+  }
+  const char *names[] = {dir};
+  engine_db *db = (engine_db *)1;
+  char *err = NULL;
+  CHECK_INT(engine_db_open(names, 1, 0, &db, &err), ENGINE_VERSION);
+  CHECK(db == NULL);
+  CHECK(err != NULL && strstr(err, dir) != NULL);
+  free(err);
+
+  w = create_db("full");
+  struct rlimit old, small;
+  CHECK_INT(getrlimit(RLIMIT_FSIZE, &old), 0);
+  small = old;
+  small.rlim_cur = 64 * 1024;
+  void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+  CHECK_INT(setrlimit(RLIMIT_FSIZE, &small), 0);
+  /* Incompressible data (glass compresses), 800 KB: blocks get written
+   * while documents are added, so the failure may come before the commit. */
+  engine_status st = ENGINE_OK;
+  uint32_t x = 12345;
+  char data[4000], id[16];
+  for (int i = 0; st == ENGINE_OK && i < 200; i++) {
+    for (size_t k = 0; k < sizeof data; k++) data[k] = (char)((x = x * 1103515245u + 12345u) >> 24);
+    engine_doc *d = engine_doc_new();
+    CHECK_INT(engine_doc_set_data(d, data, sizeof data), ENGINE_OK);
+    snprintf(id, sizeof id, "Q%d", i);
+    st = engine_writer_replace(w, id, strlen(id), d);
+    engine_doc_free(d);
+  }
+  if (st == ENGINE_OK) st = engine_writer_commit(w);
+  CHECK_INT(st, ENGINE_IO);
+  CHECK(engine_writer_errmsg(w)[0] != '\0');
+  CHECK_INT(setrlimit(RLIMIT_FSIZE, &old), 0);
+  signal(SIGXFSZ, old_handler);
+  engine_writer_close(w); /* whatever it says now, the lock is released */
 }
 
 /* 14. A reader held across two commits must reopen. A reader pins the
@@ -1060,6 +1116,7 @@ int main(void) {
   test_missing();
   test_locked();
   test_corrupt();
+  test_version_and_io();
   test_retry();
   test_shards_and_compact();
   test_remote();
