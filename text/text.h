@@ -30,7 +30,8 @@ typedef enum {
   TEXT_NOMEM = 1,     /* out of memory */
   TEXT_TOO_BIG = 2,   /* input larger than TEXT_MAX_INPUT */
   TEXT_STOPPED = 3,   /* the callback asked to stop */
-  TEXT_ICU = 4        /* ICU reported an error (message in text_last_error) */
+  TEXT_ICU = 4        /* ICU (or iconv) reported an error or lacks a converter; the
+                         module keeps no per-call state, so text_strerror() is all */
 } text_status;
 
 /* Inputs larger than this are refused (bytes). */
@@ -147,9 +148,12 @@ text_status text_to_utf8(const char *s, size_t len, const char *label, char **ou
 /* Stopwords                                                            */
 /* ------------------------------------------------------------------ */
 
-/* 1 when the folded form names a Vietnamese function word of tracuu's list
- * (stopwords/vi.txt, compiled in). Stopwords lower a term's weight; they are
- * never dropped from phrases. */
-int text_is_stopword(const char *folded, size_t len);
+/* 1 when the EXACT form of a token (text_token.exact: NFC, case folded, marks
+ * kept) names a Vietnamese function word of tracuu's list (stopwords/vi.txt,
+ * compiled in). Stopwords lower a term's weight; they are never dropped from
+ * phrases. The keys are exact, not folded, because folding makes stopwords
+ * collide with content words: "của"/"cửa" (door), "có"/"cơ" (as in "cơ quan"),
+ * "là"/"lá" all fold alike. */
+int text_is_stopword(const char *exact, size_t len);
 
 #endif

@@ -1,0 +1,245 @@
+/* cluster.c: UTF-8 in, one normalized "cluster" (a starter character and the
+ * combining marks that follow it) out, with its original byte offsets.
+ *
+ * Why clusters: NFC composition happens inside a cluster, so decoding one
+ * cluster at a time gives NFC text while every output character still knows
+ * the original bytes it came from (NFD input, invisible characters).
+ *
+ * The fast path handles what Vietnamese text is made of: ASCII, the Latin
+ * letters of the generated tables, and the eight Vietnamese combining marks,
+ * all by table and arithmetic. Anything else (other marks, other scripts)
+ * goes through ICU, one cluster at a time. */
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+
+#include "text_internal.h"
+
+int32_t tx_utf8_decode(const unsigned char *s, size_t len, size_t *adv) {
+  unsigned char b = s[0];
+  *adv = 1;
+  if (b < 0x80) return b;
+  size_t need;
+  int32_t cp, min;
+  if (b >= 0xC2 && b <= 0xDF) { need = 1; cp = b & 0x1F; min = 0x80; }
+  else if (b >= 0xE0 && b <= 0xEF) { need = 2; cp = b & 0x0F; min = 0x800; }
+  else if (b >= 0xF0 && b <= 0xF4) { need = 3; cp = b & 0x07; min = 0x10000; }
+  else return 0xFFFD;
+  if (len < need + 1) return 0xFFFD;
+  for (size_t i = 1; i <= need; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0xFFFD;
+    cp = (cp << 6) | (s[i] & 0x3F);
+  }
+  /* overlong forms, surrogates and values past U+10FFFF are invalid */
+  if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return 0xFFFD;
+  *adv = need + 1;
+  return cp;
+}
+
+size_t tx_utf8_encode(int32_t cp, char *out) {
+  unsigned char *o = (unsigned char *)out;
+  if (cp < 0x80) { o[0] = (unsigned char)cp; return 1; }
+  if (cp < 0x800) {
+    o[0] = (unsigned char)(0xC0 | (cp >> 6));
+    o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    o[0] = (unsigned char)(0xE0 | (cp >> 12));
+    o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  o[0] = (unsigned char)(0xF0 | (cp >> 18));
+  o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+  o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+  o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+int tx_base_index(int base) {
+  switch (base) {
+    case 'a': return 0;
+    case 'e': return 1;
+    case 'i': return 2;
+    case 'o': return 3;
+    case 'u': return 4;
+    case 'y': return 5;
+    case 'd': return 6;
+    default: return -1;
+  }
+}
+
+char tx_punct_ascii(int32_t cp) {
+  if (cp < 0x80) return (char)cp;
+  switch (cp) {
+    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2212:
+    case 0xFE63: case 0xFF0D:
+      return '-';
+    case 0xFF0F: case 0x2044: case 0x2215:
+      return '/';
+    default:
+      return 0;
+  }
+}
+
+static const tx_letter *table_entry(int32_t cp) {
+  if (cp < TX_LATIN_END) return &tx_latin[cp];
+  if (cp >= TX_EXT_BEGIN && cp < TX_EXT_END) return &tx_latin_ext[cp - TX_EXT_BEGIN];
+  return NULL;
+}
+
+/* A Vietnamese mark as (modifier, tone); 0 when cp is not one. */
+static int viet_mark(int32_t cp, int *mod, int *tone) {
+  *mod = 0;
+  *tone = 0;
+  switch (cp) {
+    case 0x0300: case 0x0340: *tone = TX_TONE_GRAVE; return 1;
+    case 0x0301: case 0x0341: *tone = TX_TONE_ACUTE; return 1;
+    case 0x0309: *tone = TX_TONE_HOOK; return 1;
+    case 0x0303: *tone = TX_TONE_TILDE; return 1;
+    case 0x0323: *tone = TX_TONE_DOT; return 1;
+    case 0x0306: *mod = TX_MOD_BREVE; return 1;
+    case 0x0302: *mod = TX_MOD_CIRCUMFLEX; return 1;
+    case 0x031B: *mod = TX_MOD_HORN; return 1;
+    default: return 0;
+  }
+}
+
+static int is_mark(int32_t cp) {
+  if (cp >= 0x0300 && cp <= 0x036F) return 1;
+  if (cp < 0x0483) return 0; /* no combining marks below U+0483 but that block */
+  return tx_classify(cp) == TX_CL_MARK;
+}
+
+/* Tries to put the marks on a Vietnamese letter arithmetically. */
+static int apply_viet_marks(tx_cluster *c, const int32_t *marks, int n) {
+  int mod = c->mod, tone = c->tone;
+  for (int i = 0; i < n; i++) {
+    int m, t;
+    if (!viet_mark(marks[i], &m, &t)) return 0;
+    if (m) {
+      if (mod) return 0;
+      mod = m;
+    }
+    if (t) {
+      if (tone) return 0;
+      tone = t;
+    }
+  }
+  int bi = tx_base_index(c->base);
+  if (bi < 0 || mod == TX_MOD_STROKE || tx_compose[bi][mod][tone][0] == '\0') return 0;
+  c->mod = (uint8_t)mod;
+  c->tone = (uint8_t)tone;
+  return 1;
+}
+
+/* The ICU road for one cluster: NFC, case fold, then either back into the
+ * base+mod+tone form (when ICU produced a Vietnamese letter) or kept as
+ * strings. On any ICU failure the marks are dropped and the starter stays. */
+static void icu_cluster(tx_cluster *c, int32_t starter, const int32_t *marks, int n) {
+  UChar in[2 * (TX_MAX_MARKS + 1)], nfc[4 * (TX_MAX_MARKS + 1)], low[4 * (TX_MAX_MARKS + 1)];
+  UChar dec[4 * (TX_MAX_MARKS + 1)], bare[4 * (TX_MAX_MARKS + 1)];
+  int32_t ulen = 0;
+  UErrorCode err = U_ZERO_ERROR;
+  U16_APPEND_UNSAFE(in, ulen, starter);
+  for (int i = 0; i < n; i++) U16_APPEND_UNSAFE(in, ulen, marks[i]);
+  const UNormalizer2 *nfcn = unorm2_getNFCInstance(&err);
+  const UNormalizer2 *nfdn = unorm2_getNFDInstance(&err);
+  int32_t nlen = unorm2_normalize(nfcn, in, ulen, nfc, (int32_t)(sizeof nfc / sizeof nfc[0]), &err);
+  int32_t llen = u_strFoldCase(low, (int32_t)(sizeof low / sizeof low[0]), nfc, nlen,
+                               U_FOLD_CASE_DEFAULT, &err);
+  int32_t dlen = unorm2_normalize(nfdn, low, llen, dec, (int32_t)(sizeof dec / sizeof dec[0]), &err);
+  if (U_FAILURE(err)) llen = 0, dlen = 0;
+
+  /* one code point that the tables know: back to the fast representation */
+  int32_t first = 0, i16 = 0;
+  if (llen > 0) U16_NEXT(low, i16, llen, first);
+  if (llen > 0 && i16 == llen) {
+    const tx_letter *l = table_entry(first);
+    if (l && l->cls == TX_CL_VIET) {
+      c->cls = TX_CL_VIET;
+      c->base = l->base;
+      c->mod = l->mod;
+      c->tone = l->tone;
+      return;
+    }
+  }
+  if (llen == 0) { /* ICU failed: keep the starter alone */
+    low[0] = 0;
+    U16_APPEND_UNSAFE(low, llen, u_foldCase(starter, U_FOLD_CASE_DEFAULT));
+    dlen = 0;
+    U16_APPEND_UNSAFE(dec, dlen, u_foldCase(starter, U_FOLD_CASE_DEFAULT));
+  }
+  int32_t blen = 0;
+  for (int32_t k = 0; k < dlen;) {
+    int32_t cp;
+    U16_NEXT(dec, k, dlen, cp);
+    if (u_charType(cp) == U_NON_SPACING_MARK) continue;
+    if (cp == 0x0111 || cp == 0x00F0) cp = 'd';
+    U16_APPEND_UNSAFE(bare, blen, cp);
+  }
+  int32_t n8 = 0;
+  UErrorCode e2 = U_ZERO_ERROR;
+  u_strToUTF8(c->exact, TX_CLUSTER_FORM - 1, &n8, low, llen, &e2);
+  c->exact_len = (uint8_t)(U_SUCCESS(e2) ? n8 : 0);
+  e2 = U_ZERO_ERROR;
+  n8 = 0;
+  u_strToUTF8(c->folded, TX_CLUSTER_FORM - 1, &n8, bare, blen, &e2);
+  c->folded_len = (uint8_t)(U_SUCCESS(e2) ? n8 : 0);
+  c->cls = TX_CL_LETTER;
+  if (c->exact_len == 0) c->cls = TX_CL_PUNCT; /* could not represent: a separator */
+}
+
+size_t tx_cluster_slow(const char *s, size_t len, size_t p, tx_cluster *c) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t adv;
+  int32_t cp = tx_utf8_decode(u + p, len - p, &adv);
+  size_t q = p + adv;
+  c->start = p;
+  c->cp = cp ? cp : ' ';
+  c->mod = c->tone = c->base = c->upper = 0;
+  c->exact_len = c->folded_len = 0;
+
+  const tx_letter *l = table_entry(cp);
+  if (l) {
+    c->cls = l->cls;
+    c->base = l->base;
+    c->mod = l->mod;
+    c->tone = l->tone;
+    c->upper = l->upper;
+  } else {
+    c->cls = (uint8_t)tx_classify(cp);
+    c->upper = (uint8_t)(c->cls == TX_CL_LETTER && u_isupper(cp));
+  }
+  if (c->cls == TX_CL_LETTER && l) {
+    c->exact_len = (uint8_t)strlen(l->exact);
+    memcpy(c->exact, l->exact, c->exact_len + 1u);
+    c->folded_len = (uint8_t)strlen(l->folded);
+    memcpy(c->folded, l->folded, c->folded_len + 1u);
+  }
+
+  /* gather the combining marks that follow */
+  int32_t marks[TX_MAX_MARKS];
+  int n = 0;
+  while (q < len && n < TX_MAX_MARKS && u[q] >= 0x80) {
+    size_t madv;
+    int32_t m = tx_utf8_decode(u + q, len - q, &madv);
+    if (!is_mark(m)) break;
+    marks[n++] = m;
+    q += madv;
+  }
+  c->end = q;
+  if (c->cls == TX_CL_MARK) {
+    c->cls = TX_CL_DROP; /* a mark with nothing to sit on is removed */
+    return q;
+  }
+  /* marks on digits, spaces and punctuation are dropped */
+  if (c->cls != TX_CL_VIET && c->cls != TX_CL_LETTER) return q;
+  if (c->cls == TX_CL_VIET && (n == 0 || apply_viet_marks(c, marks, n))) return q;
+  if (c->cls == TX_CL_LETTER && l && n == 0) return q; /* the table has its forms */
+  icu_cluster(c, cp, marks, n);
+  return q;
+}

@@ -1,0 +1,58 @@
+/* normalize.c: text_normalize, the whole text in normalized form.
+ *
+ * The same clusters and the same word rendering as the tokenizer, so a
+ * normalized string and the tokens of the original always agree; what lies
+ * between words (spaces, punctuation) is copied as its starter character.
+ * Worst-case growth is 3x (one invalid byte -> U+FFFD). */
+#include <stdlib.h>
+
+#include "dynbuf.h"
+#include "text_internal.h"
+
+static void flush(tx_word *w, int fold, dynbuf *out) {
+  if (w->n == 0) return;
+  char exact[TX_FORM_CAP], folded[TX_FORM_CAP];
+  size_t xl, fl;
+  tx_word_render(w, exact, &xl, folded, &fl);
+  if (fold) dynbuf_append(out, folded, fl);
+  else dynbuf_append(out, exact, xl);
+  w->n = 0;
+  w->exact_len = 0;
+  w->letters = 0;
+}
+
+text_status text_normalize(const char *s, size_t len, int fold, char **out, size_t *out_len) {
+  *out = NULL;
+  if (out_len) *out_len = 0;
+  if (len > TEXT_MAX_INPUT) return TEXT_TOO_BIG;
+  dynbuf b;
+  dynbuf_init(&b, len * 3 + 1);
+  tx_word w;
+  w.n = 0;
+  w.exact_len = 0;
+  w.letters = 0;
+  for (size_t p = 0; p < len;) {
+    tx_cluster c;
+    p = tx_next(s, len, p, &c);
+    if (c.cls == TX_CL_DROP) continue;
+    if (c.cls == TX_CL_VIET || c.cls == TX_CL_LETTER || c.cls == TX_CL_DIGIT) {
+      if (w.exact_len + tx_cluster_exact_len(&c) > TEXT_MAX_TOKEN) flush(&w, fold, &b);
+      tx_word_add(&w, &c);
+      continue;
+    }
+    flush(&w, fold, &b);
+    char u8[4];
+    dynbuf_append(&b, u8, tx_utf8_encode(c.cp, u8));
+  }
+  flush(&w, fold, &b);
+  if (dynbuf_status(&b) != DYNBUF_OK) {
+    dynbuf_free(&b);
+    return TEXT_NOMEM;
+  }
+  size_t n = b.len;
+  char *res = dynbuf_take(&b);
+  if (!res) return TEXT_NOMEM;
+  *out = res;
+  if (out_len) *out_len = n;
+  return TEXT_OK;
+}

@@ -1,0 +1,167 @@
+/* reffind.c: text_find_refs and text_parse_ref over the token stream.
+ *
+ * legalref.c recognizes the number itself; this file looks at the words in
+ * front of it: "Quyết định số", "Nghị định số", "văn bản số", "Luật số"
+ * (doctype), and "Số:" or "Số" at the start of a line (the document's own
+ * number, as printed in its header). Words are compared folded, so the
+ * prefixes work without accents and in NFD. */
+#include <string.h>
+
+#include "text_internal.h"
+
+typedef struct {
+  const char *words; /* folded, space separated */
+  const char *name;  /* what goes into text_ref.doctype */
+} doctype_name;
+
+static const doctype_name DOCTYPES[] = {
+  {"quyet dinh", "Quyết định"},     {"nghi dinh", "Nghị định"},
+  {"thong tu", "Thông tư"},         {"thong tu lien tich", "Thông tư liên tịch"},
+  {"van ban", "văn bản"},           {"van ban hop nhat", "văn bản hợp nhất"},
+  {"luat", "Luật"},                 {"cong van", "Công văn"},
+  {"chi thi", "Chỉ thị"},           {"thong bao", "Thông báo"},
+  {"nghi quyet", "Nghị quyết"},     {"ke hoach", "Kế hoạch"},
+  {"bao cao", "Báo cáo"},           {"to trinh", "Tờ trình"},
+  {"huong dan", "Hướng dẫn"},       {"phap lenh", "Pháp lệnh"},
+  {"chuong trinh", "Chương trình"}, {"cong dien", "Công điện"},
+  {"ket luan", "Kết luận"},         {"quy dinh", "Quy định"},
+};
+
+#define RING 6
+#define WORD_CAP 24
+
+typedef struct {
+  char folded[WORD_CAP];
+  text_token_kind kind;
+  size_t start, end;
+} seen;
+
+typedef struct {
+  const char *s;
+  text_ref_cb cb;
+  void *ctx;
+  seen ring[RING]; /* ring[0] is the newest token */
+  int have;
+  /* text_parse_ref: what the last reference looked like */
+  int refs;
+  text_ref last;
+  size_t last_prefix_start;
+} ref_finder;
+
+/* Only white space (and one ':' when allowed) between a and b. */
+static int gap_ok(const char *s, size_t a, size_t b, int allow_colon, int *colon) {
+  int colons = 0;
+  for (size_t i = a; i < b; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+    if (c == 0xC2 && i + 1 < b && (unsigned char)s[i + 1] == 0xA0) { i++; continue; }
+    if (c == ':' && allow_colon && colons++ == 0) continue;
+    return 0;
+  }
+  if (colon) *colon = colons;
+  return 1;
+}
+
+static int at_line_start(const char *s, size_t p) {
+  while (p > 0 && (s[p - 1] == ' ' || s[p - 1] == '\t')) p--;
+  return p == 0 || s[p - 1] == '\n' || s[p - 1] == '\r';
+}
+
+static int is_word(const seen *w, const char *folded, size_t n) {
+  return w->kind == TEXT_TOKEN_WORD && strlen(w->folded) == n && memcmp(w->folded, folded, n) == 0;
+}
+
+/* Does DOCTYPES[d] end at ring[at], right before offset `before`? Sets *start. */
+static int doctype_at(const ref_finder *f, const doctype_name *d, int at, size_t before,
+                      size_t *start) {
+  const char *end = d->words + strlen(d->words);
+  size_t next_start = before;
+  int i = at;
+  while (end > d->words) { /* compare words from the last one backwards */
+    const char *w = end;
+    while (w > d->words && w[-1] != ' ') w--;
+    if (i >= f->have || !is_word(&f->ring[i], w, (size_t)(end - w)) ||
+        !gap_ok(f->s, f->ring[i].end, next_start, 0, NULL))
+      return 0;
+    next_start = f->ring[i].start;
+    i++;
+    end = w > d->words ? w - 1 : w;
+  }
+  *start = next_start;
+  return 1;
+}
+
+static void describe(ref_finder *f, text_ref *ref, size_t *prefix_start) {
+  int at = 0, colon = 0, has_so = 0;
+  *prefix_start = ref->start;
+  if (f->have > 0 && is_word(&f->ring[0], "so", 2) &&
+      gap_ok(f->s, f->ring[0].end, ref->start, 1, &colon)) {
+    has_so = 1;
+    at = 1;
+    *prefix_start = f->ring[0].start;
+  }
+  size_t before = has_so ? f->ring[0].start : ref->start;
+  for (size_t d = 0; d < sizeof DOCTYPES / sizeof DOCTYPES[0]; d++) {
+    size_t start;
+    if (doctype_at(f, &DOCTYPES[d], at, before, &start)) {
+      strcpy(ref->doctype, DOCTYPES[d].name); /* every name fits text_ref.doctype */
+      *prefix_start = start;
+      break;
+    }
+  }
+  ref->own = has_so && !ref->doctype[0] && (colon || at_line_start(f->s, f->ring[0].start));
+}
+
+static void remember(ref_finder *f, const text_token *t) {
+  memmove(&f->ring[1], &f->ring[0], sizeof f->ring[0] * (RING - 1));
+  seen *w = &f->ring[0];
+  w->folded[0] = '\0';
+  if (t->folded_len < WORD_CAP) memcpy(w->folded, t->folded, t->folded_len + 1);
+  w->kind = t->kind;
+  w->start = t->start;
+  w->end = t->end;
+  if (f->have < RING) f->have++;
+}
+
+static int on_token(void *ctx, const tx_token *t) {
+  ref_finder *f = ctx;
+  int stop = 0;
+  if (t->ref) {
+    text_ref ref = *t->ref;
+    size_t prefix_start;
+    describe(f, &ref, &prefix_start);
+    f->refs++;
+    f->last = ref;
+    f->last_prefix_start = prefix_start;
+    if (f->cb) stop = f->cb(f->ctx, &ref);
+  }
+  remember(f, &t->tok);
+  return stop;
+}
+
+text_status text_find_refs(const char *s, size_t len, text_ref_cb cb, void *ctx) {
+  ref_finder f;
+  memset(&f, 0, sizeof f);
+  f.s = s;
+  f.cb = cb;
+  f.ctx = ctx;
+  return tx_scan(s, len, 0, on_token, &f);
+}
+
+static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+int text_parse_ref(const char *s, size_t len, text_ref *ref) {
+  size_t a = 0, b = len;
+  while (a < b && is_blank(s[a])) a++;
+  while (b > a && is_blank(s[b - 1])) b--;
+  ref_finder f;
+  memset(&f, 0, sizeof f);
+  f.s = s + a;
+  if (tx_scan(s + a, b - a, 1, on_token, &f) != TEXT_OK || f.refs != 1 ||
+      f.last.end != b - a || f.last_prefix_start != 0)
+    return 0;
+  *ref = f.last;
+  ref->start += a;
+  ref->end += a;
+  return 1;
+}

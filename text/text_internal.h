@@ -1,0 +1,170 @@
+/* text_internal.h: declarations shared by the files of text/ (not public).
+ *
+ * Sections follow the source files, so reading this header gives the map:
+ *   viet_tables.c (generated)   per-code-point tables and the composition table
+ *   uclass.c                    ICU character classes (shared with the generator)
+ *   cluster.c                   UTF-8 -> normalized "clusters" with original offsets
+ *   word.c, tone.c              clusters -> a token's exact and folded forms
+ *   scan.c                      the tokenizer loop (words, numbers, dates, refs)
+ *   legalref.c, date.c          matchers for reference numbers and dates
+ *   vni.c, encoding.c           legacy encodings
+ */
+#ifndef TRACUU_TEXT_INTERNAL_H
+#define TRACUU_TEXT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "text.h"
+
+/* ---- classes of a cluster (a starter character and its combining marks) ---- */
+enum {
+  TX_CL_SPACE = 0,  /* white space, controls, NUL: separates tokens */
+  TX_CL_PUNCT = 1,  /* everything else that is not part of a word; also U+FFFD */
+  TX_CL_DROP = 2,   /* invisible: ZWSP, ZWJ, BOM, soft hyphen... removed, joins */
+  TX_CL_MARK = 3,   /* a combining mark with no base: removed */
+  TX_CL_DIGIT = 4,  /* ASCII digit; base holds it */
+  TX_CL_LETTER = 5, /* a letter described by its exact/folded strings */
+  TX_CL_VIET = 6    /* a letter described by base + modifier + tone (all of a-z too) */
+};
+
+/* Vowel modifiers and tones: a Vietnamese letter is base + modifier + tone. */
+enum { TX_MOD_NONE, TX_MOD_BREVE, TX_MOD_CIRCUMFLEX, TX_MOD_HORN, TX_MOD_STROKE, TX_MOD_COUNT };
+enum { TX_TONE_NONE, TX_TONE_GRAVE, TX_TONE_ACUTE, TX_TONE_HOOK, TX_TONE_TILDE, TX_TONE_DOT,
+       TX_TONE_COUNT };
+
+/* Bases that can carry a modifier or tone, in tx_compose order. */
+#define TX_VIET_BASES "aeiouyd"
+
+/* ---- interface to the generated viet_tables.c ---- */
+#define TX_SMALL_FORM 8
+#define TX_LATIN_END 0x250
+#define TX_EXT_BEGIN 0x1E00
+#define TX_EXT_END 0x1F00
+
+typedef struct {
+  uint8_t cls;            /* TX_CL_* */
+  uint8_t base, mod, tone; /* TX_CL_VIET: lower-case ASCII base; TX_CL_DIGIT: the digit */
+  uint8_t upper;          /* the code point is an upper-case letter */
+  char exact[TX_SMALL_FORM];  /* TX_CL_LETTER: case-folded NFC UTF-8 */
+  char folded[TX_SMALL_FORM]; /* TX_CL_LETTER: the same without marks */
+} tx_letter;
+
+extern const tx_letter tx_latin[TX_LATIN_END];
+extern const tx_letter tx_latin_ext[TX_EXT_END - TX_EXT_BEGIN];
+/* [base index in TX_VIET_BASES][mod][tone] -> lower-case UTF-8, "" when no such letter. */
+extern const char tx_compose[7][TX_MOD_COUNT][TX_TONE_COUNT][4];
+
+/* ---- interface to uclass.c ---- */
+/* The TX_CL_* class of any code point, from ICU properties. */
+int tx_classify(int32_t cp);
+
+/* ---- interface to cluster.c ---- */
+#define TX_MAX_MARKS 7         /* combining marks kept on one base; more are dropped */
+#define TX_CLUSTER_FORM 40     /* bytes of a cluster's exact or folded form */
+
+typedef struct {
+  size_t start, end;   /* original bytes [start, end) */
+  int32_t cp;          /* the starter code point (U+FFFD for invalid bytes, ' ' for NUL) */
+  uint8_t cls;         /* TX_CL_* */
+  uint8_t base, mod, tone, upper;
+  uint8_t exact_len, folded_len;         /* TX_CL_LETTER only */
+  char exact[TX_CLUSTER_FORM], folded[TX_CLUSTER_FORM];
+} tx_cluster;
+
+/* Decodes the cluster at s[p] (p < len) into *c and returns the position after it. */
+size_t tx_cluster_slow(const char *s, size_t len, size_t p, tx_cluster *c);
+
+static inline size_t tx_next(const char *s, size_t len, size_t p, tx_cluster *c) {
+  unsigned char b = (unsigned char)s[p];
+  /* ASCII not followed by a combining mark: one table load, no decoding. */
+  if (b < 0x80 && (p + 1 >= len || (unsigned char)s[p + 1] < 0x80)) {
+    const tx_letter *l = &tx_latin[b];
+    c->start = p;
+    c->end = p + 1;
+    c->cp = b ? b : ' ';
+    c->cls = l->cls;
+    c->base = l->base;
+    c->mod = 0;
+    c->tone = 0;
+    c->upper = l->upper;
+    return p + 1;
+  }
+  return tx_cluster_slow(s, len, p, c);
+}
+
+/* ASCII stand-in for punctuation that matters in numbers: every dash -> '-'. */
+char tx_punct_ascii(int32_t cp);
+
+/* Index of base in TX_VIET_BASES, or -1. */
+int tx_base_index(int base);
+
+/* ---- interface to word.c and tone.c ---- */
+typedef struct {
+  uint8_t cls, base, mod, tone;  /* TX_CL_VIET / TX_CL_DIGIT / TX_CL_PUNCT ('.' in numbers) */
+  uint8_t exact_len, folded_len; /* TX_CL_LETTER */
+  size_t end;                    /* original offset after this unit */
+  char exact[TX_CLUSTER_FORM], folded[TX_CLUSTER_FORM];
+} tx_unit;
+
+typedef struct {
+  tx_unit unit[TEXT_MAX_TOKEN];
+  int n;
+  size_t start;       /* original offset of the first unit */
+  size_t exact_len;   /* bytes of the exact form so far */
+  int letters;        /* units that are letters */
+} tx_word;
+
+/* Bytes cluster c adds to the exact form. */
+size_t tx_cluster_exact_len(const tx_cluster *c);
+/* Appends c; the caller has checked that it fits (TEXT_MAX_TOKEN). */
+void tx_word_add(tx_word *w, const tx_cluster *c);
+/* Writes the forms, NUL-terminated, after unifying tone placement. Buffers
+ * hold TX_FORM_CAP bytes. Returns has_marks. */
+#define TX_FORM_CAP (TEXT_MAX_TOKEN * 2 + 1)
+int tx_word_render(tx_word *w, char *exact, size_t *exact_len, char *folded, size_t *folded_len);
+/* Moves the tone of a new-style syllable (hoà, thuý, khoẻ) to the traditional
+ * vowel (hòa, thúy, khỏe). Units must all be TX_CL_VIET. */
+void tx_unify_tone(tx_unit *u, int n);
+/* Writes one unit's exact (fold = 0) or folded (fold = 1) form at out; returns bytes. */
+size_t tx_unit_form(const tx_unit *u, int fold, char *out);
+
+/* ---- interface to scan.c ---- */
+typedef struct {
+  text_token tok;
+  const text_ref *ref;  /* set for TEXT_TOKEN_REF */
+} tx_token;
+
+typedef int (*tx_token_cb)(void *ctx, const tx_token *t);
+/* The tokenizer. lenient: also accept the sloppier reference spellings that
+ * only a field holding one number can afford ("1830 QĐ-UBND", "140/BCĐ VĐ"). */
+text_status tx_scan(const char *s, size_t len, int lenient, tx_token_cb cb, void *ctx);
+
+/* ---- interface to legalref.c ---- */
+/* Matches a reference starting at the digit s[p]; fills *ref (start/end too). */
+int tx_match_ref(const char *s, size_t len, size_t p, int lenient, text_ref *ref);
+
+/* ---- interface to date.c ---- */
+/* Matches a date or time token at the digit s[p]. Writes its normalized text
+ * (ASCII, dashes -> '-') into out (>= 24 bytes) and returns the end offset, or 0. */
+size_t tx_match_date_token(const char *s, size_t len, size_t p, char *out, size_t *out_len);
+
+/* ---- interface to utf8 helpers in cluster.c ---- */
+/* Decodes one code point; invalid or truncated sequences give U+FFFD for one byte. */
+int32_t tx_utf8_decode(const unsigned char *s, size_t len, size_t *adv);
+/* Encodes cp; returns bytes written (1..4). */
+size_t tx_utf8_encode(int32_t cp, char *out);
+
+/* ---- interface to encoding.c ---- */
+/* windows-1252 byte -> code point (0x80..0x9F holes stay C1 controls). */
+int32_t tx_cp1252(unsigned char b);
+
+/* ---- interface to the generated stopword table (stopwords/) ---- */
+extern const char *const tx_stopwords[];
+extern const size_t tx_stopword_count;
+
+/* ---- interface to vni.c ---- */
+/* Decodes VNI-Windows bytes into UTF-8 NFC (malloc'ed). NULL when out of memory. */
+char *tx_decode_vni(const char *s, size_t len, size_t *out_len);
+
+#endif
