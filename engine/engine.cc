@@ -288,8 +288,14 @@ const char *engine_strerror(engine_status status) {
 const char *engine_version(void) { return Xapian::version_string(); }
 
 size_t engine_sortable_serialise(double v, char *out) {
-  /* Xapian's helper needs 9 bytes and is declared not to throw. */
-  return out ? Xapian::sortable_serialise_(v, out) : 0;
+  if (!out) return 0;
+  try {
+    const std::string key = Xapian::sortable_serialise(v); /* at most 9 bytes */
+    std::memcpy(out, key.data(), key.size());
+    return key.size();
+  } catch (...) {
+    return 0;
+  }
 }
 
 double engine_sortable_unserialise(const char *p, size_t len) {

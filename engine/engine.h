@@ -216,10 +216,15 @@ typedef struct {
   double bm25_k1, bm25_k2, bm25_k3, bm25_b, bm25_min_normlen;
   /* Recency: when recency_weight > 0, each match gains
    *   recency_weight * 0.5 ^ (max(0, now - value) / recency_halflife)
-   * where value is the sortable number in recency_slot (e.g. days since epoch). */
+   * where value is the sortable number in recency_slot (e.g. days since epoch).
+   * Matches without a value gain nothing; non-matches are never added. Not
+   * available on remote shards: xapian-tcpsrv cannot run tracuu's posting
+   * source, and the search fails with ENGINE_BAD_QUERY. */
   int recency_slot;           /* -1 = none */
   double recency_now, recency_halflife, recency_weight;
-  /* Facets: count the values of these slots over the whole match set. */
+  /* Facets: count the values of these slots over the whole match set. To
+   * make the counts exact the engine raises check_at_least to the document
+   * count whenever facets are asked for: every match is then scored. */
   const unsigned *facet_slots;
   size_t n_facet_slots;
 } engine_search_opts;
@@ -242,7 +247,8 @@ uint64_t engine_mset_docid(const engine_mset *m, size_t i);
 double engine_mset_weight(const engine_mset *m, size_t i);
 const char *engine_mset_data(engine_mset *m, size_t i, size_t *len /* OUT */);
 const char *engine_mset_value(engine_mset *m, size_t i, unsigned slot, size_t *len /* OUT */);
-/* Calls cb for each query term that hit i (for --explain and highlights). */
+/* Calls cb for each query term that hit i (for --explain and highlights), in
+ * byte order, with the term's document frequency. */
 engine_status engine_mset_matching_terms(engine_mset *m, size_t i, engine_term_cb cb,
                                          void *ctx);
 /* Calls cb (termfreq = count) for each value counted in facet slot, most frequent first. */
