@@ -473,7 +473,7 @@ static void test_encodings(void) {
   check_decoded(W1258, sizeof W1258 - 1, "windows-1258", TEXT_ENC_WINDOWS_1258, W1258_UTF8);
   check_decoded(W1258, sizeof W1258 - 1, NULL, TEXT_ENC_WINDOWS_1258, W1258_UTF8);
   /* TCVN3 bytes mislabelled as latin-1 */
-  b = to_iconv("TCVN5712-1", "căn cứ luật tổ chức chính quyền địa phương, tiếng việt", &n);
+  char *b = to_iconv("TCVN5712-1", "căn cứ luật tổ chức chính quyền địa phương, tiếng việt", &n);
   check_decoded(b, n, "iso-8859-1", TEXT_ENC_TCVN3,
                 "căn cứ luật tổ chức chính quyền địa phương, tiếng việt");
   free(b);
