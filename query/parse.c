@@ -266,19 +266,18 @@ int query_parse_date(const char *s, int end, char iso[11]) {
   return 0;
 }
 
+/* Date keys are sortable_serialise() bytes, which may hold NULs: lengths
+ * travel with them. */
 static engine_query *date_range(const char *from, const char *to) {
   char lo[18], hi[18];
+  size_t lo_len = 0, hi_len = 0;
   int y, m, d;
-  const char *plo = NULL, *phi = NULL;
-  if (from && record_date_valid(from, &y, &m, &d)) {
-    lo[engine_sortable_serialise((double)schema_days_from_civil(y, m, d), lo)] = '\0';
-    plo = lo;
-  }
-  if (to && record_date_valid(to, &y, &m, &d)) {
-    hi[engine_sortable_serialise((double)schema_days_from_civil(y, m, d), hi)] = '\0';
-    phi = hi;
-  }
-  return engine_query_value_range(SLOT_DATE, plo, phi);
+  if (from && record_date_valid(from, &y, &m, &d))
+    lo_len = engine_sortable_serialise((double)schema_days_from_civil(y, m, d), lo);
+  if (to && record_date_valid(to, &y, &m, &d))
+    hi_len = engine_sortable_serialise((double)schema_days_from_civil(y, m, d), hi);
+  return engine_query_value_range_n(SLOT_DATE, lo_len ? lo : NULL, lo_len, hi_len ? hi : NULL,
+                                    hi_len);
 }
 
 /* loai:/--type, linhvuc:/--category: the whole folded value. coquan:/--issuer:
