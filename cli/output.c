@@ -116,6 +116,7 @@ static void print_facets_text(FILE *fp, const query_result *res) {
 }
 
 int output_results(FILE *fp, const query_result *res, const output_opts *o) {
+  if (res->n_hits == 0 && !o->json) fputs("tracuu: no documents match\n", stderr);
   for (size_t i = 0; i < res->n_hits; i++) {
     if (o->json) print_json(fp, hit_json(&res->hits[i], o->explain));
     else print_hit(fp, &res->hits[i], o);

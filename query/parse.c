@@ -342,6 +342,10 @@ static void set_date(parse_state *ps, char dst[11], const char *value, int end) 
     fail(ps, "invalid date \"%s\": write it as YYYY-MM-DD (or dd/mm/yyyy, YYYY-MM, YYYY)", value);
 }
 
+static int highlight_token(void *ctx, const text_token *tok) {
+  return highlight_set_add(ctx, tok->folded, tok->folded_len) != 0;
+}
+
 static void apply_field(parse_state *ps, const char *name, const char *value) {
   if (!value[0]) {
     fail(ps, "\"%s:\" needs a value", name);
@@ -358,6 +362,8 @@ static void apply_field(parse_state *ps, const char *name, const char *value) {
     }
     if (!q) fail(ps, "\"so:%s\" is not a legal number (e.g. so:2696/QĐ-UBND, so:32/2021, so:2696)", value);
     else qlist_push(&ps->required, q);
+    /* Highlight the number where the text writes it, in any spelling. */
+    text_tokenize(value, n, highlight_token, &ps->hs);
   } else if (strcmp(name, "loai") == 0) {
     qlist_push(&ps->filters, facet_filter(PREFIX_TYPE, value, 0));
   } else if (strcmp(name, "coquan") == 0) {

@@ -289,6 +289,21 @@ query_status query_run(engine_db *db, const query_request *req, query_result **o
   return qs;
 }
 
+/* Moves the hits whose own number is key to the front, keeping the order
+ * of the rest, and renumbers the ranks. */
+static void own_number_first(query_result *res, const char *key) {
+  size_t front = 0;
+  for (size_t i = 0; i < res->n_hits; i++) {
+    text_ref ref;
+    const char *num = res->hits[i].rec.number;
+    if (!num || !text_parse_ref(num, strlen(num), &ref) || strcmp(ref.key, key) != 0) continue;
+    query_hit own = res->hits[i];
+    memmove(&res->hits[front + 1], &res->hits[front], (i - front) * sizeof own);
+    res->hits[front++] = own;
+  }
+  for (size_t i = 0; i < res->n_hits; i++) res->hits[i].rank = (unsigned)(i + 1);
+}
+
 query_status query_ref(engine_db *db, const char *number, uint32_t limit, query_result **out,
                        char *err, size_t errlen) {
   char text[300];
@@ -300,8 +315,9 @@ query_status query_ref(engine_db *db, const char *number, uint32_t limit, query_
   query_request_init(&req);
   req.text = text;
   req.limit = limit;
-  /* The own document outweighs every citation (OWN_NUMBER_BOOST), so
-   * relevance order puts it first; equal citations then go newest first. */
-  req.sort = QUERY_SORT_RELEVANCE;
-  return query_run(db, &req, out, err, errlen);
+  req.sort = QUERY_SORT_DATE;
+  query_status qs = query_run(db, &req, out, err, errlen);
+  text_ref ref;
+  if (qs == QUERY_OK && text_parse_ref(number, strlen(number), &ref)) own_number_first(*out, ref.key);
+  return qs;
 }

@@ -43,6 +43,8 @@ done
 run "$TRACUU" ref --json 09/CT-UBND
 expect_rc 0 "ref"
 expect_eq "$(jq -r .number "$TMP/out" | head -n 1)" "09/CT-UBND" "ref lists the document first"
+dates=$(jq -r .date "$TMP/out" | tail -n +2)
+expect_eq "$dates" "$(printf '%s\n' "$dates" | sort -r)" "ref lists citing documents newest first"
 cites=$(jq -r .id "$TMP/out" | tail -n +2 | sort | tr '\n' ' ')
 for id in tayho-2021-0188 tayho-2021-0252; do
   case " $cites " in *" $id "*) pass ;; *) fail "ref 09/CT-UBND lists citing $id (got $cites)" ;; esac
