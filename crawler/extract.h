@@ -30,6 +30,13 @@
 #define EXTRACT_MAX_PAGE (16u * 1024 * 1024)
 /* At most this many links and attachments are kept per page. */
 #define EXTRACT_MAX_LINKS 5000
+/* Longest field kept (bytes): title, number, type, issuer, category, link
+ * text; longer values are cut at a character boundary. */
+#define EXTRACT_MAX_FIELD 2048u
+/* Longest body kept (bytes of UTF-8); the rest of the text is dropped. */
+#define EXTRACT_MAX_BODY (8u * 1024 * 1024)
+/* Links with longer URLs (bytes, after resolution) are dropped. */
+#define EXTRACT_MAX_URL 4096u
 
 typedef enum {
   EXTRACT_OK = 0,
@@ -74,6 +81,11 @@ typedef struct {
 extract_status extract_page(const char *page, size_t len, const char *url,
                             const char *content_type, const extract_profile *profile,
                             extract_result *out /* OUT */, char *err /* OUT */, size_t errlen);
+
+/* Initializes libxml2 once. Call it from the main thread before threads
+ * call extract_page (extract_page calls it too, which is enough for
+ * single-threaded programs). */
+void extract_global_init(void);
 
 /* Frees everything in r; r is empty afterwards. NULL is ok. */
 void extract_result_clear(extract_result *r);

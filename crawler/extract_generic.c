@@ -1,0 +1,730 @@
+/* extract_generic.c: fields of a page nobody wrote a profile for.
+ *
+ * One walk over the tree (ex_page_scan) finds the <title>, the first real
+ * <h1>, the <meta> values, the breadcrumb and the main content block, and
+ * the page's text is taken once, furniture left out. The fields then come
+ * from that text, line by line (table cells and blocks are lines):
+ *   - property tables: a label line ("Số ký hiệu", "Ngày ban hành"...)
+ *     followed by its value, or "Label: value" on one line;
+ *   - the document header: "ỦY BAN NHÂN DÂN / QUẬN TÂY HỒ" above
+ *     "Số: 215/TB-UBND", "Tây Hồ, ngày 28 tháng 7 năm 2021", and the type
+ *     line below ("THÔNG BÁO");
+ *   - news lines: "Ngày đăng 03/07/2021 | 10:38", "Thứ Sáu, 20/08/2021";
+ *   - the office line that ends an article ("Văn phòng HĐND&UBND quận").
+ * Lines are compared folded (no marks, lower case), so NFD text, "Ð" and
+ * old tone placement match too.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extract_internal.h"
+
+/* ------------------------------------------------------------------ */
+/* Small helpers                                                        */
+/* ------------------------------------------------------------------ */
+
+/* s folded (marks removed, đ->d, lower case); NULL when it cannot be (and
+   *nomem set when that was for want of memory). */
+static char *fold(const char *s, size_t n, int *nomem) {
+  char *out = NULL;
+  text_status st = text_normalize(s, n, 1, &out, NULL);
+  if (st == TEXT_NOMEM) *nomem = 1;
+  return st == TEXT_OK ? out : NULL;
+}
+
+static int starts_with(const char *s, const char *prefix) {
+  return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static int has_digit(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (isdigit((unsigned char)s[i])) return 1;
+  return 0;
+}
+
+/* Letters present and no ASCII lower-case letter: "QUYẾT ĐỊNH", "QUẬN TÂY HỒ". */
+static int is_upper(const char *s, size_t n) {
+  int letters = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (islower(c)) return 0;
+    letters += isupper(c) || c >= 0x80;
+  }
+  return letters >= 2;
+}
+
+static char *dup_field(const char *s, size_t n, int *nomem) {
+  char *v = ex_strndup_trim(s, n, EX_MAX_FIELD);
+  if (!v) *nomem = 1;
+  if (v && !*v) free(v), v = NULL;
+  return v;
+}
+
+/* dup_field of a C string; NULL stays NULL. */
+static char *dup_str(const char *s, int *nomem) {
+  return s ? dup_field(s, strlen(s), nomem) : NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Normalizers (also used by profiles)                                  */
+/* ------------------------------------------------------------------ */
+
+static int first_date(void *ctx, const text_date *d) {
+  memcpy(ctx, d->iso, sizeof d->iso);
+  return 1;
+}
+
+char *ex_norm_date(const char *s, int *nomem) {
+  char iso[11] = "";
+  text_date d;
+  /* "2021-07-03T10:38:00+07:00" (meta, <time>): the date part */
+  if (strlen(s) >= 10 && isdigit((unsigned char)s[0]) && s[4] == '-' && text_parse_date(s, 10, &d))
+    memcpy(iso, d.iso, sizeof iso);
+  else if (text_find_dates(s, strlen(s), first_date, iso) == TEXT_NOMEM)
+    *nomem = 1;
+  if (!record_date_valid(iso, NULL, NULL, NULL)) return NULL;
+  char *v = strdup(iso);
+  if (!v) *nomem = 1;
+  return v;
+}
+
+static int first_ref(void *ctx, const text_ref *r) {
+  *(text_ref *)ctx = *r;
+  return 1;
+}
+
+char *ex_norm_number(const char *s, int *nomem) {
+  size_t n = strlen(s);
+  text_ref r;
+  memset(&r, 0, sizeof r);
+  if (!text_parse_ref(s, n, &r) && text_find_refs(s, n, first_ref, &r) == TEXT_NOMEM) *nomem = 1;
+  if (r.canonical[0]) return dup_field(r.canonical, strlen(r.canonical), nomem);
+  /* "Không số" and other words are no number; an odd one with digits is
+     kept as written */
+  return has_digit(s, n) && n <= 64 ? dup_field(s, n, nomem) : NULL;
+}
+
+/* Document types, folded -> as written in a record. */
+static const struct {
+  const char *folded, *name;
+} TYPES[] = {
+  {"thong bao", "Thông báo"}, {"quyet dinh", "Quyết định"}, {"ke hoach", "Kế hoạch"},
+  {"chi thi", "Chỉ thị"}, {"cong van", "Công văn"}, {"nghi quyet", "Nghị quyết"},
+  {"nghi quyet lien tich", "Nghị quyết liên tịch"}, {"nghi dinh", "Nghị định"},
+  {"thong tu", "Thông tư"}, {"thong tu lien tich", "Thông tư liên tịch"},
+  {"bao cao", "Báo cáo"}, {"to trinh", "Tờ trình"}, {"luat", "Luật"}, {"bo luat", "Bộ luật"},
+  {"hien phap", "Hiến pháp"}, {"phap lenh", "Pháp lệnh"}, {"lenh", "Lệnh"},
+  {"quy che", "Quy chế"}, {"quy dinh", "Quy định"}, {"huong dan", "Hướng dẫn"},
+  {"giay moi", "Giấy mời"}, {"chuong trinh", "Chương trình"}, {"de an", "Đề án"},
+  {"cong dien", "Công điện"}, {"van ban hop nhat", "Văn bản hợp nhất"},
+  {"thong cao", "Thông cáo"}, {"bien ban", "Biên bản"},
+};
+
+static const char *type_by_fold(const char *f) {
+  for (size_t i = 0; f && i < sizeof TYPES / sizeof TYPES[0]; i++)
+    if (strcmp(f, TYPES[i].folded) == 0) return TYPES[i].name;
+  return NULL;
+}
+
+char *ex_norm_type(const char *s, int *nomem) {
+  char *f = fold(s, strlen(s), nomem);
+  const char *known = type_by_fold(f);
+  free(f);
+  return dup_str(known ? known : s, nomem);
+}
+
+/* The type a number's kind code stands for: "215/TB-UBND" -> Thông báo. */
+static const char *type_by_kind(const char *kind) {
+  static const struct {
+    const char *code, *name;
+  } KINDS[] = {{"qd", "Quyết định"}, {"tb", "Thông báo"}, {"kh", "Kế hoạch"},
+               {"ct", "Chỉ thị"}, {"nq", "Nghị quyết"}, {"nd", "Nghị định"},
+               {"tt", "Thông tư"}, {"ttlt", "Thông tư liên tịch"}, {"bc", "Báo cáo"},
+               {"ttr", "Tờ trình"}, {"vbhn", "Văn bản hợp nhất"}, {"hd", "Hướng dẫn"},
+               {"cd", "Công điện"}, {"gm", "Giấy mời"}, {"ctr", "Chương trình"},
+               {"qc", "Quy chế"}, {"al", "Án lệ"}};
+  char code[16];
+  size_t n = 0;
+  for (const char *p = kind; *p && n + 1 < sizeof code; p++) {
+    if ((unsigned char)p[0] == 0xC4 && ((unsigned char)p[1] == 0x90 || (unsigned char)p[1] == 0x91))
+      code[n++] = 'd', p++; /* Đ, đ */
+    else if (isalpha((unsigned char)*p)) code[n++] = (char)tolower((unsigned char)*p);
+    else return NULL;
+  }
+  code[n] = '\0';
+  for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0]; i++)
+    if (strcmp(code, KINDS[i].code) == 0) return KINDS[i].name;
+  return NULL;
+}
+
+/* The type a document number implies ("31/VBHN-VPQH"), or NULL. */
+static const char *type_of_number(const char *number) {
+  text_ref r;
+  if (!number || !text_parse_ref(number, strlen(number), &r) || !r.kind[0]) return NULL;
+  return type_by_kind(r.kind);
+}
+
+/* ------------------------------------------------------------------ */
+/* The scan                                                             */
+/* ------------------------------------------------------------------ */
+
+/* A block that may be the main content, and the text credited to it. */
+typedef struct {
+  xmlNodePtr node;
+  size_t parent; /* 1-based index of the enclosing candidate, 0 = none */
+  size_t own, bonus;
+} candidate;
+
+/* Per element, node->_private holds (candidate index << 2) | in_link << 1
+   | furniture_root: the tree is ours until it is freed, and this keeps the
+   walk O(nodes) however deep the page nests. */
+#define INFO(n) ((uintptr_t)(n)->_private)
+#define INFO_MAKE(idx, link, bp) ((void *)(((uintptr_t)(idx) << 2) | ((uintptr_t)(link) << 1) | (uintptr_t)(bp)))
+
+typedef struct {
+  ex_page *pg;
+  candidate *c;
+  size_t n, cap;
+  int furniture; /* depth inside page furniture: no text credited there */
+  int nomem;
+} scan_walk;
+
+static int is_candidate(const xmlNode *n) {
+  static const char *const NAMES[] = {"div", "article", "section", "main", "td", "body",
+                                      "blockquote", "dd", "center", "form"};
+  for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++)
+    if (strcmp((const char *)n->name, NAMES[i]) == 0) return 1;
+  return 0;
+}
+
+static int is_breadcrumb(const xmlNode *n) {
+  static const char *const HINTS[] = {"breadcrumb", "box-map", "duong-dan", "duongdan"};
+  if (!n->properties) return 0;
+  const char *attrs[] = {"class", "id", "aria-label"};
+  int hit = 0;
+  for (size_t a = 0; a < 3 && !hit; a++) {
+    char *v = ex_attr(n, attrs[a]);
+    for (char *p = v; p && *p; p++) *p = (char)tolower((unsigned char)*p);
+    for (size_t i = 0; v && i < sizeof HINTS / sizeof HINTS[0] && !hit; i++)
+      hit = strstr(v, HINTS[i]) != NULL;
+    xmlFree(v);
+  }
+  return hit;
+}
+
+/* <meta property|name|itemprop=... content=...> values we use. */
+static void scan_meta(ex_page *pg, const xmlNode *n) {
+  char *key = ex_attr(n, "property");
+  if (!key) key = ex_attr(n, "name");
+  if (!key) key = ex_attr(n, "itemprop");
+  if (!key) return;
+  char **slot = NULL;
+  if (strcasecmp(key, "og:title") == 0) slot = &pg->og_title;
+  else if (strcasecmp(key, "og:site_name") == 0) slot = &pg->og_site;
+  else if (strcasecmp(key, "article:published_time") == 0 || strcasecmp(key, "datePublished") == 0 ||
+           strcasecmp(key, "pubdate") == 0)
+    slot = &pg->published;
+  else if (strcasecmp(key, "article:section") == 0) slot = &pg->section;
+  xmlFree(key);
+  if (slot && !*slot) *slot = ex_attr(n, "content");
+}
+
+static void credit_text(scan_walk *w, const xmlNode *t) {
+  if (w->furniture || !t->parent || t->parent->type != XML_ELEMENT_NODE || !t->content) return;
+  uintptr_t info = INFO(t->parent);
+  size_t idx = info >> 2;
+  if ((info & 2) || idx == 0) return; /* link text says nothing about content */
+  size_t n = 0;
+  for (const unsigned char *p = t->content; *p; p++) n += !isspace(*p);
+  w->c[idx - 1].own += n;
+}
+
+static size_t push_candidate(scan_walk *w, xmlNodePtr n, size_t parent) {
+  if (w->n == w->cap) {
+    size_t cap = w->cap ? w->cap * 2 : 64;
+    candidate *c = cap > SIZE_MAX / sizeof *c ? NULL : realloc(w->c, cap * sizeof *c);
+    if (!c) {
+      w->nomem = 1;
+      return parent;
+    }
+    w->c = c;
+    w->cap = cap;
+  }
+  w->c[w->n] = (candidate){n, parent, 0, 0};
+  return ++w->n;
+}
+
+static void scan_element(scan_walk *w, xmlNodePtr n, int furniture) {
+  ex_page *pg = w->pg;
+  if (ex_is(n, "body") && !pg->body) pg->body = n;
+  else if (ex_is(n, "title") && !pg->title_el) pg->title_el = n;
+  else if (ex_is(n, "meta")) scan_meta(pg, n);
+  else if (ex_is(n, "h1") && !pg->h1 && !w->furniture && !furniture) pg->h1 = n;
+  else if (ex_is(n, "time") && !pg->published) pg->published = ex_attr(n, "datetime");
+  if (!pg->breadcrumb && is_breadcrumb(n)) pg->breadcrumb = n;
+}
+
+static int scan_enter(void *ctx, xmlNodePtr n) {
+  scan_walk *w = ctx;
+  if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+    credit_text(w, n);
+    return 0;
+  }
+  if (n->type != XML_ELEMENT_NODE) return n->type == XML_HTML_DOCUMENT_NODE;
+  int head = ex_is(n, "head");
+  if (!head && ex_is_dropped(n)) return 0;
+  uintptr_t pinfo = n->parent && n->parent->type == XML_ELEMENT_NODE ? INFO(n->parent) : 0;
+  size_t idx = pinfo >> 2;
+  int link = (pinfo & 2) || ex_is(n, "a");
+  int furniture = head || ex_is_boilerplate(n);
+  scan_element(w, n, furniture);
+  if (!furniture && is_candidate(n) && !w->nomem) idx = push_candidate(w, n, idx);
+  n->_private = INFO_MAKE(idx, link, furniture);
+  w->furniture += furniture;
+  return 1;
+}
+
+static void scan_leave(void *ctx, xmlNodePtr n) {
+  scan_walk *w = ctx;
+  if (n->type == XML_ELEMENT_NODE && (INFO(n) & 1)) w->furniture--;
+}
+
+/* The candidate with the most text of its own plus half of what its child
+   blocks hold (text spread over sibling <div>s makes their parent win). */
+static xmlNodePtr best_block(scan_walk *w) {
+  for (size_t i = 0; i < w->n; i++)
+    if (w->c[i].parent) w->c[w->c[i].parent - 1].bonus += w->c[i].own / 2;
+  size_t best = 0, best_score = 0;
+  for (size_t i = 0; i < w->n; i++) {
+    size_t s = w->c[i].own + w->c[i].bonus;
+    if (s > best_score) best = i + 1, best_score = s;
+  }
+  return best ? w->c[best - 1].node : NULL;
+}
+
+extract_status ex_page_scan(ex_page *pg, xmlDocPtr doc) {
+  memset(pg, 0, sizeof *pg);
+  pg->doc = doc;
+  scan_walk w = {pg, NULL, 0, 0, 0, 0};
+  ex_walk((xmlNodePtr)doc, scan_enter, scan_leave, &w);
+  if (!pg->body) pg->body = xmlDocGetRootElement(doc);
+  pg->main = w.nomem ? NULL : best_block(&w);
+  free(w.c);
+  if (w.nomem) return EXTRACT_NOMEM;
+  pg->page_text = ex_node_text(pg->body, 1, EXTRACT_MAX_BODY);
+  return pg->page_text ? EXTRACT_OK : EXTRACT_NOMEM;
+}
+
+void ex_page_clear(ex_page *pg) {
+  xmlFree(pg->og_title);
+  xmlFree(pg->og_site);
+  xmlFree(pg->published);
+  xmlFree(pg->section);
+  free(pg->page_text);
+  memset(pg, 0, sizeof *pg);
+}
+
+/* ------------------------------------------------------------------ */
+/* Lines                                                                */
+/* ------------------------------------------------------------------ */
+
+#define FOLD_PREFIX 96 /* bytes of a line folded for matching */
+
+typedef struct {
+  const char *s;
+  size_t n;
+  char *fold; /* the first FOLD_PREFIX bytes folded, or NULL */
+  int whole;  /* fold covers the whole line */
+} line;
+
+typedef struct {
+  line *v;
+  size_t n;
+} lines;
+
+static void lines_free(lines *l) {
+  for (size_t i = 0; i < l->n; i++) free(l->v[i].fold);
+  free(l->v);
+}
+
+static int split_lines(const char *text, lines *out, int *nomem) {
+  size_t count = 1;
+  for (const char *p = text; *p; p++) count += *p == '\n';
+  out->n = 0;
+  out->v = calloc(count, sizeof *out->v);
+  if (!out->v) return *nomem = 1, -1;
+  for (const char *p = text; *p;) {
+    const char *e = strchr(p, '\n');
+    size_t n = e ? (size_t)(e - p) : strlen(p);
+    line *l = &out->v[out->n++];
+    l->s = p, l->n = n;
+    size_t k = n < FOLD_PREFIX ? n : FOLD_PREFIX;
+    while (k < n && k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80) k--;
+    l->whole = k == n;
+    l->fold = fold(p, k, nomem);
+    if (*nomem) return -1;
+    p += n + (e != NULL);
+  }
+  return 0;
+}
+
+/* The line holding byte offset off of the text the lines came from. */
+static size_t line_at(const lines *l, const char *text, size_t off) {
+  size_t lo = 0, hi = l->n;
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if ((size_t)(l->v[mid].s - text) <= off) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* ------------------------------------------------------------------ */
+/* Property tables                                                      */
+/* ------------------------------------------------------------------ */
+
+typedef enum { P_NUMBER, P_DATE, P_TYPE, P_ISSUER, P_CATEGORY, P_COUNT } prop_id;
+
+static const struct {
+  prop_id id;
+  const char *label; /* folded */
+} LABELS[] = {
+  {P_NUMBER, "so ky hieu"},    {P_NUMBER, "so hieu"},          {P_NUMBER, "so van ban"},
+  {P_NUMBER, "ky hieu"},       {P_DATE, "ngay ban hanh"},      {P_DATE, "ngay ky"},
+  {P_DATE, "ngay van ban"},    {P_DATE, "ngay xac thuc"},      {P_DATE, "ngay thong qua"},
+  {P_NUMBER, "so an le"},    {P_TYPE, "loai van ban"},       {P_TYPE, "loai vb"},
+  {P_TYPE, "hinh thuc van ban"}, {P_ISSUER, "co quan ban hanh"}, {P_ISSUER, "noi ban hanh"},
+  {P_ISSUER, "don vi ban hanh"}, {P_ISSUER, "co quan hop nhat"}, {P_CATEGORY, "linh vuc"},
+};
+
+/* When line i is "label", "label:", "label/ more labels" or "label: value",
+   the value (the rest of the line, else the next non-empty line). */
+static const line *label_value(const lines *l, size_t i, const char *label, const char **v,
+                               size_t *vn) {
+  const line *ln = &l->v[i];
+  size_t n = strlen(label);
+  if (!ln->fold || strncmp(ln->fold, label, n) != 0) return NULL;
+  const char *rest = ln->fold + n;
+  while (*rest == ' ') rest++;
+  if (*rest == ':') {
+    const char *colon = memchr(ln->s, ':', ln->n);
+    if (colon) {
+      *v = colon + 1;
+      *vn = ln->n - (size_t)(*v - ln->s);
+      while (*vn && **v == ' ') (*v)++, (*vn)--;
+      if (*vn) return ln;
+    }
+  } else if (!(*rest == '\0' && ln->whole) && *rest != '/') {
+    return NULL;
+  }
+  if (i + 1 >= l->n) return NULL;
+  *v = l->v[i + 1].s;
+  *vn = l->v[i + 1].n;
+  return &l->v[i + 1];
+}
+
+/* props[id]: the first value of each property, malloc'ed or NULL. */
+static void find_props(const lines *l, char *props[P_COUNT], int *nomem) {
+  for (size_t i = 0; i < l->n; i++)
+    for (size_t k = 0; k < sizeof LABELS / sizeof LABELS[0]; k++) {
+      const char *v;
+      size_t vn;
+      if (props[LABELS[k].id] || !label_value(l, i, LABELS[k].label, &v, &vn)) continue;
+      props[LABELS[k].id] = dup_field(v, vn, nomem);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* The document header                                                  */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+  text_ref own;   /* the first own number ("Số: ..."), own.canonical[0] = 0 if none */
+  size_t anchor;  /* the line of the own number or of "CỘNG HÒA XÃ HỘI...", */
+  int has_anchor; /* when there is one */
+} header;
+
+static int first_own_ref(void *ctx, const text_ref *r) {
+  if (!r->own) return 0;
+  *(text_ref *)ctx = *r;
+  return 1;
+}
+
+/* "Số: 215/TB-UBND", "Số: Không số". */
+static int is_number_line(const line *ln) {
+  return ln->fold && (starts_with(ln->fold, "so:") || starts_with(ln->fold, "so :"));
+}
+
+static void find_header(const char *text, const lines *l, header *h, int *nomem) {
+  memset(h, 0, sizeof *h);
+  if (text_find_refs(text, strlen(text), first_own_ref, &h->own) == TEXT_NOMEM) *nomem = 1;
+  if (h->own.canonical[0]) {
+    h->anchor = line_at(l, text, h->own.start);
+    h->has_anchor = 1;
+    return;
+  }
+  /* no number ("Số: Không số"): the "Số:" line, else the motto */
+  for (size_t i = 0; i < l->n && !h->has_anchor; i++)
+    if (is_number_line(&l->v[i])) h->anchor = i, h->has_anchor = 1;
+  for (size_t i = 0; i < l->n && !h->has_anchor; i++)
+    if (l->v[i].fold && starts_with(l->v[i].fold, "cong hoa xa hoi chu nghia"))
+      h->anchor = i, h->has_anchor = 1;
+}
+
+/* Lines of the national motto block, and rules ("-------", "___"). */
+static int is_motto_or_rule(const line *ln) {
+  if (!ln->fold) return 0;
+  if (starts_with(ln->fold, "cong hoa xa hoi chu nghia") || starts_with(ln->fold, "doc lap"))
+    return 1;
+  for (size_t i = 0; i < ln->n; i++)
+    if (isalnum((unsigned char)ln->s[i]) || (unsigned char)ln->s[i] >= 0x80) return 0;
+  return 1;
+}
+
+/* The issuing body: the upper-case lines just above the anchor, joined
+   ("ỦY BAN NHÂN DÂN" + "QUẬN TÂY HỒ"). */
+static char *header_issuer(const lines *l, const header *h, int *nomem) {
+  if (!h->has_anchor) return NULL;
+  size_t first = h->anchor, count = 0;
+  for (size_t i = h->anchor, seen = 0; i > 0 && seen < 8 && count < 3; seen++) {
+    const line *ln = &l->v[--i];
+    if (ln->n == 0 || is_motto_or_rule(ln) || is_number_line(ln)) {
+      if (count) break; /* a rule above the name ends it */
+      continue;
+    }
+    if (ln->n > 80 || !is_upper(ln->s, ln->n) || has_digit(ln->s, ln->n)) break;
+    first = i, count++;
+  }
+  if (!count) return NULL;
+  ex_text t;
+  ex_text_init(&t, EX_MAX_FIELD);
+  for (size_t i = first; i < h->anchor; i++)
+    if (l->v[i].n && !is_motto_or_rule(&l->v[i]) && !is_number_line(&l->v[i])) {
+      ex_text_add(&t, " ", 1); /* ex_text drops it at the start */
+      ex_text_add(&t, l->v[i].s, l->v[i].n);
+    }
+  char *v = ex_text_take(&t);
+  if (!v) *nomem = 1;
+  return v;
+}
+
+/* "THÔNG BÁO", "QUYẾT ĐỊNH": an upper-case line naming a type, after the
+   anchor. */
+static const char *header_type(const lines *l, const header *h) {
+  if (!h->has_anchor) return NULL;
+  for (size_t i = h->anchor; i < l->n && i < h->anchor + 12; i++) {
+    const line *ln = &l->v[i];
+    const char *t = ln->whole && is_upper(ln->s, ln->n) ? type_by_fold(ln->fold) : NULL;
+    if (t) return t;
+  }
+  return NULL;
+}
+
+/* "Tây Hồ, ngày 28 tháng 7 năm 2021": a place, a comma, a date. */
+static char *header_date(const lines *l, int *nomem) {
+  for (size_t i = 0; i < l->n; i++) {
+    const char *f = l->v[i].fold;
+    const char *comma = f ? strstr(f, ", ngay ") : NULL;
+    if (!comma || comma - f > 60 || comma == f || has_digit(f, (size_t)(comma - f))) continue;
+    char *line = strndup(l->v[i].s, l->v[i].n);
+    if (!line) return *nomem = 1, NULL;
+    char *v = ex_norm_date(line, nomem);
+    free(line);
+    if (v || *nomem) return v;
+  }
+  return NULL;
+}
+
+/* "Ngày đăng 03/07/2021 | 10:38", "Thứ Sáu, 20/08/2021 - 14:20". */
+static char *posted_date(const lines *l, int *nomem) {
+  static const char *const KEYS[] = {"ngay dang", "dang ngay", "ngay cap nhat", "cap nhat",
+                                     "thoi gian dang", "ngay:", "thu hai", "thu ba", "thu tu",
+                                     "thu nam", "thu sau", "thu bay", "chu nhat"};
+  for (size_t i = 0; i < l->n; i++) {
+    const char *f = l->v[i].fold;
+    int hit = 0;
+    for (size_t k = 0; f && k < sizeof KEYS / sizeof KEYS[0] && !hit; k++) hit = starts_with(f, KEYS[k]);
+    if (!hit) continue;
+    char *line = strndup(l->v[i].s, l->v[i].n);
+    if (!line) return *nomem = 1, NULL;
+    char *v = ex_norm_date(line, nomem);
+    free(line);
+    if (v || *nomem) return v;
+  }
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Title, category, office line                                         */
+/* ------------------------------------------------------------------ */
+
+/* A <title> segment that names the site, not the page. */
+static int is_site_name(const char *seg, size_t n, const char *site, int *nomem) {
+  static const char *const HINTS[] = {"cong thong tin", "trang thong tin", "cong ttdt",
+                                      "trang tin dien tu", "website", "portal", "bao dien tu",
+                                      ".vn", ".com", ".gov", ".org"};
+  char *f = fold(seg, n, nomem);
+  if (!f) return 0;
+  int hit = 0;
+  for (size_t i = 0; i < sizeof HINTS / sizeof HINTS[0] && !hit; i++) hit = strstr(f, HINTS[i]) != NULL;
+  if (!hit && site) {
+    char *fs = fold(site, strlen(site), nomem);
+    hit = fs && *fs && strcmp(fs, f) == 0;
+    free(fs);
+  }
+  free(f);
+  return hit;
+}
+
+/* "Page - Site name" -> "Page"; "Site | Page" -> "Page". */
+static char *strip_site_name(const char *t, const char *site, int *nomem) {
+  static const char *const SEPS[] = {" - ", " | ", " – ", " — ", " :: "};
+  const char *start = t, *end = t + strlen(t);
+  const char *last = NULL, *first = NULL;
+  size_t last_len = 0, first_len = 0;
+  for (size_t i = 0; i < sizeof SEPS / sizeof SEPS[0]; i++) {
+    size_t sl = strlen(SEPS[i]);
+    for (const char *p = strstr(t, SEPS[i]); p; p = strstr(p + sl, SEPS[i])) {
+      if (!last || p > last) last = p, last_len = sl;
+      if (!first || p < first) first = p, first_len = sl;
+    }
+  }
+  if (last && is_site_name(last + last_len, (size_t)(end - last - last_len), site, nomem))
+    end = last;
+  if (first && first < end && is_site_name(t, (size_t)(first - t), site, nomem))
+    start = first + first_len;
+  return dup_field(start, (size_t)(end - start), nomem);
+}
+
+static char *node_field(xmlNodePtr n, int *nomem) {
+  if (!n) return NULL;
+  char *s = ex_node_text(n, 0, EX_MAX_FIELD);
+  if (!s) return *nomem = 1, NULL;
+  char *v = dup_field(s, strlen(s), nomem);
+  free(s);
+  return v;
+}
+
+static char *generic_title(const ex_page *pg, int *nomem) {
+  char *v = pg->og_title ? dup_field(pg->og_title, strlen(pg->og_title), nomem) : NULL;
+  if (!v) v = node_field(pg->h1, nomem);
+  if (!v && pg->title_el) {
+    char *t = node_field(pg->title_el, nomem);
+    if (t) v = strip_site_name(t, pg->og_site, nomem);
+    free(t);
+  }
+  return v;
+}
+
+typedef struct {
+  const char *title;
+  char *best;
+  int nomem;
+} crumb_walk;
+
+/* Every linked crumb except the home page and the page itself; the last
+   one wins. */
+static int crumb_enter(void *ctx, xmlNodePtr n) {
+  crumb_walk *w = ctx;
+  if (!ex_is(n, "a")) return n->type == XML_ELEMENT_NODE;
+  char *href = ex_attr(n, "href");
+  int home_or_self = !href || !*href || strcmp(href, "/") == 0 || href[0] == '#' ||
+                     strcasecmp(href, "home") == 0 || strcasecmp(href, "index.html") == 0;
+  xmlFree(href);
+  char *text = home_or_self ? NULL : node_field(n, &w->nomem);
+  char *f = text ? fold(text, strlen(text), &w->nomem) : NULL;
+  if (f && (strcmp(f, "trang chu") == 0 || strcmp(f, "home") == 0 || strcmp(f, "trang nhat") == 0 ||
+            (w->title && strcmp(text, w->title) == 0))) {
+    free(text);
+    text = NULL;
+  }
+  free(f);
+  if (text) free(w->best), w->best = text;
+  return 0;
+}
+
+static char *breadcrumb_category(const ex_page *pg, const char *title, int *nomem) {
+  if (!pg->breadcrumb) return NULL;
+  crumb_walk w = {title, NULL, 0};
+  ex_walk(pg->breadcrumb, crumb_enter, NULL, &w);
+  if (w.nomem) *nomem = 1;
+  return w.best;
+}
+
+/* The office that signs a news article: "Văn phòng HĐND&UBND quận" alone or
+   after the writer's name ("Minh Châu - Văn phòng ..."), in the last lines. */
+static char *office_line(const char *body, int *nomem) {
+  static const char *const OFFICES[] = {"van phong", "ubnd", "uy ban", "phong ", "so ", "ban ",
+                                        "trung tam", "cong an", "hdnd", "quan uy", "toa an",
+                                        "chi cuc", "cuc ", "bo "};
+  lines l;
+  if (!body || split_lines(body, &l, nomem) < 0) return NULL;
+  char *v = NULL;
+  for (size_t i = l.n, seen = 0; i > 0 && seen < 3 && !v && !*nomem; i--) {
+    const line *ln = &l.v[i - 1];
+    if (ln->n == 0) continue;
+    seen++;
+    /* a signature has no digits or colon ("Ban hành: 25/11/2015" is not one) */
+    if (ln->n > 120 || !ln->fold || has_digit(ln->s, ln->n) || memchr(ln->s, ':', ln->n)) continue;
+    /* the part after the last dash, else the whole line */
+    const char *seg = ln->s, *fseg = ln->fold;
+    const char *d = NULL, *fd = NULL;
+    for (const char *p = ln->s; (p = strstr(p, " - ")); p += 3) d = p;
+    for (const char *p = ln->fold; (p = strstr(p, " - ")); p += 3) fd = p;
+    if (d && fd) seg = d + 3, fseg = fd + 3;
+    for (size_t k = 0; k < sizeof OFFICES / sizeof OFFICES[0] && !v; k++)
+      if (starts_with(fseg, OFFICES[k])) v = dup_field(seg, ln->n - (size_t)(seg - ln->s), nomem);
+  }
+  lines_free(&l);
+  return v;
+}
+
+/* ------------------------------------------------------------------ */
+/* Putting it together                                                  */
+/* ------------------------------------------------------------------ */
+
+
+/* Each rule runs only for a field still empty; each returns a malloc'ed
+   value or NULL. Order = trust: property tables, then the document header,
+   then page metadata, then news conventions. */
+static void fill_fields(ex_page *pg, const lines *l, record *rec, int *nomem) {
+  char *props[P_COUNT] = {0};
+  find_props(l, props, nomem);
+  header h;
+  find_header(pg->page_text, l, &h, nomem);
+
+  if (!rec->title) rec->title = generic_title(pg, nomem);
+  if (!rec->number && props[P_NUMBER]) rec->number = ex_norm_number(props[P_NUMBER], nomem);
+  if (!rec->number && h.own.canonical[0]) rec->number = dup_str(h.own.canonical, nomem);
+  if (!rec->date && props[P_DATE]) rec->date = ex_norm_date(props[P_DATE], nomem);
+  if (!rec->date) rec->date = header_date(l, nomem);
+  if (!rec->date && pg->published) rec->date = ex_norm_date(pg->published, nomem);
+  if (!rec->date) rec->date = posted_date(l, nomem);
+  if (!rec->type && props[P_TYPE]) rec->type = ex_norm_type(props[P_TYPE], nomem);
+  if (!rec->type) rec->type = dup_str(header_type(l, &h), nomem);
+  if (!rec->type) rec->type = dup_str(type_of_number(rec->number), nomem);
+  if (!rec->issuer) rec->issuer = dup_str(props[P_ISSUER], nomem);
+  if (!rec->issuer) rec->issuer = header_issuer(l, &h, nomem);
+  if (!rec->category) rec->category = breadcrumb_category(pg, rec->title, nomem);
+  if (!rec->category) rec->category = dup_str(pg->section, nomem);
+  if (!rec->category) rec->category = dup_str(props[P_CATEGORY], nomem);
+  for (size_t i = 0; i < P_COUNT; i++) free(props[i]);
+}
+
+extract_status ex_generic(ex_page *pg, const char *url, record *rec) {
+  (void)url;
+  int nomem = 0;
+  if (!rec->body && pg->main) {
+    rec->body = ex_node_text(pg->main, 1, EXTRACT_MAX_BODY);
+    if (!rec->body) return EXTRACT_NOMEM;
+    if (!*rec->body) free(rec->body), rec->body = NULL;
+  }
+  lines l;
+  if (split_lines(pg->page_text, &l, &nomem) == 0) fill_fields(pg, &l, rec, &nomem);
+  if (!nomem && !rec->issuer) rec->issuer = office_line(rec->body, &nomem);
+  lines_free(&l);
+  return nomem ? EXTRACT_NOMEM : EXTRACT_OK;
+}

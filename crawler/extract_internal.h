@@ -1,0 +1,162 @@
+/* extract_internal.h: what the extractor's files share, one section per file.
+ *
+ * Only files of crawler/extract*.c include this. Names crossing files start
+ * with ex_; everything else is static.
+ */
+#ifndef TRACUU_EXTRACT_INTERNAL_H
+#define TRACUU_EXTRACT_INTERNAL_H
+
+#include <stddef.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include "dynbuf.h"
+#include "extract.h"
+
+/* Writes "fmt..." into err (if any); returns st, so error paths are one line. */
+extract_status ex_fail(extract_status st, char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* ------------------------------------------------------------------ */
+/* Interface to code in extract_charset.c                              */
+/* ------------------------------------------------------------------ */
+
+/* The page as clean UTF-8: no NUL bytes, no invalid sequences, no BOM. */
+typedef struct {
+  char *text;              /* malloc'ed, NUL-terminated */
+  size_t len;
+  text_encoding enc;       /* what the bytes were / what was repaired */
+  char charset[32];        /* the charset decided ("UTF-8", "windows-1258"...) */
+} ex_decoded;
+
+/* Decides the encoding (HTTP charset, BOM, valid UTF-8, <meta>, legacy
+ * rescue) and converts page to UTF-8 into *out. */
+extract_status ex_decode(const char *page, size_t len, const char *content_type,
+                         ex_decoded *out /* OUT */, char *err /* OUT */, size_t errlen);
+
+/* The charset parameter of a Content-Type header or of the first <meta>
+ * that declares one (within the first EX_META_SCAN bytes), copied into
+ * label; 0 when there is none. */
+#define EX_META_SCAN (64u * 1024)
+int ex_label_from_content_type(const char *ct, char *label /* OUT */, size_t cap);
+int ex_label_from_meta(const char *s, size_t len, char *label /* OUT */, size_t cap);
+
+/* ------------------------------------------------------------------ */
+/* Interface to code in extract_dom.c                                   */
+/* ------------------------------------------------------------------ */
+
+/* Visits the subtree of root in document order without recursion (a page of
+ * 100,000 nested tags must not exhaust the stack). enter returns 0 to skip
+ * the node's children; leave (may be NULL) runs after the children. Only
+ * element and document nodes are descended into. */
+typedef int (*ex_enter_fn)(void *ctx, xmlNodePtr n);
+typedef void (*ex_leave_fn)(void *ctx, xmlNodePtr n);
+void ex_walk(xmlNodePtr root, ex_enter_fn enter, ex_leave_fn leave, void *ctx);
+
+/* 1 for element nodes named name (ASCII, case-insensitive; HTML names are
+ * lower case already). */
+int ex_is(const xmlNode *n, const char *name);
+
+/* 1 for nodes whose content is never text: script, style, noscript, form
+ * controls, templates, comments, processing instructions. */
+int ex_is_dropped(const xmlNode *n);
+
+/* 1 for page furniture: nav/header/footer/aside/menu elements and elements
+ * whose class or id says menu, sidebar, footer, breadcrumb, share... */
+int ex_is_boilerplate(const xmlNode *n);
+
+/* 1 for elements that break a line (p, div, li, td, h1, br...). */
+int ex_is_block(const xmlNode *n);
+
+/* The attribute's value (malloc'ed by libxml2, free with xmlFree) or NULL. */
+char *ex_attr(const xmlNode *n, const char *name);
+
+/* Text with whitespace collapsed: runs of spaces become one space, block
+ * boundaries one newline, no leading or trailing space on a line. Stops
+ * quietly (at a character boundary) when max bytes are reached. */
+typedef struct {
+  dynbuf b;
+  int pending_space, pending_break;
+  int full; /* the cap was reached; later text is dropped */
+} ex_text;
+
+void ex_text_init(ex_text *t, size_t max);
+void ex_text_add(ex_text *t, const char *s, size_t n);
+void ex_text_break(ex_text *t);
+/* ex_text_add, but each '\n' of s is kept as a line break. */
+void ex_text_add_lines(ex_text *t, const char *s);
+/* Hands the text over (caller frees); NULL when out of memory. */
+char *ex_text_take(ex_text *t);
+
+/* The text of the subtree of n (see ex_text), dropping ex_is_dropped nodes
+ * and, when skip_boilerplate, boilerplate subtrees below n. Caller frees;
+ * NULL only when out of memory. */
+char *ex_node_text(xmlNodePtr n, int skip_boilerplate, size_t max);
+
+/* Copies s[0..n) trimmed of spaces, cut to at most max bytes at a character
+ * boundary; NULL when out of memory. */
+char *ex_strndup_trim(const char *s, size_t n, size_t max);
+
+/* ------------------------------------------------------------------ */
+/* Interface to code in extract_generic.c                               */
+/* ------------------------------------------------------------------ */
+
+/* What one pass over the tree collected for the generic extractor. */
+typedef struct {
+  xmlDocPtr doc;
+  xmlNodePtr body;       /* <body>, else the root element */
+  xmlNodePtr h1;         /* first <h1> outside page furniture */
+  xmlNodePtr title_el;   /* <title> */
+  xmlNodePtr breadcrumb; /* first breadcrumb container */
+  xmlNodePtr main;       /* the main content block */
+  char *og_title, *og_site, *published, *section; /* <meta> values (xmlFree) */
+  char *page_text;       /* the text of body without furniture (malloc'ed) */
+} ex_page;
+
+/* Fills in every field of rec that is still NULL from the generic rules.
+ * Returns EXTRACT_OK or EXTRACT_NOMEM. */
+extract_status ex_generic(ex_page *pg, const char *url, record *rec);
+
+/* Collects pg (one walk) and its page text. EXTRACT_OK or EXTRACT_NOMEM. */
+extract_status ex_page_scan(ex_page *pg, xmlDocPtr doc);
+void ex_page_clear(ex_page *pg);
+
+/* Normalizes a field value found somewhere: a date (any Vietnamese form)
+ * to YYYY-MM-DD, a number to its canonical form, a type to sentence case.
+ * Each takes the raw text and returns a malloc'ed value or NULL (no value,
+ * or *nomem set). */
+char *ex_norm_date(const char *s, int *nomem);
+char *ex_norm_number(const char *s, int *nomem);
+char *ex_norm_type(const char *s, int *nomem);
+
+/* ------------------------------------------------------------------ */
+/* Interface to code in extract_links.c                                 */
+/* ------------------------------------------------------------------ */
+
+/* Every <a href> of doc resolved against base (http/https only, fragment
+ * dropped), and the subset that points at document files. */
+extract_status ex_links(xmlDocPtr doc, const char *base, extract_result *out);
+
+/* 1 when the URL's path or query names a .pdf .doc .docx .xls .xlsx .zip
+ * .rar file. */
+int ex_is_attachment_url(const char *url);
+
+/* ------------------------------------------------------------------ */
+/* Interface to code in extract_profile.c                               */
+/* ------------------------------------------------------------------ */
+
+/* Fills rec's fields from the profile's XPath selectors (fields without a
+ * selector, or whose selector matches nothing, stay NULL). */
+extract_status ex_profile_apply(xmlDocPtr doc, const extract_profile *p, record *rec,
+                                char *err /* OUT */, size_t errlen);
+
+/* ------------------------------------------------------------------ */
+/* Caps                                                                 */
+/* ------------------------------------------------------------------ */
+
+#define EX_MAX_FIELD EXTRACT_MAX_FIELD
+#define EX_MAX_URL EXTRACT_MAX_URL
+#define EX_MAX_LINK_TEXT 512u         /* a link's text (bytes) */
+
+#endif

@@ -1,0 +1,192 @@
+/* extract_links.c: every <a href> of a page, resolved, and the attachments.
+ *
+ * Real hrefs hold raw Vietnamese letters and spaces, which libxml2's URI
+ * parser refuses; they are percent-encoded first. vbpl.vn hides its files
+ * behind javascript:downloadfile('x.doc','/path/x.doc'): the quoted path of
+ * such a call is taken as an attachment.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/uri.h>
+
+#include "extract_internal.h"
+
+static const char *const DOC_EXT[] = {".pdf", ".docx", ".doc", ".xlsx", ".xls", ".zip", ".rar",
+                                      NULL};
+
+/* 1 when an extension from DOC_EXT ends at p (case-insensitive) and the
+   name ends there too (end of path, of a query value, of the string). */
+static int doc_ext_at(const char *p) {
+  for (size_t i = 0; DOC_EXT[i]; i++) {
+    size_t n = strlen(DOC_EXT[i]);
+    if (strncasecmp(p, DOC_EXT[i], n) == 0 && (p[n] == '\0' || strchr("?&#;'\"", p[n])))
+      return 1;
+  }
+  return 0;
+}
+
+int ex_is_attachment_url(const char *url) {
+  if (!url) return 0;
+  for (const char *p = strchr(url, '.'); p; p = strchr(p + 1, '.')) {
+    if (*p == '#') break;
+    if (doc_ext_at(p)) return 1;
+  }
+  return 0;
+}
+
+/* The href with leading/trailing blanks gone, inner tabs/newlines dropped
+   (browsers do both), and bytes a URI cannot hold percent-encoded. */
+static char *clean_href(const char *h) {
+  while (*h && isspace((unsigned char)*h)) h++;
+  size_t n = strlen(h);
+  while (n && isspace((unsigned char)h[n - 1])) n--;
+  if (n > EX_MAX_URL) return NULL;
+  char *out = malloc(n * 3 + 1); /* n <= EX_MAX_URL: no overflow */
+  if (!out) return NULL;
+  size_t o = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)h[i];
+    if (c == '\t' || c == '\n' || c == '\r') continue;
+    if (c <= 0x20 || c >= 0x7F || strchr("\"<>\\^`{|}", c)) {
+      static const char HEX[] = "0123456789ABCDEF";
+      out[o++] = '%', out[o++] = HEX[c >> 4], out[o++] = HEX[c & 15];
+    } else {
+      out[o++] = (char)c;
+    }
+  }
+  out[o] = '\0';
+  return out;
+}
+
+/* href resolved against base: malloc'ed absolute http(s) URL without its
+   fragment, or NULL (other scheme, unparsable, too long, no memory). */
+static char *resolve(const char *href, const char *base) {
+  char *clean = clean_href(href);
+  if (!clean) return NULL;
+  xmlChar *abs = xmlBuildURI((const xmlChar *)clean, (const xmlChar *)base);
+  free(clean);
+  if (!abs) return NULL;
+  const char *a = (const char *)abs;
+  size_t n = strcspn(a, "#");
+  char *url = NULL;
+  if ((strncasecmp(a, "http://", 7) == 0 || strncasecmp(a, "https://", 8) == 0) &&
+      n <= EX_MAX_URL && (url = malloc(n + 1))) {
+    memcpy(url, a, n);
+    url[n] = '\0';
+  }
+  xmlFree(abs);
+  return url;
+}
+
+/* The last quoted argument of a javascript: href that names a document
+   file, e.g. '/TW/Lists/vbpq/Attachments/96172/101.2015.QH13.doc'; NULL
+   when there is none (or no memory: the link is then just missing). */
+static char *js_file_arg(const char *href) {
+  char *best = NULL;
+  for (const char *p = href; (p = strpbrk(p, "'\"")) != NULL;) {
+    const char *end = strchr(p + 1, *p);
+    if (!end) break;
+    size_t n = (size_t)(end - p - 1);
+    char *s = n > 0 && n <= EX_MAX_URL ? strndup(p + 1, n) : NULL;
+    if (s && ex_is_attachment_url(s)) {
+      free(best);
+      best = s;
+    } else {
+      free(s);
+    }
+    p = end + 1;
+  }
+  return best;
+}
+
+typedef struct {
+  extract_result *out;
+  size_t cap_links, cap_att;
+  char *base;       /* the page URL, or <base href> resolved against it */
+  int nomem;
+} link_walk;
+
+static int push(extract_link **arr, size_t *n, size_t *cap, char *url, const char *text) {
+  if (*n >= EXTRACT_MAX_LINKS) return 1; /* cap reached: quietly ignored */
+  if (*n == *cap) {
+    size_t c = *cap ? *cap * 2 : 16;
+    if (c > EXTRACT_MAX_LINKS) c = EXTRACT_MAX_LINKS;
+    extract_link *a = realloc(*arr, c * sizeof *a);
+    if (!a) return 0;
+    *arr = a;
+    *cap = c;
+  }
+  char *u = strdup(url), *t = strdup(text);
+  if (!u || !t) {
+    free(u), free(t);
+    return 0;
+  }
+  (*arr)[*n].url = u;
+  (*arr)[*n].text = t;
+  (*n)++;
+  return 1;
+}
+
+static void add_link(link_walk *w, xmlNodePtr a, const char *href) {
+  char *url = NULL;
+  if (strncasecmp(href, "javascript:", 11) == 0) {
+    char *arg = js_file_arg(href);
+    if (arg) url = resolve(arg, w->base);
+    free(arg);
+  } else {
+    url = resolve(href, w->base);
+  }
+  if (!url) return;
+  char *text = ex_node_text(a, 0, EX_MAX_LINK_TEXT);
+  if (text && !*text) { /* an icon link: its title says what it is */
+    char *title = ex_attr(a, "title");
+    if (title) {
+      free(text);
+      text = ex_strndup_trim(title, strlen(title), EX_MAX_LINK_TEXT);
+      xmlFree(title);
+    }
+  }
+  extract_result *o = w->out;
+  if (!text || !push(&o->links, &o->n_links, &w->cap_links, url, text) ||
+      (ex_is_attachment_url(url) &&
+       !push(&o->attachments, &o->n_attachments, &w->cap_att, url, text)))
+    w->nomem = 1;
+  free(text);
+  free(url);
+}
+
+static void set_base(link_walk *w, xmlNodePtr n) {
+  char *href = ex_attr(n, "href");
+  char *abs = href ? resolve(href, w->base) : NULL;
+  xmlFree(href);
+  if (abs) {
+    free(w->base);
+    w->base = abs;
+  }
+}
+
+static int link_enter(void *ctx, xmlNodePtr n) {
+  link_walk *w = ctx;
+  if (w->nomem || n->type != XML_ELEMENT_NODE) return n->type == XML_HTML_DOCUMENT_NODE;
+  if (ex_is(n, "base")) {
+    set_base(w, n);
+    return 0;
+  }
+  if (ex_is(n, "script") || ex_is(n, "style")) return 0;
+  if (!ex_is(n, "a")) return 1;
+  char *href = ex_attr(n, "href");
+  if (href) add_link(w, n, href);
+  xmlFree(href);
+  return 0; /* links do not nest */
+}
+
+extract_status ex_links(xmlDocPtr doc, const char *base, extract_result *out) {
+  link_walk w = {out, 0, 0, strdup(base ? base : ""), 0};
+  if (!w.base) return EXTRACT_NOMEM;
+  ex_walk((xmlNodePtr)doc, link_enter, NULL, &w);
+  free(w.base);
+  return w.nomem ? EXTRACT_NOMEM : EXTRACT_OK;
+}
