@@ -19,7 +19,8 @@ enum {
   EXIT_IO = 6,        /* the disk said no (full, read-only, permission) */
   EXIT_NETWORK = 7,   /* a remote shard or site could not be reached */
   EXIT_BAD_QUERY = 8, /* the query cannot be understood */
-  EXIT_INTERNAL = 9   /* out of memory or a bug: please report it */
+  EXIT_INTERNAL = 9,  /* out of memory or a bug: please report it */
+  EXIT_BUSY = 10      /* another crawl is running (it holds the store's lock) */
 };
 
 /* Maps an engine status onto an exit code. */
@@ -50,6 +51,7 @@ int cmd_search(int argc, char **argv);
 int cmd_ref(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_crawl(int argc, char **argv);
 
 /* Prints the help of one subcommand (or of tracuu itself for NULL). Returns
  * 0, or -1 when there is no such subcommand. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "crawl.h"
 #include "indexer.h"
 #include "record.h"
 
@@ -51,23 +52,53 @@ static int index_file(indexer *ix, const char *path, index_counts *c) {
   return rc;
 }
 
+static void on_store_log(void *ctx, const char *where, const char *msg) {
+  (void)ctx;
+  fprintf(stderr, "tracuu: %s: %s\n", where, msg);
+}
+
+/* --from-store: the index rebuilt from a crawl's WARC files, no network. */
+static int index_from_store(const char *store, const char *db, int quiet) {
+  crawl_summary s;
+  char err[1024];
+  crawl_status st = crawl_index_store(store, db, on_store_log, NULL, &s, err, sizeof err);
+  if (st != CRAWL_OK) cli_error("cannot index from %s: %s", store, err);
+  if (!quiet)
+    fprintf(stderr, "tracuu: indexed %llu pages from %s into %s (%llu removed, %llu failed)\n",
+            (unsigned long long)s.indexed, store, db, (unsigned long long)s.removed,
+            (unsigned long long)s.failed);
+  if (st == CRAWL_INDEX) return cli_exit_for(s.index_status);
+  if (st == CRAWL_NOMEM) return EXIT_INTERNAL;
+  if (st != CRAWL_OK) return EXIT_IO;
+  return s.failed ? EXIT_PARTIAL : EXIT_OK;
+}
+
 static const struct option index_options[] = {
     {"db", required_argument, NULL, 'd'},
     {"quiet", no_argument, NULL, 'q'},
+    {"from-store", required_argument, NULL, 'S'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
 int cmd_index(int argc, char **argv) {
-  const char *db = NULL;
+  const char *db = NULL, *from_store = NULL;
   int quiet = 0, opt;
   optind = 1;
-  while ((opt = getopt_long(argc, argv, "d:qh", index_options, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "d:qS:h", index_options, NULL)) != -1) {
     switch (opt) {
     case 'd': db = optarg; break;
     case 'q': quiet = 1; break;
+    case 'S': from_store = optarg; break;
     case 'h': cli_help("index", stdout); return EXIT_OK;
     default: cli_error("try \"tracuu help index\""); return EXIT_USAGE;
     }
+  }
+  if (from_store) {
+    if (optind != argc) {
+      cli_error("--from-store takes no FILE.jsonl");
+      return EXIT_USAGE;
+    }
+    return index_from_store(from_store, db ? db : cli_default_db(), quiet);
   }
   if (optind == argc) {
     cli_error("index needs at least one FILE.jsonl (\"-\" reads standard input)");

@@ -169,6 +169,7 @@ int cmd_search(int argc, char **argv) {
     return EXIT_USAGE;
   }
   a.req.text = text;
+  a.req.suggest = !a.out.json || a.req.facets;
   engine_db *db = NULL;
   int rc = cli_open_db(a.dbs, a.n_dbs, &db);
   if (rc == EXIT_OK) {

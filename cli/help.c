@@ -13,13 +13,14 @@ typedef struct {
 } command_doc;
 
 static const command_doc docs[] = {
-    {"index", "tracuu index [--db DIR] [--quiet] FILE.jsonl...",
+    {"index", "tracuu index [--db DIR] [--quiet] FILE.jsonl... | --from-store DIR",
      "Index JSON Lines records (one object per line: \"id\" required; \"url\", \"title\",\n"
      "\"date\" (YYYY-MM-DD), \"body\", \"number\", \"type\", \"issuer\", \"category\" optional).\n"
      "Re-indexing an id replaces its document. A bad line is reported as FILE:LINE and\n"
      "skipped; the exit code is then 1. \"-\" reads standard input.",
      "  --db DIR     the index (default: $TRACUU_DB, else $XDG_DATA_HOME/tracuu/db)\n"
-     "  --quiet      no summary line\n",
+     "  --quiet      no summary line\n"
+     "  --from-store DIR  rebuild from a crawl's store (its WARC files), no network\n",
      "  tracuu index corpus/sample/records.jsonl\n"},
     {"search", "tracuu search [OPTIONS] QUERY...",
      "Search the index. Words may be typed with or without accents. \"a phrase\",\n"
@@ -62,6 +63,34 @@ static const command_doc docs[] = {
      "  --db DIR     the index; repeat for shards\n"
      "  --json       one JSON object\n",
      "  tracuu stats --json\n"},
+    {"crawl",
+     "tracuu crawl [--db DIR] [--store DIR] [--config FILE] [--delay SECONDS]\n"
+     "             [--max-pages N] [--no-index] [--json] [--user-agent UA] [URL...]",
+     "Fetch sites politely and index their pages. With a start URL, stays on that\n"
+     "URL's scheme, host and port, reads robots.txt first (disallowed URLs are never\n"
+     "requested) and its sitemaps, follows links (listing pagination too), and\n"
+     "indexes each page under its URL. Every page is kept in the store (WARC files)\n"
+     "with its crawl state: the next run asks only for what changed (ETag,\n"
+     "Last-Modified: a 304 costs nothing), re-indexes changed pages in place and\n"
+     "removes pages that now answer 404 or 410. A killed run resumes where it\n"
+     "stopped. One crawl per store at a time: a second one exits at once with\n"
+     "code 10. The summary goes to stderr and to STORE/last-crawl.json; exit code 1\n"
+     "when some pages failed.",
+     "  --db DIR          the index (default: $TRACUU_DB, else $XDG_DATA_HOME/tracuu/db)\n"
+     "  --store DIR       pages and crawl state (default: \"store\" beside the index)\n"
+     "  --config FILE     sites: [site NAME] with start=, sitemap=, include=, exclude=,\n"
+     "                    delay=, user_agent=, profile=, XPath title= date= body= ...\n"
+     "  --delay SECONDS   between two requests to one host, for every host (default:\n"
+     "                    the site's delay=, at least robots.txt's Crawl-delay, else 1)\n"
+     "  --max-pages N     fetch at most N pages in this run (the rest waits in the\n"
+     "                    frontier for the next run)\n"
+     "  --no-index        fetch and store only; the next indexing run indexes them\n"
+     "  --json            the summary as one JSON object on stdout\n"
+     "  --user-agent UA   the User-Agent (default names tracuu and a contact URL)\n"
+     "  --timeout SECONDS per request (default 60)\n",
+     "  tracuu crawl https://tayho.hanoi.gov.vn/\n"
+     "  tracuu crawl --config /etc/tracuu/sites.ini --json\n"
+     "  tracuu crawl --no-index --max-pages 500 https://vbpl.vn/\n"},
 };
 
 static const command_doc *find_doc(const char *name) {

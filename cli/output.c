@@ -69,6 +69,8 @@ static json_object *facets_json(const query_result *res) {
   json_object *o = json_object_new_object();
   add(o, "facets", all);
   add(o, "total", json_object_new_int64((int64_t)res->estimated));
+  if (res->suggestion) add(o, "suggestion", json_object_new_string(res->suggestion));
+  add(o, "relaxed", json_object_new_boolean(res->relaxed));
   return o;
 }
 
@@ -117,6 +119,8 @@ static void print_facets_text(FILE *fp, const query_result *res) {
 
 int output_results(FILE *fp, const query_result *res, const output_opts *o) {
   if (res->n_hits == 0 && !o->json) fputs("tracuu: no documents match\n", stderr);
+  if (res->relaxed && !o->json)
+    fputs("tracuu: no document has every word; these have some of them\n", stderr);
   for (size_t i = 0; i < res->n_hits; i++) {
     if (o->json) print_json(fp, hit_json(&res->hits[i], o->explain));
     else print_hit(fp, &res->hits[i], o);
@@ -126,6 +130,7 @@ int output_results(FILE *fp, const query_result *res, const output_opts *o) {
     else print_facets_text(fp, res);
   }
   if (o->explain && res->description && !o->json) fprintf(fp, "query: %s\n", res->description);
+  if (res->suggestion && !o->json) fprintf(stderr, "tracuu: did you mean: %s\n", res->suggestion);
   fflush(fp);
   return ferror(fp) ? -1 : 0;
 }

@@ -18,6 +18,7 @@ static const struct {
     {"ref", cmd_ref},
     {"analyze", cmd_analyze},
     {"stats", cmd_stats},
+    {"crawl", cmd_crawl},
 };
 
 static void print_version(void) {

@@ -23,6 +23,9 @@
 #define OWN_NUMBER_BOOST 10.0  /* the document that IS the number */
 #define CITED_NUMBER_BOOST 2.0 /* documents citing it */
 #define MAX_QUERY_BYTES 4096
+/* Up to this many content words, every one is required (with a fallback to
+ * any of them when that finds nothing); longer queries rank by how many match. */
+#define STRICT_MAX_WORDS 4
 
 /* ------------------------------------------------------------------ */
 /* A list of owned subqueries                                           */
@@ -150,31 +153,92 @@ static engine_query *partial_number_query(const char *s, size_t n) {
 /* Words                                                                */
 /* ------------------------------------------------------------------ */
 
+/* Words of free text become clauses, one per content word: the word's
+ * folded form, its exact form when typed with accents, and, for a legal
+ * number or part of one, the number terms. Stopwords and bigrams only add
+ * weight. A short query requires every clause (AND); a long one, like a
+ * question, ranks by how many match (OR). */
 typedef struct {
-  qlist *out;           /* where each word's query goes */
+  qlist clauses;        /* one per content word */
+  qlist optional;       /* stopwords and bigrams: weight only */
   highlight_set *hs;
   const char *text;
   int phrase;           /* collecting plain folded terms for a phrase */
-  int with_extras;      /* numbers and bigrams too (free text only) */
-  int have_prev;
+  int have_prev;        /* the previous token, for bigrams and "32/2021" */
   size_t prev_end;
+  text_token_kind prev_kind;
+  int prev_is_clause;
   char prev[4 * TEXT_MAX_TOKEN + 1];
   size_t prev_len;
   int nomem;
 } word_state;
 
+/* A typed word: its folded form, plus its exact form when it carries marks. */
 static engine_query *word_query(const text_token *tok) {
   engine_query *q = term_query("", tok->folded, tok->folded_len);
   if (tok->has_marks)
     q = either(q, scaled(term_query(PREFIX_EXACT, tok->exact, tok->exact_len), EXACT_BOOST));
-  if (text_is_stopword(tok->folded, tok->folded_len)) q = scaled(q, STOPWORD_WEIGHT);
   return q;
 }
 
-static int only_spaces(const char *s, size_t from, size_t to) {
-  for (size_t i = from; i < to; i++)
-    if (s[i] != ' ' && s[i] != '\t') return 0;
+/* The clause of one content word: the word, or the legal number it is. */
+static engine_query *clause_query(const text_token *tok, highlight_set *hs) {
+  char prefix[4 * TEXT_MAX_TOKEN + 2];
+  engine_query *q = word_query(tok);
+  engine_query *num = partial_number_query(tok->folded, tok->folded_len);
+  if (num) q = either(q, num);
+  if (num && tok->folded_len + 1 < sizeof prefix) {
+    memcpy(prefix, tok->folded, tok->folded_len);
+    prefix[tok->folded_len] = '/';
+    if (highlight_set_add(hs, prefix, tok->folded_len + 1) != 0) return engine_query_free(q), NULL;
+  }
+  text_ref ref;
+  if (tok->kind == TEXT_TOKEN_REF && text_parse_ref(tok->exact, tok->exact_len, &ref))
+    q = either(q, ref_query(&ref));
+  return q;
+}
+
+/* Only white space (and at most one slash when slash is set) between. */
+static int joined_by(const char *s, size_t from, size_t to, int slash) {
+  int slashes = 0;
+  for (size_t i = from; i < to; i++) {
+    if (s[i] == '/') slashes++;
+    else if (s[i] != ' ' && s[i] != '\t') return 0;
+  }
+  return slash ? slashes == 1 : slashes == 0;
+}
+
+/* "32/2021" reaches the tokenizer as "32" and "2021": the pair is one
+ * clause, either both numbers or the number/year of a legal reference. */
+static int merge_number_year(word_state *ws, const text_token *tok) {
+  if (!(ws->have_prev && ws->prev_is_clause && ws->prev_kind == TEXT_TOKEN_NUMBER &&
+        tok->kind == TEXT_TOKEN_NUMBER && joined_by(ws->text, ws->prev_end, tok->start, 1)))
+    return 0;
+  char ny[2 * sizeof ws->prev];
+  int n = snprintf(ny, sizeof ny, "%.*s/%.*s", (int)ws->prev_len, ws->prev, (int)tok->folded_len,
+                   tok->folded);
+  engine_query *partial = n > 0 && (size_t)n < sizeof ny ? partial_number_query(ny, (size_t)n) : NULL;
+  if (!partial) return 0;
+  /* Highlight the references it is part of: "32/2021/NĐ-CP". */
+  ny[n] = '/';
+  if (highlight_set_add(ws->hs, ny, (size_t)n + 1) != 0) ws->nomem = 1;
+  qlist pair = {0};
+  qlist_push(&pair, ws->clauses.q[--ws->clauses.n]);
+  qlist_push(&pair, clause_query(tok, ws->hs));
+  qlist_push(&ws->clauses, either(qlist_combine(&pair, ENGINE_OP_AND), partial));
+  if (pair.nomem) ws->nomem = 1;
   return 1;
+}
+
+static void add_bigram(word_state *ws, const text_token *tok) {
+  if (!(ws->have_prev && ws->prev_kind == TEXT_TOKEN_WORD && tok->kind == TEXT_TOKEN_WORD &&
+        joined_by(ws->text, ws->prev_end, tok->start, 0)))
+    return;
+  char pair[sizeof ws->prev + 1 + 4 * TEXT_MAX_TOKEN + 1];
+  int n = snprintf(pair, sizeof pair, "%.*s %.*s", (int)ws->prev_len, ws->prev,
+                   (int)tok->folded_len, tok->folded);
+  if (n > 0 && (size_t)n < sizeof pair)
+    qlist_push(&ws->optional, scaled(term_query(PREFIX_BIGRAM, pair, (size_t)n), BIGRAM_WEIGHT));
 }
 
 static int add_word(void *ctx, const text_token *tok) {
@@ -183,52 +247,76 @@ static int add_word(void *ctx, const text_token *tok) {
   if ((ws->phrase || !stop) && highlight_set_add(ws->hs, tok->folded, tok->folded_len) != 0)
     ws->nomem = 1;
   if (ws->phrase) {
-    qlist_push(ws->out, term_query("", tok->folded, tok->folded_len));
-    return ws->out->nomem;
+    qlist_push(&ws->clauses, term_query("", tok->folded, tok->folded_len));
+    return ws->clauses.nomem || ws->nomem;
   }
-  qlist_push(ws->out, word_query(tok));
-  if (ws->with_extras) {
-    engine_query *num = partial_number_query(tok->folded, tok->folded_len);
-    if (num) qlist_push(ws->out, num);
-    if (ws->have_prev && tok->kind == TEXT_TOKEN_WORD && only_spaces(ws->text, ws->prev_end, tok->start)) {
-      char pair[sizeof ws->prev + 1 + 4 * TEXT_MAX_TOKEN + 1];
-      int n = snprintf(pair, sizeof pair, "%.*s %.*s", (int)ws->prev_len, ws->prev,
-                       (int)tok->folded_len, tok->folded);
-      if (n > 0 && (size_t)n < sizeof pair)
-        qlist_push(ws->out, scaled(term_query(PREFIX_BIGRAM, pair, (size_t)n), BIGRAM_WEIGHT));
-    }
-    ws->have_prev = tok->kind == TEXT_TOKEN_WORD && tok->folded_len < sizeof ws->prev;
-    if (ws->have_prev) {
-      memcpy(ws->prev, tok->folded, tok->folded_len);
-      ws->prev_len = tok->folded_len;
-      ws->prev_end = tok->end;
-    }
+  int is_clause = 0;
+  if (stop) {
+    qlist_push(&ws->optional, scaled(word_query(tok), STOPWORD_WEIGHT));
+  } else if (!merge_number_year(ws, tok)) {
+    qlist_push(&ws->clauses, clause_query(tok, ws->hs));
+    is_clause = 1;
   }
-  return ws->out->nomem || ws->nomem;
+  add_bigram(ws, tok);
+  ws->have_prev = tok->folded_len < sizeof ws->prev;
+  if (ws->have_prev) {
+    memcpy(ws->prev, tok->folded, tok->folded_len);
+    ws->prev_len = tok->folded_len;
+    ws->prev_end = tok->end;
+    ws->prev_kind = tok->kind;
+    ws->prev_is_clause = is_clause;
+  }
+  return ws->clauses.nomem || ws->optional.nomem || ws->nomem;
 }
 
-static int add_ref(void *ctx, const text_ref *ref) {
-  qlist *out = ctx;
-  qlist_push(out, ref_query(ref));
-  return out->nomem;
-}
-
-/* Free text: every word, its bigrams, and the legal numbers it contains. */
-static int add_free_text(const char *text, size_t len, qlist *scored, highlight_set *hs) {
-  word_state ws = {.out = scored, .hs = hs, .text = text, .with_extras = 1};
-  if (text_tokenize(text, len, add_word, &ws) == TEXT_NOMEM || ws.nomem) return -1;
-  if (text_find_refs(text, len, add_ref, scored) == TEXT_NOMEM) return -1;
-  return scored->nomem ? -1 : 0;
+/* Free text as two queries: *strict requires every content word (NULL for
+ * long queries, where requiring them all would find nothing), *loose ranks
+ * by how many match. Both are weighted up by stopwords and bigrams. */
+static int add_free_text(const char *text, size_t len, highlight_set *hs, engine_query **strict,
+                         engine_query **loose) {
+  word_state ws = {.hs = hs, .text = text};
+  *strict = *loose = NULL;
+  if (text_tokenize(text, len, add_word, &ws) == TEXT_NOMEM) ws.nomem = 1;
+  int nomem = ws.nomem || ws.clauses.nomem || ws.optional.nomem;
+  if (!nomem && ws.clauses.n > 0 && ws.clauses.n <= STRICT_MAX_WORDS) {
+    /* Combining does not take ownership: the clauses serve both queries. */
+    engine_query *all = engine_query_combine(ENGINE_OP_AND, ws.clauses.q, ws.clauses.n, 0);
+    engine_query *extra =
+        ws.optional.n ? engine_query_combine(ENGINE_OP_OR, ws.optional.q, ws.optional.n, 0) : NULL;
+    if (all && extra) {
+      engine_query *pair[2] = {all, extra};
+      *strict = engine_query_combine(ENGINE_OP_AND_MAYBE, pair, 2, 0);
+    } else {
+      *strict = all ? engine_query_scale(all, 1.0) : NULL;
+    }
+    if (!*strict || (ws.optional.n && !extra)) nomem = 1;
+    engine_query_free(all);
+    engine_query_free(extra);
+  }
+  for (size_t i = 0; !nomem && i < ws.optional.n; i++) {
+    qlist_push(&ws.clauses, ws.optional.q[i]);
+    ws.optional.q[i] = NULL;
+  }
+  ws.optional.n = 0;
+  *loose = nomem ? NULL : qlist_combine(&ws.clauses, ENGINE_OP_OR);
+  qlist_free(&ws.clauses);
+  qlist_free(&ws.optional);
+  if (nomem || (!*loose && *strict)) {
+    engine_query_free(*strict);
+    engine_query_free(*loose);
+    *strict = *loose = NULL;
+    return -1;
+  }
+  return 0;
 }
 
 /* A phrase (or a single +/- word): its folded terms in order. */
 static engine_query *phrase_query(const char *text, size_t len, highlight_set *hs, int *nomem) {
-  qlist terms = {0};
-  word_state ws = {.out = &terms, .hs = hs, .text = text, .phrase = 1};
+  word_state ws = {.hs = hs, .text = text, .phrase = 1};
   text_tokenize(text, len, add_word, &ws);
-  if (ws.nomem) terms.nomem = 1;
-  engine_query *q = qlist_combine(&terms, ENGINE_OP_PHRASE);
-  if (terms.nomem) {
+  if (ws.nomem) ws.clauses.nomem = 1;
+  engine_query *q = qlist_combine(&ws.clauses, ENGINE_OP_PHRASE);
+  if (ws.clauses.nomem) {
     engine_query_free(q);
     *nomem = 1;
     return NULL;
@@ -312,7 +400,7 @@ static engine_query *facet_filter(const char *prefix, const char *value, int by_
 /* ------------------------------------------------------------------ */
 
 typedef struct {
-  qlist scored, required, excluded, filters;
+  qlist required, excluded, filters;
   highlight_set hs;
   dynbuf free_text;
   char from[11], to[11];
@@ -446,43 +534,68 @@ static void apply_flags(parse_state *ps, const query_request *req) {
     fail(ps, "the date range is empty: from %s is after to", ps->from);
 }
 
-/* Puts the parts together: required AND-ed (and weighted up by the scored
- * words), exclusions cut out, filters applied without weight. */
-static engine_query *assemble(parse_state *ps, int *has_text) {
-  engine_query *scored = qlist_combine(&ps->scored, ENGINE_OP_OR);
-  engine_query *required = qlist_combine(&ps->required, ENGINE_OP_AND);
-  *has_text = scored || required;
+/* Puts the parts together: the free text (weighted), the required parts
+ * AND-ed, exclusions cut out, filters applied without weight. Does not
+ * consume its arguments. NULL when out of memory. */
+static engine_query *assemble(const engine_query *text, const engine_query *required,
+                              const engine_query *excluded, const engine_query *filters) {
   engine_query *main;
-  if (scored && required) {
-    engine_query *pair[2] = {required, scored};
+  if (text && required) {
+    engine_query *pair[2] = {(engine_query *)required, (engine_query *)text};
     main = engine_query_combine(ENGINE_OP_AND_MAYBE, pair, 2, 0);
-    engine_query_free(scored);
-    engine_query_free(required);
+  } else if (text || required) {
+    main = engine_query_scale(text ? text : required, 1.0);
   } else {
-    main = scored ? scored : required ? required : engine_query_match_all();
+    main = engine_query_match_all();
   }
-  if (ps->from[0] || ps->to[0]) qlist_push(&ps->filters, date_range(ps->from[0] ? ps->from : NULL, ps->to[0] ? ps->to : NULL));
-  engine_query *excluded = qlist_combine(&ps->excluded, ENGINE_OP_OR);
-  engine_query *filters = qlist_combine(&ps->filters, ENGINE_OP_AND);
   if (main && excluded) {
-    engine_query *pair[2] = {main, excluded};
+    engine_query *pair[2] = {main, (engine_query *)excluded};
     engine_query *q = engine_query_combine(ENGINE_OP_AND_NOT, pair, 2, 0);
     engine_query_free(main);
     main = q;
   }
   if (main && filters) {
-    engine_query *pair[2] = {main, filters};
+    engine_query *pair[2] = {main, (engine_query *)filters};
     engine_query *q = engine_query_combine(ENGINE_OP_FILTER, pair, 2, 0);
     engine_query_free(main);
     main = q;
   }
+  return main;
+}
+
+static void parse_state_free(parse_state *ps) {
+  qlist_free(&ps->required);
+  qlist_free(&ps->excluded);
+  qlist_free(&ps->filters);
+  dynbuf_free(&ps->free_text);
+}
+
+/* Builds out->query (and out->fallback for a strict short query) from the
+ * parsed parts. Returns 0, or -1 when out of memory. */
+static int build_queries(parse_state *ps, parsed_query *out) {
+  engine_query *strict = NULL, *loose = NULL;
+  if (ps->free_text.len &&
+      add_free_text(dynbuf_str(&ps->free_text), ps->free_text.len, &ps->hs, &strict, &loose) != 0)
+    return -1;
+  if (ps->from[0] || ps->to[0])
+    qlist_push(&ps->filters, date_range(ps->from[0] ? ps->from : NULL, ps->to[0] ? ps->to : NULL));
+  int nomem = ps->required.nomem || ps->excluded.nomem || ps->filters.nomem;
+  engine_query *required = qlist_combine(&ps->required, ENGINE_OP_AND);
+  engine_query *excluded = qlist_combine(&ps->excluded, ENGINE_OP_OR);
+  engine_query *filters = qlist_combine(&ps->filters, ENGINE_OP_AND);
+  nomem |= ps->required.nomem || ps->excluded.nomem || ps->filters.nomem;
+  out->has_text = strict || loose || required;
+  if (!nomem) {
+    out->query = assemble(strict ? strict : loose, required, excluded, filters);
+    if (strict) out->fallback = assemble(loose, required, excluded, filters);
+    nomem = !out->query || (strict && !out->fallback);
+  }
+  engine_query_free(strict);
+  engine_query_free(loose);
+  engine_query_free(required);
   engine_query_free(excluded);
   engine_query_free(filters);
-  if (ps->scored.nomem || ps->required.nomem || ps->excluded.nomem || ps->filters.nomem) {
-    engine_query_free(main);
-    return NULL;
-  }
-  return main;
+  return nomem ? -1 : 0;
 }
 
 query_status parse_request(const query_request *req, parsed_query *out, char *err, size_t errlen) {
@@ -497,29 +610,21 @@ query_status parse_request(const query_request *req, parsed_query *out, char *er
   }
   if (n) lex(&ps, req->text, n);
   if (!ps.bad && !ps.nomem) apply_flags(&ps, req);
-  if (!ps.bad && !ps.nomem && ps.free_text.len &&
-      add_free_text(dynbuf_str(&ps.free_text), ps.free_text.len, &ps.scored, &ps.hs) != 0)
-    ps.nomem = 1;
-  engine_query *q = NULL;
-  if (!ps.bad && !ps.nomem) q = assemble(&ps, &out->has_text);
-  qlist_free(&ps.scored);
-  qlist_free(&ps.required);
-  qlist_free(&ps.excluded);
-  qlist_free(&ps.filters);
-  dynbuf_free(&ps.free_text);
-  if (ps.bad || !q) {
+  if (!ps.bad && !ps.nomem && build_queries(&ps, out) != 0) ps.nomem = 1;
+  parse_state_free(&ps);
+  if (ps.bad || ps.nomem) {
     highlight_set_free(&ps.hs);
-    engine_query_free(q);
+    parsed_query_free(out);
     if (!ps.bad) snprintf(err, errlen, "out of memory");
     return ps.bad ? QUERY_BAD : QUERY_NOMEM;
   }
-  out->query = q;
   out->highlight = ps.hs;
   return QUERY_OK;
 }
 
 void parsed_query_free(parsed_query *pq) {
   engine_query_free(pq->query);
+  engine_query_free(pq->fallback);
   highlight_set_free(&pq->highlight);
   memset(pq, 0, sizeof *pq);
 }

@@ -47,6 +47,7 @@ typedef struct {
   double halflife_days, recency_weight;
   int facets;              /* count years, types and issuers over all matches */
   int explain;             /* keep why each hit matched */
+  int suggest;             /* offer the accented reading of an accent-less query */
   const char *today;       /* YYYY-MM-DD for recency; NULL = the system date */
 } query_request;
 
@@ -86,6 +87,7 @@ typedef struct {
   query_facet facets[3];
   size_t n_facets;
   char *suggestion;       /* "did you mean" text, or NULL */
+  int relaxed;            /* no document had every word: these have some */
   char *description;      /* the Xapian query, for --explain */
 } query_result;
 

@@ -25,6 +25,8 @@ int highlight_set_has(const highlight_set *hs, const char *word, size_t len);
 
 typedef struct {
   engine_query *query;     /* owned */
+  engine_query *fallback;  /* owned; run when query finds nothing (short
+                              queries require every word; this any of them) */
   highlight_set highlight; /* owned */
   int has_text;            /* the user typed something to rank by */
 } parsed_query;
@@ -41,5 +43,13 @@ void parsed_query_free(parsed_query *pq);
  * *out and *spans are malloc'ed (caller frees). 0 on success, -1 out of memory. */
 int snippet_make(const char *text, size_t len, const highlight_set *hs, size_t max_tokens,
                  char **out /* OUT */, query_span **spans /* OUT */, size_t *n_spans /* OUT */);
+
+/* ---- suggest.c: "did you mean" ---- */
+
+/* The accented reading of an accent-less query text, from the texts of the
+ * hits in res (or, without hits, from the exact terms the index holds);
+ * NULL when the text has accents already, when no word has an accented
+ * reading, or on error. Caller frees. */
+char *suggest_accents(engine_db *db, const char *text, const query_result *res);
 
 #endif

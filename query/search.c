@@ -146,6 +146,7 @@ typedef struct {
   engine_db *db;
   const query_request *req;
   parsed_query *pq;
+  const engine_query *q;  /* pq->query, or pq->fallback when that found nothing */
   query_result *res;
   engine_mset *mset;
 } attempt;
@@ -201,7 +202,7 @@ static query_status run_once(attempt *at, engine_status *est, char *err, size_t 
     opts.facet_slots = slots;
     opts.n_facet_slots = 3;
   }
-  *est = engine_db_search(at->db, at->pq->query, &opts, &at->mset);
+  *est = engine_db_search(at->db, at->q, &opts, &at->mset);
   if (*est != ENGINE_OK) {
     snprintf(err, errlen, "%s", engine_db_errmsg(at->db));
     return QUERY_ENGINE;
@@ -254,18 +255,19 @@ static query_status run_once(attempt *at, engine_status *est, char *err, size_t 
   return qs;
 }
 
-static query_status run_parsed(engine_db *db, const query_request *req, parsed_query *pq,
-                               query_result **out, char *err, size_t errlen) {
+/* One search, reopening the database and repeating when a writer changed
+ * it meanwhile. */
+static query_status run_query(engine_db *db, const query_request *req, parsed_query *pq,
+                              const engine_query *q, query_result **out, char *err, size_t errlen) {
   *out = NULL;
   for (int tries = 0;; tries++) {
     query_result *res = calloc(1, sizeof *res);
     if (!res) return QUERY_NOMEM;
-    attempt at = {db, req, pq, res, NULL};
+    attempt at = {db, req, pq, q, res, NULL};
     engine_status est = ENGINE_OK;
     query_status qs = run_once(&at, &est, err, errlen);
     engine_mset_free(at.mset);
     if (qs == QUERY_OK) {
-      if (req->explain) res->description = engine_query_describe(pq->query);
       *out = res;
       return QUERY_OK;
     }
@@ -276,6 +278,22 @@ static query_status run_parsed(engine_db *db, const query_request *req, parsed_q
       return QUERY_ENGINE;
     }
   }
+}
+
+static query_status run_parsed(engine_db *db, const query_request *req, parsed_query *pq,
+                               query_result **out, char *err, size_t errlen) {
+  const engine_query *q = pq->query;
+  query_status qs = run_query(db, req, pq, q, out, err, errlen);
+  if (qs == QUERY_OK && (*out)->estimated == 0 && pq->fallback) {
+    query_result_free(*out);
+    q = pq->fallback;
+    qs = run_query(db, req, pq, q, out, err, errlen);
+    if (qs == QUERY_OK) (*out)->relaxed = 1;
+  }
+  if (qs != QUERY_OK) return qs;
+  if (req->explain) (*out)->description = engine_query_describe(q);
+  if (req->suggest) (*out)->suggestion = suggest_accents(db, req->text, *out);
+  return QUERY_OK;
 }
 
 query_status query_run(engine_db *db, const query_request *req, query_result **out, char *err,

@@ -27,6 +27,14 @@ typedef struct {
   int nomem;
 } snip_scan;
 
+/* A highlight word matches a token equal to it; one that ends in "/" (a
+ * partial legal number: "32/2021/") matches every token it starts. */
+static int highlight_matches(const char *word, const char *tok, size_t len) {
+  size_t n = strlen(word);
+  if (n && word[n - 1] == '/') return len > n && memcmp(word, tok, n) == 0;
+  return n == len && memcmp(word, tok, len) == 0;
+}
+
 static int collect_token(void *ctx, const text_token *tok) {
   snip_scan *sc = ctx;
   if (sc->n == SNIPPET_SCAN_TOKENS) return 1;
@@ -41,13 +49,8 @@ static int collect_token(void *ctx, const text_token *tok) {
     sc->cap = cap;
   }
   int word = -1;
-  for (size_t i = 0; i < sc->hs->n; i++) {
-    if (strlen(sc->hs->words[i]) == tok->folded_len &&
-        memcmp(sc->hs->words[i], tok->folded, tok->folded_len) == 0) {
-      word = (int)i;
-      break;
-    }
-  }
+  for (size_t i = 0; i < sc->hs->n && word < 0; i++)
+    if (highlight_matches(sc->hs->words[i], tok->folded, tok->folded_len)) word = (int)i;
   sc->toks[sc->n++] = (snip_token){tok->start, tok->end, word};
   return 0;
 }
@@ -112,9 +115,16 @@ int snippet_make(const char *text, size_t len, const highlight_set *hs, size_t m
     }
   }
   if (best_score && best > 0) {
-    size_t lead = win / 6;
-    size_t first = best;
-    while (first < best + win && sc.toks[first].word < 0) first++;
+    /* Lead with some context, but never so much that a match at the end of
+     * the window falls out of it. */
+    size_t first = best, last = best;
+    for (size_t i = best; i < best + win; i++) {
+      if (sc.toks[i].word < 0) continue;
+      if (sc.toks[first].word < 0) first = i;
+      last = i;
+    }
+    size_t room = win - 1 - (last - first);
+    size_t lead = win / 6 < room ? win / 6 : room;
     best = first > lead ? first - lead : 0;
     if (best + win > sc.n) best = sc.n - win;
   }

@@ -94,4 +94,40 @@ expect_eq "$(jq -r '.refs[0].canonical' "$TMP/out")" "2696/QĐ-UBND" "analyze fi
 expect_eq "$(jq -r '.dates[0].iso' "$TMP/out")" "2021-06-21" "analyze finds the date"
 expect_eq "$(jq -r '.tokens[0] | [.exact, .folded, .pos, .start, .end] | join(",")' "$TMP/out")" \
   "quyết,quyet,0,0,7" "analyze token keys (byte offsets)"
+# 12. Partial numbers: "nghị định 32/2021" and the bare "1120".
+run "$TRACUU" search --json --limit 3 "nghị định 32/2021"
+expect_rc 0 "number/year query"
+bad=$(jq -r 'select(.snippet | test("32/2021/NĐ-CP") | not) | .id' "$TMP/out")
+expect_eq "$bad" "" "every hit of \"nghị định 32/2021\" shows 32/2021/NĐ-CP"
+expect_eq "$(jq -r '.highlights | length > 0' "$TMP/out" | sort -u)" "true" "the number is highlighted"
+expect_eq "$("$TRACUU" search --json --limit 1 1120 | jq -r .number)" "1120/QĐ-UBND" "bare number finds its document first"
+
+# 13. A short query requires every word; when none has them all, any word.
+run "$TRACUU" search --json --limit 50 "đất đai"
+words=$(jq -r '.title + " " + .snippet' "$TMP/out" | "$TRACUU" analyze --json | jq -r '[.tokens[].folded] | unique | join(" ")')
+case " $words " in *" dat "*) pass ;; *) fail "short query: hits have \"dat\"" ;; esac
+case " $words " in *" dai "*) pass ;; *) fail "short query: hits have \"dai\"" ;; esac
+# Typed with accents, the exact spelling outranks the folded one ("trôi dạt ... kéo dài").
+exact_last=$(jq -r 'select((.title + " " + .snippet) | test("[Đđ]ất")) | .rank' "$TMP/out" | tail -n 1)
+folded_first=$(jq -r 'select((.title + " " + .snippet) | test("[Đđ]ất") | not) | .rank' "$TMP/out" | head -n 1)
+[ -n "$exact_last" ] && [ "${folded_first:-999}" -gt "$exact_last" ] && pass ||
+  fail "exact \"đất\" hits (last rank $exact_last) before folded-only ones (first rank $folded_first)"
+run "$TRACUU" search --limit 3 "đất xyzzyqq"
+expect_rc 0 "relaxed query"
+expect_err "no document has every word" "relaxed query is announced"
+
+# 14. Did you mean: the accented reading the index supports, in context.
+run "$TRACUU" search --limit 5 "chinh quyen do thi"
+expect_err "did you mean: chính quyền đô thị" "suggestion in context (đô, not độ)"
+run "$TRACUU" search --limit 5 "chính quyền"
+if grep -q "did you mean" "$TMP/err"; then fail "no suggestion for an accented query"; else pass; fi
+
+# 15. Facets count over all matches; explain says why.
+run "$TRACUU" search --json --facets --limit 1 "cải cách hành chính"
+total=$(jq -r 'select(has("facets")) | .total' "$TMP/out")
+years=$(jq -r 'select(has("facets")) | [.facets.year[].count] | add' "$TMP/out")
+expect_eq "$years" "$total" "year facet counts add up to the matches (all dated)"
+run "$TRACUU" search --explain --limit 1 --color=never "32/2021/NĐ-CP"
+expect_out "why: " "explain line"
+expect_out "citation \"32/2021/ND-CP\"" "explain names the citation"
 finish
