@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include "schema.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -75,6 +77,30 @@ int cli_parse_uint(const char *flag, const char *arg, unsigned max, unsigned *ou
   return 0;
 }
 
+/* An index written by another schema version would answer wrongly: refuse
+ * it with what to do. An empty index (no documents yet) is fine. */
+static int check_schema(engine_db **dbp, const char *name) {
+  engine_db *db = *dbp;
+  char *version = NULL;
+  engine_status st = engine_db_get_metadata(db, TRACUU_SCHEMA_KEY, &version);
+  int rc = EXIT_OK;
+  if (st != ENGINE_OK) {
+    cli_error("cannot read %s: %s", name, engine_db_errmsg(db));
+    rc = cli_exit_for(st);
+  } else if (strcmp(version, TRACUU_SCHEMA_VERSION) != 0 && engine_db_doccount(db) > 0) {
+    cli_error("%s was built with index schema \"%s\", this tracuu reads schema %s: rebuild it "
+              "(tracuu index, or tracuu index --from-store)",
+              name, version, TRACUU_SCHEMA_VERSION);
+    rc = EXIT_DAMAGED;
+  }
+  free(version);
+  if (rc != EXIT_OK) {
+    engine_db_close(db);
+    *dbp = NULL;
+  }
+  return rc;
+}
+
 int cli_open_db(const char *const *names, size_t n, engine_db **out) {
   const char *fallback = cli_default_db();
   if (n == 0) {
@@ -83,7 +109,7 @@ int cli_open_db(const char *const *names, size_t n, engine_db **out) {
   }
   char *msg = NULL;
   engine_status st = engine_db_open(names, n, 0, out, &msg);
-  if (st == ENGINE_OK) return EXIT_OK;
+  if (st == ENGINE_OK) return check_schema(out, n == 1 ? names[0] : "the index");
   if (st == ENGINE_NO_INDEX)
     cli_error("no index at %s: build one with \"tracuu index FILE.jsonl\" or \"tracuu crawl URL\", "
               "or point --db (or TRACUU_DB) at one", n == 1 ? names[0] : "one of the --db paths");

@@ -58,4 +58,14 @@ run "$TRACUU" index
 expect_rc 2 "index without files"
 run "$TRACUU" index --bogus "$SAMPLE"
 expect_rc 2 "unknown option"
+# 7. An index of another schema version is refused, for reading and writing,
+#    with what to do (xapian-metadata is Xapian's own tool).
+"$TRACUU" index --quiet --db "$TMP/old" "$SAMPLE"
+xapian-metadata set "$TMP/old" tracuu.schema 0
+run "$TRACUU" search --db "$TMP/old" thuế
+expect_rc 5 "search an index of another schema"
+expect_err "rebuild it" "schema message says what to do"
+expect_one_line_err "schema message"
+run "$TRACUU" index --db "$TMP/old" "$SAMPLE"
+expect_rc 5 "index into an index of another schema"
 finish
