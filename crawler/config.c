@@ -1,0 +1,193 @@
+/* config: INI through inih into crawl_config. */
+#include "config.h"
+
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const selector_keys[7] = {"title",  "date",   "body",    "number",
+                                             "type",   "issuer", "category"};
+
+typedef struct {
+  crawl_config *c;
+  char err[512];
+  int line_err; /* the handler's own error: the message is ready */
+} load_ctx;
+
+int config_list_add(config_list *l, const char *value) {
+  if (l->n >= CONFIG_MAX_LIST) return -1;
+  char **items = realloc(l->items, (l->n + 1) * sizeof *items);
+  if (!items) return -1;
+  l->items = items;
+  if (!(items[l->n] = strdup(value))) return -1;
+  l->n++;
+  return 0;
+}
+
+static void list_free(config_list *l) {
+  for (size_t i = 0; i < l->n; i++) free(l->items[i]);
+  free(l->items);
+}
+
+/* Seconds (fractions allowed) into milliseconds; -1 if not a delay. */
+static long parse_delay(const char *v) {
+  char *end;
+  double d = strtod(v, &end);
+  if (end == v || *end || d < 0 || d > 3600) return -1;
+  return (long)(d * 1000.0 + 0.5);
+}
+
+static int set_string(char **slot, const char *v) {
+  free(*slot);
+  *slot = strdup(v);
+  return *slot ? 0 : -1;
+}
+
+static config_site *site_named(crawl_config *c, const char *name) {
+  for (size_t i = 0; i < c->n_sites; i++)
+    if (strcmp(c->sites[i].name, name) == 0) return &c->sites[i];
+  if (c->n_sites >= CONFIG_MAX_SITES) return NULL;
+  config_site *s = realloc(c->sites, (c->n_sites + 1) * sizeof *s);
+  if (!s) return NULL;
+  c->sites = s;
+  config_site *site = &s[c->n_sites];
+  memset(site, 0, sizeof *site);
+  site->delay_ms = -1;
+  if (!(site->name = strdup(name))) return NULL;
+  c->n_sites++;
+  return site;
+}
+
+/* One key of a [site NAME] section: 1 ok, 0 unknown key, -1 bad value. */
+static int site_key(config_site *s, const char *k, const char *v) {
+  config_list *lists[] = {&s->start, &s->sitemap, &s->include, &s->exclude};
+  const char *list_keys[] = {"start", "sitemap", "include", "exclude"};
+  for (int i = 0; i < 4; i++)
+    if (strcmp(k, list_keys[i]) == 0) return config_list_add(lists[i], v) == 0 ? 1 : -1;
+  for (int i = 0; i < 7; i++)
+    if (strcmp(k, selector_keys[i]) == 0) return set_string(&s->sel[i], v) == 0 ? 1 : -1;
+  if (strcmp(k, "delay") == 0) return (s->delay_ms = parse_delay(v)) >= 0 ? 1 : -1;
+  if (strcmp(k, "user_agent") == 0) return set_string(&s->user_agent, v) == 0 ? 1 : -1;
+  if (strcmp(k, "profile") == 0) {
+    if (!extract_builtin_profile(v)) return -1;
+    return set_string(&s->profile_name, v) == 0 ? 1 : -1;
+  }
+  return 0;
+}
+
+static int crawl_key(crawl_config *c, const char *k, const char *v) {
+  if (strcmp(k, "delay") == 0) return (c->delay_ms = parse_delay(v)) >= 0 ? 1 : -1;
+  if (strcmp(k, "user_agent") == 0) return set_string(&c->user_agent, v) == 0 ? 1 : -1;
+  return 0;
+}
+
+static int on_value(void *user, const char *section, const char *name, const char *value) {
+  load_ctx *ctx = user;
+  int rc;
+  if (strlen(value) > CONFIG_MAX_VALUE) {
+    snprintf(ctx->err, sizeof ctx->err, "the value of %s is too long", name);
+    ctx->line_err = 1;
+    return 0;
+  }
+  if (strcmp(section, "crawl") == 0) {
+    rc = crawl_key(ctx->c, name, value);
+  } else if (strncmp(section, "site ", 5) == 0 && section[5]) {
+    config_site *s = site_named(ctx->c, section + 5);
+    rc = s ? site_key(s, name, value) : -1;
+  } else {
+    snprintf(ctx->err, sizeof ctx->err, "unknown section [%s] (expected [crawl] or [site NAME])",
+             section);
+    ctx->line_err = 1;
+    return 0;
+  }
+  if (rc == 1) return 1;
+  if (rc == 0) snprintf(ctx->err, sizeof ctx->err, "unknown key \"%s\" in [%s]", name, section);
+  else snprintf(ctx->err, sizeof ctx->err, "bad value for %s: \"%s\"", name, value);
+  ctx->line_err = 1;
+  return 0;
+}
+
+int config_load(const char *path, crawl_config *out, char *err, size_t errlen) {
+  memset(out, 0, sizeof *out);
+  out->delay_ms = -1;
+  load_ctx ctx = {.c = out};
+  int line = ini_parse(path, on_value, &ctx);
+  if (line == 0) {
+    for (size_t i = 0; i < out->n_sites; i++)
+      if (out->sites[i].start.n == 0 && out->sites[i].sitemap.n == 0) {
+        snprintf(err, errlen, "%s: [site %s] needs a start= or sitemap= line", path,
+                 out->sites[i].name);
+        config_free(out);
+        return -1;
+      }
+    return 0;
+  }
+  if (line < 0) snprintf(err, errlen, "cannot read %s", path);
+  else if (ctx.line_err) snprintf(err, errlen, "%s:%d: %s", path, line, ctx.err);
+  else snprintf(err, errlen, "%s:%d: not an INI line", path, line);
+  config_free(out);
+  return -1;
+}
+
+static void site_free(config_site *s) {
+  free(s->name);
+  list_free(&s->start);
+  list_free(&s->sitemap);
+  list_free(&s->include);
+  list_free(&s->exclude);
+  free(s->user_agent);
+  free(s->profile_name);
+  for (int i = 0; i < 7; i++) free(s->sel[i]);
+}
+
+void config_free(crawl_config *c) {
+  if (!c) return;
+  for (size_t i = 0; i < c->n_sites; i++) site_free(&c->sites[i]);
+  free(c->sites);
+  free(c->user_agent);
+  memset(c, 0, sizeof *c);
+}
+
+void config_profile(const config_site *s, extract_profile *out) {
+  const extract_profile *base = s->profile_name ? extract_builtin_profile(s->profile_name) : NULL;
+  if (base) *out = *base;
+  else memset(out, 0, sizeof *out);
+  const char **fields[7] = {&out->title, &out->date,   &out->body,    &out->number,
+                            &out->type,  &out->issuer, &out->category};
+  for (int i = 0; i < 7; i++)
+    if (s->sel[i]) *fields[i] = s->sel[i];
+}
+
+int config_has_profile(const config_site *s) {
+  if (s->profile_name) return 1;
+  for (int i = 0; i < 7; i++)
+    if (s->sel[i]) return 1;
+  return 0;
+}
+
+/* Glob with '*' over the whole string; iterative, one backtrack point. */
+static int glob_match(const char *p, const char *s) {
+  const char *star = NULL, *ss = NULL;
+  while (*s) {
+    if (*p == '*') {
+      star = ++p;
+      ss = s;
+    } else if (*p == *s) {
+      p++;
+      s++;
+    } else if (star) {
+      p = star;
+      s = ++ss;
+    } else {
+      return 0;
+    }
+  }
+  while (*p == '*') p++;
+  return *p == '\0';
+}
+
+int config_pattern_match(const char *pattern, const char *url) {
+  if (strchr(pattern, '*')) return glob_match(pattern, url);
+  return strncmp(url, pattern, strlen(pattern)) == 0;
+}

@@ -1,0 +1,74 @@
+/* config: the crawl configuration file (INI, read with inih).
+ *
+ *   [crawl]                       optional, defaults for every site
+ *   user_agent = tracuu/0.1 (+https://example.org/bot)
+ *   delay = 2                     seconds between two requests to a host
+ *
+ *   [site tayho]                  one section per site
+ *   start = https://tayho.hanoi.gov.vn/tin-tuc      repeat for more
+ *   sitemap = https://tayho.hanoi.gov.vn/sitemap.xml  repeat for more
+ *   include = https://tayho.hanoi.gov.vn/van-ban/   a URL pattern; repeat
+ *   exclude = *?print=*                              a URL pattern; repeat
+ *   delay = 1.5
+ *   user_agent = ...
+ *   profile = vbpl                a built-in extractor profile
+ *   title = //h1                  XPath selectors (override the profile's):
+ *   date = ... body = ... number = ... type = ... issuer = ... category = ...
+ *
+ * URL patterns: a pattern with a '*' is a glob over the whole URL ('*'
+ * matches any run of characters, '/' included); a pattern without one is a
+ * prefix of the URL. Without include lines a site's scope is the scheme,
+ * host and port of its start URLs; exclude lines always apply.
+ *
+ * Never prints; errors come back with "FILE:LINE: reason" in err.
+ */
+#ifndef TRACUU_CONFIG_H
+#define TRACUU_CONFIG_H
+
+#include <stddef.h>
+
+#include "extract.h"
+
+#define CONFIG_MAX_SITES 256
+#define CONFIG_MAX_LIST 256 /* start/sitemap/include/exclude lines per site */
+#define CONFIG_MAX_VALUE 4096
+
+typedef struct {
+  char **items;
+  size_t n;
+} config_list;
+
+typedef struct {
+  char *name;
+  config_list start, sitemap, include, exclude;
+  long delay_ms;      /* -1: not set */
+  char *user_agent;   /* NULL: not set */
+  char *profile_name; /* NULL: not set */
+  /* Selectors given in the file (malloc'ed, or NULL); see config_profile. */
+  char *sel[7];       /* title, date, body, number, type, issuer, category */
+} config_site;
+
+typedef struct {
+  config_site *sites;
+  size_t n_sites;
+  long delay_ms;
+  char *user_agent;
+} crawl_config;
+
+/* Reads path into *out (zeroed first). 0, or -1 with err filled. */
+int config_load(const char *path, crawl_config *out /* OUT */, char *err /* OUT */, size_t errlen);
+void config_free(crawl_config *c); /* NULL is ok */
+
+/* The extractor profile of a site: the built-in one named by profile=,
+ * with the file's selectors over it. Pointers into s and static data. */
+void config_profile(const config_site *s, extract_profile *out /* OUT */);
+/* Whether s gives any selector or profile (else the generic extractor). */
+int config_has_profile(const config_site *s);
+
+/* Whether url matches pattern (glob with '*', else prefix). */
+int config_pattern_match(const char *pattern, const char *url);
+
+/* Appends a copy of value to l (bounded by CONFIG_MAX_LIST): 0 or -1. */
+int config_list_add(config_list *l, const char *value);
+
+#endif

@@ -1,0 +1,632 @@
+/* fetch: a queue per host, one transfer per host at a time, libcurl's
+ * multi handle underneath. Redirects and retries go back to the front of
+ * their host's queue, so they obey the host's delay like any request. */
+#include "fetch.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+typedef struct host host;
+
+typedef struct job {
+  struct job *next;
+  char *url, *cur;            /* as added; current (after redirects) */
+  char *etag, *last_modified; /* validators to send, or NULL */
+  void *user;
+  unsigned attempts, redirects;
+  host *host;
+  /* The transfer in progress. */
+  CURL *easy;
+  struct curl_slist *headers;
+  dynbuf body, request, response;
+  int body_over, headers_over;
+  char errbuf[CURL_ERROR_SIZE];
+} job;
+
+struct host {
+  char *origin;
+  long delay_ms;   /* -1: the fetcher's default */
+  int64_t next_ok; /* monotonic ms before which nothing starts */
+  job *active;     /* the transfer running now: at most one per host */
+  job *head, *tail;
+};
+
+struct fetcher {
+  fetch_options o;
+  char *user_agent;
+  CURLM *multi;
+  host **hosts;
+  size_t n_hosts, cap_hosts, next_host; /* next_host: round-robin start */
+  size_t queued, running;
+};
+
+/* The answer's validators and type, copied out of libcurl's storage. */
+typedef struct {
+  char etag[256], last_modified[64], content_type[128];
+} answer_fields;
+
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+const char *fetch_strerror(fetch_error e) {
+  switch (e) {
+  case FETCH_OK: return "ok";
+  case FETCH_HTTP: return "server error";
+  case FETCH_TIMEOUT: return "timeout";
+  case FETCH_TOO_BIG: return "too big";
+  case FETCH_TRUNCATED: return "truncated";
+  case FETCH_REDIRECT: return "bad redirect";
+  case FETCH_NETWORK: return "network error";
+  case FETCH_BAD_URL: return "bad URL";
+  case FETCH_NOMEM: return "out of memory";
+  }
+  return "?";
+}
+
+void fetch_options_default(fetch_options *o) {
+  memset(o, 0, sizeof *o);
+  o->user_agent = "tracuu/0.1 (+https://github.com/tracuu/tracuu)";
+  o->delay_ms = 1000;
+  o->connect_timeout_ms = 15000;
+  o->timeout_ms = 60000;
+  o->low_speed_bytes = 512;
+  o->low_speed_secs = 30;
+  o->max_body = 16u * 1024 * 1024;
+  o->max_redirects = 5;
+  o->max_retries = 3;
+  o->retry_base_ms = 1000;
+  o->max_retry_after_ms = 120000;
+  o->max_parallel = 4;
+}
+
+/* --- URLs ---------------------------------------------------------------- */
+
+/* A parsed http(s) URL without fragment, or NULL. */
+static CURLU *parse_url(const char *base, const char *ref) {
+  if (!ref || strlen(ref) > FETCH_MAX_URL || (base && strlen(base) > FETCH_MAX_URL)) return NULL;
+  CURLU *u = curl_url();
+  if (!u) return NULL;
+  int bad = base && curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK;
+  bad = bad || curl_url_set(u, CURLUPART_URL, ref, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK;
+  char *scheme = NULL;
+  bad = bad || curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK;
+  bad = bad || (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0);
+  curl_free(scheme);
+  if (bad || curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) != CURLUE_OK) {
+    curl_url_cleanup(u);
+    return NULL;
+  }
+  return u;
+}
+
+/* Copies a libcurl string into a malloc'ed one. */
+static char *take_curl_string(char *s) {
+  char *d = s ? strdup(s) : NULL;
+  curl_free(s);
+  return d;
+}
+
+char *fetch_url_resolve(const char *base, const char *ref) {
+  CURLU *u = parse_url(base, ref);
+  if (!u) return NULL;
+  char *s = NULL;
+  curl_url_get(u, CURLUPART_URL, &s, 0);
+  curl_url_cleanup(u);
+  char *d = take_curl_string(s);
+  if (d && strlen(d) > FETCH_MAX_URL) {
+    free(d);
+    d = NULL;
+  }
+  return d;
+}
+
+int fetch_url_origin(const char *url, char *out, size_t outlen) {
+  CURLU *u = parse_url(NULL, url);
+  if (!u) return -1;
+  char *scheme = NULL, *hostname = NULL, *port = NULL;
+  int rc = -1;
+  if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_HOST, &hostname, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+    for (char *p = hostname; *p; p++)
+      if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+    int n = snprintf(out, outlen, "%s://%s:%s", scheme, hostname, port);
+    rc = n > 0 && (size_t)n < outlen ? 0 : -1;
+  }
+  curl_free(scheme);
+  curl_free(hostname);
+  curl_free(port);
+  curl_url_cleanup(u);
+  return rc;
+}
+
+int fetch_url_path(const char *url, char *out, size_t outlen) {
+  CURLU *u = parse_url(NULL, url);
+  if (!u) return -1;
+  char *path = NULL, *query = NULL;
+  int rc = -1;
+  if (curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK) {
+    curl_url_get(u, CURLUPART_QUERY, &query, 0);
+    int n = snprintf(out, outlen, "%s%s%s", path, query ? "?" : "", query ? query : "");
+    rc = n > 0 && (size_t)n < outlen ? 0 : -1;
+  }
+  curl_free(path);
+  curl_free(query);
+  curl_url_cleanup(u);
+  return rc;
+}
+
+/* --- hosts and jobs -------------------------------------------------------- */
+
+static host *find_host(fetcher *f, const char *origin) {
+  for (size_t i = 0; i < f->n_hosts; i++)
+    if (strcmp(f->hosts[i]->origin, origin) == 0) return f->hosts[i];
+  return NULL;
+}
+
+static fetch_error get_host(fetcher *f, const char *url, host **out) {
+  char origin[FETCH_MAX_URL + 32];
+  if (fetch_url_origin(url, origin, sizeof origin) != 0) return FETCH_BAD_URL;
+  if ((*out = find_host(f, origin))) return FETCH_OK;
+  if (f->n_hosts >= FETCH_MAX_HOSTS) return FETCH_TOO_BIG;
+  if (f->n_hosts == f->cap_hosts) {
+    size_t cap = f->cap_hosts ? f->cap_hosts * 2 : 16;
+    host **h = realloc(f->hosts, cap * sizeof *h);
+    if (!h) return FETCH_NOMEM;
+    f->hosts = h;
+    f->cap_hosts = cap;
+  }
+  host *h = calloc(1, sizeof *h);
+  if (!h || !(h->origin = strdup(origin))) {
+    free(h);
+    return FETCH_NOMEM;
+  }
+  h->delay_ms = -1;
+  f->hosts[f->n_hosts++] = h;
+  *out = h;
+  return FETCH_OK;
+}
+
+static void push_back(host *h, job *j) {
+  j->next = NULL;
+  j->host = h;
+  if (h->tail) h->tail->next = j;
+  else h->head = j;
+  h->tail = j;
+}
+
+static void push_front(host *h, job *j) {
+  j->host = h;
+  j->next = h->head;
+  h->head = j;
+  if (!h->tail) h->tail = j;
+}
+
+static job *pop_front(host *h) {
+  job *j = h->head;
+  h->head = j->next;
+  if (!h->head) h->tail = NULL;
+  j->next = NULL;
+  return j;
+}
+
+static void job_end_transfer(fetcher *f, job *j) {
+  if (j->easy) {
+    curl_multi_remove_handle(f->multi, j->easy);
+    curl_easy_cleanup(j->easy);
+    j->easy = NULL;
+  }
+  curl_slist_free_all(j->headers);
+  j->headers = NULL;
+}
+
+static void job_free(fetcher *f, job *j) {
+  if (!j) return;
+  job_end_transfer(f, j);
+  free(j->url);
+  free(j->cur);
+  free(j->etag);
+  free(j->last_modified);
+  dynbuf_free(&j->body);
+  dynbuf_free(&j->request);
+  dynbuf_free(&j->response);
+  free(j);
+}
+
+/* A validator is sent back in a header: refuse anything that could split it. */
+static char *dup_header_value(const char *v, size_t max) {
+  if (!v || !*v || strlen(v) > max || strpbrk(v, "\r\n")) return NULL;
+  return strdup(v);
+}
+
+fetch_error fetch_add(fetcher *f, const char *url, const char *etag, const char *last_modified,
+                      void *user) {
+  if (f->queued >= FETCH_MAX_QUEUED) return FETCH_TOO_BIG;
+  host *h;
+  fetch_error e = get_host(f, url, &h);
+  if (e != FETCH_OK) return e;
+  job *j = calloc(1, sizeof *j);
+  if (!j) return FETCH_NOMEM;
+  j->url = strdup(url);
+  j->cur = strdup(url);
+  j->etag = dup_header_value(etag, 250);
+  j->last_modified = dup_header_value(last_modified, 60);
+  j->user = user;
+  dynbuf_init(&j->body, f->o.max_body);
+  dynbuf_init(&j->request, FETCH_MAX_HEADERS);
+  dynbuf_init(&j->response, FETCH_MAX_HEADERS);
+  if (!j->url || !j->cur) {
+    job_free(f, j);
+    return FETCH_NOMEM;
+  }
+  push_back(h, j);
+  f->queued++;
+  return FETCH_OK;
+}
+
+fetch_error fetch_set_host_delay(fetcher *f, const char *url, long delay_ms) {
+  host *h;
+  fetch_error e = get_host(f, url, &h);
+  if (e == FETCH_OK) h->delay_ms = delay_ms;
+  return e;
+}
+
+size_t fetch_pending(const fetcher *f) { return f->queued + f->running; }
+
+int fetch_global_init(void) { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1; }
+void fetch_global_cleanup(void) { curl_global_cleanup(); }
+
+fetcher *fetch_create(const fetch_options *o) {
+  fetcher *f = calloc(1, sizeof *f);
+  if (!f) return NULL;
+  f->o = *o;
+  f->user_agent = strdup(o->user_agent ? o->user_agent : "tracuu");
+  f->o.user_agent = f->user_agent;
+  f->multi = curl_multi_init();
+  if (!f->user_agent || !f->multi) {
+    fetch_destroy(f);
+    return NULL;
+  }
+  /* One connection per host; keep-alive reuses it. */
+  curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
+  return f;
+}
+
+void fetch_destroy(fetcher *f) {
+  if (!f) return;
+  for (size_t i = 0; i < f->n_hosts; i++) {
+    host *h = f->hosts[i];
+    while (h->head) job_free(f, pop_front(h));
+    job_free(f, h->active);
+    free(h->origin);
+    free(h);
+  }
+  free(f->hosts);
+  if (f->multi) curl_multi_cleanup(f->multi);
+  free(f->user_agent);
+  free(f);
+}
+
+/* --- one transfer -------------------------------------------------------- */
+
+static size_t on_body(char *p, size_t size, size_t n, void *ud) {
+  job *j = ud;
+  size_t len = size * n;
+  if (dynbuf_append(&j->body, p, len) != DYNBUF_OK) {
+    j->body_over = dynbuf_status(&j->body) == DYNBUF_TOO_BIG;
+    return 0; /* aborts the transfer (CURLE_WRITE_ERROR) */
+  }
+  return len;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ud) {
+  job *j = ud;
+  size_t len = size * n;
+  if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) dynbuf_reset(&j->response); /* 1xx before */
+  if (dynbuf_append(&j->response, p, len) != DYNBUF_OK) {
+    j->headers_over = 1;
+    return 0;
+  }
+  return len;
+}
+
+/* Keeps the request header block as sent, for the WARC request record. */
+static int on_debug(CURL *easy, curl_infotype type, char *p, size_t n, void *ud) {
+  (void)easy;
+  job *j = ud;
+  if (type == CURLINFO_HEADER_OUT) {
+    dynbuf_reset(&j->request);
+    dynbuf_append(&j->request, p, n);
+  }
+  return 0;
+}
+
+static int add_header(job *j, const char *name, const char *value) {
+  char line[512];
+  snprintf(line, sizeof line, "%s: %s", name, value);
+  struct curl_slist *l = curl_slist_append(j->headers, line);
+  if (!l) return -1;
+  j->headers = l;
+  return 0;
+}
+
+static void set_limits(const fetch_options *o, CURL *e) {
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, o->timeout_ms);
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_bytes);
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->low_speed_secs);
+  /* A declared Content-Length over the cap stops before any byte is read;
+   * the write callback stops the rest (chunked, or inflated). */
+  curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
+}
+
+static fetch_error start_job(fetcher *f, job *j) {
+  dynbuf_reset(&j->body);
+  dynbuf_reset(&j->request);
+  dynbuf_reset(&j->response);
+  j->body_over = j->headers_over = 0;
+  j->errbuf[0] = '\0';
+  CURL *e = j->easy = curl_easy_init();
+  if (!e) return FETCH_NOMEM;
+  if ((j->etag && add_header(j, "If-None-Match", j->etag) != 0) ||
+      (j->last_modified && add_header(j, "If-Modified-Since", j->last_modified) != 0))
+    return FETCH_NOMEM;
+  curl_easy_setopt(e, CURLOPT_URL, j->cur);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L); /* hop by hop, here */
+  curl_easy_setopt(e, CURLOPT_USERAGENT, f->user_agent);
+  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""); /* all libcurl decodes */
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, j);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, j);
+  curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, on_debug);
+  curl_easy_setopt(e, CURLOPT_DEBUGDATA, j);
+  curl_easy_setopt(e, CURLOPT_VERBOSE, 1L); /* feeds on_debug only */
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
+  curl_easy_setopt(e, CURLOPT_PRIVATE, j);
+  set_limits(&f->o, e);
+  if (curl_multi_add_handle(f->multi, e) != CURLM_OK) return FETCH_NOMEM;
+  j->attempts++;
+  return FETCH_OK;
+}
+
+static long host_delay(const fetcher *f, const host *h) {
+  return h->delay_ms >= 0 ? h->delay_ms : f->o.delay_ms;
+}
+
+/* Starts the first job of every idle host whose delay has passed. */
+static fetch_error start_ready(fetcher *f, int64_t now) {
+  for (size_t k = 0; k < f->n_hosts && f->running < (size_t)f->o.max_parallel; k++) {
+    host *h = f->hosts[(f->next_host + k) % f->n_hosts];
+    if (h->active || !h->head || h->next_ok > now) continue;
+    job *j = pop_front(h);
+    f->queued--;
+    h->active = j;
+    f->running++;
+    fetch_error e = start_job(f, j);
+    if (e != FETCH_OK) { /* put it back for a later try */
+      job_end_transfer(f, j);
+      h->active = NULL;
+      f->running--;
+      push_front(h, j);
+      f->queued++;
+      return e;
+    }
+  }
+  if (f->n_hosts) f->next_host = (f->next_host + 1) % f->n_hosts;
+  return FETCH_OK;
+}
+
+/* How long until some idle host may start (capped by wait); nothing can
+ * start while every parallel slot is taken. */
+static long idle_wait(const fetcher *f, int64_t now, long wait) {
+  if (f->running >= (size_t)f->o.max_parallel) return wait;
+  for (size_t i = 0; i < f->n_hosts; i++) {
+    const host *h = f->hosts[i];
+    if (h->active || !h->head) continue;
+    int64_t d = h->next_ok - now;
+    if (d < wait) wait = d < 0 ? 0 : (long)d;
+  }
+  return wait;
+}
+
+/* --- what a finished transfer means --------------------------------------- */
+
+static void read_fields(CURL *e, answer_fields *a) {
+  struct curl_header *h;
+  memset(a, 0, sizeof *a);
+  if (curl_easy_header(e, "ETag", 0, CURLH_HEADER, -1, &h) == CURLHE_OK &&
+      strlen(h->value) < sizeof a->etag)
+    strcpy(a->etag, h->value);
+  if (curl_easy_header(e, "Last-Modified", 0, CURLH_HEADER, -1, &h) == CURLHE_OK &&
+      strlen(h->value) < sizeof a->last_modified)
+    strcpy(a->last_modified, h->value);
+  char *ct = NULL;
+  if (curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct &&
+      strlen(ct) < sizeof a->content_type)
+    strcpy(a->content_type, ct);
+}
+
+/* Retry-After in ms (seconds or an HTTP date), or -1 when absent. */
+static long retry_after_ms(CURL *e) {
+  struct curl_header *h;
+  if (curl_easy_header(e, "Retry-After", 0, CURLH_HEADER, -1, &h) != CURLHE_OK) return -1;
+  char *end;
+  long s = strtol(h->value, &end, 10);
+  if (end != h->value && *end == '\0') return s < 0 ? 0 : (s > 86400 ? 86400000L : s * 1000);
+  time_t t = curl_getdate(h->value, NULL);
+  if (t < 0) return -1;
+  double d = difftime(t, time(NULL));
+  return d <= 0 ? 0 : (d > 86400 ? 86400000L : (long)d * 1000);
+}
+
+static int retryable_code(long code) {
+  return code == 429 || code == 500 || code == 502 || code == 503 || code == 504;
+}
+
+static int retryable_curl(CURLcode rc) {
+  return rc == CURLE_COULDNT_CONNECT || rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
+         rc == CURLE_GOT_NOTHING;
+}
+
+static fetch_error map_curl_error(const fetcher *f, job *j, CURLcode rc, char *msg, size_t len) {
+  switch (rc) {
+  case CURLE_OPERATION_TIMEDOUT:
+    snprintf(msg, len, "timed out (%s)", j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc));
+    return FETCH_TIMEOUT;
+  case CURLE_FILESIZE_EXCEEDED:
+    snprintf(msg, len, "body larger than the %zu-byte limit", f->o.max_body);
+    return FETCH_TOO_BIG;
+  case CURLE_WRITE_ERROR:
+    if (j->body_over || j->headers_over) {
+      snprintf(msg, len, "%s larger than the %zu-byte limit%s", j->body_over ? "body" : "headers",
+               j->body_over ? f->o.max_body : (size_t)FETCH_MAX_HEADERS,
+               j->body_over ? " (after decompression)" : "");
+      return FETCH_TOO_BIG;
+    }
+    snprintf(msg, len, "out of memory");
+    return FETCH_NOMEM;
+  case CURLE_PARTIAL_FILE:
+    snprintf(msg, len, "truncated: the connection closed after %zu bytes, before the body's end",
+             j->body.len);
+    return FETCH_TRUNCATED;
+  default:
+    snprintf(msg, len, "%s", j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc));
+    return FETCH_NETWORK;
+  }
+}
+
+/* Puts j back at the front of host h, due after wait ms. */
+static void requeue(fetcher *f, host *h, job *j, int64_t now, long wait) {
+  job_end_transfer(f, j);
+  if (now + wait > h->next_ok) h->next_ok = now + wait;
+  push_front(h, j);
+  f->queued++;
+}
+
+static int same_origin(const char *a, const char *b) {
+  char oa[FETCH_MAX_URL + 32], ob[FETCH_MAX_URL + 32];
+  return fetch_url_origin(a, oa, sizeof oa) == 0 && fetch_url_origin(b, ob, sizeof ob) == 0 &&
+         strcmp(oa, ob) == 0;
+}
+
+/* Follows a redirect of j if allowed: returns 1 when requeued, 0 when
+ * the answer is final (msg says why, *err set). */
+static int follow_redirect(fetcher *f, job *j, int64_t now, fetch_error *err, char *msg,
+                           size_t len) {
+  char *loc = NULL;
+  curl_easy_getinfo(j->easy, CURLINFO_REDIRECT_URL, &loc);
+  if (!loc) return 0; /* a 3xx without Location: final as it is */
+  *err = FETCH_REDIRECT;
+  char *target = fetch_url_resolve(j->cur, loc);
+  char why[256] = "";
+  if (!target) snprintf(msg, len, "redirected to an unsupported URL: %.300s", loc);
+  else if (j->redirects >= (unsigned)f->o.max_redirects)
+    snprintf(msg, len, "more than %d redirects (a loop?), last to %.300s", f->o.max_redirects,
+             target);
+  else if (!f->o.cross_host_redirects && !same_origin(j->cur, target))
+    snprintf(msg, len, "redirected to another host or scheme: %.300s", target);
+  else if (f->o.allow && !f->o.allow(f->o.allow_ctx, target, why, sizeof why))
+    snprintf(msg, len, "redirected to %.300s, which is %s", target, why);
+  else {
+    host *h;
+    *err = get_host(f, target, &h);
+    if (*err == FETCH_OK) {
+      free(j->cur);
+      j->cur = target;
+      j->redirects++;
+      j->attempts = 0;
+      requeue(f, h, j, now, 0);
+      return 1;
+    }
+    snprintf(msg, len, "cannot follow the redirect: %s", fetch_strerror(*err));
+  }
+  free(target);
+  return 0;
+}
+
+static void finish(fetcher *f, job *j, long code, fetch_error err, const char *msg,
+                   fetch_done_fn done, void *ctx) {
+  answer_fields a;
+  read_fields(j->easy, &a);
+  fetch_result r = {
+      .url = j->url, .final_url = j->cur, .code = code, .error = err,
+      .message = msg ? msg : "",
+      .content_type = a.content_type[0] ? a.content_type : NULL,
+      .etag = a.etag[0] ? a.etag : NULL,
+      .last_modified = a.last_modified[0] ? a.last_modified : NULL,
+      .body = &j->body, .request = &j->request, .response = &j->response,
+      .attempts = j->attempts, .redirects = j->redirects, .date = (int64_t)time(NULL),
+      .user = j->user};
+  if (err != FETCH_OK) dynbuf_reset(&j->body); /* never hand out half a body */
+  done(ctx, &r);
+  job_free(f, j);
+}
+
+/* Decides retry / redirect / final answer for a finished transfer. */
+static void complete(fetcher *f, job *j, CURLcode rc, int64_t now, fetch_done_fn done, void *ctx) {
+  host *h = j->host;
+  h->active = NULL;
+  f->running--;
+  long delay = host_delay(f, h), code = 0;
+  if (now + delay > h->next_ok) h->next_ok = now + delay;
+  curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &code);
+  char msg[512] = "";
+  fetch_error err = FETCH_OK;
+  int retry = rc == CURLE_OK ? retryable_code(code) : retryable_curl(rc);
+  if (retry) {
+    long wait = rc == CURLE_OK ? retry_after_ms(j->easy) : -1;
+    if (wait < 0) wait = f->o.retry_base_ms << (j->attempts > 10 ? 10 : j->attempts - 1);
+    if (rc == CURLE_OK) snprintf(msg, sizeof msg, "HTTP %ld", code);
+    else map_curl_error(f, j, rc, msg, sizeof msg);
+    if (wait > f->o.max_retry_after_ms) {
+      size_t n = strlen(msg);
+      snprintf(msg + n, sizeof msg - n, ": asked to retry after %ld s, over the %ld s limit",
+               wait / 1000, f->o.max_retry_after_ms / 1000);
+    } else if (j->attempts <= (unsigned)f->o.max_retries) {
+      requeue(f, h, j, now, wait);
+      return;
+    } else {
+      size_t n = strlen(msg);
+      snprintf(msg + n, sizeof msg - n, " after %u attempts", j->attempts);
+    }
+    err = rc == CURLE_OK ? FETCH_HTTP : FETCH_NETWORK;
+  } else if (rc != CURLE_OK) {
+    err = map_curl_error(f, j, rc, msg, sizeof msg);
+  } else if (code >= 300 && code < 400 && code != 304) {
+    if (follow_redirect(f, j, now, &err, msg, sizeof msg)) return;
+  }
+  finish(f, j, code, err, msg, done, ctx);
+}
+
+fetch_error fetch_perform(fetcher *f, long wait_ms, fetch_done_fn done, void *ctx) {
+  int64_t now = now_ms();
+  fetch_error e = start_ready(f, now);
+  if (e != FETCH_OK) return e;
+  long wait = idle_wait(f, now, wait_ms);
+  if (f->running == 0 && f->queued == 0) return FETCH_OK;
+  if (curl_multi_poll(f->multi, NULL, 0, (int)wait, NULL) != CURLM_OK) return FETCH_NOMEM;
+  int still;
+  if (curl_multi_perform(f->multi, &still) != CURLM_OK) return FETCH_NOMEM;
+  CURLMsg *m;
+  int left;
+  now = now_ms();
+  while ((m = curl_multi_info_read(f->multi, &left))) {
+    if (m->msg != CURLMSG_DONE) continue;
+    job *j = NULL;
+    CURLcode rc = m->data.result;
+    curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&j);
+    complete(f, j, rc, now, done, ctx);
+  }
+  return FETCH_OK;
+}
