@@ -115,6 +115,34 @@ static engine_status collect_facets(engine_mset *m, query_result *res) {
 
 /* ---- explain ---- */
 
+typedef struct {
+  dynbuf *out;
+  engine_db *db;
+  char id_term[SCHEMA_ID_TERM_MAX];
+  size_t id_len;
+} explain_ctx;
+
+/* The BM25 weight term alone gives the document with id_term, in this
+ * database (the query's scale factors not applied). One tiny search per
+ * term: --explain is for people, not for speed. */
+static double term_weight(explain_ctx *ec, const char *term, size_t len) {
+  engine_query *parts[2] = {engine_query_term(term, len, 1),
+                            engine_query_term(ec->id_term, ec->id_len, 1)};
+  engine_query *q = parts[0] && parts[1] ? engine_query_combine(ENGINE_OP_FILTER, parts, 2, 0) : NULL;
+  engine_search_opts opts;
+  engine_search_opts_init(&opts);
+  opts.limit = 1;
+  engine_mset *m = NULL;
+  double w = 0;
+  if (q && engine_db_search(ec->db, q, &opts, &m) == ENGINE_OK && engine_mset_size(m) == 1)
+    w = engine_mset_weight(m, 0);
+  engine_mset_free(m);
+  engine_query_free(q);
+  engine_query_free(parts[0]);
+  engine_query_free(parts[1]);
+  return w;
+}
+
 static int describe_term(void *ctx, const char *term, size_t len, uint64_t freq) {
   static const struct {
     const char *prefix, *what;
@@ -123,20 +151,20 @@ static int describe_term(void *ctx, const char *term, size_t len, uint64_t freq)
                {PREFIX_OWN_NUMBER, "own number"},    {PREFIX_CITED_NUMBER, "citation"},
                {PREFIX_EXACT, "exact"},              {PREFIX_BIGRAM, "bigram"},
                {PREFIX_TITLE, "title"}};
-  dynbuf *b = ctx;
+  explain_ctx *ec = ctx;
   const char *what = "folded";
   size_t skip = 0;
   for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
     size_t k = strlen(kinds[i].prefix);
-    if (len > k && memcmp(term, kinds[i].prefix, k) == 0 &&
-        !(term[k] >= 'A' && term[k] <= 'Z' && k == 1)) {
+    if (len > k && memcmp(term, kinds[i].prefix, k) == 0) {
       what = kinds[i].what;
       skip = k;
       break;
     }
   }
-  dynbuf_printf(b, "%s%s \"%.*s\" (in %llu docs)", b->len ? ", " : "", what, (int)(len - skip),
-                term + skip, (unsigned long long)freq);
+  dynbuf_printf(ec->out, "%s%s \"%.*s\" %.3f (in %llu docs)", ec->out->len ? ", " : "", what,
+                (int)(len - skip), term + skip, term_weight(ec, term, len),
+                (unsigned long long)freq);
   return 0;
 }
 
@@ -175,7 +203,9 @@ static query_status fill_hit(attempt *at, const candidate *c, query_hit *h, char
   if (at->req->explain) {
     dynbuf b;
     dynbuf_init(&b, 8192);
-    engine_mset_matching_terms(at->mset, c->index, describe_term, &b);
+    explain_ctx ec = {.out = &b, .db = at->db};
+    ec.id_len = schema_id_term(h->rec.id, ec.id_term);
+    engine_mset_matching_terms(at->mset, c->index, describe_term, &ec);
     if (at->req->sort == QUERY_SORT_BLEND && c->has_date)
       dynbuf_printf(&b, "; bm25 %.3f x recency %.3f", c->relevance, c->score / (c->relevance ? c->relevance : 1));
     else
