@@ -445,6 +445,8 @@ typedef struct {
   text_ref own;   /* the first own number ("Số: ..."), own.canonical[0] = 0 if none */
   size_t anchor;  /* the line of the own number or of "CỘNG HÒA XÃ HỘI...", */
   int has_anchor; /* when there is one */
+  const char *type; /* from the type line (static), or NULL */
+  size_t type_line;
 } header;
 
 static int first_own_ref(void *ctx, const text_ref *r) {
@@ -511,16 +513,63 @@ static char *header_issuer(const lines *l, const header *h, int *nomem) {
   return v;
 }
 
-/* "THÔNG BÁO", "QUYẾT ĐỊNH": an upper-case line naming a type, after the
-   anchor. */
-static const char *header_type(const lines *l, const header *h) {
-  if (!h->has_anchor) return NULL;
-  for (size_t i = h->anchor; i < l->n && i < h->anchor + 12; i++) {
+/* The type line after the anchor ("THÔNG BÁO", "QUYẾT ĐỊNH"): sets
+   h->type and h->type_line. A letter (Công văn) has no type line but a
+   "V/v ..." line under its number: then that is h->type_line. */
+static void header_type(const lines *l, header *h) {
+  if (!h->has_anchor) return;
+  size_t end = h->anchor + 12 < l->n ? h->anchor + 12 : l->n;
+  for (size_t i = h->anchor; i < end && !h->type; i++) {
     const line *ln = &l->v[i];
-    const char *t = ln->whole && is_upper(ln->s, ln->n) ? type_by_fold(ln->fold) : NULL;
-    if (t) return t;
+    h->type = ln->whole && is_upper(ln->s, ln->n) ? type_by_fold(ln->fold) : NULL;
+    h->type_line = i;
   }
-  return NULL;
+  for (size_t i = h->anchor + 1; i < end && i <= h->anchor + 3 && !h->type; i++)
+    if (l->v[i].fold && starts_with(l->v[i].fold, "v/v")) {
+      h->type = "Công văn";
+      h->type_line = i - 1; /* the summary is the V/v line itself */
+    }
+}
+
+/* The first word of s in lower case ("Về" -> "về"), the rest as written. */
+static void add_lowered_first_word(ex_text *t, const char *s, size_t n, int *nomem) {
+  size_t w = 0;
+  while (w < n && s[w] != ' ') w++;
+  char *low = NULL;
+  if (text_normalize(s, w, 0, &low, NULL) == TEXT_NOMEM) *nomem = 1;
+  ex_text_add(t, low ? low : s, low ? strlen(low) : w);
+  free(low);
+  ex_text_add(t, s + w, n - w);
+}
+
+/* A document's title as the sample records write it: its type and its
+   summary line ("Thông báo về việc thực hiện giãn cách xã hội ...", from
+   "THÔNG BÁO" / "V/v thực hiện giãn cách xã hội ..."). */
+static char *header_title(const lines *l, const header *h, int *nomem) {
+  if (!h->type) return NULL;
+  size_t i = h->type_line + 1;
+  while (i < l->n && i < h->type_line + 3 && (l->v[i].n == 0 || is_motto_or_rule(&l->v[i]))) i++;
+  if (i >= l->n || l->v[i].n == 0 || l->v[i].n > 600 || !l->v[i].fold) return NULL;
+  const line *sum = &l->v[i];
+  if (starts_with(sum->fold, "can cu") || starts_with(sum->fold, "kinh gui")) return NULL;
+  ex_text t;
+  ex_text_init(&t, EX_MAX_FIELD);
+  ex_text_add(&t, h->type, strlen(h->type));
+  ex_text_add(&t, " ", 1);
+  if (starts_with(sum->fold, "v/v")) {
+    ex_text_add(&t, "về việc ", strlen("về việc "));
+    ex_text_add(&t, sum->s + 3, sum->n - 3);
+  } else if (is_upper(sum->s, sum->n)) { /* "HÌNH SỰ" -> "hình sự" */
+    char *low = NULL;
+    if (text_normalize(sum->s, sum->n, 0, &low, NULL) == TEXT_NOMEM) *nomem = 1;
+    if (low) ex_text_add(&t, low, strlen(low));
+    free(low);
+  } else {
+    add_lowered_first_word(&t, sum->s, sum->n, nomem);
+  }
+  char *v = ex_text_take(&t);
+  if (!v) *nomem = 1;
+  return v;
 }
 
 /* "Tây Hồ, ngày 28 tháng 7 năm 2021": a place, a comma, a date. */
@@ -608,9 +657,10 @@ static char *node_field(xmlNodePtr n, int *nomem) {
   return v;
 }
 
-static char *generic_title(const ex_page *pg, int *nomem) {
+static char *generic_title(const ex_page *pg, const lines *l, const header *h, int *nomem) {
   char *v = pg->og_title ? dup_field(pg->og_title, strlen(pg->og_title), nomem) : NULL;
   if (!v) v = node_field(pg->h1, nomem);
+  if (!v) v = header_title(l, h, nomem);
   if (!v && pg->title_el) {
     char *t = node_field(pg->title_el, nomem);
     if (t) v = strip_site_name(t, pg->og_site, nomem);
@@ -643,7 +693,7 @@ static int crumb_enter(void *ctx, xmlNodePtr n) {
   }
   free(f);
   if (text) free(w->best), w->best = text;
-  return 0;
+  return 1; /* broken pages nest the next crumb inside an unclosed <a> */
 }
 
 static char *breadcrumb_category(const ex_page *pg, const char *title, int *nomem) {
@@ -667,16 +717,18 @@ static char *office_line(const char *body, int *nomem) {
     const line *ln = &l.v[i - 1];
     if (ln->n == 0) continue;
     seen++;
-    /* a signature has no digits or colon ("Ban hành: 25/11/2015" is not one) */
-    if (ln->n > 120 || !ln->fold || has_digit(ln->s, ln->n) || memchr(ln->s, ':', ln->n)) continue;
+    if (ln->n > 120 || !ln->fold) continue;
     /* the part after the last dash, else the whole line */
     const char *seg = ln->s, *fseg = ln->fold;
     const char *d = NULL, *fd = NULL;
     for (const char *p = ln->s; (p = strstr(p, " - ")); p += 3) d = p;
     for (const char *p = ln->fold; (p = strstr(p, " - ")); p += 3) fd = p;
     if (d && fd) seg = d + 3, fseg = fd + 3;
+    /* an office name has no digits or colon ("Ban hành:25/11/2015" is none) */
+    size_t seg_n = ln->n - (size_t)(seg - ln->s);
+    if (has_digit(seg, seg_n) || memchr(seg, ':', seg_n)) continue;
     for (size_t k = 0; k < sizeof OFFICES / sizeof OFFICES[0] && !v; k++)
-      if (starts_with(fseg, OFFICES[k])) v = dup_field(seg, ln->n - (size_t)(seg - ln->s), nomem);
+      if (starts_with(fseg, OFFICES[k])) v = dup_field(seg, seg_n, nomem);
   }
   lines_free(&l);
   return v;
@@ -695,8 +747,9 @@ static void fill_fields(ex_page *pg, const lines *l, record *rec, int *nomem) {
   find_props(l, props, nomem);
   header h;
   find_header(pg->page_text, l, &h, nomem);
+  header_type(l, &h);
 
-  if (!rec->title) rec->title = generic_title(pg, nomem);
+  if (!rec->title) rec->title = generic_title(pg, l, &h, nomem);
   if (!rec->number && props[P_NUMBER]) rec->number = ex_norm_number(props[P_NUMBER], nomem);
   if (!rec->number && h.own.canonical[0]) rec->number = dup_str(h.own.canonical, nomem);
   if (!rec->date && props[P_DATE]) rec->date = ex_norm_date(props[P_DATE], nomem);
@@ -704,7 +757,7 @@ static void fill_fields(ex_page *pg, const lines *l, record *rec, int *nomem) {
   if (!rec->date && pg->published) rec->date = ex_norm_date(pg->published, nomem);
   if (!rec->date) rec->date = posted_date(l, nomem);
   if (!rec->type && props[P_TYPE]) rec->type = ex_norm_type(props[P_TYPE], nomem);
-  if (!rec->type) rec->type = dup_str(header_type(l, &h), nomem);
+  if (!rec->type) rec->type = dup_str(h.type, nomem);
   if (!rec->type) rec->type = dup_str(type_of_number(rec->number), nomem);
   if (!rec->issuer) rec->issuer = dup_str(props[P_ISSUER], nomem);
   if (!rec->issuer) rec->issuer = header_issuer(l, &h, nomem);

@@ -178,9 +178,11 @@ static int link_enter(void *ctx, xmlNodePtr n) {
   if (ex_is(n, "script") || ex_is(n, "style")) return 0;
   if (!ex_is(n, "a")) return 1;
   char *href = ex_attr(n, "href");
-  if (href) add_link(w, n, href);
+  const char *h = href;
+  while (h && isspace((unsigned char)*h)) h++;
+  if (h && *h && *h != '#') add_link(w, n, h); /* "#top" is this page again */
   xmlFree(href);
-  return 0; /* links do not nest */
+  return 1; /* links should not nest, but unclosed <a>s of broken pages do */
 }
 
 extract_status ex_links(xmlDocPtr doc, const char *base, extract_result *out) {

@@ -1,46 +1,768 @@
+/* test_extract: the page extractor, as a specification.
+ *
+ *  1. fields of each layout, on small pages written for these tests
+ *     (tests/fixtures/html/): portal news, document header, property table,
+ *     og: metadata, <title> only, broken markup;
+ *  2. links and attachments: resolution, schemes, fragments, javascript:
+ *     download calls, file types in the query string, raw Vietnamese hrefs;
+ *  3. charsets: windows-1258 declared but UTF-8, real windows-1258 bytes,
+ *     TCVN3 labelled latin-1, VNI, UTF-8 encoded twice, invalid UTF-8, NFD,
+ *     BOMs (UTF-8, UTF-16LE);
+ *  4. hostile input: 16 MB+, NUL bytes, not HTML, 100,000 nested tags, XXE,
+ *     truncation, too many links, huge fields, a bad profile;
+ *  5. the 14 real vbpl.vn pages (and anle.toaan.gov.vn), generic and with
+ *     the "vbpl" profile (skipped when ../shared is missing);
+ *  6. the team's sample portal (corpus/site/), special pages included.
+ * Every extraction runs with stderr redirected: libxml2 must print nothing.
+ *
+ * `test_extract --dump FILE [URL [PROFILE]]` prints what is extracted;
+ * `test_extract --bench FILE N` measures pages per second.
+ */
+#include <fcntl.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "extract.h"
 
+#define FIXTURES TRACUU_SOURCE_DIR "/tests/fixtures/html/"
+#define VBPL TRACUU_SHARED_DIR "/corpus/vbpl-html/"
+#define SITE TRACUU_SOURCE_DIR "/corpus/site/"
+
+static long stderr_bytes; /* what extraction wrote to stderr: must stay 0 */
+
 static char *slurp(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
   if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *b = malloc((size_t)n + 1);
-  if (b && fread(b, 1, (size_t)n, f) != (size_t)n) { free(b); b = NULL; }
+  char *b = NULL;
+  if (fseek(f, 0, SEEK_END) == 0) {
+    long n = ftell(f);
+    if (n >= 0 && fseek(f, 0, SEEK_SET) == 0 && (b = malloc((size_t)n + 1))) {
+      if (fread(b, 1, (size_t)n, f) == (size_t)n) b[n] = '\0', *len = (size_t)n;
+      else free(b), b = NULL;
+    }
+  }
   fclose(f);
-  if (b) b[n] = '\0', *len = (size_t)n;
   return b;
 }
 
-static void dump(const char *path, const char *url, const char *prof) {
-  size_t len;
+/* extract_page with fd 2 pointed at a temporary file; counts its bytes. */
+static extract_status run(const char *page, size_t len, const char *url, const char *ct,
+                          const extract_profile *prof, extract_result *r, char *err, size_t errlen) {
+  fflush(stderr);
+  int saved = dup(2);
+  FILE *tmp = tmpfile();
+  if (saved < 0 || !tmp) {
+    if (tmp) fclose(tmp);
+    if (saved >= 0) close(saved);
+    return extract_page(page, len, url, ct, prof, r, err, errlen);
+  }
+  dup2(fileno(tmp), 2);
+  extract_status st = extract_page(page, len, url, ct, prof, r, err, errlen);
+  fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+  struct stat sb;
+  if (fstat(fileno(tmp), &sb) == 0 && sb.st_size > 0) {
+    stderr_bytes += (long)sb.st_size;
+    fprintf(stderr, "  extraction of %s wrote %ld bytes to stderr\n", url, (long)sb.st_size);
+  }
+  fclose(tmp);
+  return st;
+}
+
+static extract_status run_file(const char *path, const char *url, const extract_profile *prof,
+                               extract_result *r) {
+  size_t len = 0;
   char *page = slurp(path, &len);
-  if (!page) { perror(path); return; }
+  if (!page) {
+    fprintf(stderr, "cannot read %s\n", path);
+    CHECK(page != NULL);
+    memset(r, 0, sizeof *r);
+    return EXTRACT_NOT_HTML;
+  }
+  char err[256];
+  extract_status st = run(page, len, url, NULL, prof, r, err, sizeof err);
+  if (st != EXTRACT_OK) fprintf(stderr, "  %s: %s\n", path, err);
+  free(page);
+  return st;
+}
+
+static int contains(const char *hay, const char *needle) {
+  return hay && strstr(hay, needle) != NULL;
+}
+
+/* NULL expected = the field must be absent. */
+#define CHECK_FIELD(got, want)                                                  \
+  do {                                                                          \
+    if (want) CHECK_STR(got, want);                                             \
+    else if (got) {                                                             \
+      fprintf(stderr, "  unexpected value \"%s\"\n", got);                    \
+      CHECK((got) == NULL);                                                     \
+    }                                                                           \
+  } while (0)
+
+typedef struct {
+  const char *file, *url, *profile;
+  const char *title, *date, *number, *type, *issuer, *category;
+  const char *body_has[3];     /* strings the body must contain */
+  const char *body_lacks[8];   /* strings it must not (menus, scripts...) */
+} field_case;
+
+static void check_case(const char *dir, const field_case *c) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s%s", dir, c->file);
+  extract_result r;
+  extract_status st = run_file(path, c->url, extract_builtin_profile(c->profile), &r);
+  CHECK_INT(st, EXTRACT_OK);
+  if (st != EXTRACT_OK) return;
+  CHECK_STR(r.rec.id, c->url);
+  CHECK_STR(r.rec.url, c->url);
+  CHECK_FIELD(r.rec.title, c->title);
+  CHECK_FIELD(r.rec.date, c->date);
+  CHECK_FIELD(r.rec.number, c->number);
+  CHECK_FIELD(r.rec.type, c->type);
+  CHECK_FIELD(r.rec.issuer, c->issuer);
+  CHECK_FIELD(r.rec.category, c->category);
+  for (size_t i = 0; i < 3 && c->body_has[i]; i++)
+    if (!contains(r.rec.body, c->body_has[i])) {
+      fprintf(stderr, "  %s: body lacks \"%s\"\n", c->file, c->body_has[i]);
+      CHECK(0);
+    }
+  for (size_t i = 0; i < 8 && c->body_lacks[i]; i++)
+    if (contains(r.rec.body, c->body_lacks[i])) {
+      fprintf(stderr, "  %s: body has \"%s\"\n", c->file, c->body_lacks[i]);
+      CHECK(0);
+    }
+  extract_result_clear(&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* 1. Layouts                                                           */
+/* ------------------------------------------------------------------ */
+
+static const field_case FIXTURE_CASES[] = {
+  {"portal_news.html", "https://portal.example/tin-tuc/kiem-tra.html", NULL,
+   "Kiểm tra việc thực hiện mô hình chính quyền đô thị tại các Phường trên địa bàn Quận Tây Hồ",
+   "2021-07-03", NULL, NULL, "Văn phòng HĐND&UBND quận", "Cải cách hành chính",
+   {"Chiều ngày 02/7/2021, đồng chí", "Nghị định số 32/2021/NĐ-CP ngày 29/3/2021",
+    "Một số hình ảnh tại buổi kiểm tra\nThanh Hằng\nVăn phòng HĐND&UBND quận"},
+   {"SCRIPT-MARKER", "STYLE-MARKER", "NOSCRIPT-MARKER", "COMMENT-MARKER", "SIDEBAR-MARKER",
+    "FOOTER-MARKER", "SEARCH-MARKER", "In bài viết"}},
+  {"doc_header.html", "https://portal.example/van-ban/215-tb-ubnd-2021.html", NULL,
+   "Thông báo về việc thực hiện giãn cách xã hội trên địa bàn quận Tây Hồ", "2021-07-28",
+   "215/TB-UBND", "Thông báo", "ỦY BAN NHÂN DÂN QUẬN TÂY HỒ", "Văn bản chỉ đạo điều hành",
+   {"THÔNG BÁO\nV/v thực hiện", "2. Tạm dừng hoạt động các chợ tạm"},
+   {"Trang chủ"}},
+  {"doc_properties.html", "https://portal.example/csdl/1732.html", NULL,
+   "Quyết định về việc ban hành Quy chế tổ chức và hoạt động của Bộ phận một cửa", "2021-08-12",
+   "1732/QĐ-UBND", "Quyết định", "UBND quận Tây Hồ", "Cơ sở dữ liệu văn bản",
+   {"Điều 1. Ban hành kèm theo", "Điều 2. Quyết định có hiệu lực"},
+   {"Số ký hiệu"}},
+  {"news_og.html", "https://portal.example/tin-tuc/ho-tro.html", NULL,
+   "Hỗ trợ kịp thời người dân gặp khó khăn trong thời gian giãn cách", "2021-08-20", NULL, NULL,
+   NULL, "Phòng chống dịch",
+   {"Thực hiện Thông báo số 215/TB-UBND", "1.200 suất quà", "đường dây nóng"},
+   {0}},
+  {"title_only.html", "https://portal.example/lich.html", NULL, "Lịch tiếp công dân tháng 9",
+   NULL, NULL, NULL, NULL, NULL, {"tiếp công dân vào sáng thứ Năm"}, {0}},
+  {"broken.html", "https://portal.example/tin-tuc/ra-quan.html", NULL,
+   "Phường Xuân La ra quân tổng vệ sinh môi trường", "2022-01-23", NULL, NULL,
+   NULL /* the signer's line is after the main block that the stray </div>s closed */,
+   "Tài nguyên - Môi trường",
+   {"tổ chức ra quân tổng vệ sinh", "hơn 5 tấn rác thải"}, {0}},
+};
+
+static void test_layouts(void) {
+  for (size_t i = 0; i < sizeof FIXTURE_CASES / sizeof FIXTURE_CASES[0]; i++)
+    check_case(FIXTURES, &FIXTURE_CASES[i]);
+}
+
+/* ------------------------------------------------------------------ */
+/* 2. Links and attachments                                             */
+/* ------------------------------------------------------------------ */
+
+static void test_links(void) {
+  extract_result r;
+  CHECK_INT(run_file(FIXTURES "doc_header.html", "https://portal.example/van-ban/chi-tiet/x.html",
+                     NULL, &r),
+            EXTRACT_OK);
+  static const char *const LINKS[][2] = {
+    {"https://portal.example/", "Trang chủ"},
+    {"https://portal.example/van-ban/", "Văn bản"},
+    {"https://portal.example/", "Trang chủ"},
+    {"https://portal.example/van-ban/", "Văn bản chỉ đạo điều hành"},
+    {"https://portal.example/files/215-TB-UBND.PDF", "Tải về"},
+    {"https://portal.example/van-ban/files/phu%20luc%201.docx", "Phụ lục 1"},
+    {"https://portal.example/van-ban/chi-tiet/download.aspx?file=bang-ke.xlsx&id=3", "Bảng kê"},
+    {"https://other.example/a.pdf?x=1", "Bản PDF"},
+    {"https://portal.example/files/bieu-mau.doc", "Biểu mẫu"},
+    {"https://portal.example/files/anh.pdf.html", "Not a file"},
+    /* ftp:, mailto: and "#top" are gone; raw letters are percent-encoded */
+    {"https://portal.example/van-ban/th%C3%B4ng%20b%C3%A1o.html", "Văn bản có dấu"},
+  };
+  size_t n = sizeof LINKS / sizeof LINKS[0];
+  CHECK_INT(r.n_links, n);
+  for (size_t i = 0; i < n && i < r.n_links; i++) {
+    CHECK_STR(r.links[i].url, LINKS[i][0]);
+    CHECK_STR(r.links[i].text, LINKS[i][1]);
+  }
+  static const size_t ATT[] = {4, 5, 6, 7, 8}; /* indexes into LINKS */
+  CHECK_INT(r.n_attachments, sizeof ATT / sizeof ATT[0]);
+  for (size_t i = 0; i < sizeof ATT / sizeof ATT[0] && i < r.n_attachments; i++)
+    CHECK_STR(r.attachments[i].url, LINKS[ATT[i]][0]);
+  extract_result_clear(&r);
+
+  /* <base href> changes what relative links mean */
+  static const char BASE[] = "<html><head><base href=\"https://cdn.example/docs/\"></head>"
+                             "<body><a href=\"a.pdf\">A</a></body></html>";
+  char err[128];
+  CHECK_INT(run(BASE, sizeof BASE - 1, "https://portal.example/x/y.html", NULL, NULL, &r, err,
+                sizeof err),
+            EXTRACT_OK);
+  CHECK_INT(r.n_links, 1);
+  if (r.n_links) CHECK_STR(r.links[0].url, "https://cdn.example/docs/a.pdf");
+  CHECK_INT(r.n_attachments, 1);
+  extract_result_clear(&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* 3. Charsets                                                          */
+/* ------------------------------------------------------------------ */
+
+#define CS_TITLE "Thông báo lịch tiếp công dân của Ủy ban nhân dân quận Tây Hồ"
+#define CS_BODY "Số: 06/TB-UBND. Tây Hồ, ngày 03 tháng 01 năm 2024. Lãnh đạo UBND quận tiếp công dân định kỳ vào ngày 15 hằng tháng tại Trụ sở tiếp công dân."
+
+/* A page with the given <meta charset> (or none) around CS_TITLE/CS_BODY. */
+static char *cs_page(const char *meta) {
+  char *p = NULL;
+  size_t n = 0;
+  FILE *f = open_memstream(&p, &n);
+  if (!f) return NULL;
+  fprintf(f, "<html><head>");
+  if (meta) fprintf(f, "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=%s\">", meta);
+  fprintf(f, "<title>" CS_TITLE "</title></head><body><h1>" CS_TITLE "</h1><p>" CS_BODY
+             "</p></body></html>");
+  fclose(f);
+  return p;
+}
+
+/* s (UTF-8) converted to charset `to` by glibc iconv; NULL if it cannot. */
+static char *to_charset(const char *to, const char *s, size_t *out_len) {
+  iconv_t cd = iconv_open(to, "UTF-8");
+  if (cd == (iconv_t)-1) return NULL;
+  size_t il = strlen(s), ol = il * 4 + 16;
+  char *out = malloc(ol), *o = out, *in = (char *)s;
+  if (out && iconv(cd, &in, &il, &o, &ol) == (size_t)-1) free(out), out = NULL;
+  iconv_close(cd);
+  if (out) *out_len = (size_t)(o - out);
+  return out;
+}
+
+/* UTF-8 read as windows-1252 and written out as UTF-8 again. */
+static char *double_encode(const char *s, size_t *out_len) {
+  static const unsigned short HIGH[32] = {
+    0x20AC, 0x81, 0x201A, 0x192, 0x201E, 0x2026, 0x2020, 0x2021, 0x2C6, 0x2030, 0x160,
+    0x2039, 0x152, 0x8D, 0x17D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x2DC, 0x2122, 0x161, 0x203A, 0x153, 0x9D, 0x17E, 0x178};
+  size_t n = strlen(s);
+  char *out = malloc(n * 3 + 1), *o = out;
+  if (!out) return NULL;
+  for (size_t i = 0; i < n; i++) {
+    unsigned c = (unsigned char)s[i];
+    unsigned cp = c >= 0x80 && c < 0xA0 ? HIGH[c - 0x80] : c;
+    if (cp < 0x80) *o++ = (char)cp;
+    else if (cp < 0x800) *o++ = (char)(0xC0 | cp >> 6), *o++ = (char)(0x80 | (cp & 0x3F));
+    else *o++ = (char)(0xE0 | cp >> 12), *o++ = (char)(0x80 | ((cp >> 6) & 0x3F)),
+         *o++ = (char)(0x80 | (cp & 0x3F));
+  }
+  *out_len = (size_t)(o - out);
+  return out;
+}
+
+typedef struct {
+  const char *what;
+  char *bytes;
+  size_t len;
+  const char *content_type;
+  text_encoding enc;
+  const char *charset;
+} cs_case;
+
+static void check_cs(const cs_case *c, const char *title, const char *body_has) {
+  if (!c->bytes) {
+    fprintf(stderr, "  skipped charset case %s: could not build its bytes\n", c->what);
+    return;
+  }
+  extract_result r;
+  char err[128];
+  extract_status st = run(c->bytes, c->len, "https://portal.example/cs.html", c->content_type,
+                          NULL, &r, err, sizeof err);
+  CHECK_INT(st, EXTRACT_OK);
+  if (r.encoding != c->enc || strcmp(r.charset, c->charset) != 0)
+    fprintf(stderr, "  %s: got %s / %s\n", c->what, text_encoding_name(r.encoding), r.charset);
+  CHECK_INT(r.encoding, c->enc);
+  CHECK_STR(r.charset, c->charset);
+  CHECK_STR(r.rec.title, title);
+  if (!contains(r.rec.body, body_has)) fprintf(stderr, "  %s: body \"%s\"\n", c->what, r.rec.body);
+  CHECK(contains(r.rec.body, body_has));
+  extract_result_clear(&r);
+}
+
+static void test_charsets(void) {
+  char *utf8 = cs_page(NULL), *w1258_meta = cs_page("windows-1258");
+  char *latin1_meta = cs_page("iso-8859-1"), *utf8_meta = cs_page("utf-8");
+  cs_case c[12];
+  size_t n = 0;
+  /* the real-world lie: UTF-8 bytes under a windows-1258 label */
+  c[n++] = (cs_case){"windows-1258 declared, UTF-8 bytes", strdup(w1258_meta), strlen(w1258_meta),
+                     NULL, TEXT_ENC_UTF8, "UTF-8"};
+  c[n++] = (cs_case){"HTTP says windows-1258, UTF-8 bytes", strdup(utf8), strlen(utf8),
+                     "text/html; charset=windows-1258", TEXT_ENC_UTF8, "UTF-8"};
+  /* real windows-1258 bytes (tones as combining bytes), labelled or not */
+  c[n] = (cs_case){"windows-1258 bytes", NULL, 0, NULL, TEXT_ENC_WINDOWS_1258, "windows-1258"};
+  c[n].bytes = to_charset("WINDOWS-1258", w1258_meta, &c[n].len);
+  n++;
+  c[n] = (cs_case){"windows-1258 bytes, HTTP says utf-8", NULL, 0, "text/html; charset=UTF-8",
+                   TEXT_ENC_WINDOWS_1258, "windows-1258"};
+  c[n].bytes = to_charset("WINDOWS-1258", utf8, &c[n].len);
+  n++;
+  /* TCVN3 sent as latin-1 */
+  c[n] = (cs_case){"TCVN3 labelled latin-1", NULL, 0, "text/html; charset=ISO-8859-1",
+                   TEXT_ENC_TCVN3, "TCVN3"};
+  c[n].bytes = to_charset("TCVN5712-1", latin1_meta, &c[n].len);
+  n++;
+  /* UTF-8 encoded twice ("Thá»‹") */
+  c[n] = (cs_case){"double-encoded UTF-8", NULL, 0, NULL, TEXT_ENC_DOUBLE_UTF8, "UTF-8"};
+  c[n].bytes = double_encode(utf8_meta, &c[n].len);
+  n++;
+  /* a UTF-8 BOM, and UTF-16LE with its BOM */
+  c[n] = (cs_case){"UTF-8 BOM", NULL, 0, "text/html; charset=windows-1258", TEXT_ENC_UTF8, "UTF-8"};
+  if ((c[n].bytes = malloc(strlen(utf8) + 4)))
+    memcpy(c[n].bytes, "\xEF\xBB\xBF", 3), strcpy(c[n].bytes + 3, utf8), c[n].len = strlen(utf8) + 3;
+  n++;
+  c[n] = (cs_case){"UTF-16LE BOM", NULL, 0, NULL, TEXT_ENC_UTF8, "UTF-16LE"};
+  char *u16 = to_charset("UTF-16LE", utf8, &c[n].len);
+  if (u16 && (c[n].bytes = malloc(c[n].len + 2)))
+    memcpy(c[n].bytes, "\xFF\xFE", 2), memcpy(c[n].bytes + 2, u16, c[n].len), c[n].len += 2;
+  free(u16);
+  n++;
+  for (size_t i = 0; i < n; i++) {
+    check_cs(&c[i], CS_TITLE, "định kỳ vào ngày 15 hằng tháng");
+    free(c[i].bytes);
+  }
+
+  /* VNI (no converter exists anywhere: bytes written by hand, base letter
+     + mark byte): "Tiếng Việt được ban hành" */
+  static const char VNI[] = "<html><head><meta charset=\"windows-1252\"><title>Tie\xe1ng Vie\xe4t "
+                            "\xf1\xf6\xf4\xef" "c ban ha\xf8nh</title></head><body><p>Tie\xe1ng "
+                            "Vie\xe4t \xf1\xf6\xf4\xef" "c ban ha\xf8nh</p></body></html>";
+  cs_case vni = {"VNI", strdup(VNI), sizeof VNI - 1, NULL, TEXT_ENC_VNI, "VNI"};
+  check_cs(&vni, "Tiếng Việt được ban hành", "Tiếng Việt được ban hành");
+  free(vni.bytes);
+
+  /* UTF-8 with a few invalid bytes: kept, bad bytes become U+FFFD */
+  char *bad = malloc(strlen(utf8) + 8);
+  if (bad) {
+    strcpy(bad, utf8);
+    char *p = strstr(bad, "Trụ sở");
+    if (p) p[0] = '\xff'; /* "Trụ" -> "\xffrụ" */
+    cs_case inv = {"invalid UTF-8", bad, strlen(bad), NULL, TEXT_ENC_INVALID_UTF8, "UTF-8"};
+    check_cs(&inv, CS_TITLE, "tại \xEF\xBF\xBDrụ sở");
+    free(bad);
+  }
+  free(utf8), free(w1258_meta), free(latin1_meta), free(utf8_meta);
+}
+
+/* NFD text and "Ð" (U+00D0): the header rules fold before they compare. */
+static void test_nfd_and_eth(void) {
+  /* "Số: 215/TB-UBND", "ngày 28 tháng 7 năm 2021", "THÔNG BÁO" decomposed */
+  static const char NFD[] =
+    "<html><body><table><tr><td>U\xCC\x89Y BAN NHA\xCC\x82N DA\xCC\x82N<br>QUA\xCC\x82\xCC\xA3N "
+    "TA\xCC\x82Y HO\xCC\x82\xCC\x80<br>So\xCC\x82\xCC\x81: 215/TB-UBND</td><td>Ta\xCC\x82y "
+    "Ho\xCC\x82\xCC\x80, nga\xCC\x80y 28 tha\xCC\x81ng 7 na\xCC\x86m 2021</td></tr></table>"
+    "<p>THO\xCC\x82NG BA\xCC\x81O</p><p>Ve\xCC\x82\xCC\x80 vie\xCC\xA3\xCC\x82\x63 tie\xCC\x82"
+    "\xCC\x81p co\xCC\x82ng da\xCC\x82n</p><p>No\xCC\xA3\xCC\x82i dung.</p></body></html>";
+  extract_result r;
+  char err[128];
+  CHECK_INT(run(NFD, sizeof NFD - 1, "https://portal.example/nfd.html", NULL, NULL, &r, err,
+                sizeof err),
+            EXTRACT_OK);
+  CHECK_STR(r.rec.number, "215/TB-UBND");
+  CHECK_STR(r.rec.date, "2021-07-28");
+  CHECK_STR(r.rec.type, "Thông báo");
+  CHECK(r.rec.issuer && strncmp(r.rec.issuer, "U\xCC\x89Y BAN", 6) == 0);
+  extract_result_clear(&r);
+
+  static const char ETH[] = "<html><body><p>ỦY BAN NHÂN DÂN QUẬN TÂY HỒ</p><p>Số: 1732/Q\xC3\x90-UBND"
+                            "</p><p>Tây Hồ, ngày 12 tháng 8 năm 2021</p><p>QUYẾT ĐỊNH</p>"
+                            "<p>Về việc ban hành Quy chế</p></body></html>";
+  CHECK_INT(run(ETH, sizeof ETH - 1, "https://portal.example/eth.html", NULL, NULL, &r, err,
+                sizeof err),
+            EXTRACT_OK);
+  CHECK_STR(r.rec.number, "1732/QĐ-UBND");
+  CHECK_STR(r.rec.type, "Quyết định");
+  CHECK_STR(r.rec.title, "Quyết định về việc ban hành Quy chế");
+  CHECK_STR(r.rec.issuer, "ỦY BAN NHÂN DÂN QUẬN TÂY HỒ");
+  extract_result_clear(&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* 4. Hostile input                                                     */
+/* ------------------------------------------------------------------ */
+
+static void expect_status(const char *what, const char *page, size_t len, extract_status want,
+                          const char *err_has) {
+  extract_result r;
+  char err[256] = "";
+  extract_status st = run(page, len, "https://portal.example/h.html", NULL, NULL, &r, err, sizeof err);
+  if (st != want) fprintf(stderr, "  %s: %s (%s)\n", what, extract_strerror(st), err);
+  CHECK_INT(st, want);
+  if (err_has && !contains(err, err_has)) fprintf(stderr, "  %s: error \"%s\"\n", what, err);
+  if (err_has) CHECK(contains(err, err_has));
+  if (st != EXTRACT_OK) { /* cleared on error */
+    CHECK(r.rec.id == NULL && r.links == NULL && r.n_links == 0);
+  }
+  extract_result_clear(&r);
+}
+
+static char *repeat(const char *unit, size_t times, const char *head, const char *tail,
+                    size_t *len) {
+  size_t u = strlen(unit), h = strlen(head), t = strlen(tail);
+  char *p = malloc(h + u * times + t + 1);
+  if (!p) return NULL;
+  memcpy(p, head, h);
+  for (size_t i = 0; i < times; i++) memcpy(p + h + i * u, unit, u);
+  memcpy(p + h + u * times, tail, t + 1);
+  *len = h + u * times + t;
+  return p;
+}
+
+static void test_hostile(void) {
+  /* too big: refused before anything is decoded */
+  size_t big = EXTRACT_MAX_PAGE + 1;
+  char *huge = malloc(big);
+  if (huge) {
+    memset(huge, 'a', big);
+    memcpy(huge, "<html><body>", 12);
+    expect_status("16 MB + 1", huge, big, EXTRACT_TOO_BIG, "limit");
+    free(huge);
+  }
+  /* not HTML */
+  expect_status("empty", "", 0, EXTRACT_NOT_HTML, NULL);
+  expect_status("NULL page", NULL, 5, EXTRACT_NOT_HTML, NULL);
+  static const char TEXT[] = "Đây là một tệp văn bản thuần, không có thẻ nào. 3 < 4 và 5 > 2.";
+  expect_status("plain text", TEXT, sizeof TEXT - 1, EXTRACT_NOT_HTML, "no HTML tag");
+  static const char PDF[] = "%PDF-1.4\n1 0 obj\n<</Type /Catalog /Pages 2 0 R>>\nendobj\n";
+  expect_status("PDF", PDF, sizeof PDF - 1, EXTRACT_NOT_HTML, "binary");
+  static const char ZIP[] = "PK\x03\x04\x14\x00\x06\x00<html>";
+  expect_status("DOCX", ZIP, sizeof ZIP - 1, EXTRACT_NOT_HTML, "binary");
+
   extract_result r;
   char err[256];
+  /* NUL bytes: dropped, the text after them kept */
+  static const char NUL[] = "<html><body><h1>Tiêu\0 đề</h1><p>trước\0sau NUL</p>\0<p>cuối</p></body></html>";
+  CHECK_INT(run(NUL, sizeof NUL - 1, "https://p.example/n", NULL, NULL, &r, err, sizeof err), EXTRACT_OK);
+  CHECK_STR(r.rec.title, "Tiêu đề");
+  CHECK(contains(r.rec.body, "trướcsau NUL"));
+  CHECK(contains(r.rec.body, "cuối"));
+  extract_result_clear(&r);
+
+  /* 100,000 nested tags: no stack overflow anywhere. libxml2 stops at its
+     depth limit (256 without HTML_PARSE_HUGE, counted as one error): what
+     came before the abyss is kept, what lies at its bottom is not. */
+  size_t len;
+  char *deep = repeat("<div><span>", 100000, "<html><body><h1>Tiêu đề</h1><p>đầu trang</p>",
+                      "<p>đáy sâu</p></body></html>", &len);
+  if (deep) {
+    CHECK_INT(run(deep, len, "https://p.example/deep", NULL, NULL, &r, err, sizeof err), EXTRACT_OK);
+    CHECK_STR(r.rec.title, "Tiêu đề");
+    CHECK(contains(r.rec.body, "đầu trang"));
+    CHECK(r.parse_errors >= 1);
+    extract_result_clear(&r);
+    free(deep);
+  }
+  /* XXE: an external entity and an external DTD; nothing may be loaded */
+  static const char XXE[] =
+    "<!DOCTYPE html SYSTEM \"file:///etc/passwd\" [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
+    "<html><head><title>XXE &xxe;</title></head><body><p>a &xxe; b</p>"
+    "<p>c <!ENTITY y SYSTEM \"file:///etc/hostname\"> &y; d</p></body></html>";
+  CHECK_INT(run(XXE, sizeof XXE - 1, "https://p.example/x", NULL, NULL, &r, err, sizeof err), EXTRACT_OK);
+  CHECK(!contains(r.rec.body, "root:"));
+  CHECK(!contains(r.rec.title, "root:"));
+  extract_result_clear(&r);
+
+  /* truncated: the first 60% of a page */
+  size_t plen = 0;
+  char *page = slurp(FIXTURES "portal_news.html", &plen);
+  if (page) {
+    CHECK_INT(run(page, plen * 6 / 10, "https://p.example/t", NULL, NULL, &r, err, sizeof err),
+              EXTRACT_OK);
+    CHECK_STR(r.rec.date, "2021-07-03");
+    CHECK(contains(r.rec.title, "Kiểm tra việc thực hiện"));
+    extract_result_clear(&r);
+    free(page);
+  }
+  /* malformed markup is counted, not printed */
+  CHECK_INT(run_file(FIXTURES "broken.html", "https://p.example/b", NULL, &r), EXTRACT_OK);
+  CHECK(r.parse_errors > 0);
+  extract_result_clear(&r);
+
+  /* too many links: EXTRACT_MAX_LINKS kept */
+  char *links = repeat("<a href=\"/f.pdf\">f</a>", EXTRACT_MAX_LINKS + 1000, "<html><body>",
+                       "</body></html>", &len);
+  if (links) {
+    CHECK_INT(run(links, len, "https://p.example/l", NULL, NULL, &r, err, sizeof err), EXTRACT_OK);
+    CHECK_INT(r.n_links, EXTRACT_MAX_LINKS);
+    CHECK_INT(r.n_attachments, EXTRACT_MAX_LINKS);
+    extract_result_clear(&r);
+    free(links);
+  }
+  /* a 30,000-letter title is cut at a character boundary */
+  char *longt = repeat("Đường ", 5000, "<html><body><h1>", "</h1><p>x</p></body></html>", &len);
+  if (longt) {
+    CHECK_INT(run(longt, len, "https://p.example/lt", NULL, NULL, &r, err, sizeof err), EXTRACT_OK);
+    CHECK(r.rec.title && strlen(r.rec.title) <= EXTRACT_MAX_FIELD && strlen(r.rec.title) > 1000);
+    CHECK(r.rec.title && strncmp(r.rec.title + strlen(r.rec.title) - 2, "\xC4\x90", 2) != 0 &&
+          ((unsigned char)r.rec.title[strlen(r.rec.title) - 1] & 0xC0) != 0xC0);
+    extract_result_clear(&r);
+    free(longt);
+  }
+  /* a profile whose XPath does not compile */
+  extract_profile bad = {.title = "//h1[", .date = NULL};
+  static const char OK[] = "<html><body><h1>x</h1></body></html>";
+  CHECK_INT(run(OK, sizeof OK - 1, "https://p.example/p", NULL, &bad, &r, err, sizeof err),
+            EXTRACT_BAD_PROFILE);
+  CHECK(contains(err, "title") && contains(err, "//h1["));
+  CHECK(r.rec.id == NULL);
+  extract_result_clear(&r);
+  extract_result_clear(NULL);
+  CHECK(extract_builtin_profile("nope") == NULL);
+  CHECK(extract_builtin_profile(NULL) == NULL);
+  CHECK_STR(extract_strerror(EXTRACT_TOO_BIG), "page too big");
+}
+
+/* ------------------------------------------------------------------ */
+/* 5. Real vbpl.vn pages                                                */
+/* ------------------------------------------------------------------ */
+
+#define U "https://vbpl.vn/TW/Pages/vbpq-toanvan.aspx?ItemID=1"
+static const field_case VBPL_CASES[] = {
+  /* thuộc tính: the property table */
+  {"vbpl_thuoctinh.html", U, "vbpl", "Bộ luật 101/2015/QH13 Tố tụng hình sự", "2015-11-27",
+   "101/2015/QH13", "Bộ luật", "Quốc hội", "Văn bản pháp luật",
+   {"Số ký hiệu\n101/2015/QH13", "Nguyễn Sinh Hùng"}, {"Tải về", "CSDL Trung ương"}},
+  {"vbpl_thuoctinh.html", U, NULL, "Trung ương", "2015-11-27", "101/2015/QH13", "Bộ luật",
+   "Quốc hội", "Văn bản pháp luật", {"Số ký hiệu\n101/2015/QH13"}, {"Tải về"}},
+  {"vbpl_thuoctinh_2.html", U, "vbpl", "Hiến pháp Không số Hiến pháp năm 2013", "2013-11-28",
+   NULL, "Hiến pháp", "Quốc hội", "Văn bản pháp luật", {"Công báo số 1003+1004"}, {0}},
+  {"vbpl_thuoctinh_2.html", U, NULL, "Trung ương", "2013-11-28", NULL, "Hiến pháp", "Quốc hội",
+   "Văn bản pháp luật", {"Công báo số 1003+1004"}, {0}},
+  /* văn bản hợp nhất (thuộc tính) */
+  {"vbpl_v2.html", U, "vbpl", "Luật 31/VBHN-VPQH hợp nhất Luật Xử lý vi phạm hành chính",
+   "2020-12-07", "31/VBHN-VPQH", "Văn bản hợp nhất", "Văn phòng Quốc hội", "Văn bản hợp nhất",
+   {"Nguyễn Hạnh Phúc"}, {0}},
+  {"vbpl_v2.html", U, NULL, "Trung ương", "2020-12-07", "31/VBHN-VPQH", "Văn bản hợp nhất",
+   "Văn phòng Quốc hội", "Văn bản hợp nhất", {"Nguyễn Hạnh Phúc"}, {0}},
+  /* toàn văn: the header table and div#toanvancontent */
+  {"vbpl_initial.html", U, "vbpl", "Bộ luật 100/2015/QH13", "2015-11-27", "100/2015/QH13",
+   "Bộ luật", "QUỐC HỘI", "Văn bản pháp luật",
+   {"BỘ LUẬT\nHÌNH SỰ", "Điều 1. Nhiệm vụ của Bộ luật hình sự"}, {"Toàn văn\n", "Lược đồ"}},
+  {"vbpl_initial.html", U, NULL, "Bộ luật hình sự", "2015-11-27", "100/2015/QH13", "Bộ luật",
+   "QUỐC HỘI", "Văn bản pháp luật", {"Điều 1. Nhiệm vụ của Bộ luật hình sự"}, {"Lược đồ"}},
+  {"vbpl_v3.html", U, "vbpl", "Bộ luật 101/2015/QH13", "2015-11-27", "101/2015/QH13", "Bộ luật",
+   "QUỐC HỘI", "Văn bản pháp luật", {"BỘ LUẬT\nTỐ TỤNG HÌNH SỰ"}, {0}},
+  {"vbpl_v1.html", U, "vbpl", "Hiến pháp Không số", "2013-11-28", NULL, "Hiến pháp", "QUỐC HỘI",
+   "Văn bản pháp luật", {"HIẾN PHÁP", "LỜI NÓI ĐẦU"}, {0}},
+  {"vbpl_v1_older.html", U, "vbpl", "Hiến pháp Không số", "2001-12-25", NULL, "Hiến pháp",
+   "QUỐC HỘI", "Văn bản pháp luật", {"LỜI NÓI ĐẦU"}, {0}},
+  {"vbpl_v2_older.html", U, "vbpl", "Hiến pháp Không số", "2013-11-28", NULL, "Hiến pháp",
+   "QUỐC HỘI", "Văn bản pháp luật", {"LỜI NÓI ĐẦU"}, {0}},
+  /* lược đồ, liên quan: breadcrumb only */
+  {"vbpl_luocdo_hopnhat.html", U, "vbpl", "Luật 31/VBHN-VPQH", NULL, NULL, NULL, NULL,
+   "Văn bản hợp nhất", {0}, {0}},
+  {"vbpl_luocdo_phaply.html", U, "vbpl", "Hiến pháp Không số", NULL, NULL, NULL, NULL,
+   "Văn bản pháp luật", {0}, {0}},
+  {"vbpl_related_doc.html", U, "vbpl", "Hiến pháp Không số", "1992-04-15", NULL, NULL, NULL,
+   "Văn bản pháp luật", {"Hiến pháp năm 1992"}, {0}},
+  /* search result fragments: no document fields, except that the first
+     hit's "Ngày xác thực:" reads as a property (a list is not a document) */
+  {"vbpl_search.html", U, "vbpl", NULL, "2020-12-07", NULL, NULL, NULL, NULL, {0}, {0}},
+  {"vbpl_search_initial.html", U, "vbpl", NULL, NULL, NULL, NULL, NULL, NULL, {0}, {0}},
+  /* anle.toaan.gov.vn (Oracle ADF, the page wrapped in a <form>) */
+  {"anle_thuoctinh.html", "https://anle.toaan.gov.vn/webcenter/portal/anle/chitietanle", NULL,
+   "63/2023/AL", "2023-02-01", "63/2023/AL", NULL, NULL, "Án lệ", {0}, {0}},
+};
+#undef U
+
+static int have_dir(const char *path) {
+  struct stat sb;
+  return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+static void test_vbpl(void) {
+  if (!have_dir(VBPL)) {
+    printf("test_extract: %s missing, real vbpl.vn checks skipped\n", VBPL);
+    return;
+  }
+  for (size_t i = 0; i < sizeof VBPL_CASES / sizeof VBPL_CASES[0]; i++) {
+    int before = check_failed;
+    check_case(VBPL, &VBPL_CASES[i]);
+    if (check_failed != before)
+      fprintf(stderr, "  ^ in %s (profile %s)\n", VBPL_CASES[i].file,
+              VBPL_CASES[i].profile ? VBPL_CASES[i].profile : "none");
+  }
+  /* attachments hidden in javascript:downloadfile(...) and WopiFrame links */
+  extract_result r;
+  CHECK_INT(run_file(VBPL "vbpl_thuoctinh.html", "https://vbpl.vn/TW/Pages/vbpq-thuoctinh.aspx", NULL, &r),
+            EXTRACT_OK);
+  CHECK_INT(r.n_attachments, 5);
+  if (r.n_attachments >= 3) {
+    CHECK_STR(r.attachments[0].url, "https://vbpl.vn/TW/Lists/vbpq/Attachments/96172/101.2015.QH13.doc");
+    CHECK_STR(r.attachments[2].url,
+              "https://vbpl.vn/FileData/TW/Lists/vbpq/Attachments/96172/VanBanGoc_101.2015.QH13.P1.pdf");
+  }
+  extract_result_clear(&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* 6. The sample portal (corpus/site)                                   */
+/* ------------------------------------------------------------------ */
+
+#define S "http://127.0.0.1:8000/"
+static const field_case SITE_CASES[] = {
+  /* (a) news */
+  {"tin-tuc/cac-phuong-van-hanh-chinh-quyen-do-thi.html", S "tin-tuc/a.html", NULL,
+   "Các phường trên địa bàn quận Tây Hồ chính thức vận hành mô hình chính quyền đô thị",
+   "2021-07-01", NULL, NULL, "Văn phòng HĐND&UBND quận", "Cải cách hành chính",
+   {"Từ ngày 01/7/2021"}, {"Văn bản mới", "Liên kết website", "Đang truy cập"}},
+  /* (b) og: metadata */
+  {"tin-tuc/ho-tro-nguoi-dan-kho-khan-trong-gian-cach.html", S "tin-tuc/b.html", NULL,
+   "Hỗ trợ kịp thời người dân gặp khó khăn trong thời gian giãn cách xã hội", "2021-08-20",
+   NULL, NULL, NULL, "Phòng chống dịch", {0}, {0}},
+  /* (c) document header */
+  {"van-ban/215-tb-ubnd-2021.html", S "van-ban/c.html", NULL,
+   "Thông báo về việc thực hiện giãn cách xã hội trên địa bàn quận Tây Hồ", "2021-07-28",
+   "215/TB-UBND", "Thông báo", "ỦY BAN NHÂN DÂN QUẬN TÂY HỒ", "Văn bản chỉ đạo điều hành",
+   {"Căn cứ Chỉ thị số 17/CT-UBND"}, {0}},
+  {"van-ban/1325-ubnd-nv-2021.html", S "van-ban/cv.html", NULL, NULL, "2021-06-30",
+   "1325/UBND-NV", "Công văn", "ỦY BAN NHÂN DÂN QUẬN TÂY HỒ", NULL, {0}, {0}},
+  /* (d) property table */
+  {"van-ban/quang-an-27-qd-ubnd-2023.html", S "van-ban/d.html", NULL, NULL, "2023-05-08",
+   "27/QĐ-UBND", "Quyết định", "UBND phường Quảng An", "Cơ sở dữ liệu văn bản", {0}, {0}},
+  /* specials: windows-1258 bytes, "Ð", NFD, a charset lie, broken and truncated */
+  {"van-ban/06-tb-ubnd-2024.html", S "van-ban/cp1258.html", NULL, NULL, "2024-01-03",
+   "06/TB-UBND", "Thông báo", "ỦY BAN NHÂN DÂN QUẬN TÂY HỒ", NULL, {"08/TB-UBND"}, {0}},
+  {"van-ban/1732-qd-ubnd-2021.html", S "van-ban/eth.html", NULL, NULL, "2021-08-12",
+   "1732/QĐ-UBND", "Quyết định", "ỦY BAN NHÂN DÂN QUẬN TÂY HỒ", NULL, {0}, {0}},
+  {"tin-tuc/huong-dan-nop-ho-so-truc-tuyen.html", S "tin-tuc/nfd.html", NULL, NULL, "2022-10-04",
+   NULL, NULL, NULL, NULL, {0}, {0}},
+  {"tin-tuc/ky-niem-25-nam-thanh-lap-quan.html", S "tin-tuc/lie.html", NULL,
+   "Kỷ niệm 25 năm ngày thành lập quận Tây Hồ", "2020-10-28", NULL, NULL, NULL, NULL, {0}, {0}},
+  {"tin-tuc/ra-quan-tong-ve-sinh-moi-truong.html", S "tin-tuc/broken.html", NULL,
+   "Phường Xuân La ra quân tổng vệ sinh môi trường đón Tết Nhâm Dần", "2022-01-23", NULL, NULL,
+   NULL, NULL, {0}, {0}},
+};
+#undef S
+
+/* Fields given as NULL in SITE_CASES are "don't care" when marked here. */
+static void test_site(void) {
+  if (!have_dir(SITE "van-ban")) {
+    printf("test_extract: %s missing, sample portal checks skipped\n", SITE);
+    return;
+  }
+  for (size_t i = 0; i < sizeof SITE_CASES / sizeof SITE_CASES[0]; i++) {
+    field_case c = SITE_CASES[i];
+    char path[1024];
+    snprintf(path, sizeof path, "%s%s", SITE, c.file);
+    extract_result r;
+    if (run_file(path, c.url, NULL, &r) != EXTRACT_OK) {
+      CHECK(0);
+      continue;
+    }
+    int before = check_failed;
+    /* on the site only the fields the case names are checked */
+    if (c.title) CHECK_STR(r.rec.title, c.title);
+    if (c.date) CHECK_STR(r.rec.date, c.date);
+    if (c.number) CHECK_STR(r.rec.number, c.number);
+    if (c.type) CHECK_STR(r.rec.type, c.type);
+    if (c.issuer) CHECK_STR(r.rec.issuer, c.issuer);
+    if (c.category) CHECK_STR(r.rec.category, c.category);
+    for (size_t k = 0; k < 3 && c.body_has[k]; k++) CHECK(contains(r.rec.body, c.body_has[k]));
+    for (size_t k = 0; k < 8 && c.body_lacks[k]; k++) CHECK(!contains(r.rec.body, c.body_lacks[k]));
+    if (check_failed != before) fprintf(stderr, "  ^ in %s\n", c.file);
+    extract_result_clear(&r);
+  }
+  /* the windows-1258 page is decoded, the lying one is UTF-8 */
+  extract_result r;
+  if (run_file(SITE "van-ban/06-tb-ubnd-2024.html", "http://x/1", NULL, &r) == EXTRACT_OK)
+    CHECK_STR(r.charset, "windows-1258");
+  extract_result_clear(&r);
+  if (run_file(SITE "tin-tuc/ky-niem-25-nam-thanh-lap-quan.html", "http://x/2", NULL, &r) == EXTRACT_OK)
+    CHECK_STR(r.charset, "UTF-8");
+  extract_result_clear(&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tools                                                                */
+/* ------------------------------------------------------------------ */
+
+static int dump(const char *path, const char *url, const char *prof) {
+  size_t len;
+  char *page = slurp(path, &len);
+  if (!page) return perror(path), 1;
+  extract_result r;
+  char err[256] = "";
   extract_status st = extract_page(page, len, url, NULL, extract_builtin_profile(prof), &r, err, sizeof err);
+  free(page);
   printf("status %s %s\ncharset %s enc %s errors %d\n", extract_strerror(st), err, r.charset,
          text_encoding_name(r.encoding), r.parse_errors);
   printf("title: %s\ndate: %s\nnumber: %s\ntype: %s\nissuer: %s\ncategory: %s\n", r.rec.title,
          r.rec.date, r.rec.number, r.rec.type, r.rec.issuer, r.rec.category);
-  printf("body (%zu): %.600s\n...%s\n", r.rec.body ? strlen(r.rec.body) : 0, r.rec.body ? r.rec.body : "",
-         r.rec.body && strlen(r.rec.body) > 300 ? r.rec.body + strlen(r.rec.body) - 300 : "");
+  printf("body (%zu bytes):\n%s\n", r.rec.body ? strlen(r.rec.body) : 0, r.rec.body ? r.rec.body : "");
   printf("links %zu attachments %zu\n", r.n_links, r.n_attachments);
-  for (size_t i = 0; i < r.n_attachments; i++) printf("  att %s [%s]\n", r.attachments[i].url, r.attachments[i].text);
+  for (size_t i = 0; i < r.n_attachments; i++)
+    printf("  attachment %s [%s]\n", r.attachments[i].url, r.attachments[i].text);
   extract_result_clear(&r);
+  return 0;
+}
+
+static int bench(const char *path, int n) {
+  size_t len;
+  char *page = slurp(path, &len);
+  if (!page) return perror(path), 1;
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  for (int i = 0; i < n; i++) {
+    extract_result r;
+    char err[128];
+    extract_page(page, len, "http://127.0.0.1:8000/x.html", NULL, NULL, &r, err, sizeof err);
+    extract_result_clear(&r);
+  }
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+  printf("%s: %zu bytes, %d pages in %.3f s: %.0f pages/s\n", path, len, n, s, n / s);
   free(page);
+  return 0;
 }
 
 int main(int argc, char **argv) {
-  if (argc >= 3 && strcmp(argv[1], "--dump") == 0) {
-    dump(argv[2], argc > 3 ? argv[3] : "https://example.vn/a/b.html", argc > 4 ? argv[4] : NULL);
-    return 0;
-  }
+  if (argc >= 3 && strcmp(argv[1], "--dump") == 0)
+    return dump(argv[2], argc > 3 ? argv[3] : "https://example.vn/a/b.html", argc > 4 ? argv[4] : NULL);
+  if (argc >= 4 && strcmp(argv[1], "--bench") == 0) return bench(argv[2], atoi(argv[3]));
+  extract_global_init();
+  test_layouts();
+  test_links();
+  test_charsets();
+  test_nfd_and_eth();
+  test_hostile();
+  test_vbpl();
+  test_site();
+  CHECK_INT(stderr_bytes, 0);
   return check_summary("test_extract");
 }
