@@ -44,6 +44,7 @@ static void print_summary(const crawl_summary *s) {
           (unsigned long long)(s->unchanged + s->not_modified), (unsigned long long)s->not_modified,
           (unsigned long long)s->failed, (unsigned long long)s->gone,
           (unsigned long long)s->duplicate, (double)s->bytes / 1e6);
+  if (s->broken) fprintf(stderr, ", %llu broken links", (unsigned long long)s->broken);
   if (s->robots_blocked)
     fprintf(stderr, ", %llu disallowed by robots.txt", (unsigned long long)s->robots_blocked);
   if (s->recovered)
@@ -80,7 +81,7 @@ static int exit_for(crawl_status st, const crawl_summary *s) {
   case CRAWL_NOMEM: return EXIT_INTERNAL;
   }
   uint64_t answered = s->new_pages + s->changed + s->unchanged + s->not_modified +
-                      s->duplicate + s->gone + s->skipped;
+                      s->duplicate + s->gone + s->skipped + s->broken;
   if (s->failed && !answered) return EXIT_NETWORK; /* no site answered at all */
   return s->failed ? EXIT_PARTIAL : EXIT_OK;
 }

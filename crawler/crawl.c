@@ -603,11 +603,13 @@ static int use_page(crawler *c, const site_view *s, const char *url, const char 
   return rc;
 }
 
-static void unindex(crawler *c, const char *url) {
+/* Removes url from the index; counted when a page we had is gone (a
+ * duplicate's removal is mostly of nothing). */
+static void unindex(crawler *c, const char *url, int gone) {
   if (!c->ix) return;
   engine_status st = indexer_remove(c->ix, url);
   if (st == ENGINE_OK) {
-    c->sum->removed++;
+    c->sum->removed += gone != 0;
     c->since_commit++;
   } else {
     c->sum->index_status = st;
@@ -654,7 +656,7 @@ static state_verdict on_ok(crawler *c, const site_view *s, const fetch_result *r
     if (use_page(c, s, url, r->content_type, r->body->data, r->body->len, 1) != 0)
       c->sum->failed++;
   } else if (v == STATE_DUPLICATE) {
-    unindex(c, url);
+    unindex(c, url, 0);
   }
   return v;
 }
@@ -673,7 +675,7 @@ static state_verdict on_gone(crawler *c, const fetch_result *r, const char *url,
   if (!had) return STATE_MISSING;
   if (store_answer(c, r, url, NULL, sf) != 0) return STATE_FAILED;
   note(c, sf, STATE_GONE);
-  unindex(c, url);
+  unindex(c, url, 1);
   return STATE_GONE;
 }
 
@@ -686,7 +688,7 @@ static void count(crawler *c, state_verdict v) {
   case STATE_NOT_MODIFIED: s->not_modified++; break;
   case STATE_DUPLICATE: s->duplicate++; break;
   case STATE_GONE: s->gone++; break;
-  case STATE_MISSING:
+  case STATE_MISSING: s->broken++; break;
   case STATE_FAILED: s->failed++; break;
   case STATE_SKIPPED: s->skipped++; break;
   }
@@ -707,7 +709,7 @@ static state_verdict judge(crawler *c, const site_view *s, const fetch_result *r
   if (r->code == 404 || r->code == 410) {
     state_verdict v = on_gone(c, r, url, sf);
     if (v == STATE_MISSING) {
-      logf_url(c, url, "failed: HTTP %s (a broken link)", r->code == 404 ? "404" : "410");
+      logf_url(c, url, "broken link: HTTP %s", r->code == 404 ? "404" : "410");
       *recorded = 0;
     }
     return v;
@@ -775,7 +777,7 @@ static int replay_pending(void *ctx, const char *url, int pending, const char *f
   replay_ctx *rc = ctx;
   crawler *c = rc->c;
   if (pending == 2) {
-    unindex(c, url);
+    unindex(c, url, 1);
   } else if (file) {
     char err[512], path[4300];
     if (strcmp(rc->file, file) != 0) {
@@ -947,14 +949,14 @@ char *crawl_summary_json(const crawl_summary *s) {
   dynbuf_printf(&b,
                 "{\"run\":%lld,\"resumed\":%s,\"fetched\":%llu,\"new\":%llu,\"changed\":%llu,"
                 "\"unchanged\":%llu,\"not_modified\":%llu,\"duplicate\":%llu,\"failed\":%llu,"
-                "\"gone\":%llu,\"skipped\":%llu,\"robots_blocked\":%llu,\"bytes\":%llu,"
+                "\"gone\":%llu,\"broken\":%llu,\"skipped\":%llu,\"robots_blocked\":%llu,\"bytes\":%llu,"
                 "\"indexed\":%llu,\"removed\":%llu,\"recovered\":%llu,\"seconds\":%.3f}",
                 (long long)s->run, s->resumed ? "true" : "false",
                 (unsigned long long)s->fetched, (unsigned long long)s->new_pages,
                 (unsigned long long)s->changed, (unsigned long long)s->unchanged,
                 (unsigned long long)s->not_modified, (unsigned long long)s->duplicate,
                 (unsigned long long)s->failed, (unsigned long long)s->gone,
-                (unsigned long long)s->skipped, (unsigned long long)s->robots_blocked,
+                (unsigned long long)s->broken, (unsigned long long)s->skipped, (unsigned long long)s->robots_blocked,
                 (unsigned long long)s->bytes, (unsigned long long)s->indexed,
                 (unsigned long long)s->removed, (unsigned long long)s->recovered, s->seconds);
   if (dynbuf_status(&b) != DYNBUF_OK) {
@@ -1058,7 +1060,7 @@ static void replay_record(crawler *c, const warc_record *rec) {
       if (use_page(c, site_for(c, url), url, rec->content_type, rec->body, rec->body_len, 0) != 0)
         c->sum->failed++;
     } else if (v == STATE_DUPLICATE) {
-      unindex(c, url);
+      unindex(c, url, 0);
     }
   } else if (rec->http_status == 404 || rec->http_status == 410) {
     state_page p;
@@ -1066,7 +1068,7 @@ static void replay_record(crawler *c, const warc_record *rec) {
     v = known > 0 && !p.gone && p.hash ? STATE_GONE : STATE_MISSING;
     state_page_clear(&p);
     note(c, &sf, v);
-    if (v == STATE_GONE) unindex(c, url);
+    if (v == STATE_GONE) unindex(c, url, 1);
   }
   count(c, v);
 }

@@ -47,6 +47,7 @@ typedef enum {
 typedef struct {
   uint64_t fetched;      /* pages that got an answer or failed (robots/sitemaps not counted) */
   uint64_t new_pages, changed, unchanged, not_modified, duplicate, gone, failed, skipped;
+  uint64_t broken;         /* links to URLs that answer 404/410 and never had a page */
   uint64_t robots_blocked; /* frontier URLs robots.txt disallows (never requested) */
   uint64_t bytes;          /* body bytes received (decoded) */
   uint64_t indexed, removed, recovered;

@@ -1,0 +1,99 @@
+# tracuu crawl on the sample site (corpus/site) served on 127.0.0.1: what
+# is indexed, robots.txt, conditional revisits, changed and gone pages,
+# the store and `tracuu index --from-store`.
+. "$(dirname "$0")/lib.sh"
+. "$TRACUU_SRC/tests/server/server.sh"
+SITE=$TMP/site
+cp -r "$TRACUU_SRC/corpus/site" "$SITE"
+start_server "$SITE"
+STORE=$TMP/store # the default: "store" beside $TRACUU_DB=$TMP/db
+count() { "$TRACUU" stats --json "$@" | jq -r .documents; }
+json() { jq -r ".$1" "$TMP/out"; }
+found() { "$TRACUU" search --json --limit 50 "$@" | jq -r .url; }
+
+# 1. First crawl: the whole public site, nothing behind robots.txt.
+run "$TRACUU" crawl --delay 0 --json "$BASE/"
+expect_rc 0 "first crawl"
+expect_eq "$(json failed)" 0 "no page failed"
+expect_eq "$(json broken)" 1 "one broken link (the truncated href of the broken page)"
+pages=$(json new)
+answered=$(($(json fetched) - $(json broken))) # duplicates (/ and /index.html) included
+if [ "$pages" -ge 39 ]; then pass; else fail "first crawl found only $pages new pages"; fi
+expect_eq "$(count)" "$pages" "every new page indexed"
+expect_eq "$(requests /noi-bo)" 0 "robots.txt-disallowed /noi-bo/ never requested"
+expect_eq "$(requests '/files/.*\.doc')" 0 "attachments not requested as pages"
+expect_eq "$(requests /robots.txt)" 1 "robots.txt read once"
+expect_eq "$(requests /sitemap.xml)" 1 "the sitemap named by robots.txt read"
+expect_err "crawl done" "summary on stderr"
+if jq -e '.fetched > 0' "$STORE/last-crawl.json" >/dev/null; then pass; else fail "last-crawl.json"; fi
+ls "$STORE"/tracuu-*.warc.gz >/dev/null 2>&1 && pass || fail "no WARC file in the store"
+
+# ... and search finds its documents, special pages included.
+expect_eq "$(found 215/TB-UBND | head -1)" "$BASE/van-ban/215-tb-ubnd-2021.html" "a directive by number"
+expect_eq "$(found 06/TB-UBND | head -1)" "$BASE/van-ban/06-tb-ubnd-2024.html" "the windows-1258 page"
+expect_eq "$(found 1732/QĐ-UBND | head -1)" "$BASE/van-ban/1732-qd-ubnd-2021.html" "the Ð page"
+if found "hướng dẫn nộp hồ sơ trực tuyến" | grep -q huong-dan-nop-ho-so; then pass; else fail "NFD page"; fi
+if found "ngày pháp luật" | grep -q ngay-phap-luat-2022; then pass; else fail "page only in the sitemap"; fi
+expect_eq "$(found khongduocthuthap | wc -l)" 0 "nothing from /noi-bo/ in the index"
+ids "$TRACUU_DB" >"$TMP/ids1"
+expect_eq "$(grep -cx -e "$BASE/" -e "$BASE/index.html" "$TMP/ids1")" 1 \
+  "identical content under / and /index.html indexed once"
+
+# 2. Second crawl of the unchanged site: only conditional requests, 304s,
+#    nothing stored or indexed again.
+warc_size=$(cat "$STORE"/tracuu-*.warc.gz | wc -c)
+: >"$SERVER_LOG"
+run "$TRACUU" crawl --delay 0 --json "$BASE/"
+expect_rc 0 "second crawl"
+expect_eq "$(json new)/$(json changed)/$(json not_modified)" "0/0/$answered" "second crawl: all 304"
+expect_eq "$(json bytes)" 0 "second crawl downloads no body"
+unconditional=$(grep -v -e '/robots.txt ' -e '/sitemap.xml ' "$SERVER_LOG" | grep -c 'inm=- ' || true)
+expect_eq "$unconditional" 0 "every page request is conditional (If-None-Match)"
+expect_eq "$(grep -c 'ims=-' "$SERVER_LOG" | tr -d ' ')" 2 "If-Modified-Since sent too (not for robots/sitemap)"
+expect_eq "$(cat "$STORE"/tracuu-*.warc.gz | wc -c)" "$warc_size" "nothing new stored"
+ids "$TRACUU_DB" >"$TMP/ids2"
+if cmp -s "$TMP/ids1" "$TMP/ids2"; then pass; else fail "second crawl changed the index"; fi
+
+# 3. A changed page is re-indexed in place.
+page=$SITE/tin-tuc/doi-thoai-doanh-nghiep-2023.html
+sed -i 's|<div class="content">|<div class="content"><p>Từ khóa mới: thaydoimoi.</p>|' "$page"
+run "$TRACUU" crawl --delay 0 --json "$BASE/"
+expect_rc 0 "crawl after a change"
+expect_eq "$(json changed)" 1 "one page changed"
+expect_eq "$(found thaydoimoi)" "$BASE/tin-tuc/doi-thoai-doanh-nghiep-2023.html" "the change is searchable"
+expect_eq "$(count)" "$pages" "changed in place, not added"
+
+# 4. Pages that now answer 404 and 410 leave the index.
+rm "$SITE/tin-tuc/khai-giang-truc-tuyen-2021.html"
+touch "$SITE/van-ban/2108-ubnd-tnmt-2024.html.gone"
+run "$TRACUU" crawl --delay 0 --json "$BASE/"
+expect_rc 0 "crawl after removals"
+expect_eq "$(json gone)" 2 "two pages gone"
+expect_eq "$(count)" "$((pages - 2))" "gone pages removed from the index"
+expect_eq "$(found 2108/UBND-TNMT | grep -c 2108-ubnd-tnmt-2024)" 0 "the 410 page is not found"
+expect_eq "$(found khai giang truc tuyen | grep -c khai-giang-truc-tuyen-2021)" 0 "the 404 page is not found"
+
+# 5. The store alone rebuilds the same index, without network.
+stop_server
+ids "$TRACUU_DB" >"$TMP/ids_crawl"
+run "$TRACUU" index --db "$TMP/rebuilt" --from-store "$STORE"
+expect_rc 0 "index --from-store"
+ids "$TMP/rebuilt" >"$TMP/ids_rebuilt"
+if cmp -s "$TMP/ids_crawl" "$TMP/ids_rebuilt"; then pass; else
+  fail "--from-store differs: $(diff "$TMP/ids_crawl" "$TMP/ids_rebuilt" | head -5)"; fi
+expect_eq "$(found thaydoimoi --db "$TMP/rebuilt")" "$BASE/tin-tuc/doi-thoai-doanh-nghiep-2023.html" \
+  "the rebuilt index has the changed page's new text"
+
+# 6. Usage errors, each one line.
+run "$TRACUU" crawl
+expect_rc 2 "crawl without URL"
+expect_one_line_err "crawl without URL message"
+run "$TRACUU" crawl "file:///etc/passwd"
+expect_rc 2 "crawl of a file URL"
+expect_err "not an http:// or https:// URL" "file URL refused"
+run "$TRACUU" crawl --delay soon "$BASE/"
+expect_rc 2 "bad --delay"
+run "$TRACUU" help crawl
+expect_rc 0 "help crawl"
+expect_out "--max-pages" "help lists the options"
+finish
