@@ -108,8 +108,12 @@ static int viet_mark(int32_t cp, int *mod, int *tone) {
   }
 }
 
+static const tx_letter *table_entry(int32_t cp);
+
 static int is_mark(int32_t cp) {
   if (cp >= 0x0300 && cp <= 0x036F) return 1;
+  const tx_letter *l = table_entry(cp); /* Vietnamese letters: no ICU call */
+  if (l) return l->cls == TX_CL_MARK;
   if (cp < 0x0483) return 0; /* no combining marks below U+0483 but that block */
   return tx_classify(cp) == TX_CL_MARK;
 }

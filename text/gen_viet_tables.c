@@ -149,6 +149,20 @@ static void emit_compose(FILE *f) {
     }
     fprintf(f, "  },\n");
   }
+  fprintf(f, "};\n\nconst uint8_t tx_compose_len[%d][TX_MOD_COUNT][TX_TONE_COUNT] = {\n",
+          (int)(sizeof BASES - 1));
+  for (size_t b = 0; b + 1 < sizeof BASES; b++) {
+    fprintf(f, "  {");
+    for (int mod = 0; mod < TX_MOD_COUNT; mod++) {
+      fprintf(f, "{");
+      for (int tone = 0; tone < TX_TONE_COUNT; tone++) {
+        UChar32 cp = compose(BASES[b], mod, tone);
+        fprintf(f, "%d%s", cp ? U8_LENGTH(cp) : 0, tone + 1 < TX_TONE_COUNT ? ", " : "");
+      }
+      fprintf(f, "}%s", mod + 1 < TX_MOD_COUNT ? ", " : "");
+    }
+    fprintf(f, "},\n");
+  }
   fprintf(f, "};\n");
 }
 

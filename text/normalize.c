@@ -11,14 +11,10 @@
 
 static void flush(tx_word *w, int fold, dynbuf *out) {
   if (w->n == 0) return;
-  char exact[TX_FORM_CAP], folded[TX_FORM_CAP];
-  size_t xl, fl;
-  tx_word_render(w, exact, &xl, folded, &fl);
-  if (fold) dynbuf_append(out, folded, fl);
-  else dynbuf_append(out, exact, xl);
-  w->n = 0;
-  w->exact_len = 0;
-  w->letters = 0;
+  tx_word_finish(w);
+  if (fold) dynbuf_append(out, w->folded, w->folded_len);
+  else dynbuf_append(out, w->exact, w->exact_len);
+  tx_word_clear(w);
 }
 
 text_status text_normalize(const char *s, size_t len, int fold, char **out, size_t *out_len) {
@@ -28,15 +24,13 @@ text_status text_normalize(const char *s, size_t len, int fold, char **out, size
   dynbuf b;
   dynbuf_init(&b, len * 3 + 1);
   tx_word w;
-  w.n = 0;
-  w.exact_len = 0;
-  w.letters = 0;
+  tx_word_clear(&w);
   for (size_t p = 0; p < len;) {
     tx_cluster c;
     p = tx_next(s, len, p, &c);
     if (c.cls == TX_CL_DROP) continue;
     if (c.cls == TX_CL_VIET || c.cls == TX_CL_LETTER || c.cls == TX_CL_DIGIT) {
-      if (w.exact_len + tx_cluster_exact_len(&c) > TEXT_MAX_TOKEN) flush(&w, fold, &b);
+      if (!tx_word_fits(&w, &c)) flush(&w, fold, &b);
       tx_word_add(&w, &c);
       continue;
     }

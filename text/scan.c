@@ -22,7 +22,7 @@ typedef struct {
   void *ctx;
   uint32_t pos;
   tx_word word;
-  char exact[TX_FORM_CAP], folded[TX_FORM_CAP];
+  char exact[TX_FORM_CAP], folded[TX_FORM_CAP]; /* forms of references and dates */
 } scanner;
 
 static int is_word_cls(int cls) {
@@ -30,11 +30,12 @@ static int is_word_cls(int cls) {
 }
 
 static text_status emit(scanner *sc, text_token_kind kind, size_t start, size_t end,
-                        size_t exact_len, size_t folded_len, int has_marks, const text_ref *ref) {
+                        const char *exact, size_t exact_len, const char *folded,
+                        size_t folded_len, int has_marks, const text_ref *ref) {
   tx_token t;
-  t.tok.exact = sc->exact;
+  t.tok.exact = exact;
   t.tok.exact_len = exact_len;
-  t.tok.folded = sc->folded;
+  t.tok.folded = folded;
   t.tok.folded_len = folded_len;
   t.tok.pos = sc->pos++;
   t.tok.start = start;
@@ -48,14 +49,10 @@ static text_status emit(scanner *sc, text_token_kind kind, size_t start, size_t 
 static text_status flush_word(scanner *sc) {
   tx_word *w = &sc->word;
   if (w->n == 0) return TEXT_OK;
-  size_t xl, fl;
-  int marks = tx_word_render(w, sc->exact, &xl, sc->folded, &fl);
-  text_token_kind kind = w->letters ? TEXT_TOKEN_WORD : TEXT_TOKEN_NUMBER;
-  size_t end = w->unit[w->n - 1].end;
-  text_status st = emit(sc, kind, w->start, end, xl, fl, marks, NULL);
-  w->n = 0;
-  w->exact_len = 0;
-  w->letters = 0;
+  tx_word_finish(w);
+  text_status st = emit(sc, w->letters ? TEXT_TOKEN_WORD : TEXT_TOKEN_NUMBER, w->start, w->end,
+                        w->exact, w->exact_len, w->folded, w->folded_len, w->has_marks, NULL);
+  tx_word_clear(w);
   return st;
 }
 
@@ -86,8 +83,8 @@ static text_status try_special(scanner *sc, size_t p, size_t *next, int *matched
     size_t fl = lower_ref(ref.key, sc->folded);
     *matched = 1;
     *next = ref.end;
-    return emit(sc, TEXT_TOKEN_REF, ref.start, ref.end, xl, fl, strcmp(sc->exact, sc->folded) != 0,
-                &ref);
+    return emit(sc, TEXT_TOKEN_REF, ref.start, ref.end, sc->exact, xl, sc->folded, fl,
+                strcmp(sc->exact, sc->folded) != 0, &ref);
   }
   size_t dl;
   size_t end = tx_match_date_token(sc->s, sc->len, p, sc->exact, &dl);
@@ -95,35 +92,33 @@ static text_status try_special(scanner *sc, size_t p, size_t *next, int *matched
     memcpy(sc->folded, sc->exact, dl + 1);
     *matched = 1;
     *next = end;
-    return emit(sc, TEXT_TOKEN_DATE, p, end, dl, dl, 0, NULL);
+    return emit(sc, TEXT_TOKEN_DATE, p, end, sc->exact, dl, sc->folded, dl, 0, NULL);
   }
   return TEXT_OK;
 }
 
 /* "." or "," between two digits stays inside a number. */
 static int inner_number_punct(const scanner *sc, const tx_cluster *c, size_t next) {
-  const tx_word *w = &sc->word;
-  return (c->cp == '.' || c->cp == ',') && w->n > 0 && w->unit[w->n - 1].cls == TX_CL_DIGIT &&
+  return (c->cp == '.' || c->cp == ',') && sc->word.last_cls == TX_CL_DIGIT && sc->word.n > 0 &&
          next < sc->len && sc->s[next] >= '0' && sc->s[next] <= '9';
 }
 
-/* Reads a run of word clusters starting with c (already decoded, ending at q). */
-static text_status scan_word(scanner *sc, const tx_cluster *first, size_t q, size_t *next) {
+/* Reads a run of word clusters starting with *c (already decoded, ending at
+ * q); *c is the scanner's scratch cluster. */
+static text_status scan_word(scanner *sc, tx_cluster *c, size_t q, size_t *next) {
   text_status st = TEXT_OK;
-  tx_cluster c = *first;
   for (;;) {
-    if (sc->word.exact_len + tx_cluster_exact_len(&c) > TEXT_MAX_TOKEN)
-      st = flush_word(sc); /* cut, never drop */
+    if (!tx_word_fits(&sc->word, c)) st = flush_word(sc); /* cut, never drop */
     if (st != TEXT_OK) return st;
-    tx_word_add(&sc->word, &c);
+    tx_word_add(&sc->word, c);
     size_t r = q;
-    do { /* invisible characters join */
-      if (q >= sc->len) break;
-      r = tx_next(sc->s, sc->len, q, &c);
-      if (c.cls == TX_CL_DROP) q = r;
-    } while (c.cls == TX_CL_DROP);
+    while (q < sc->len) { /* invisible characters join */
+      r = tx_next(sc->s, sc->len, q, c);
+      if (c->cls != TX_CL_DROP) break;
+      q = r;
+    }
     if (q >= sc->len) break;
-    if (!is_word_cls(c.cls) && !(c.cls == TX_CL_PUNCT && inner_number_punct(sc, &c, r))) break;
+    if (!is_word_cls(c->cls) && !(c->cls == TX_CL_PUNCT && inner_number_punct(sc, c, r))) break;
     q = r;
   }
   *next = q;
@@ -139,9 +134,7 @@ text_status tx_scan(const char *s, size_t len, int lenient, tx_token_cb cb, void
   sc.cb = cb;
   sc.ctx = ctx;
   sc.pos = 0;
-  sc.word.n = 0;
-  sc.word.exact_len = 0;
-  sc.word.letters = 0;
+  tx_word_clear(&sc.word);
   text_status st = TEXT_OK;
   size_t p = 0;
   while (p < len && st == TEXT_OK) {

@@ -54,6 +54,8 @@ extern const tx_letter tx_latin[TX_LATIN_END];
 extern const tx_letter tx_latin_ext[TX_EXT_END - TX_EXT_BEGIN];
 /* [base index in TX_VIET_BASES][mod][tone] -> lower-case UTF-8, "" when no such letter. */
 extern const char tx_compose[7][TX_MOD_COUNT][TX_TONE_COUNT][4];
+/* strlen of each tx_compose entry */
+extern const uint8_t tx_compose_len[7][TX_MOD_COUNT][TX_TONE_COUNT];
 
 /* ---- interface to uclass.c ---- */
 /* The TX_CL_* class of any code point, from ICU properties. */
@@ -100,34 +102,41 @@ char tx_punct_ascii(int32_t cp);
 int tx_base_index(int base);
 
 /* ---- interface to word.c and tone.c ---- */
+/* One token being built. Both forms are written as clusters arrive (the hot
+ * path: no second pass); base/mod/tone are kept per unit so that tone.c can
+ * move a tone and word.c re-render the exact form when it does. */
+#define TX_FORM_CAP (TEXT_MAX_TOKEN * 2 + TX_CLUSTER_FORM + 1)
 typedef struct {
-  uint8_t cls, base, mod, tone;  /* TX_CL_VIET / TX_CL_DIGIT / TX_CL_PUNCT ('.' in numbers) */
-  uint8_t exact_len, folded_len; /* TX_CL_LETTER */
-  size_t end;                    /* original offset after this unit */
-  char exact[TX_CLUSTER_FORM], folded[TX_CLUSTER_FORM];
-} tx_unit;
-
-typedef struct {
-  tx_unit unit[TEXT_MAX_TOKEN];
-  int n;
-  size_t start;       /* original offset of the first unit */
-  size_t exact_len;   /* bytes of the exact form so far */
+  char exact[TX_FORM_CAP], folded[TX_FORM_CAP];
+  size_t exact_len, folded_len;
+  uint8_t base[TEXT_MAX_TOKEN], mod[TEXT_MAX_TOKEN], tone[TEXT_MAX_TOKEN];
+  int n;              /* units */
   int letters;        /* units that are letters */
+  int all_viet;       /* every unit is TX_CL_VIET (tone placement applies) */
+  int tones;          /* units with a tone */
+  int has_marks;      /* exact differs from folded */
+  uint8_t last_cls;   /* class of the last unit */
+  size_t start, end;  /* original offsets of the token */
 } tx_word;
+
+static inline void tx_word_clear(tx_word *w) {
+  w->exact_len = w->folded_len = 0;
+  w->n = w->letters = w->tones = w->has_marks = 0;
+  w->all_viet = 1;
+  w->last_cls = TX_CL_SPACE;
+}
 
 /* Bytes cluster c adds to the exact form. */
 size_t tx_cluster_exact_len(const tx_cluster *c);
-/* Appends c; the caller has checked that it fits (TEXT_MAX_TOKEN). */
+/* Whether c fits in the token (TEXT_MAX_TOKEN bytes of exact form). */
+int tx_word_fits(const tx_word *w, const tx_cluster *c);
+/* Appends c; the caller has checked tx_word_fits. */
 void tx_word_add(tx_word *w, const tx_cluster *c);
-/* Writes the forms, NUL-terminated, after unifying tone placement. Buffers
- * hold TX_FORM_CAP bytes. Returns has_marks. */
-#define TX_FORM_CAP (TEXT_MAX_TOKEN * 2 + 1)
-int tx_word_render(tx_word *w, char *exact, size_t *exact_len, char *folded, size_t *folded_len);
+/* Finishes the forms: unified tone placement, NUL terminators. */
+void tx_word_finish(tx_word *w);
 /* Moves the tone of a new-style syllable (hoà, thuý, khoẻ) to the traditional
- * vowel (hòa, thúy, khỏe). Units must all be TX_CL_VIET. */
-void tx_unify_tone(tx_unit *u, int n);
-/* Writes one unit's exact (fold = 0) or folded (fold = 1) form at out; returns bytes. */
-size_t tx_unit_form(const tx_unit *u, int fold, char *out);
+ * vowel (hòa, thúy, khỏe). Returns 1 when it moved one. */
+int tx_unify_tone(uint8_t *base, uint8_t *mod, uint8_t *tone, int n);
 
 /* ---- interface to scan.c ---- */
 typedef struct {

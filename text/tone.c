@@ -9,32 +9,32 @@
  * are left alone, as are three-vowel nuclei (hoài, khuya). */
 #include "text_internal.h"
 
-static int is_vowel(const tx_unit *u) {
-  switch (u->base) {
+static int is_vowel(uint8_t b) {
+  switch (b) {
     case 'a': case 'e': case 'i': case 'o': case 'u': case 'y': return 1;
     default: return 0;
   }
 }
 
 /* The two-vowel nuclei whose tone moves: o+a, o+e, u+y, all without modifier. */
-static int is_movable_pair(const tx_unit *a, const tx_unit *b) {
-  if (a->mod || b->mod) return 0;
-  return (a->base == 'o' && (b->base == 'a' || b->base == 'e')) ||
-         (a->base == 'u' && b->base == 'y');
+static int is_movable_pair(uint8_t a, uint8_t b) {
+  return (a == 'o' && (b == 'a' || b == 'e')) || (a == 'u' && b == 'y');
 }
 
-void tx_unify_tone(tx_unit *u, int n) {
+int tx_unify_tone(uint8_t *base, uint8_t *mod, uint8_t *tone, int n) {
   int i = 0;
-  while (i < n && !is_vowel(&u[i])) i++;
-  if (i == n) return;
+  while (i < n && !is_vowel(base[i])) i++;
+  if (i == n) return 0;
   /* "qu" and "gi" + vowel: the u and the i belong to the initial consonant */
-  if (i > 0 && u[i - 1].base == 'q' && u[i].base == 'u') i++;
-  else if (i > 0 && u[i - 1].base == 'g' && u[i].base == 'i' && i + 1 < n && is_vowel(&u[i + 1]))
+  if (i > 0 && base[i - 1] == 'q' && base[i] == 'u') i++;
+  else if (i > 0 && base[i - 1] == 'g' && base[i] == 'i' && i + 1 < n && is_vowel(base[i + 1]))
     i++;
   int j = i;
-  while (j < n && is_vowel(&u[j])) j++;
-  if (j != n || j - i != 2) return; /* a final consonant, or not two vowels */
-  if (!is_movable_pair(&u[i], &u[i + 1]) || u[i].tone || !u[i + 1].tone) return;
-  u[i].tone = u[i + 1].tone;
-  u[i + 1].tone = TX_TONE_NONE;
+  while (j < n && is_vowel(base[j])) j++;
+  if (j != n || j - i != 2) return 0; /* a final consonant, or not two vowels */
+  if (mod[i] || mod[i + 1] || !is_movable_pair(base[i], base[i + 1])) return 0;
+  if (tone[i] || !tone[i + 1]) return 0;
+  tone[i] = tone[i + 1];
+  tone[i + 1] = TX_TONE_NONE;
+  return 1;
 }

@@ -1,74 +1,76 @@
-/* word.c: the units of one token -> its exact and folded forms.
+/* word.c: clusters -> one token's exact and folded forms.
  *
- * A token is built unit by unit (one unit per cluster) and rendered once:
- * Vietnamese letters stay as base + modifier + tone until the end, so the
- * tone can still be moved (tone.c) and folding is just "write the base". */
+ * Both forms grow as clusters arrive: a Vietnamese letter writes its
+ * composed form (table) and its base letter; đ folds to d. Only when a
+ * syllable has a movable tone (tone.c) is the exact form written again. */
 #include <string.h>
 
 #include "text_internal.h"
 
-static int is_viet_marked(const tx_unit *u) {
-  return u->cls == TX_CL_VIET && (u->mod || u->tone);
-}
-
 size_t tx_cluster_exact_len(const tx_cluster *c) {
   if (c->cls == TX_CL_LETTER) return c->exact_len;
-  if (c->cls == TX_CL_VIET && (c->mod || c->tone)) {
-    int bi = tx_base_index(c->base);
-    return strlen(tx_compose[bi][c->mod][c->tone]);
-  }
+  if (c->cls == TX_CL_VIET && (c->mod | c->tone))
+    return tx_compose_len[tx_base_index(c->base)][c->mod][c->tone];
   return 1;
+}
+
+static size_t put_viet(char *out, uint8_t base, uint8_t mod, uint8_t tone) {
+  if (!(mod | tone)) {
+    out[0] = (char)base;
+    return 1;
+  }
+  int bi = tx_base_index(base);
+  size_t n = tx_compose_len[bi][mod][tone];
+  memcpy(out, tx_compose[bi][mod][tone], 4); /* entries are 4 bytes: copy all */
+  return n;
+}
+
+int tx_word_fits(const tx_word *w, const tx_cluster *c) {
+  return w->exact_len + tx_cluster_exact_len(c) <= TEXT_MAX_TOKEN &&
+         w->folded_len + TX_CLUSTER_FORM < TX_FORM_CAP;
 }
 
 void tx_word_add(tx_word *w, const tx_cluster *c) {
-  tx_unit *u = &w->unit[w->n++];
-  if (w->n == 1) w->start = c->start;
-  u->cls = c->cls;
-  u->base = c->cls == TX_CL_PUNCT ? (uint8_t)c->cp : c->base;
-  u->mod = c->mod;
-  u->tone = c->tone;
-  u->end = c->end;
-  if (c->cls == TX_CL_LETTER) {
-    u->exact_len = c->exact_len;
-    u->folded_len = c->folded_len;
-    memcpy(u->exact, c->exact, c->exact_len);
-    memcpy(u->folded, c->folded, c->folded_len);
+  int i = w->n++;
+  if (i == 0) w->start = c->start;
+  w->end = c->end;
+  w->last_cls = c->cls;
+  switch (c->cls) {
+    case TX_CL_VIET:
+      w->base[i] = c->base;
+      w->mod[i] = c->mod;
+      w->tone[i] = c->tone;
+      w->exact_len += put_viet(w->exact + w->exact_len, c->base, c->mod, c->tone);
+      w->folded[w->folded_len++] = (char)c->base;
+      w->letters++;
+      w->tones += c->tone != 0;
+      w->has_marks |= (c->mod | c->tone) != 0;
+      return;
+    case TX_CL_LETTER:
+      memcpy(w->exact + w->exact_len, c->exact, c->exact_len);
+      w->exact_len += c->exact_len;
+      memcpy(w->folded + w->folded_len, c->folded, c->folded_len);
+      w->folded_len += c->folded_len;
+      w->letters++;
+      w->all_viet = 0;
+      w->has_marks |= c->exact_len != c->folded_len || memcmp(c->exact, c->folded, c->exact_len);
+      return;
+    default: /* digits, and "." or "," inside numbers */
+      w->all_viet = 0;
+      w->exact[w->exact_len++] = (char)(c->cls == TX_CL_DIGIT ? c->base : c->cp);
+      w->folded[w->folded_len++] = (char)(c->cls == TX_CL_DIGIT ? c->base : c->cp);
+      return;
   }
-  if (c->cls == TX_CL_LETTER || c->cls == TX_CL_VIET) w->letters++;
-  w->exact_len += tx_cluster_exact_len(c);
 }
 
-size_t tx_unit_form(const tx_unit *u, int fold, char *out) {
-  if (u->cls == TX_CL_LETTER) {
-    size_t n = fold ? u->folded_len : u->exact_len;
-    memcpy(out, fold ? u->folded : u->exact, n);
-    return n;
+void tx_word_finish(tx_word *w) {
+  /* a tone to move needs two vowels at least: "hoà" */
+  if (w->all_viet && w->tones == 1 && w->n >= 2 && w->n <= 8 &&
+      tx_unify_tone(w->base, w->mod, w->tone, w->n)) {
+    w->exact_len = 0;
+    for (int i = 0; i < w->n; i++)
+      w->exact_len += put_viet(w->exact + w->exact_len, w->base[i], w->mod[i], w->tone[i]);
   }
-  if (!fold && is_viet_marked(u)) {
-    const char *form = tx_compose[tx_base_index(u->base)][u->mod][u->tone];
-    size_t n = strlen(form);
-    memcpy(out, form, n);
-    return n;
-  }
-  out[0] = (char)u->base; /* ASCII letter, folded letter (đ -> d), digit, '.' */
-  return 1;
-}
-
-int tx_word_render(tx_word *w, char *exact, size_t *exact_len, char *folded, size_t *folded_len) {
-  int all_viet = 1;
-  for (int i = 0; i < w->n && all_viet; i++) all_viet = w->unit[i].cls == TX_CL_VIET;
-  if (all_viet) tx_unify_tone(w->unit, w->n);
-  size_t x = 0, f = 0;
-  /* exact_len <= TEXT_MAX_TOKEN by construction; a folded unit is never
-   * longer than its exact form by more than TX_CLUSTER_FORM, and the buffers
-   * hold twice the token size, so the bounds below are checks, not cuts. */
-  for (int i = 0; i < w->n; i++) {
-    if (x + TX_CLUSTER_FORM < TX_FORM_CAP) x += tx_unit_form(&w->unit[i], 0, exact + x);
-    if (f + TX_CLUSTER_FORM < TX_FORM_CAP) f += tx_unit_form(&w->unit[i], 1, folded + f);
-  }
-  exact[x] = '\0';
-  folded[f] = '\0';
-  *exact_len = x;
-  *folded_len = f;
-  return x != f || memcmp(exact, folded, x) != 0;
+  w->exact[w->exact_len] = '\0';
+  w->folded[w->folded_len] = '\0';
 }
