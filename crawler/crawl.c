@@ -156,6 +156,17 @@ static const site_view *site_for(const crawler *c, const char *url) {
   return NULL;
 }
 
+/* The site whose start URLs or sitemaps share url's origin (sitemaps may
+ * live outside a site's include= patterns). */
+static const site_view *site_by_origin(const crawler *c, const char *url) {
+  char o[FETCH_MAX_URL + 32];
+  if (fetch_url_origin(url, o, sizeof o) != 0) return NULL;
+  for (size_t i = 0; i < c->n_sites; i++)
+    for (size_t k = 0; k < c->sites[i].origins.n; k++)
+      if (strcmp(c->sites[i].origins.items[k], o) == 0) return &c->sites[i];
+  return NULL;
+}
+
 static void sites_free(crawler *c) {
   for (size_t i = 0; i < c->n_sites; i++) {
     config_list *l = &c->sites[i].origins;
@@ -301,18 +312,16 @@ static void flush_turn(crawler *c) {
 
 /* --- frontier --------------------------------------------------------------- */
 
-/* Adds url (already absolute) to the frontier when it is in scope. */
+/* Adds url (already absolute) to the frontier when it is in scope.
+ * robots.txt is asked when the URL is taken, so that a disallowed URL is
+ * counted once per run. */
 static void frontier_add(crawler *c, const char *url) {
   char *norm = fetch_url_resolve(NULL, url);
   if (!norm) return;
-  const site_view *s = site_for(c, norm);
-  if (s && !looks_binary(norm)) {
-    origin *o = origin_for(c, norm, s);
-    if (!robots_says_no(o, norm) && ensure_tx(c) == 0) {
-      int added = state_frontier_add(c->st, norm);
-      if (added < 0) stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
-      else if (added) c->frontier_dry = 0;
-    }
+  if (site_for(c, norm) && !looks_binary(norm) && ensure_tx(c) == 0) {
+    int added = state_frontier_add(c->st, norm);
+    if (added < 0) stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
+    else if (added) c->frontier_dry = 0;
   }
   free(norm);
 }
@@ -373,6 +382,9 @@ static void start_page(crawler *c, item *it) {
     return;
   }
   if (robots_says_no(it->org, it->url)) {
+    /* Noted as done in this run, so that other links to it are not queued. */
+    state_fetch sf = {.url = it->url, .fetched_at = (int64_t)time(NULL)};
+    note(c, &sf, STATE_SKIPPED);
     c->sum->robots_blocked++;
     frontier_done(c, it->fid);
     item_free(it);
@@ -397,6 +409,21 @@ static void park(crawler *c, origin *o, item *it) {
   c->parked++;
 }
 
+/* Asks for o's robots.txt unless it is known or on its way. */
+static void ensure_robots(crawler *c, origin *o) {
+  if (o->phase != ROBOTS_UNKNOWN) return;
+  char url_robots[FETCH_MAX_URL + 64];
+  snprintf(url_robots, sizeof url_robots, "%s/robots.txt", o->name);
+  item *r = item_new(ITEM_ROBOTS, url_robots, o, 0, 0);
+  if (!r) {
+    stop(c, CRAWL_NOMEM, "out of memory%s", NULL);
+    return;
+  }
+  o->phase = ROBOTS_PENDING;
+  fetch_set_host_delay(c->f, o->name, 0); /* robots.txt first, at once */
+  submit(c, r, NULL, NULL);
+}
+
 static void take_row(crawler *c, int64_t fid, const char *url) {
   const site_view *s = site_for(c, url);
   origin *o = s ? origin_for(c, url, s) : NULL;
@@ -414,14 +441,7 @@ static void take_row(crawler *c, int64_t fid, const char *url) {
     return;
   }
   park(c, o, it);
-  if (o->phase == ROBOTS_UNKNOWN) {
-    char url_robots[FETCH_MAX_URL + 64];
-    snprintf(url_robots, sizeof url_robots, "%s/robots.txt", o->name);
-    item *r = item_new(ITEM_ROBOTS, url_robots, o, 0, 0);
-    o->phase = ROBOTS_PENDING;
-    fetch_set_host_delay(c->f, o->name, 0); /* robots.txt first, at once */
-    if (r) submit(c, r, NULL, NULL);
-  }
+  ensure_robots(c, o);
 }
 
 typedef struct {
@@ -474,6 +494,7 @@ static long site_delay(const crawler *c, const origin *o) {
 static void submit_sitemap(crawler *c, const char *url, int depth) {
   if (c->sitemaps >= CRAWL_MAX_SITEMAPS) return;
   const site_view *s = site_for(c, url);
+  if (!s) s = site_by_origin(c, url);
   origin *o = s ? origin_for(c, url, s) : NULL;
   if (!o || robots_says_no(o, url)) return;
   item *it = item_new(ITEM_SITEMAP, url, o, 0, depth);
@@ -903,8 +924,16 @@ static void seed(crawler *c) {
   c->fresh_run = !resumed;
   for (size_t i = 0; i < c->o->n_urls; i++) frontier_add(c, c->o->urls[i]);
   const crawl_config *cfg = c->o->config;
-  for (size_t i = 0; cfg && i < cfg->n_sites; i++)
-    for (size_t k = 0; k < cfg->sites[i].start.n; k++) frontier_add(c, cfg->sites[i].start.items[k]);
+  for (size_t i = 0; cfg && i < cfg->n_sites; i++) {
+    const config_site *cs = &cfg->sites[i];
+    for (size_t k = 0; k < cs->start.n; k++) frontier_add(c, cs->start.items[k]);
+    /* A site known only by its sitemaps: its robots.txt, then them. */
+    for (size_t k = 0; c->fresh_run && k < cs->sitemap.n; k++) {
+      const site_view *s = site_by_origin(c, cs->sitemap.items[k]);
+      origin *o = s ? origin_for(c, cs->sitemap.items[k], s) : NULL;
+      if (o) ensure_robots(c, o);
+    }
+  }
   flush_turn(c);
 }
 

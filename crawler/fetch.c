@@ -31,6 +31,7 @@ struct host {
   char *origin;
   long delay_ms;   /* -1: the fetcher's default */
   int64_t next_ok; /* monotonic ms before which nothing starts */
+  int64_t last_end; /* when the last answer came */
   job *active;     /* the transfer running now: at most one per host */
   job *head, *tail;
 };
@@ -80,7 +81,7 @@ void fetch_options_default(fetch_options *o) {
   o->low_speed_secs = 30;
   o->max_body = 16u * 1024 * 1024;
   o->max_redirects = 5;
-  o->max_retries = 3;
+  o->max_retries = 2;
   o->retry_base_ms = 1000;
   o->max_retry_after_ms = 120000;
   o->max_parallel = 4;
@@ -274,8 +275,11 @@ fetch_error fetch_add(fetcher *f, const char *url, const char *etag, const char 
 fetch_error fetch_set_host_delay(fetcher *f, const char *url, long delay_ms) {
   host *h;
   fetch_error e = get_host(f, url, &h);
-  if (e == FETCH_OK) h->delay_ms = delay_ms;
-  return e;
+  if (e != FETCH_OK) return e;
+  h->delay_ms = delay_ms;
+  /* The new delay counts from the last answer too (robots.txt's own). */
+  if (h->last_end && h->last_end + delay_ms > h->next_ok) h->next_ok = h->last_end + delay_ms;
+  return FETCH_OK;
 }
 
 size_t fetch_pending(const fetcher *f) { return f->queued + f->running; }
@@ -577,6 +581,7 @@ static void finish(fetcher *f, job *j, long code, fetch_error err, const char *m
 static void complete(fetcher *f, job *j, CURLcode rc, int64_t now, fetch_done_fn done, void *ctx) {
   host *h = j->host;
   h->active = NULL;
+  h->last_end = now;
   f->running--;
   long delay = host_delay(f, h), code = 0;
   if (now + delay > h->next_ok) h->next_ok = now + delay;

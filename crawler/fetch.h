@@ -67,7 +67,7 @@ typedef struct {
 } fetch_options;
 
 /* The defaults: 1 s delay, 15 s connect, 60 s total, 30 s under 512 B/s,
- * 16 MB body, 5 redirects, 3 retries from 1 s, Retry-After up to 120 s,
+ * 16 MB body, 5 redirects, 2 retries from 1 s, Retry-After up to 120 s,
  * 4 hosts at once. */
 void fetch_options_default(fetch_options *o /* OUT */);
 

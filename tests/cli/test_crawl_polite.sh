@@ -1,0 +1,79 @@
+# tracuu crawl's manners: per-host delay (Crawl-delay, the config's
+# delay=, --delay), an honest User-Agent, robots.txt groups for our agent,
+# the config file's scope (include/exclude) and sitemap indexes.
+. "$(dirname "$0")/lib.sh"
+. "$TRACUU_SRC/tests/server/server.sh"
+SITE=$TMP/site
+gen_site "$SITE" 6
+start_server "$SITE"
+# min_gap: the smallest gap (ms) between two consecutive requests.
+min_gap() { awk 'NR>1{d=($1-p)*1000; if(m==""||d<m)m=d} {p=$1} END{printf "%d", m}' "$SERVER_LOG"; }
+
+# 1. robots.txt's Crawl-delay (0.4 s, in our own group: RFC 9309 groups do
+#    not merge with "*") beats a smaller config delay= (0.2 s).
+printf 'User-agent: *\nDisallow: /bai/6.html\n\nUser-agent: tracuu\nCrawl-delay: 0.4\nDisallow: /bai/5.html\n' \
+  >"$SITE/robots.txt"
+cat >"$TMP/sites.ini" <<INI
+[site mau]
+start = $BASE/
+delay = 0.2
+exclude = */bai/4.html
+INI
+run "$TRACUU" crawl --config "$TMP/sites.ini" --json
+expect_rc 0 "crawl with a config"
+gap=$(min_gap)
+if [ "$gap" -ge 380 ]; then pass; else fail "Crawl-delay 0.4 s not honoured: requests $gap ms apart"; fi
+# Our own group (User-agent: tracuu) replaces the "*" group.
+expect_eq "$(requests /bai/5.html)" 0 "disallowed for tracuu: never requested"
+expect_eq "$(requests /bai/6.html)" 1 "disallowed only for others: requested"
+expect_eq "$(requests /bai/4.html)" 0 "excluded by the config: never requested"
+expect_eq "$(jq -r .robots_blocked "$TMP/out")" 1 "one URL blocked by robots.txt"
+# An honest User-Agent with a contact URL.
+if grep -q 'ua=tracuu/[0-9.]*_(+https://' "$SERVER_LOG"; then pass; else
+  fail "User-Agent: $(head -1 "$SERVER_LOG")"; fi
+
+# 2. --delay overrides everything; --user-agent is sent as given.
+: >"$SERVER_LOG"
+run "$TRACUU" crawl --db "$TMP/db2" --store "$TMP/store2" --delay 0.1 \
+  --user-agent "tracuu-test/1 (+https://example.org/bot)" "$BASE/"
+expect_rc 0 "crawl with --delay 0.1"
+gap=$(min_gap)
+if [ "$gap" -ge 90 ] && [ "$gap" -lt 380 ]; then pass; else fail "--delay 0.1: requests $gap ms apart"; fi
+expect_eq "$(grep -vc 'ua=tracuu-test/1_(+https://example.org/bot)' "$SERVER_LOG")" 0 "--user-agent sent"
+
+# 3. The config's include= pattern is the scope; a sitemap index leads to
+#    a sitemap whose pages are linked from nowhere.
+mkdir -p "$SITE/an"
+echo '<html><head><title>Trang ẩn</title></head><body><p>trangan</p></body></html>' >"$SITE/an/1.html"
+cat >"$SITE/sm-index.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>$BASE/sm-1.xml</loc></sitemap></sitemapindex>
+XML
+cat >"$SITE/sm-1.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>/an/1.html</loc><lastmod>2024-01-01</lastmod></url><url><loc>/bai/1.html</loc></url>
+</urlset>
+XML
+cat >"$TMP/sites3.ini" <<INI
+[crawl]
+delay = 0
+[site an]
+sitemap = $BASE/sm-index.xml
+include = $BASE/an/
+INI
+: >"$SERVER_LOG"
+run "$TRACUU" crawl --db "$TMP/db3" --store "$TMP/store3" --config "$TMP/sites3.ini" --json
+expect_rc 0 "crawl from a sitemap index"
+expect_eq "$(jq -r .new "$TMP/out")" 1 "the page only the sitemap names"
+expect_eq "$(requests /bai/)" 0 "outside include=: never requested"
+expect_eq "$("$TRACUU" search --db "$TMP/db3" --json trangan | jq -r .url)" "$BASE/an/1.html" "found"
+
+# 4. A bad config is a usage error naming the line.
+printf '[site x]\nstart = %s/\nspeed = 9\n' "$BASE" >"$TMP/bad.ini"
+run "$TRACUU" crawl --config "$TMP/bad.ini"
+expect_rc 2 "bad config"
+expect_err "bad.ini:3: unknown key \"speed\"" "bad config message"
+expect_one_line_err "bad config message is one line"
+finish
