@@ -59,19 +59,6 @@ size_t tx_utf8_encode(int32_t cp, char *out) {
   return 4;
 }
 
-int tx_base_index(int base) {
-  switch (base) {
-    case 'a': return 0;
-    case 'e': return 1;
-    case 'i': return 2;
-    case 'o': return 3;
-    case 'u': return 4;
-    case 'y': return 5;
-    case 'd': return 6;
-    default: return -1;
-  }
-}
-
 char tx_punct_ascii(int32_t cp) {
   if (cp < 0x80) return (char)cp;
   switch (cp) {

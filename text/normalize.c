@@ -8,6 +8,7 @@
 
 #include "dynbuf.h"
 #include "text_internal.h"
+#include "text_word.h"
 
 static void flush(tx_word *w, int fold, dynbuf *out) {
   if (w->n == 0) return;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "text_internal.h"
+#include "text_word.h"
 
 typedef struct {
   const char *s;

@@ -77,20 +77,48 @@ typedef struct {
 /* Decodes the cluster at s[p] (p < len) into *c and returns the position after it. */
 size_t tx_cluster_slow(const char *s, size_t len, size_t p, tx_cluster *c);
 
+/* Cannot a combining mark start at u[q]? (ASCII, or the lead byte of a
+ * Latin letter or a Vietnamese letter of U+1EA0..U+1EFF: the common cases.) */
+static inline int tx_no_mark_at(const unsigned char *u, size_t len, size_t q) {
+  if (q >= len) return 1;
+  unsigned char b = u[q];
+  if (b < 0x80 || (b >= 0xC2 && b < 0xCC) || (b >= 0xCE && b < 0xE0)) return 1;
+  return b == 0xE1 && q + 1 < len && (u[q + 1] == 0xBA || u[q + 1] == 0xBB);
+}
+
+/* Fills c from a table entry; 0 when the entry needs the slow path. */
+static inline int tx_from_table(const tx_letter *l, int32_t cp, size_t p, size_t end,
+                                tx_cluster *c) {
+  if (l->cls == TX_CL_LETTER || l->cls == TX_CL_MARK) return 0;
+  c->start = p;
+  c->end = end;
+  c->cp = cp ? cp : ' ';
+  c->cls = l->cls;
+  c->base = l->base;
+  c->mod = l->mod;
+  c->tone = l->tone;
+  c->upper = l->upper;
+  return 1;
+}
+
 static inline size_t tx_next(const char *s, size_t len, size_t p, tx_cluster *c) {
-  unsigned char b = (unsigned char)s[p];
-  /* ASCII not followed by a combining mark: one table load, no decoding. */
-  if (b < 0x80 && (p + 1 >= len || (unsigned char)s[p + 1] < 0x80)) {
-    const tx_letter *l = &tx_latin[b];
-    c->start = p;
-    c->end = p + 1;
-    c->cp = b ? b : ' ';
-    c->cls = l->cls;
-    c->base = l->base;
-    c->mod = 0;
-    c->tone = 0;
-    c->upper = l->upper;
-    return p + 1;
+  const unsigned char *u = (const unsigned char *)s;
+  unsigned char b = u[p];
+  /* One table load, no decoding, for ASCII and for precomposed Latin and
+   * Vietnamese letters that no combining mark follows. */
+  if (b < 0x80) {
+    if (tx_no_mark_at(u, len, p + 1) && tx_from_table(&tx_latin[b], b, p, p + 1, c)) return p + 1;
+  } else if (b >= 0xC2 && b < 0xE0 && p + 1 < len && (u[p + 1] & 0xC0) == 0x80) {
+    int32_t cp = ((int32_t)(b & 0x1F) << 6) | (u[p + 1] & 0x3F);
+    if (cp < TX_LATIN_END && tx_no_mark_at(u, len, p + 2) &&
+        tx_from_table(&tx_latin[cp], cp, p, p + 2, c))
+      return p + 2;
+  } else if (b == 0xE1 && p + 2 < len && (u[p + 1] == 0xB8 || u[p + 1] == 0xB9 || u[p + 1] == 0xBA ||
+                                          u[p + 1] == 0xBB) && (u[p + 2] & 0xC0) == 0x80) {
+    int32_t cp = 0x1000 | ((int32_t)(u[p + 1] & 0x3F) << 6) | (u[p + 2] & 0x3F);
+    if (tx_no_mark_at(u, len, p + 3) &&
+        tx_from_table(&tx_latin_ext[cp - TX_EXT_BEGIN], cp, p, p + 3, c))
+      return p + 3;
   }
   return tx_cluster_slow(s, len, p, c);
 }
@@ -99,7 +127,18 @@ static inline size_t tx_next(const char *s, size_t len, size_t p, tx_cluster *c)
 char tx_punct_ascii(int32_t cp);
 
 /* Index of base in TX_VIET_BASES, or -1. */
-int tx_base_index(int base);
+static inline int tx_base_index(int base) {
+  switch (base) {
+    case 'a': return 0;
+    case 'e': return 1;
+    case 'i': return 2;
+    case 'o': return 3;
+    case 'u': return 4;
+    case 'y': return 5;
+    case 'd': return 6;
+    default: return -1;
+  }
+}
 
 /* ---- interface to word.c and tone.c ---- */
 /* One token being built. Both forms are written as clusters arrive (the hot
@@ -126,12 +165,7 @@ static inline void tx_word_clear(tx_word *w) {
   w->last_cls = TX_CL_SPACE;
 }
 
-/* Bytes cluster c adds to the exact form. */
-size_t tx_cluster_exact_len(const tx_cluster *c);
-/* Whether c fits in the token (TEXT_MAX_TOKEN bytes of exact form). */
-int tx_word_fits(const tx_word *w, const tx_cluster *c);
-/* Appends c; the caller has checked tx_word_fits. */
-void tx_word_add(tx_word *w, const tx_cluster *c);
+/* tx_word_fits, tx_word_add: in text_word.h (inline: once per character). */
 /* Finishes the forms: unified tone placement, NUL terminators. */
 void tx_word_finish(tx_word *w);
 /* Moves the tone of a new-style syllable (hoà, thuý, khoẻ) to the traditional
