@@ -69,6 +69,10 @@ static void scrub(dynbuf *b, const char *s, size_t len) {
   const unsigned char *u = (const unsigned char *)s;
   size_t run = 0, i = 0;
   while (i < len) {
+    if (u[i] >= 0x20 && u[i] < 0x7F) { /* the common case, markup */
+      i++;
+      continue;
+    }
     size_t n = utf8_seq(u + i, len - i);
     int ctl = n == 1 && (u[i] < 0x20 || u[i] == 0x7F) && u[i] != '\t' && u[i] != '\n' &&
               u[i] != '\r' && u[i] != '\f';

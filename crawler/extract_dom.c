@@ -37,27 +37,56 @@ int ex_is(const xmlNode *n, const char *name) {
          strcasecmp((const char *)n->name, name) == 0;
 }
 
-static int name_in(const xmlNode *n, const char *const *names) {
+/* Every tag the extractor cares about, sorted for bsearch, with what it is:
+   one lookup per node instead of a strcmp per list. */
+typedef struct {
+  const char *name;
+  unsigned flags;
+} tag_info;
+
+static const tag_info TAGS[] = {
+#define D EX_TAG_DROPPED
+#define B EX_TAG_BLOCK
+#define C EX_TAG_CANDIDATE
+#define F EX_TAG_FURNITURE
+  {"address", B}, {"article", B | C}, {"aside", B | F}, {"blockquote", B | C}, {"body", B | C},
+  {"br", B}, {"button", D}, {"canvas", D}, {"caption", B}, {"center", B | C}, {"dd", B | C},
+  {"details", B}, {"div", B | C}, {"dl", B}, {"dt", B}, {"embed", D}, {"fieldset", B},
+  {"figcaption", B}, {"figure", B}, {"footer", B | F}, {"form", B | C}, {"h1", B}, {"h2", B},
+  {"h3", B}, {"h4", B}, {"h5", B}, {"h6", B}, {"head", D}, {"header", B}, {"hr", B},
+  {"html", B}, {"iframe", D}, {"input", D}, {"legend", B}, {"li", B}, {"main", B | C},
+  {"map", D}, {"menu", B | F}, {"nav", B | F}, {"noscript", D}, {"object", D}, {"ol", B},
+  {"option", D}, {"p", B}, {"pre", B}, {"script", D}, {"section", B | C}, {"select", D},
+  {"style", D}, {"summary", B}, {"svg", D}, {"table", B}, {"tbody", B}, {"td", B | C},
+  {"template", D}, {"textarea", D}, {"tfoot", B}, {"th", B}, {"thead", B}, {"title", B},
+  {"tr", B}, {"ul", B},
+#undef D
+#undef B
+#undef C
+#undef F
+};
+
+static int tag_cmp(const void *key, const void *elem) {
+  return strcmp(key, ((const tag_info *)elem)->name);
+}
+
+unsigned ex_tag(const xmlNode *n) {
   if (!n || n->type != XML_ELEMENT_NODE || !n->name) return 0;
-  for (size_t i = 0; names[i]; i++)
-    if (strcmp((const char *)n->name, names[i]) == 0) return 1;
-  return 0;
+  const void *hit = bsearch(n->name, TAGS, sizeof TAGS / sizeof TAGS[0], sizeof TAGS[0], tag_cmp);
+  return hit ? ((const tag_info *)hit)->flags : 0;
 }
 
 char *ex_attr(const xmlNode *n, const char *name) {
   return (char *)xmlGetNoNsProp((xmlNodePtr)n, (const xmlChar *)name);
 }
 
+/* A <form> is not dropped: ASP.NET (vbpl.vn, SharePoint portals) and
+   Oracle ADF (anle.toaan.gov.vn) pages wrap the whole page in one. Its
+   controls are, and search or login forms are furniture by their class. */
 int ex_is_dropped(const xmlNode *n) {
-  static const char *const DROPPED[] = {
-    "script", "style", "noscript", "template", "select", "textarea", "button", "input",
-    "option", "iframe", "object", "embed", "svg", "canvas", "map", "head", NULL};
   if (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE || n->type == XML_DTD_NODE)
     return 1;
-  /* A <form> itself stays: ASP.NET (vbpl.vn, SharePoint portals) and
-     Oracle ADF (anle.toaan.gov.vn) pages wrap the whole page in one. Its
-     controls go, and search or login forms are furniture by their class. */
-  return name_in(n, DROPPED);
+  return (ex_tag(n) & EX_TAG_DROPPED) != 0;
 }
 
 /* Class tokens and ids that mean page furniture: the whole token, or a part
@@ -113,9 +142,8 @@ static int header_in_article(const xmlNode *n) {
 }
 
 int ex_is_boilerplate(const xmlNode *n) {
-  static const char *const FURNITURE[] = {"nav", "footer", "aside", "menu", NULL};
   if (!n || n->type != XML_ELEMENT_NODE) return 0;
-  if (name_in(n, FURNITURE)) return 1;
+  if (ex_tag(n) & EX_TAG_FURNITURE) return 1;
   if (ex_is(n, "header") && !header_in_article(n)) return 1;
   if (!n->properties) return 0; /* the common case: no attributes at all */
   char *v = ex_attr(n, "class");
@@ -141,13 +169,7 @@ int ex_is_boilerplate(const xmlNode *n) {
 }
 
 int ex_is_block(const xmlNode *n) {
-  static const char *const BLOCKS[] = {
-    "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "td", "th", "tr", "table",
-    "thead", "tbody", "tfoot", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-    "pre", "section", "article", "main", "header", "footer", "nav", "aside", "address",
-    "figure", "figcaption", "hr", "center", "fieldset", "legend", "details", "summary",
-    "body", "html", "title", "form", NULL};
-  return name_in(n, BLOCKS);
+  return (ex_tag(n) & EX_TAG_BLOCK) != 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -196,8 +218,14 @@ void ex_text_add(ex_text *t, const char *s, size_t n) {
       i += sp;
       continue;
     }
+    /* one append for a whole run of already-clean text: words separated
+       by single ASCII spaces come out exactly as they went in */
     size_t start = i;
-    while (i < n && !space_len(u + i, n - i)) i++;
+    for (;;) {
+      while (i < n && !space_len(u + i, n - i)) i++;
+      if (i + 1 < n && u[i] == ' ' && !space_len(u + i + 1, n - i - 1)) i++;
+      else break;
+    }
     put_word(t, s + start, i - start);
   }
 }
@@ -225,7 +253,7 @@ char *ex_text_take(ex_text *t) {
 typedef struct {
   ex_text t;
   xmlNodePtr root;
-  int skip_boilerplate;
+  ex_text_mode mode;
 } text_walk;
 
 static int text_enter(void *ctx, xmlNodePtr n) {
@@ -235,7 +263,8 @@ static int text_enter(void *ctx, xmlNodePtr n) {
     if (n->content) ex_text_add(&w->t, (const char *)n->content, strlen((const char *)n->content));
     return 0;
   }
-  if (n != w->root && w->skip_boilerplate && ex_is_boilerplate(n)) return 0;
+  if (n != w->root && w->mode == EX_TEXT_CONTENT && ex_is_boilerplate(n)) return 0;
+  if (n != w->root && w->mode == EX_TEXT_MARKED && EX_MARKED_FURNITURE(n)) return 0;
   if (ex_is_block(n)) ex_text_break(&w->t);
   return 1;
 }
@@ -245,11 +274,11 @@ static void text_leave(void *ctx, xmlNodePtr n) {
   if (ex_is_block(n)) ex_text_break(&w->t);
 }
 
-char *ex_node_text(xmlNodePtr n, int skip_boilerplate, size_t max) {
+char *ex_node_text(xmlNodePtr n, ex_text_mode mode, size_t max) {
   text_walk w;
   ex_text_init(&w.t, max);
   w.root = n;
-  w.skip_boilerplate = skip_boilerplate;
+  w.mode = mode;
   if (n) ex_walk(n, text_enter, text_leave, &w);
   return ex_text_take(&w.t);
 }

@@ -192,14 +192,6 @@ typedef struct {
   int nomem;
 } scan_walk;
 
-static int is_candidate(const xmlNode *n) {
-  static const char *const NAMES[] = {"div", "article", "section", "main", "td", "body",
-                                      "blockquote", "dd", "center", "form"};
-  for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++)
-    if (strcmp((const char *)n->name, NAMES[i]) == 0) return 1;
-  return 0;
-}
-
 static int is_breadcrumb(const xmlNode *n) {
   static const char *const HINTS[] = {"breadcrumb", "box-map", "duong-dan", "duongdan"};
   if (!n->properties) return 0;
@@ -281,7 +273,7 @@ static int scan_enter(void *ctx, xmlNodePtr n) {
   int link = (pinfo & 2) || ex_is(n, "a");
   int furniture = head || ex_is_boilerplate(n);
   scan_element(w, n, furniture);
-  if (!furniture && is_candidate(n) && !w->nomem) idx = push_candidate(w, n, idx);
+  if (!furniture && (ex_tag(n) & EX_TAG_CANDIDATE) && !w->nomem) idx = push_candidate(w, n, idx);
   n->_private = INFO_MAKE(idx, link, furniture);
   w->furniture += furniture;
   return 1;
@@ -314,7 +306,7 @@ extract_status ex_page_scan(ex_page *pg, xmlDocPtr doc) {
   pg->main = w.nomem ? NULL : best_block(&w);
   free(w.c);
   if (w.nomem) return EXTRACT_NOMEM;
-  pg->page_text = ex_node_text(pg->body, 1, EXTRACT_MAX_BODY);
+  pg->page_text = ex_node_text(pg->body, EX_TEXT_MARKED, EXTRACT_MAX_BODY);
   return pg->page_text ? EXTRACT_OK : EXTRACT_NOMEM;
 }
 
@@ -331,7 +323,8 @@ void ex_page_clear(ex_page *pg) {
 /* Lines                                                                */
 /* ------------------------------------------------------------------ */
 
-#define FOLD_PREFIX 96 /* bytes of a line folded for matching */
+#define FOLD_PREFIX 96    /* bytes of a line folded for matching */
+#define FOLD_MAX_LINE 200 /* longer lines are never folded */
 
 typedef struct {
   const char *s;
@@ -361,25 +354,18 @@ static int split_lines(const char *text, lines *out, int *nomem) {
     size_t n = e ? (size_t)(e - p) : strlen(p);
     line *l = &out->v[out->n++];
     l->s = p, l->n = n;
-    size_t k = n < FOLD_PREFIX ? n : FOLD_PREFIX;
-    while (k < n && k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80) k--;
-    l->whole = k == n;
-    l->fold = fold(p, k, nomem);
-    if (*nomem) return -1;
+    /* labels, header lines and bylines are short; paragraphs are not
+       folded (that is most of the text, and most of the time) */
+    if (n <= FOLD_MAX_LINE) {
+      size_t k = n < FOLD_PREFIX ? n : FOLD_PREFIX;
+      while (k < n && k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80) k--;
+      l->whole = k == n;
+      l->fold = fold(p, k, nomem);
+      if (*nomem) return -1;
+    }
     p += n + (e != NULL);
   }
   return 0;
-}
-
-/* The line holding byte offset off of the text the lines came from. */
-static size_t line_at(const lines *l, const char *text, size_t off) {
-  size_t lo = 0, hi = l->n;
-  while (hi - lo > 1) {
-    size_t mid = (lo + hi) / 2;
-    if ((size_t)(l->v[mid].s - text) <= off) lo = mid;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /* ------------------------------------------------------------------ */
@@ -460,14 +446,17 @@ static int is_number_line(const line *ln) {
   return ln->fold && (starts_with(ln->fold, "so:") || starts_with(ln->fold, "so :"));
 }
 
-static void find_header(const char *text, const lines *l, header *h, int *nomem) {
+/* The own number is looked for only on lines that say "Số:": scanning a
+   whole 1 MB law for references took most of the extraction time. */
+static void find_header(const lines *l, header *h, int *nomem) {
   memset(h, 0, sizeof *h);
-  if (text_find_refs(text, strlen(text), first_own_ref, &h->own) == TEXT_NOMEM) *nomem = 1;
-  if (h->own.canonical[0]) {
-    h->anchor = line_at(l, text, h->own.start);
-    h->has_anchor = 1;
-    return;
+  for (size_t i = 0; i < l->n && !h->has_anchor && !*nomem; i++) {
+    const line *ln = &l->v[i];
+    if (!ln->fold || !(strstr(ln->fold, "so:") || strstr(ln->fold, "so :"))) continue;
+    if (text_find_refs(ln->s, ln->n, first_own_ref, &h->own) == TEXT_NOMEM) *nomem = 1;
+    if (h->own.canonical[0]) h->anchor = i, h->has_anchor = 1;
   }
+  if (h->has_anchor) return;
   /* no number ("Số: Không số"): the "Số:" line, else the motto */
   for (size_t i = 0; i < l->n && !h->has_anchor; i++)
     if (is_number_line(&l->v[i])) h->anchor = i, h->has_anchor = 1;
@@ -650,7 +639,7 @@ static char *strip_site_name(const char *t, const char *site, int *nomem) {
 
 static char *node_field(xmlNodePtr n, int *nomem) {
   if (!n) return NULL;
-  char *s = ex_node_text(n, 0, EX_MAX_FIELD);
+  char *s = ex_node_text(n, EX_TEXT_ALL, EX_MAX_FIELD);
   if (!s) return *nomem = 1, NULL;
   char *v = dup_field(s, strlen(s), nomem);
   free(s);
@@ -710,8 +699,15 @@ static char *office_line(const char *body, int *nomem) {
   static const char *const OFFICES[] = {"van phong", "ubnd", "uy ban", "phong ", "so ", "ban ",
                                         "trung tam", "cong an", "hdnd", "quan uy", "toa an",
                                         "chi cuc", "cuc ", "bo "};
+  if (!body) return NULL;
+  /* only the last few lines matter: start there */
+  const char *tail = body + strlen(body);
+  for (int nl = 0; tail > body && nl < 6; tail--) nl += tail[-1] == '\n';
   lines l;
-  if (!body || split_lines(body, &l, nomem) < 0) return NULL;
+  if (split_lines(tail, &l, nomem) < 0) {
+    lines_free(&l);
+    return NULL;
+  }
   char *v = NULL;
   for (size_t i = l.n, seen = 0; i > 0 && seen < 3 && !v && !*nomem; i--) {
     const line *ln = &l.v[i - 1];
@@ -746,7 +742,7 @@ static void fill_fields(ex_page *pg, const lines *l, record *rec, int *nomem) {
   char *props[P_COUNT] = {0};
   find_props(l, props, nomem);
   header h;
-  find_header(pg->page_text, l, &h, nomem);
+  find_header(l, &h, nomem);
   header_type(l, &h);
 
   if (!rec->title) rec->title = generic_title(pg, l, &h, nomem);
@@ -771,7 +767,7 @@ extract_status ex_generic(ex_page *pg, const char *url, record *rec) {
   (void)url;
   int nomem = 0;
   if (!rec->body && pg->main) {
-    rec->body = ex_node_text(pg->main, 1, EXTRACT_MAX_BODY);
+    rec->body = ex_node_text(pg->main, EX_TEXT_MARKED, EXTRACT_MAX_BODY);
     if (!rec->body) return EXTRACT_NOMEM;
     if (!*rec->body) free(rec->body), rec->body = NULL;
   }

@@ -7,6 +7,7 @@
 #define TRACUU_EXTRACT_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
@@ -54,6 +55,15 @@ typedef int (*ex_enter_fn)(void *ctx, xmlNodePtr n);
 typedef void (*ex_leave_fn)(void *ctx, xmlNodePtr n);
 void ex_walk(xmlNodePtr root, ex_enter_fn enter, ex_leave_fn leave, void *ctx);
 
+/* What a tag is (bit set): never text (script, style, form controls...),
+   a line break (p, div, td...), a possible main block (div, td...), page
+   furniture by its name (nav, footer, aside, menu). 0 for other tags. */
+#define EX_TAG_DROPPED 1u
+#define EX_TAG_BLOCK 2u
+#define EX_TAG_CANDIDATE 4u
+#define EX_TAG_FURNITURE 8u
+unsigned ex_tag(const xmlNode *n);
+
 /* 1 for element nodes named name (ASCII, case-insensitive; HTML names are
  * lower case already). */
 int ex_is(const xmlNode *n, const char *name);
@@ -89,10 +99,18 @@ void ex_text_add_lines(ex_text *t, const char *s);
 /* Hands the text over (caller frees); NULL when out of memory. */
 char *ex_text_take(ex_text *t);
 
-/* The text of the subtree of n (see ex_text), dropping ex_is_dropped nodes
- * and, when skip_boilerplate, boilerplate subtrees below n. Caller frees;
- * NULL only when out of memory. */
-char *ex_node_text(xmlNodePtr n, int skip_boilerplate, size_t max);
+/* Which subtrees below n ex_node_text leaves out, besides ex_is_dropped:
+ * none, furniture by ex_is_boilerplate, or furniture as marked by
+ * ex_page_scan (the same answer, without asking again for every node). */
+typedef enum { EX_TEXT_ALL = 0, EX_TEXT_CONTENT, EX_TEXT_MARKED } ex_text_mode;
+
+/* ex_page_scan's mark on furniture roots: bit 0 of node->_private (the
+ * scan owns _private until the document is freed). */
+#define EX_MARKED_FURNITURE(n) (((uintptr_t)(n)->_private & 1u) != 0)
+
+/* The text of the subtree of n (see ex_text). Caller frees; NULL only when
+ * out of memory. */
+char *ex_node_text(xmlNodePtr n, ex_text_mode mode, size_t max);
 
 /* Copies s[0..n) trimmed of spaces, cut to at most max bytes at a character
  * boundary; NULL when out of memory. */

@@ -140,7 +140,7 @@ static void add_link(link_walk *w, xmlNodePtr a, const char *href) {
     url = resolve(href, w->base);
   }
   if (!url) return;
-  char *text = ex_node_text(a, 0, EX_MAX_LINK_TEXT);
+  char *text = ex_node_text(a, EX_TEXT_ALL, EX_MAX_LINK_TEXT);
   if (text && !*text) { /* an icon link: its title says what it is */
     char *title = ex_attr(a, "title");
     if (title) {

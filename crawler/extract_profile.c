@@ -58,7 +58,7 @@ static char *result_text(xmlXPathObjectPtr r, int all, size_t max) {
   ex_text_init(&t, max);
   for (int i = 0; i < r->nodesetval->nodeNr && (all || i == 0); i++) {
     xmlNodePtr n = r->nodesetval->nodeTab[i];
-    char *s = n->type == XML_ELEMENT_NODE ? ex_node_text(n, 0, max)
+    char *s = n->type == XML_ELEMENT_NODE ? ex_node_text(n, EX_TEXT_ALL, max)
                                           : (char *)xmlNodeGetContent(n);
     if (!s) {
       free(ex_text_take(&t));

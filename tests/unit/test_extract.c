@@ -736,17 +736,18 @@ static int bench(const char *path, int n) {
   size_t len;
   char *page = slurp(path, &len);
   if (!page) return perror(path), 1;
+  /* CPU time of this process: the machine is shared, wall time lies */
   struct timespec t0, t1;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
   for (int i = 0; i < n; i++) {
     extract_result r;
     char err[128];
     extract_page(page, len, "http://127.0.0.1:8000/x.html", NULL, NULL, &r, err, sizeof err);
     extract_result_clear(&r);
   }
-  clock_gettime(CLOCK_MONOTONIC, &t1);
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
   double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-  printf("%s: %zu bytes, %d pages in %.3f s: %.0f pages/s\n", path, len, n, s, n / s);
+  printf("%s: %zu bytes, %d pages in %.3f s of CPU: %.0f pages/s\n", path, len, n, s, n / s);
   free(page);
   return 0;
 }
