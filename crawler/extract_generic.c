@@ -646,7 +646,64 @@ static char *node_field(xmlNodePtr n, int *nomem) {
   return v;
 }
 
-static char *generic_title(const ex_page *pg, const lines *l, const header *h, int *nomem) {
+/* What the breadcrumb says: the sections above the page and the page's own
+   crumb (a link to nowhere, href="" or "#": vbpl.vn's "Bộ luật
+   101/2015/QH13"). Home crumbs ("Trang chủ", href="/") are left out. */
+typedef struct {
+  char *last, *prev; /* the last two section crumbs */
+  char *current;     /* the page's own crumb */
+  dynbuf folded;     /* every section crumb folded, one per line */
+  int nomem;
+} crumbs;
+
+static int crumb_enter(void *ctx, xmlNodePtr n) {
+  crumbs *c = ctx;
+  if (!ex_is(n, "a")) return n->type == XML_ELEMENT_NODE;
+  char *href = ex_attr(n, "href");
+  int self = !href || !*href || href[0] == '#';
+  int home = href && (strcmp(href, "/") == 0 || strcasecmp(href, "home") == 0 ||
+                      strcasecmp(href, "index.html") == 0);
+  xmlFree(href);
+  char *text = home ? NULL : node_field(n, &c->nomem);
+  char *f = text ? fold(text, strlen(text), &c->nomem) : NULL;
+  if (!f || strcmp(f, "trang chu") == 0 || strcmp(f, "home") == 0 || strcmp(f, "trang nhat") == 0) {
+    free(text);
+  } else if (self) {
+    free(c->current);
+    c->current = text;
+  } else {
+    free(c->prev);
+    c->prev = c->last;
+    c->last = text;
+    dynbuf_append_str(&c->folded, f);
+    dynbuf_append_byte(&c->folded, '\n');
+  }
+  free(f);
+  return 1; /* broken pages nest the next crumb inside an unclosed <a> */
+}
+
+static void crumbs_read(const ex_page *pg, crumbs *c) {
+  memset(c, 0, sizeof *c);
+  dynbuf_init(&c->folded, EX_MAX_FIELD * 4);
+  if (pg->breadcrumb) ex_walk(pg->breadcrumb, crumb_enter, NULL, c);
+}
+
+static void crumbs_free(crumbs *c) {
+  free(c->last), free(c->prev), free(c->current);
+  dynbuf_free(&c->folded);
+}
+
+/* 1 when t (a <title>) only names a section of the site: vbpl.vn titles
+   every page "Trung ương", one of its breadcrumb's sections. */
+static int names_a_section(const crumbs *c, const char *t, int *nomem) {
+  char *f = fold(t, strlen(t), nomem);
+  int hit = f && *f && strstr(dynbuf_str(&c->folded), f) != NULL;
+  free(f);
+  return hit;
+}
+
+static char *generic_title(const ex_page *pg, const lines *l, const header *h,
+                           const crumbs *c, int *nomem) {
   char *v = pg->og_title ? dup_field(pg->og_title, strlen(pg->og_title), nomem) : NULL;
   if (!v) v = node_field(pg->h1, nomem);
   if (!v) v = header_title(l, h, nomem);
@@ -655,42 +712,17 @@ static char *generic_title(const ex_page *pg, const lines *l, const header *h, i
     if (t) v = strip_site_name(t, pg->og_site, nomem);
     free(t);
   }
+  if (c->current && (!v || names_a_section(c, v, nomem))) {
+    free(v);
+    v = dup_str(c->current, nomem);
+  }
   return v;
 }
 
-typedef struct {
-  const char *title;
-  char *best;
-  int nomem;
-} crumb_walk;
-
-/* Every linked crumb except the home page and the page itself; the last
-   one wins. */
-static int crumb_enter(void *ctx, xmlNodePtr n) {
-  crumb_walk *w = ctx;
-  if (!ex_is(n, "a")) return n->type == XML_ELEMENT_NODE;
-  char *href = ex_attr(n, "href");
-  int home_or_self = !href || !*href || strcmp(href, "/") == 0 || href[0] == '#' ||
-                     strcasecmp(href, "home") == 0 || strcasecmp(href, "index.html") == 0;
-  xmlFree(href);
-  char *text = home_or_self ? NULL : node_field(n, &w->nomem);
-  char *f = text ? fold(text, strlen(text), &w->nomem) : NULL;
-  if (f && (strcmp(f, "trang chu") == 0 || strcmp(f, "home") == 0 || strcmp(f, "trang nhat") == 0 ||
-            (w->title && strcmp(text, w->title) == 0))) {
-    free(text);
-    text = NULL;
-  }
-  free(f);
-  if (text) free(w->best), w->best = text;
-  return 1; /* broken pages nest the next crumb inside an unclosed <a> */
-}
-
-static char *breadcrumb_category(const ex_page *pg, const char *title, int *nomem) {
-  if (!pg->breadcrumb) return NULL;
-  crumb_walk w = {title, NULL, 0};
-  ex_walk(pg->breadcrumb, crumb_enter, NULL, &w);
-  if (w.nomem) *nomem = 1;
-  return w.best;
+/* The last section crumb that is not the page itself. */
+static char *crumb_category(const crumbs *c, const char *title, int *nomem) {
+  const char *v = c->last && title && strcmp(c->last, title) == 0 ? c->prev : c->last;
+  return dup_str(v, nomem);
 }
 
 /* The office that signs a news article: "Văn phòng HĐND&UBND quận" alone or
@@ -744,8 +776,10 @@ static void fill_fields(ex_page *pg, const lines *l, record *rec, int *nomem) {
   header h;
   find_header(l, &h, nomem);
   header_type(l, &h);
+  crumbs c;
+  crumbs_read(pg, &c);
 
-  if (!rec->title) rec->title = generic_title(pg, l, &h, nomem);
+  if (!rec->title) rec->title = generic_title(pg, l, &h, &c, nomem);
   if (!rec->number && props[P_NUMBER]) rec->number = ex_norm_number(props[P_NUMBER], nomem);
   if (!rec->number && h.own.canonical[0]) rec->number = dup_str(h.own.canonical, nomem);
   if (!rec->date && props[P_DATE]) rec->date = ex_norm_date(props[P_DATE], nomem);
@@ -757,9 +791,11 @@ static void fill_fields(ex_page *pg, const lines *l, record *rec, int *nomem) {
   if (!rec->type) rec->type = dup_str(type_of_number(rec->number), nomem);
   if (!rec->issuer) rec->issuer = dup_str(props[P_ISSUER], nomem);
   if (!rec->issuer) rec->issuer = header_issuer(l, &h, nomem);
-  if (!rec->category) rec->category = breadcrumb_category(pg, rec->title, nomem);
+  if (!rec->category) rec->category = crumb_category(&c, rec->title, nomem);
   if (!rec->category) rec->category = dup_str(pg->section, nomem);
   if (!rec->category) rec->category = dup_str(props[P_CATEGORY], nomem);
+  if (c.nomem || dynbuf_status(&c.folded) == DYNBUF_NOMEM) *nomem = 1;
+  crumbs_free(&c);
   for (size_t i = 0; i < P_COUNT; i++) free(props[i]);
 }
 

@@ -557,17 +557,19 @@ static const field_case VBPL_CASES[] = {
   {"vbpl_thuoctinh.html", U, "vbpl", "Bộ luật 101/2015/QH13 Tố tụng hình sự", "2015-11-27",
    "101/2015/QH13", "Bộ luật", "Quốc hội", "Văn bản pháp luật",
    {"Số ký hiệu\n101/2015/QH13", "Nguyễn Sinh Hùng"}, {"Tải về", "CSDL Trung ương"}},
-  {"vbpl_thuoctinh.html", U, NULL, "Trung ương", "2015-11-27", "101/2015/QH13", "Bộ luật",
+  /* generic: the <title> "Trung ương" only names a section (a crumb), so
+     the page's own crumb is the title */
+  {"vbpl_thuoctinh.html", U, NULL, "Bộ luật 101/2015/QH13", "2015-11-27", "101/2015/QH13", "Bộ luật",
    "Quốc hội", "Văn bản pháp luật", {"Số ký hiệu\n101/2015/QH13"}, {"Tải về"}},
   {"vbpl_thuoctinh_2.html", U, "vbpl", "Hiến pháp Không số Hiến pháp năm 2013", "2013-11-28",
    NULL, "Hiến pháp", "Quốc hội", "Văn bản pháp luật", {"Công báo số 1003+1004"}, {0}},
-  {"vbpl_thuoctinh_2.html", U, NULL, "Trung ương", "2013-11-28", NULL, "Hiến pháp", "Quốc hội",
+  {"vbpl_thuoctinh_2.html", U, NULL, "Hiến pháp Không số", "2013-11-28", NULL, "Hiến pháp", "Quốc hội",
    "Văn bản pháp luật", {"Công báo số 1003+1004"}, {0}},
   /* văn bản hợp nhất (thuộc tính) */
   {"vbpl_v2.html", U, "vbpl", "Luật 31/VBHN-VPQH hợp nhất Luật Xử lý vi phạm hành chính",
    "2020-12-07", "31/VBHN-VPQH", "Văn bản hợp nhất", "Văn phòng Quốc hội", "Văn bản hợp nhất",
    {"Nguyễn Hạnh Phúc"}, {0}},
-  {"vbpl_v2.html", U, NULL, "Trung ương", "2020-12-07", "31/VBHN-VPQH", "Văn bản hợp nhất",
+  {"vbpl_v2.html", U, NULL, "Luật 31/VBHN-VPQH", "2020-12-07", "31/VBHN-VPQH", "Văn bản hợp nhất",
    "Văn phòng Quốc hội", "Văn bản hợp nhất", {"Nguyễn Hạnh Phúc"}, {0}},
   /* toàn văn: the header table and div#toanvancontent */
   {"vbpl_initial.html", U, "vbpl", "Bộ luật 100/2015/QH13", "2015-11-27", "100/2015/QH13",
