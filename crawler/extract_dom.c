@@ -94,7 +94,9 @@ int ex_is_dropped(const xmlNode *n) {
 static const char *const HINT_EXACT[] = {
   "nav", "navbar", "navigation", "header", "footer", "aside", "banner", "top", "topbar",
   "logo", "slogan", "tools", "toolbar", "search", "search-box", "searchbox", "login",
-  "pager", "ads", "ad", "hidden", "print", "skip", "tabs", NULL};
+  "pager", "ads", "ad", "hidden", "print", "skip", "tabs",
+  /* hidden on small screens: sidebars and menus, never the content */
+  "hidden-xs", "hidden-sm", "d-none", NULL};
 static const char *const HINT_SUBSTR[] = {
   "menu", "sidebar", "navbar", "breadcrumb", "footer", "banner", "social", "share",
   "comment", "advert", "widget", "pagination", "related", "copyright", "cookie", "popup",

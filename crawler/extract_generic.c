@@ -543,6 +543,17 @@ static char *header_title(const lines *l, const header *h, int *nomem) {
   if (starts_with(sum->fold, "can cu") || starts_with(sum->fold, "kinh gui")) return NULL;
   ex_text t;
   ex_text_init(&t, EX_MAX_FIELD);
+  /* "Kế hoạch cải cách hành chính năm 2024" already names its type */
+  char *type_fold = fold(h->type, strlen(h->type), nomem);
+  size_t tl = type_fold ? strlen(type_fold) : 0;
+  int named = type_fold && strncmp(sum->fold, type_fold, tl) == 0 && sum->fold[tl] == ' ';
+  free(type_fold);
+  if (named) {
+    ex_text_add(&t, sum->s, sum->n);
+    char *v = ex_text_take(&t);
+    if (!v) *nomem = 1;
+    return v;
+  }
   ex_text_add(&t, h->type, strlen(h->type));
   ex_text_add(&t, " ", 1);
   if (starts_with(sum->fold, "v/v")) {
@@ -791,9 +802,10 @@ static void fill_fields(ex_page *pg, const lines *l, record *rec, int *nomem) {
   if (!rec->type) rec->type = dup_str(type_of_number(rec->number), nomem);
   if (!rec->issuer) rec->issuer = dup_str(props[P_ISSUER], nomem);
   if (!rec->issuer) rec->issuer = header_issuer(l, &h, nomem);
+  /* a document's own "Lĩnh vực" says more than the site section it sits in */
+  if (!rec->category) rec->category = dup_str(props[P_CATEGORY], nomem);
   if (!rec->category) rec->category = crumb_category(&c, rec->title, nomem);
   if (!rec->category) rec->category = dup_str(pg->section, nomem);
-  if (!rec->category) rec->category = dup_str(props[P_CATEGORY], nomem);
   if (c.nomem || dynbuf_status(&c.folded) == DYNBUF_NOMEM) *nomem = 1;
   crumbs_free(&c);
   for (size_t i = 0; i < P_COUNT; i++) free(props[i]);

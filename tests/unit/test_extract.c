@@ -161,7 +161,7 @@ static const field_case FIXTURE_CASES[] = {
    {"Trang chủ"}},
   {"doc_properties.html", "https://portal.example/csdl/1732.html", NULL,
    "Quyết định về việc ban hành Quy chế tổ chức và hoạt động của Bộ phận một cửa", "2021-08-12",
-   "1732/QĐ-UBND", "Quyết định", "UBND quận Tây Hồ", "Cơ sở dữ liệu văn bản",
+   "1732/QĐ-UBND", "Quyết định", "UBND quận Tây Hồ", "Hành chính" /* Lĩnh vực over breadcrumb */,
    {"Điều 1. Ban hành kèm theo", "Điều 2. Quyết định có hiệu lực"},
    {"Số ký hiệu"}},
   {"news_og.html", "https://portal.example/tin-tuc/ho-tro.html", NULL,
@@ -598,7 +598,7 @@ static const field_case VBPL_CASES[] = {
   {"vbpl_search_initial.html", U, "vbpl", NULL, NULL, NULL, NULL, NULL, NULL, {0}, {0}},
   /* anle.toaan.gov.vn (Oracle ADF, the page wrapped in a <form>) */
   {"anle_thuoctinh.html", "https://anle.toaan.gov.vn/webcenter/portal/anle/chitietanle", NULL,
-   "63/2023/AL", "2023-02-01", "63/2023/AL", NULL, NULL, "Án lệ", {0}, {0}},
+   "63/2023/AL", "2023-02-01", "63/2023/AL", NULL, NULL, "Hành chính", {0}, {0}},
 };
 #undef U
 
@@ -656,7 +656,7 @@ static const field_case SITE_CASES[] = {
    "1325/UBND-NV", "Công văn", "ỦY BAN NHÂN DÂN QUẬN TÂY HỒ", NULL, {0}, {0}},
   /* (d) property table */
   {"van-ban/quang-an-27-qd-ubnd-2023.html", S "van-ban/d.html", NULL, NULL, "2023-05-08",
-   "27/QĐ-UBND", "Quyết định", "UBND phường Quảng An", "Cơ sở dữ liệu văn bản", {0}, {0}},
+   "27/QĐ-UBND", "Quyết định", "UBND phường Quảng An", "Tổ chức bộ máy", {0}, {0}},
   /* specials: windows-1258 bytes, "Ð", NFD, a charset lie, broken and truncated */
   {"van-ban/06-tb-ubnd-2024.html", S "van-ban/cp1258.html", NULL, NULL, "2024-01-03",
    "06/TB-UBND", "Thông báo", "ỦY BAN NHÂN DÂN QUẬN TÂY HỒ", NULL, {"08/TB-UBND"}, {0}},
