@@ -606,10 +606,31 @@ static int has_combining(const char *s, size_t n) {
 
 typedef struct {
   UTransliterator *oracle;
-  long lines, marked, same, fold_checked, fold_same;
+  long lines, marked, same, fold_checked, fold_same, slices, slices_ok;
 } phapdien_stats;
 
 static char joined_a[8192];
+
+typedef struct {
+  const char *text;
+  long checked, ok;
+} slice_check;
+
+/* text_normalize(original[start, end)) == exact, for words not cut short. */
+static int check_slice(void *ctx, const text_token *t) {
+  slice_check *sc = ctx;
+  if (t->kind != TEXT_TOKEN_WORD || t->exact_len >= TEXT_MAX_TOKEN - 4) return 0;
+  char *out = NULL;
+  size_t ol = 0;
+  sc->checked++;
+  if (text_normalize(sc->text + t->start, t->end - t->start, 0, &out, &ol) == TEXT_OK &&
+      ol == t->exact_len && memcmp(out, t->exact, ol) == 0)
+    sc->ok++;
+  else if (sc->checked - sc->ok <= 3)
+    fprintf(stderr, "slice [%zu,%zu) \"%s\" != \"%s\"\n", t->start, t->end, out ? out : "", t->exact);
+  free(out);
+  return 0;
+}
 
 /* Our folding against ICU's transliterator + đ -> d + case fold. */
 static void check_fold(phapdien_stats *st, const char *line, size_t n) {
@@ -664,6 +685,10 @@ static void check_line(phapdien_stats *st, const char *line, size_t n) {
     fprintf(stderr, "NFD/NFC differ:\n %.300s\n %.300s\n", joined_a, b->joined);
   free(nfc);
   /* offsets: each token's original slice normalizes to the token */
+  slice_check sc = {line, 0, 0};
+  text_tokenize(line, n, check_slice, &sc);
+  st->slices += sc.checked;
+  st->slices_ok += sc.ok;
 }
 
 static void test_phapdien(const char *shared) {
@@ -701,6 +726,10 @@ static void test_phapdien(const char *shared) {
          st.lines, st.marked, st.same);
   printf("phapdien: folding equals ICU transliterator on %ld of %ld sampled lines\n", st.fold_same,
          st.fold_checked);
+  printf("phapdien: %ld of %ld word tokens of those lines: original slice normalizes to the token\n",
+         st.slices_ok, st.slices);
+  CHECK_INT(st.slices_ok, st.slices);
+  CHECK(st.slices > 10000);
   CHECK(st.marked >= 827);
   CHECK_INT(st.same, st.marked);
   CHECK(st.fold_checked > 1000);
