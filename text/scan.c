@@ -104,6 +104,20 @@ static int inner_number_punct(const scanner *sc, const tx_cluster *c, size_t nex
          next < sc->len && sc->s[next] >= '0' && sc->s[next] <= '9';
 }
 
+/* Adds the plain ASCII letters and digits from q on, the bulk of any
+ * Vietnamese text, straight from the table; returns where it stopped. */
+static size_t add_ascii_run(scanner *sc, size_t q) {
+  const unsigned char *u = (const unsigned char *)sc->s;
+  while (q < sc->len && u[q] < 0x80) {
+    const tx_letter *l = &tx_latin[u[q]];
+    if ((l->cls != TX_CL_VIET && l->cls != TX_CL_DIGIT) || !tx_no_mark_at(u, sc->len, q + 1) ||
+        !tx_word_add_ascii(&sc->word, l, q))
+      break;
+    q++;
+  }
+  return q;
+}
+
 /* Reads a run of word clusters starting with *c (already decoded, ending at
  * q); *c is the scanner's scratch cluster. */
 static text_status scan_word(scanner *sc, tx_cluster *c, size_t q, size_t *next) {
@@ -112,6 +126,7 @@ static text_status scan_word(scanner *sc, tx_cluster *c, size_t q, size_t *next)
     if (!tx_word_fits(&sc->word, c)) st = flush_word(sc); /* cut, never drop */
     if (st != TEXT_OK) return st;
     tx_word_add(&sc->word, c);
+    q = add_ascii_run(sc, q);
     size_t r = q;
     while (q < sc->len) { /* invisible characters join */
       r = tx_next(sc->s, sc->len, q, c);

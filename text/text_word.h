@@ -66,4 +66,22 @@ static inline void tx_word_add(tx_word *w, const tx_cluster *c) {
   }
 }
 
+/* The common case of tx_word_add, without a cluster: an ASCII letter or
+ * digit with table entry l at original offset p. Returns 0 (and adds
+ * nothing) when it does not fit. */
+static inline int tx_word_add_ascii(tx_word *w, const tx_letter *l, size_t p) {
+  if (w->exact_len >= TEXT_MAX_TOKEN || w->n == 0) return 0;
+  int i = w->n++;
+  w->base[i] = l->base;
+  w->mod[i] = 0;
+  w->tone[i] = 0;
+  w->exact[w->exact_len++] = (char)l->base;
+  w->folded[w->folded_len++] = (char)l->base;
+  w->end = p + 1;
+  w->last_cls = l->cls;
+  if (l->cls == TX_CL_VIET) w->letters++;
+  else w->all_viet = 0;
+  return 1;
+}
+
 #endif
