@@ -1,0 +1,832 @@
+/* legal.c: header metadata and relations of a legal document (legal.h).
+ *
+ * Everything is matched on folded words from text_tokenize, line by line:
+ * a header is a column layout flattened by PDF extraction, so lines (not
+ * sentences) are its units. Relations are matched on the folded text of the
+ * sentence around each number text_find_refs reports. */
+#include "legal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Words of one line kept for matching; header lines are short. */
+#define LINE_WORDS 24
+#define WORD_FOLD 32
+/* A relation's sentence is looked for this far either side of its number. */
+#define SENTENCE_REACH 600
+/* A cue ("bãi bỏ") governs a number at most this many folded bytes later. */
+#define CUE_REACH 160
+/* Signature blocks tried (one after each "./." end mark). */
+#define MAX_END_MARKS 8
+#define SIGNATURE_LINES 30
+#define SIGNATURE_TAIL 1500
+/* Bytes before a date searched for its cue ("có hiệu lực ... từ ngày"). */
+#define DATE_CUE_WINDOW 90
+
+/* ------------------------------------------------------------------ */
+/* Names                                                                */
+/* ------------------------------------------------------------------ */
+
+static const char *const REL_NAMES[LEGAL_REL_COUNT] = {"cites",   "basis",   "amends",
+                                                       "replaces", "repeals", "implements"};
+
+const char *legal_rel_name(legal_rel_kind kind) {
+  return (unsigned)kind < LEGAL_REL_COUNT ? REL_NAMES[kind] : "cites";
+}
+
+int legal_rel_parse(const char *name, legal_rel_kind *kind) {
+  for (int i = 0; i < LEGAL_REL_COUNT; i++)
+    if (strcmp(name, REL_NAMES[i]) == 0) {
+      *kind = (legal_rel_kind)i;
+      return 1;
+    }
+  return 0;
+}
+
+/* Document types: folded words as a title line or doctype word writes them,
+ * and the canonical name. Longer names first: "thong tu lien tich" before
+ * "thong tu". */
+static const struct {
+  const char *words, *name;
+} TYPES[] = {
+    {"thong tu lien tich", "Thông tư liên tịch"}, {"nghi quyet lien tich", "Nghị quyết liên tịch"},
+    {"van ban hop nhat", "Văn bản hợp nhất"},     {"nghi dinh", "Nghị định"},
+    {"thong tu", "Thông tư"},                     {"quyet dinh", "Quyết định"},
+    {"bo luat", "Bộ luật"},                       {"luat", "Luật"},
+    {"nghi quyet", "Nghị quyết"},                 {"phap lenh", "Pháp lệnh"},
+    {"lenh", "Lệnh"},                             {"thong bao", "Thông báo"},
+    {"ke hoach", "Kế hoạch"},                     {"chi thi", "Chỉ thị"},
+    {"cong van", "Công văn"},                     {"huong dan", "Hướng dẫn"},
+    {"bao cao", "Báo cáo"},                       {"to trinh", "Tờ trình"},
+    {"cong dien", "Công điện"},                   {"ket luan", "Kết luận"},
+    {"quy dinh", "Quy định"},                     {"quy che", "Quy chế"},
+    {"chuong trinh", "Chương trình"},             {"hien phap", "Hiến pháp"},
+};
+#define N_TYPES (sizeof TYPES / sizeof TYPES[0])
+
+/* Kind codes that name exactly one type. "QH" (Luật, Bộ luật, Nghị quyết)
+ * and issuer-only numbers are decided by words instead. */
+static const struct {
+  const char *kind, *name;
+} KIND_TYPES[] = {
+    {"NĐ", "Nghị định"},   {"QĐ", "Quyết định"},        {"TT", "Thông tư"},
+    {"TTLT", "Thông tư liên tịch"}, {"NQ", "Nghị quyết"}, {"NQLT", "Nghị quyết liên tịch"},
+    {"CT", "Chỉ thị"},     {"TB", "Thông báo"},         {"KH", "Kế hoạch"},
+    {"VBHN", "Văn bản hợp nhất"}, {"BC", "Báo cáo"},    {"TTR", "Tờ trình"},
+    {"HD", "Hướng dẫn"},   {"CĐ", "Công điện"},         {"KL", "Kết luận"},
+    {"PL", "Pháp lệnh"},   {"L", "Lệnh"},               {"CV", "Công văn"},
+};
+
+/* ------------------------------------------------------------------ */
+/* Small text helpers                                                   */
+/* ------------------------------------------------------------------ */
+
+static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f'; }
+
+/* Copies s[a..b) into dst with white space runs collapsed to one space and
+ * the ends trimmed, cut at a UTF-8 character boundary to fit cap. */
+static void copy_clean(char *dst, size_t cap, const char *s, size_t a, size_t b) {
+  size_t n = 0;
+  int space = 0;
+  for (size_t i = a; i < b; i++) {
+    if (is_ws(s[i]) || ((unsigned char)s[i] == 0xC2 && i + 1 < b && (unsigned char)s[i + 1] == 0xA0)) {
+      if ((unsigned char)s[i] == 0xC2) i++;
+      space = n > 0;
+      continue;
+    }
+    if (space) {
+      if (n + 1 >= cap) break;
+      dst[n++] = ' ';
+      space = 0;
+    }
+    if (n + 1 >= cap) break;
+    dst[n++] = s[i];
+  }
+  /* never end inside a multi-byte character */
+  size_t cut = n;
+  while (cut > 0 && ((unsigned char)dst[cut - 1] & 0xC0) == 0x80) cut--;
+  if (cut > 0 && ((unsigned char)dst[cut - 1] & 0x80)) {
+    unsigned char lead = (unsigned char)dst[cut - 1];
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    if (n - (cut - 1) >= need) cut = n;
+    else cut--;
+  } else {
+    cut = n;
+  }
+  while (cut > 0 && dst[cut - 1] == ' ') cut--;
+  dst[cut] = '\0';
+}
+
+/* Appends " " + src to dst (size cap), keeping it NUL-terminated. */
+static void append_value(char *dst, size_t cap, const char *sep, const char *src) {
+  size_t n = strlen(dst);
+  if (n && n + strlen(sep) < cap) {
+    memcpy(dst + n, sep, strlen(sep) + 1);
+    n += strlen(sep);
+  }
+  copy_clean(dst + n, cap - n, src, 0, strlen(src));
+}
+
+/* The last occurrence of needle in hay, or NULL. */
+static const char *last_of(const char *hay, const char *needle) {
+  const char *found = NULL;
+  for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle)) found = p;
+  return found;
+}
+
+/* The folded text of s[a..b) with white space collapsed, into buf. Returns
+ * its length; -1 when out of memory. */
+static long fold_span(const char *s, size_t a, size_t b, char *buf, size_t cap) {
+  char *f = NULL;
+  size_t flen = 0;
+  text_status st = text_normalize(s + a, b - a, 1, &f, &flen);
+  if (st == TEXT_NOMEM) return -1;
+  if (st != TEXT_OK) {
+    buf[0] = '\0';
+    return 0;
+  }
+  copy_clean(buf, cap, f, 0, flen);
+  free(f);
+  return (long)strlen(buf);
+}
+
+/* ------------------------------------------------------------------ */
+/* Lines as folded words                                                */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+  char f[WORD_FOLD];
+  size_t start, end; /* absolute offsets in the document */
+  text_token_kind kind;
+} lword;
+
+typedef struct {
+  size_t start, end; /* the line, without its newline */
+  lword w[LINE_WORDS];
+  size_t n;
+  int upper;         /* letters, and no ASCII lower-case one: a heading */
+} lline;
+
+typedef struct {
+  lline *ln;
+} word_fill;
+
+static int add_line_word(void *ctx, const text_token *tok) {
+  lline *ln = ((word_fill *)ctx)->ln;
+  if (ln->n == LINE_WORDS) return 1;
+  lword *w = &ln->w[ln->n++];
+  size_t k = tok->folded_len < WORD_FOLD - 1 ? tok->folded_len : WORD_FOLD - 1;
+  memcpy(w->f, tok->folded, k);
+  w->f[k] = '\0';
+  w->start = ln->start + tok->start;
+  w->end = ln->start + tok->end;
+  w->kind = tok->kind;
+  return 0;
+}
+
+static int line_is_upper(const char *s, size_t a, size_t b) {
+  int letters = 0;
+  for (size_t i = a; i < b; i++) {
+    if (s[i] >= 'a' && s[i] <= 'z') return 0;
+    if (s[i] >= 'A' && s[i] <= 'Z') letters = 1;
+  }
+  return letters;
+}
+
+/* Reads the line starting at p into ln; returns the start of the next one. */
+static size_t read_line(const char *s, size_t len, size_t p, lline *ln) {
+  const char *nl = memchr(s + p, '\n', len - p);
+  size_t end = nl ? (size_t)(nl - s) : len;
+  ln->start = p;
+  ln->end = end;
+  ln->n = 0;
+  word_fill wf = {ln};
+  text_tokenize(s + p, end - p, add_line_word, &wf);
+  ln->upper = line_is_upper(s, p, end);
+  return nl ? end + 1 : len;
+}
+
+/* 1 when the line's words from index `from` are the words of pat (folded,
+ * single spaces); *after gets the index after them. */
+static int words_at(const lline *ln, size_t from, const char *pat, size_t *after) {
+  size_t i = from;
+  while (*pat) {
+    const char *sp = strchr(pat, ' ');
+    size_t k = sp ? (size_t)(sp - pat) : strlen(pat);
+    if (i >= ln->n || strlen(ln->w[i].f) != k || memcmp(ln->w[i].f, pat, k) != 0) return 0;
+    i++;
+    pat += k + (sp != NULL);
+  }
+  if (after) *after = i;
+  return 1;
+}
+
+static int starts_with_any(const lline *ln, const char *const *pats) {
+  for (size_t i = 0; pats[i]; i++)
+    if (words_at(ln, 0, pats[i], NULL)) return 1;
+  return 0;
+}
+
+/* The type named by the whole line ("NGHỊ ĐỊNH"), or NULL. */
+static const char *line_type(const lline *ln) {
+  for (size_t i = 0; i < N_TYPES; i++) {
+    size_t after;
+    if (words_at(ln, 0, TYPES[i].words, &after) && after == ln->n) return TYPES[i].name;
+  }
+  return NULL;
+}
+
+/* Lines that are layout, not content: the gazette's page header, page
+ * numbers, the national motto, the digital signature stamp. */
+static int is_noise(const char *s, const lline *ln) {
+  static const char *const noise[] = {"cong bao", "van ban quy pham phap luat", "cong hoa xa hoi",
+                                      "doc lap tu do", "xem tiep", "van ban hop nhat", NULL};
+  static const char *const stamp[] = {"nguoi ky", "ky boi", "email", "co quan", "thoi gian ky",
+                                      "ngay ky", NULL};
+  if (ln->n == 0) return 1;
+  if (ln->n <= 2 && ln->w[0].kind == TEXT_TOKEN_NUMBER && (ln->n == 1 || ln->w[1].kind == TEXT_TOKEN_NUMBER))
+    return 1;
+  if (starts_with_any(ln, noise) && (ln->upper || !words_at(ln, 0, "van ban hop nhat", NULL)))
+    return 1;
+  for (size_t i = 0; stamp[i]; i++) {
+    size_t after;
+    if (words_at(ln, 0, stamp[i], &after)) {
+      size_t p = ln->w[after - 1].end;
+      while (p < ln->end && s[p] == ' ') p++;
+      if (p < ln->end && s[p] == ':') return 1;
+    }
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Header fields                                                        */
+/* ------------------------------------------------------------------ */
+
+/* "Số: 215/TB-UBND", "Luật số: 91/2015/QH13": a reference whose line starts
+ * with at most four words ending in "số". */
+static int line_number(const char *s, const lline *ln, text_ref *ref) {
+  for (size_t i = 1; i < ln->n && i <= 4; i++) {
+    if (ln->w[i].kind != TEXT_TOKEN_REF) {
+      if (ln->w[i].kind != TEXT_TOKEN_WORD) return 0;
+      continue;
+    }
+    if (strcmp(ln->w[i - 1].f, "so") != 0) return 0;
+    /* "Thông tư số 04/2019/..." in running text is a citation: a doctype
+     * word before "số" needs the header's colon ("Luật số: 91/2015/QH13") */
+    if (i > 1 && !memchr(s + ln->w[i - 1].end, ':', ln->w[i].start - ln->w[i - 1].end)) return 0;
+    return text_parse_ref(s + ln->w[i].start, ln->w[i].end - ln->w[i].start, ref);
+  }
+  return 0;
+}
+
+static const char *const ISSUER_STARTS[] = {
+    "uy ban",    "chinh phu",  "thu tuong", "bo",         "quoc hoi",    "ngan hang",
+    "hoi dong",  "van phong",  "toa an",    "vien kiem sat", "kiem toan", "tong lien doan",
+    "bao hiem xa hoi", "so",   "phong",     "ban",        "tong cuc",    "cuc",
+    "chu tich nuoc", "mat tran", "doan",    "kho bac",    "thanh tra",   "dang uy",
+    "hoc vien",  "dai hoc",    "truong",    NULL};
+
+static int is_issuer_start(const lline *ln) {
+  return ln->upper && ln->n <= 16 && starts_with_any(ln, ISSUER_STARTS) &&
+         !words_at(ln, 0, "bo truong", NULL) && !words_at(ln, 0, "so:", NULL);
+}
+
+/* The line up to "CỘNG HÒA ..." when PDF extraction put both columns on it. */
+static size_t issuer_end(const lline *ln) {
+  for (size_t i = 1; i < ln->n; i++)
+    if (words_at(ln, i, "cong hoa", NULL)) return ln->w[i].start;
+  return ln->end;
+}
+
+static int keep_first_date(void *ctx, const text_date *d) {
+  *(text_date *)ctx = *d;
+  return 1;
+}
+
+/* "Tây Hồ, ngày 28 tháng 7 năm 2021": up to six words of place, a comma,
+ * "ngày" and a date. */
+static int line_place_date(const char *s, const lline *ln, char *place, size_t pcap, char date[11]) {
+  for (size_t k = 1; k < ln->n && k <= 6; k++) {
+    if (ln->w[k].kind != TEXT_TOKEN_WORD) return 0;
+    if (strcmp(ln->w[k].f, "ngay") != 0) continue;
+    size_t p = ln->w[k].start;
+    while (p > ln->start && s[p - 1] == ' ') p--;
+    if (p == ln->start || s[p - 1] != ',') return 0;
+    text_date d;
+    d.iso[0] = '\0';
+    text_find_dates(s + ln->w[k].start, ln->end - ln->w[k].start, keep_first_date, &d);
+    if (!d.iso[0]) return 0;
+    memcpy(date, d.iso, 11);
+    copy_clean(place, pcap, s, ln->start, p - 1);
+    return 1;
+  }
+  return 0;
+}
+
+/* Signature roles: "TM. CHÍNH PHỦ", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", ... */
+static const char *const ROLE_STARTS[] = {
+    "tm", "kt", "tl", "tuq", "q", "chu tich", "pho chu tich", "bo truong", "thu truong",
+    "thu tuong", "pho thu tuong", "giam doc", "pho giam doc", "thong doc", "pho thong doc",
+    "chanh an", "vien truong", "tong kiem toan", "chu nhiem", "truong ban", "pho truong ban",
+    "chanh van phong", "tong giam doc", "cuc truong", "tong cuc truong", "truong phong",
+    "tong thu ky", "bi thu", "chanh thanh tra", NULL};
+
+static int is_role_line(const lline *ln) {
+  return ln->upper && ln->n <= 12 && starts_with_any(ln, ROLE_STARTS);
+}
+
+/* A person's name: two to six words of letters, each capitalised, no colon. */
+static int is_name_line(const char *s, const lline *ln) {
+  if (ln->n < 2 || ln->n > 6) return 0;
+  for (size_t i = 0; i < ln->n; i++) {
+    unsigned char c = (unsigned char)s[ln->w[i].start];
+    if (ln->w[i].kind != TEXT_TOKEN_WORD || (c >= 'a' && c <= 'z')) return 0;
+  }
+  for (size_t i = ln->start; i < ln->end; i++)
+    if (s[i] == ':' || s[i] == '(' || s[i] == '/') return 0;
+  return !starts_with_any(ln, ROLE_STARTS) && !words_at(ln, 0, "noi nhan", NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* The header                                                           */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+  const char *s;
+  size_t len;
+  legal_info *li;
+  char title_type[48];
+  char block[LEGAL_FIELD_MAX]; /* the issuer block being read */
+  int block_open, block_lines;
+  int in_summary, summary_lines;
+} header_state;
+
+static void issuer_line(header_state *hs, const lline *ln) {
+  char part[LEGAL_FIELD_MAX];
+  copy_clean(part, sizeof part, hs->s, ln->start, issuer_end(ln));
+  if (is_issuer_start(ln)) {
+    hs->block[0] = '\0';
+    hs->block_open = 1;
+    hs->block_lines = 1;
+    append_value(hs->block, sizeof hs->block, " ", part);
+  } else if (hs->block_open && ln->upper && hs->block_lines < 3 && !line_type(ln) &&
+             !is_role_line(ln)) {
+    hs->block_lines++;
+    append_value(hs->block, sizeof hs->block, " ", part);
+  } else {
+    hs->block_open = 0;
+    return;
+  }
+  /* the issuer is the last block before the number (or the type title) */
+  memcpy(hs->li->issuer, hs->block, sizeof hs->block);
+}
+
+static void summary_line(header_state *hs, const lline *ln) {
+  static const char *const stop[] = {"can cu", "thuc hien", "theo de nghi", "xet de nghi",
+                                     "dieu", "chuong", NULL};
+  if (!hs->in_summary) return;
+  if (ln->upper || starts_with_any(ln, stop) || hs->summary_lines == 3) {
+    hs->in_summary = 0;
+    return;
+  }
+  char part[LEGAL_FIELD_MAX];
+  copy_clean(part, sizeof part, hs->s, ln->start, ln->end);
+  append_value(hs->li->summary, sizeof hs->li->summary, " ", part);
+  hs->summary_lines++;
+}
+
+/* One line of the header. Returns 0 at the end of the header. */
+static int header_line(header_state *hs, const lline *ln) {
+  static const char *const body_starts[] = {"can cu", "dieu 1", "chuong i", "quyet nghi",
+                                            "theo de nghi", NULL};
+  legal_info *li = hs->li;
+  if (starts_with_any(ln, body_starts)) return 0;
+  if (is_noise(hs->s, ln)) return 1;
+  text_ref ref;
+  if (!li->has_number && line_number(hs->s, ln, &ref)) {
+    li->number = ref;
+    li->has_number = 1;
+    hs->block_open = 0;
+    return 1;
+  }
+  if (!li->date[0] && line_place_date(hs->s, ln, li->place, sizeof li->place, li->date)) return 1;
+  const char *t = ln->upper ? line_type(ln) : NULL;
+  if (t && !hs->title_type[0]) {
+    snprintf(hs->title_type, sizeof hs->title_type, "%s", t);
+    hs->block_open = 0;
+    hs->in_summary = 1;
+    return 1;
+  }
+  if ((words_at(ln, 0, "v/v", NULL) || words_at(ln, 0, "ve viec", NULL) ||
+       (ln->n && strcmp(ln->w[0].f, "v") == 0 && ln->n > 1 && strcmp(ln->w[1].f, "v") == 0)) &&
+      !li->summary[0]) {
+    copy_clean(li->summary, sizeof li->summary, hs->s, ln->start, ln->end);
+    return 1;
+  }
+  if (hs->in_summary) summary_line(hs, ln);
+  else if (!li->has_number && !hs->title_type[0]) issuer_line(hs, ln);
+  return 1;
+}
+
+static void parse_header(header_state *hs) {
+  lline ln;
+  size_t p = 0, lines = 0;
+  while (p < hs->len && lines < LEGAL_HEADER_LINES) {
+    p = read_line(hs->s, hs->len, p, &ln);
+    if (ln.n == 0) continue;
+    lines++;
+    if (!header_line(hs, &ln)) break;
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* Signature blocks                                                     */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+  char role[LEGAL_FIELD_MAX];
+  int roles;
+  int done;
+} sign_state;
+
+static void signature_line(const char *s, const lline *ln, legal_info *li, sign_state *ss) {
+  text_ref ref;
+  if (!li->has_number && line_number(s, ln, &ref)) {
+    li->number = ref;
+    li->has_number = 1;
+    return;
+  }
+  if (!li->date[0] && line_place_date(s, ln, li->place, sizeof li->place, li->date)) return;
+  if (is_role_line(ln) && ss->roles < 4) {
+    char part[LEGAL_FIELD_MAX];
+    copy_clean(part, sizeof part, s, ln->start, ln->end);
+    append_value(ss->role, sizeof ss->role, " / ", part);
+    ss->roles++;
+    return;
+  }
+  if (ss->roles && is_name_line(s, ln)) {
+    copy_clean(li->signer, sizeof li->signer, s, ln->start, ln->end);
+    memcpy(li->signer_role, ss->role, sizeof ss->role);
+    ss->done = 1;
+  }
+}
+
+/* The block after one end mark: role lines, then a name. */
+static void parse_signature_at(const char *s, size_t len, size_t p, legal_info *li) {
+  static const char *const stop[] = {"phu luc", "mau so", "mau", NULL};
+  sign_state ss;
+  memset(&ss, 0, sizeof ss);
+  lline ln;
+  for (size_t lines = 0; p < len && lines < SIGNATURE_LINES && !ss.done;) {
+    p = read_line(s, len, p, &ln);
+    if (ln.n == 0 || is_noise(s, &ln)) continue;
+    lines++;
+    if (ln.upper && starts_with_any(&ln, stop)) break;
+    signature_line(s, &ln, li, &ss);
+  }
+}
+
+static const char *find_mark(const char *s, size_t len, size_t from) {
+  for (size_t i = from; i + 3 <= len; i++)
+    if (s[i] == '.' && s[i + 1] == '/' && s[i + 2] == '.') return s + i;
+  return NULL;
+}
+
+/* After each end mark "./." until a signer is found; a text without any
+ * mark (a web page's announcement) is tried from its last lines. */
+static void parse_signatures(const char *s, size_t len, legal_info *li) {
+  size_t from = 0;
+  int marks = 0;
+  for (; marks < MAX_END_MARKS && !li->signer[0]; marks++) {
+    const char *m = find_mark(s, len, from);
+    if (!m) break;
+    from = (size_t)(m - s) + 3;
+    parse_signature_at(s, len, from, li);
+  }
+  if (marks == 0 && len > 0) {
+    size_t p = len > SIGNATURE_TAIL ? len - SIGNATURE_TAIL : 0;
+    while (p > 0 && s[p - 1] != '\n') p--;
+    parse_signature_at(s, len, p, li);
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* Dates found by their cue: effective, and a law's date of passing      */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+  const char *s;
+  size_t from;              /* only dates at or after this offset */
+  char effective[11];       /* first "có hiệu lực ... từ ngày" date */
+  char self_effective[11];  /* first "... này có hiệu lực" date */
+  char passed[11];          /* last "thông qua ngày" date */
+  char first_plain[11];     /* first date with no effective cue */
+  int nomem;
+} date_cues;
+
+static int on_cued_date(void *ctx, const text_date *d) {
+  date_cues *dc = ctx;
+  if (d->start < dc->from) return 0;
+  char win[DATE_CUE_WINDOW * 2 + 1];
+  size_t a = d->start > DATE_CUE_WINDOW ? d->start - DATE_CUE_WINDOW : 0;
+  while (a < d->start && ((unsigned char)dc->s[a] & 0xC0) == 0x80) a++;
+  if (fold_span(dc->s, a, d->start, win, sizeof win) < 0) {
+    dc->nomem = 1;
+    return 1;
+  }
+  /* the cue must lead to THIS date: "có hiệu lực (thi hành) (kể) từ ngày" */
+  const char *eff = last_of(win, "co hieu luc");
+  if (eff && strlen(eff) <= 40 && strstr(eff, "ngay")) {
+    if (!dc->effective[0]) memcpy(dc->effective, d->iso, 11);
+    if (!dc->self_effective[0] && strstr(win, "nay co hieu luc")) memcpy(dc->self_effective, d->iso, 11);
+  } else if (!dc->first_plain[0]) {
+    memcpy(dc->first_plain, d->iso, 11);
+  }
+  const char *tq = last_of(win, "thong qua");
+  if (tq && strlen(tq) <= 24) memcpy(dc->passed, d->iso, 11);
+  return 0;
+}
+
+static text_status find_cued_dates(const char *s, size_t len, size_t from, date_cues *dc) {
+  memset(dc, 0, sizeof *dc);
+  dc->s = s;
+  dc->from = from;
+  text_status st = text_find_dates(s, len, on_cued_date, dc);
+  if (dc->nomem) return TEXT_NOMEM;
+  return st == TEXT_STOPPED ? TEXT_OK : st;
+}
+
+/* "có hiệu lực (thi hành) kể từ ngày ký": effective on the date itself. */
+static text_status effective_on_signing(const char *s, size_t len, int *yes) {
+  static const char *const cues[] = {"hieu luc ke tu ngay ky", "hieu luc thi hanh ke tu ngay ky",
+                                     "hieu luc tu ngay ky", "hieu luc thi hanh tu ngay ky", NULL};
+  char *f = NULL;
+  *yes = 0;
+  text_status st = text_normalize(s, len, 1, &f, NULL);
+  if (st != TEXT_OK) return st;
+  for (size_t i = 0; cues[i] && !*yes; i++) *yes = strstr(f, cues[i]) != NULL;
+  free(f);
+  return TEXT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Types                                                                */
+/* ------------------------------------------------------------------ */
+
+static const char *type_of_words(const char *text) {
+  char buf[64];
+  size_t n = strlen(text);
+  if (fold_span(text, 0, n, buf, sizeof buf) <= 0) return "";
+  for (size_t i = 0; i < N_TYPES; i++)
+    if (strcmp(buf, TYPES[i].words) == 0) return TYPES[i].name;
+  return "";
+}
+
+static const char *type_of_kind(const char *kind) {
+  for (size_t i = 0; i < sizeof KIND_TYPES / sizeof KIND_TYPES[0]; i++)
+    if (strcmp(kind, KIND_TYPES[i].kind) == 0) return KIND_TYPES[i].name;
+  return "";
+}
+
+const char *legal_type_of_ref(const text_ref *ref) {
+  const char *t = type_of_kind(ref->kind);
+  if (!t[0] && ref->doctype[0]) t = type_of_words(ref->doctype);
+  return t;
+}
+
+/* The kind code first (unambiguous), then the title line, then the word
+ * before the own number, then an issuer-only number: a Công văn. */
+static void decide_type(legal_info *li, const char *title_type) {
+  const char *t = li->has_number ? type_of_kind(li->number.kind) : "";
+  if (!t[0]) t = title_type;
+  if (!t[0] && li->has_number && li->number.doctype[0]) t = type_of_words(li->number.doctype);
+  if (!t[0] && li->has_number && !li->number.kind[0] && li->number.issuer[0]) t = "Công văn";
+  if (!t[0] && (strncmp(li->summary, "V/v", 3) == 0)) t = "Công văn";
+  snprintf(li->type, sizeof li->type, "%s", t);
+}
+
+/* ------------------------------------------------------------------ */
+/* Relations                                                            */
+/* ------------------------------------------------------------------ */
+
+static int boundary_at(const char *s, size_t len, size_t i) {
+  if (s[i] == ';') return 1;
+  if (s[i] == '.' && (i + 1 == len || is_ws(s[i + 1]))) return 1;
+  if (s[i] == '\n') { /* a blank line */
+    size_t j = i + 1;
+    while (j < len && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r')) j++;
+    return j < len && s[j] == '\n';
+  }
+  return 0;
+}
+
+static void sentence_bounds(const char *s, size_t len, size_t start, size_t end, size_t *a, size_t *b) {
+  size_t lo = start > SENTENCE_REACH ? start - SENTENCE_REACH : 0;
+  size_t i = start;
+  while (i > lo && !boundary_at(s, len, i - 1)) i--;
+  while (i < start && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
+  *a = i;
+  size_t hi = end + SENTENCE_REACH < len ? end + SENTENCE_REACH : len;
+  size_t j = end;
+  while (j < hi && !boundary_at(s, len, j)) j++;
+  while (j > end && j < len && ((unsigned char)s[j] & 0xC0) == 0x80) j--;
+  *b = j;
+}
+
+static const struct {
+  const char *cue;
+  legal_rel_kind kind;
+} CUES[] = {
+    {"bai bo", LEGAL_REL_REPEALS},        {"huy bo", LEGAL_REL_REPEALS},
+    {"thay the", LEGAL_REL_REPLACES},     {"sua doi", LEGAL_REL_AMENDS},
+    {"bo sung", LEGAL_REL_AMENDS},        {"dinh chinh", LEGAL_REL_AMENDS},
+    {"huong dan", LEGAL_REL_IMPLEMENTS},  {"quy dinh chi tiet", LEGAL_REL_IMPLEMENTS},
+};
+
+/* The relation a cue before the number says, from the folded text before it. */
+static legal_rel_kind cue_before(const char *before) {
+  size_t n = strlen(before);
+  const char *tail = n > CUE_REACH ? before + n - CUE_REACH : before;
+  const char *best = NULL;
+  legal_rel_kind kind = LEGAL_REL_CITES;
+  for (size_t i = 0; i < sizeof CUES / sizeof CUES[0]; i++) {
+    const char *p = last_of(tail, CUES[i].cue);
+    if (p && (!best || p > best)) {
+      best = p;
+      kind = CUES[i].kind;
+    }
+  }
+  if (!best) return LEGAL_REL_CITES;
+  /* "được sửa đổi, bổ sung bởi", "bị bãi bỏ": another document did it */
+  size_t back = (size_t)(best - before) > 24 ? 24 : (size_t)(best - before);
+  char ctx[32];
+  memcpy(ctx, best - back, back);
+  ctx[back] = '\0';
+  if (strstr(ctx, "duoc ") || strstr(ctx, "bi ")) return LEGAL_REL_CITES;
+  return kind;
+}
+
+static legal_rel_kind classify(const char *before, const char *after) {
+  const char *b = before;
+  while (*b == ' ' || *b == '(' || *b == '-') b++;
+  if (strncmp(b, "can cu", 6) == 0) return LEGAL_REL_BASIS;
+  legal_rel_kind k = cue_before(before);
+  if (k != LEGAL_REL_CITES) return k;
+  const char *h = strstr(after, "het hieu luc");
+  if (h && h - after < CUE_REACH) return LEGAL_REL_REPEALS;
+  return LEGAL_REL_CITES;
+}
+
+/* The sentence, cut to LEGAL_SENTENCE_MAX around the number when longer. */
+static void relation_sentence(const char *s, size_t a, size_t b, const text_ref *ref, char *out) {
+  const size_t keep = LEGAL_SENTENCE_MAX - 1;
+  if (b - a > keep) {
+    size_t mid = (ref->start + ref->end) / 2;
+    size_t na = mid > a + keep / 2 ? mid - keep / 2 : a;
+    while (na < b && ((unsigned char)s[na] & 0xC0) == 0x80) na++;
+    a = na;
+    if (b - a > keep) b = a + keep;
+  }
+  copy_clean(out, LEGAL_SENTENCE_MAX, s, a, b);
+}
+
+typedef struct {
+  const char *s;
+  size_t len;
+  const char *own_key;
+  legal_info *li;
+  size_t cap;
+  int nomem;
+} rel_state;
+
+/* Adds a relation, one per (kind, number); a plain citation gives way to a
+ * stronger relation of the same number. */
+static int add_relation(rel_state *rs, legal_rel_kind kind, const text_ref *ref, size_t a, size_t b) {
+  legal_info *li = rs->li;
+  for (size_t i = 0; i < li->n_relations; i++) {
+    legal_relation *r = &li->relations[i];
+    if (strcmp(r->target.key, ref->key) != 0) continue;
+    if (r->kind == kind || kind == LEGAL_REL_CITES) return 0;
+    if (r->kind == LEGAL_REL_CITES) {
+      r->kind = kind;
+      r->target = *ref;
+      relation_sentence(rs->s, a, b, ref, r->sentence);
+      return 0;
+    }
+  }
+  if (li->n_relations == LEGAL_MAX_RELATIONS) {
+    li->n_dropped++;
+    return 0;
+  }
+  if (li->n_relations == rs->cap) {
+    size_t cap = rs->cap ? rs->cap * 2 : 8;
+    if (cap > LEGAL_MAX_RELATIONS) cap = LEGAL_MAX_RELATIONS;
+    legal_relation *p = realloc(li->relations, cap * sizeof *p);
+    if (!p) {
+      rs->nomem = 1;
+      return 1;
+    }
+    li->relations = p;
+    rs->cap = cap;
+  }
+  legal_relation *r = &li->relations[li->n_relations++];
+  r->kind = kind;
+  r->target = *ref;
+  relation_sentence(rs->s, a, b, ref, r->sentence);
+  return 0;
+}
+
+static int on_ref(void *ctx, const text_ref *ref) {
+  rel_state *rs = ctx;
+  if (ref->own || (rs->own_key && strcmp(ref->key, rs->own_key) == 0)) return 0;
+  size_t a, b;
+  sentence_bounds(rs->s, rs->len, ref->start, ref->end, &a, &b);
+  char before[SENTENCE_REACH * 2], after[SENTENCE_REACH * 2];
+  if (fold_span(rs->s, a, ref->start, before, sizeof before) < 0 ||
+      fold_span(rs->s, ref->end, b, after, sizeof after) < 0) {
+    rs->nomem = 1;
+    return 1;
+  }
+  return add_relation(rs, classify(before, after), ref, a, b);
+}
+
+text_status legal_add_relations(const char *s, size_t len, const char *own_key, legal_info *out) {
+  rel_state rs = {s, len, own_key, out, out->n_relations, 0};
+  text_status st = text_find_refs(s, len, on_ref, &rs);
+  if (rs.nomem) return TEXT_NOMEM;
+  return st == TEXT_STOPPED ? TEXT_OK : st;
+}
+
+/* ------------------------------------------------------------------ */
+/* The whole document                                                   */
+/* ------------------------------------------------------------------ */
+
+void legal_info_free(legal_info *li) {
+  if (!li) return;
+  free(li->relations);
+  li->relations = NULL;
+  li->n_relations = 0;
+}
+
+/* Dates that need the whole text: a law's passing, the effective date. */
+static text_status whole_text_dates(const char *s, size_t len, legal_info *li) {
+  date_cues dc;
+  text_status st = find_cued_dates(s, len, 0, &dc);
+  if (st != TEXT_OK) return st;
+  if (!li->date[0] && dc.passed[0]) memcpy(li->date, dc.passed, 11);
+  const char *eff = dc.self_effective[0] ? dc.self_effective : dc.effective;
+  memcpy(li->effective, eff, 11);
+  if (!li->effective[0] && li->date[0]) {
+    int on_signing = 0;
+    st = effective_on_signing(s, len, &on_signing);
+    if (st == TEXT_OK && on_signing) memcpy(li->effective, li->date, 11);
+  }
+  return st;
+}
+
+text_status legal_parse(const char *s, size_t len, legal_info *out) {
+  memset(out, 0, sizeof *out);
+  if (len > TEXT_MAX_INPUT) return TEXT_TOO_BIG;
+  header_state hs;
+  memset(&hs, 0, sizeof hs);
+  hs.s = s;
+  hs.len = len;
+  hs.li = out;
+  parse_header(&hs);
+  parse_signatures(s, len, out);
+  decide_type(out, hs.title_type);
+  text_status st = whole_text_dates(s, len, out);
+  if (st == TEXT_OK) st = legal_add_relations(s, len, out->has_number ? out->number.key : NULL, out);
+  if (st != TEXT_OK) {
+    legal_info_free(out);
+    memset(out, 0, sizeof *out);
+  }
+  return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* A citation of a source document                                      */
+/* ------------------------------------------------------------------ */
+
+static int first_ref(void *ctx, const text_ref *ref) {
+  legal_citation *c = ctx;
+  c->number = *ref;
+  c->has_number = 1;
+  return 1;
+}
+
+text_status legal_parse_citation(const char *s, size_t len, legal_citation *out) {
+  memset(out, 0, sizeof *out);
+  text_status st = text_find_refs(s, len, first_ref, out);
+  if (st != TEXT_OK && st != TEXT_STOPPED) return st;
+  if (!out->has_number) return TEXT_OK;
+  snprintf(out->type, sizeof out->type, "%s", legal_type_of_ref(&out->number));
+  date_cues dc;
+  st = find_cued_dates(s, len, out->number.end, &dc);
+  if (st != TEXT_OK) return st;
+  memcpy(out->date, dc.first_plain, 11);
+  memcpy(out->effective, dc.effective, 11);
+  return TEXT_OK;
+}
