@@ -13,7 +13,26 @@
  * Numbers, dates ("03/07/2021", "10:38") and legal reference numbers
  * ("2696/QĐ-UBND", "32/2021/NĐ-CP") are single tokens, never broken apart.
  *
- * This module depends on ICU and nothing else of tracuu's. It never prints.
+ * Decisions (tests/unit/test_text.c shows each one):
+ *  - Tone placement: the TRADITIONAL spelling is canonical in the exact form
+ *    ("hoà" -> "hòa", "thuý" -> "thúy", "khoẻ" -> "khỏe"); only open oa/oe/uy
+ *    syllables differ between the two rules. Folded forms never differ.
+ *  - Invisible characters (general category Cf: ZWSP, ZWNJ, ZWJ, WORD JOINER,
+ *    BOM, soft hyphen, bidi marks) are removed and do not split a word.
+ *  - Each invalid UTF-8 byte becomes U+FFFD, which separates tokens (and stays
+ *    in text_normalize's output). NUL separates (a space in text_normalize).
+ *  - Combining marks with no letter to sit on (at the start, after a space,
+ *    digit or punctuation, or more than 7 on one letter) are removed.
+ *  - "1.000.000" and "3,5" are one NUMBER; a range "2020-2025" is two numbers.
+ *    DATE tokens ("03/07/2021", "21-6-2021", "2021-07-03", "10:38") keep their
+ *    digits with ASCII separators. A REF token's exact form is the canonical
+ *    number lower-cased ("2696/qđ-ubnd"), its folded form the key lower-cased.
+ *  - Letters outside Latin go through ICU one character cluster at a time
+ *    (NFC, case fold, marks removed for the folded form); non-ASCII digits
+ *    are letters of words, never numbers.
+ *
+ * This module depends on ICU (and glibc iconv for TCVN3) and nothing else of
+ * tracuu's. It keeps no state between calls and never prints.
  */
 #ifndef TRACUU_TEXT_H
 #define TRACUU_TEXT_H
@@ -93,12 +112,18 @@ typedef struct {
 
 typedef int (*text_ref_cb)(void *ctx, const text_ref *ref);
 
-/* Finds every legal reference number in s, in order. */
+/* Finds every legal reference number in s, in order. A code written in
+ * lower case needs a year, two parts or a known kind ("20/ngày" is no
+ * reference); spaces around "/" or "-" are accepted before upper case only. */
 text_status text_find_refs(const char *s, size_t len, text_ref_cb cb, void *ctx);
 
-/* Parses one reference typed alone (a query, a flag value: "2696/qd-ubnd",
- * "32/2021/nd-cp", "1732 /QĐ"). Returns 1 and fills *ref when the whole
- * trimmed input is one reference, else 0. */
+/* Parses one reference typed alone (a query, a flag value, a metadata field:
+ * "2696/qd-ubnd", "32/2021/nd-cp", "1732 /QĐ"). Returns 1 and fills *ref when
+ * the whole trimmed input is one reference, optionally after its prefix
+ * ("Số:", "Quyết định số"), else 0. Being alone, it also accepts spellings
+ * text_find_refs refuses in running text: a missing slash ("1830 QĐ-UBND"),
+ * "_" or spaces between code parts ("157/TB_UBND", "140/BCĐ VĐ HMTN"), and a
+ * trailing note in parentheses ("26/KH-BCĐ (138)", not in canonical). */
 int text_parse_ref(const char *s, size_t len, text_ref *ref /* OUT */);
 
 /* ------------------------------------------------------------------ */
@@ -115,7 +140,8 @@ typedef int (*text_date_cb)(void *ctx, const text_date *date);
 
 /* Finds dates: "03/07/2021", "ngày 21/6/2021", "ngày 21 tháng 6 năm 2021",
  * "21-6-2021", "Ngày đăng 03/07/2021 | 10:38" (dd/mm order). Invalid
- * calendar dates (31/02/2021) are skipped. */
+ * calendar dates (31/02/2021) are skipped. start/end cover the date itself
+ * ("21 tháng 6 năm 2021"), not the word "ngày". */
 text_status text_find_dates(const char *s, size_t len, text_date_cb cb, void *ctx);
 
 /* Parses one date typed alone: ISO "2021-07-03", "2021-07", "2021", or the
@@ -140,7 +166,12 @@ const char *text_encoding_name(text_encoding enc);
 
 /* Turns bytes of unknown or doubtful encoding into UTF-8. label is the
  * declared charset (HTTP header or <meta>) or NULL. *out is malloc'ed
- * (caller frees); *found tells what was detected and repaired. */
+ * (caller frees; NULL on error); *found tells what was detected and repaired.
+ * Valid UTF-8 is returned unchanged unless it is double-encoded; UTF-8 with a
+ * few bad bytes (and no legacy label) gets U+FFFD; anything else is decoded
+ * as windows-1258, TCVN3, VNI and windows-1252 and the result with the most
+ * well-formed Vietnamese syllables wins (the label only breaks ties: labels
+ * lie). Legacy results are NFC. */
 text_status text_to_utf8(const char *s, size_t len, const char *label, char **out /* OUT */,
                          size_t *out_len /* OUT */, text_encoding *found /* OUT */);
 
