@@ -32,6 +32,11 @@
 #define CRAWL_MAX_ORIGINS 1000
 #define CRAWL_MAX_SITEMAPS 100 /* sitemap files fetched per run */
 #define CRAWL_SITEMAP_DEPTH 2  /* sitemap index -> sitemap */
+/* One fsync + one state commit for this many answers or this long, which
+ * ever comes first: a crash loses at most that much work (its URLs are
+ * still in the frontier), and a fast site is not held to one fsync a page. */
+#define CRAWL_TURN_ANSWERS 64
+#define CRAWL_TURN_MS 250
 #define CRAWL_USER_AGENT "tracuu/0.1 (+https://github.com/tracuu/tracuu; crawler of public notices)"
 
 /* A site as the crawl sees it: a [site] of the config, or a start URL. */
@@ -84,6 +89,8 @@ typedef struct {
   size_t parked;
   uint64_t started, max_pages, sitemaps, since_commit;
   int in_tx, warc_dirty, fresh_run;
+  unsigned turn_answers; /* answers in the open transaction */
+  int64_t turn_start;    /* when it opened */
   crawl_status fatal; /* CRAWL_OK until something stops the run */
   char *err;
   size_t errlen;
@@ -274,6 +281,8 @@ static int ensure_tx(crawler *c) {
     return -1;
   }
   c->in_tx = 1;
+  c->turn_answers = 0;
+  c->turn_start = mono_ms();
   return 0;
 }
 
@@ -292,6 +301,7 @@ static void index_commit(crawler *c) {
 /* Makes the turn durable: WARC first, then the state that names it. */
 static void flush_turn(crawler *c) {
   if (!c->in_tx) return;
+  c->turn_answers = 0;
   char err[512], end[32];
   int ok = c->fatal == CRAWL_OK;
   if (ok && c->warc_dirty) {
@@ -776,6 +786,7 @@ static void on_page(crawler *c, item *it, const fetch_result *r) {
 static void on_done(void *ctx, const fetch_result *r) {
   crawler *c = ctx;
   item *it = r->user;
+  c->turn_answers++;
   if (c->fatal == CRAWL_OK) {
     if (it->kind == ITEM_ROBOTS) on_robots(c, it, r);
     else if (it->kind == ITEM_SITEMAP) on_sitemap(c, it, r);
@@ -951,7 +962,8 @@ static void loop(crawler *c, int64_t t0) {
     top_up(c);
     if (fetch_pending(c->f) == 0 && c->parked == 0) break;
     if (fetch_perform(c->f, 100, on_done, c) != FETCH_OK) stop(c, CRAWL_NOMEM, "libcurl failed%s", NULL);
-    flush_turn(c);
+    if (c->turn_answers >= CRAWL_TURN_ANSWERS || mono_ms() - c->turn_start >= CRAWL_TURN_MS)
+      flush_turn(c);
     progress(c, t0, 0);
   }
   flush_turn(c);

@@ -10,8 +10,9 @@ packages=(
   libjson-c-dev                         # JSON Lines in and out
   libcurl4-openssl-dev libxml2-dev      # crawler and extractor
   libsqlite3-dev sqlite3                # crawl state; FTS5 baseline in bench/
+  zlib1g-dev libssl-dev                 # the WARC store (gzip members, SHA-256 digests)
   libinih-dev                           # the crawl config (INI)
-  python3 jq                            # test helpers: the HTTP server, JSON checks
+  python3 jq bc                         # test helpers: the HTTP server, JSON checks; bench_crawl
 )
 
 missing=()

@@ -30,11 +30,15 @@ requests() { awk '{print $3}' "$SERVER_LOG" | grep -cE "^$1" || true; }
 # ids DB: the document ids of an index, one per line, sorted.
 ids() { xapian-delve -A Q -1 "$1" 2>/dev/null | sed -n 's/^Q//p' | sort; }
 
-# gen_site DIR N: a site of N article pages listed 20 a page (listing
-# pagination: index.html, trang-2.html, ...), each with its own words
-# ("baiviet<i>") and a legal number, and a robots.txt without rules.
+# gen_site DIR N [PARAS]: a site of N article pages listed 20 a page
+# (listing pagination: index.html, trang-2.html, ...), each with its own
+# words ("baiviet<i>") and a legal number, PARAS (default 1) extra
+# paragraphs of body text, and a robots.txt without rules.
 gen_site() {
-  local dir=$1 n=$2 per=20 i p pages
+  local dir=$1 n=$2 paras=${3:-1} per=20 i p pages filler
+  filler=$(for _ in $(seq "$paras"); do
+    echo "<p>Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015; xét đề nghị của Trưởng phòng Nội vụ quận, UBND quận yêu cầu các phòng, ban, đơn vị và UBND 8 phường triển khai thực hiện nghiêm túc, báo cáo kết quả trước ngày 15 hằng tháng về Văn phòng HĐND và UBND quận để tổng hợp.</p>"
+  done)
   mkdir -p "$dir/bai"
   printf 'User-agent: *\nDisallow:\n' >"$dir/robots.txt"
   pages=$(((n + per - 1) / per))
@@ -57,7 +61,8 @@ gen_site() {
 <h1>Thông báo số $i/TB-UBND về việc baiviet$i</h1>
 <div class="content"><p>Ủy ban nhân dân quận Tây Hồ thông báo kế hoạch cải cách hành chính,
 chuyển đổi số và tiếp công dân năm 2024 (baiviet$i). Quyết định số $((i + 1000))/QĐ-UBND.</p>
-<p>Các phòng, ban chuyên môn và UBND các phường tổ chức thực hiện nghiêm túc.</p></div>
+<p>Các phòng, ban chuyên môn và UBND các phường tổ chức thực hiện nghiêm túc.</p>
+$filler</div>
 </body></html>
 HTML
   done
