@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "dynbuf.h"
+#include "legal.h"
 #include "schema.h"
 #include "schema_terms.h"
 #include "text.h"
@@ -162,6 +163,9 @@ static engine_status index_refs(engine_doc *doc, const record *r) {
     text_find_refs(r->body, strlen(r->body), find_own_ref, &own);
     have_own = own.key[0] != '\0';
   }
+  if (have_own || (r->number && r->number[0]))
+    rs.status = add_prefixed(doc, PREFIX_HAS_NUMBER, "", 0, NULL, 0, 0);
+  if (rs.status != ENGINE_OK) return rs.status;
   if (have_own) {
     snprintf(rs.own_key, sizeof rs.own_key, "%s", own.key);
     rs.status = add_ref_terms(doc, &own, 1);
@@ -220,10 +224,112 @@ static engine_status index_facet(engine_doc *doc, const char *value, const char 
   return st;
 }
 
+/* ---- legal metadata from the text (text/legal.h) ---- */
+
+/* The record as indexed and stored: r's own fields, and where r has none,
+ * what its text says. view borrows every string from r or li and must never
+ * be cleared; rels is the one allocation (the view's relation array). */
+typedef struct {
+  record view;
+  legal_info li;
+  record_relation *rels;
+} enriched;
+
+static void enriched_free(enriched *e) {
+  legal_info_free(&e->li);
+  free(e->rels);
+}
+
+static void fill(char **field, char *value) {
+  if ((!*field || !(*field)[0]) && value[0]) *field = value;
+}
+
+/* Relations of the text, minus the record's own number (when the record
+ * gave one the text does not print), as the view's relation array. */
+static engine_status text_relations(enriched *e, const char *own_key) {
+  legal_info *li = &e->li;
+  if (li->n_relations == 0) return ENGINE_OK;
+  e->rels = calloc(li->n_relations, sizeof *e->rels);
+  if (!e->rels) return ENGINE_NOMEM;
+  size_t n = 0;
+  for (size_t i = 0; i < li->n_relations; i++) {
+    legal_relation *lr = &li->relations[i];
+    if (own_key && strcmp(lr->target.key, own_key) == 0) continue;
+    /* legal_rel_name is static; the view never frees or writes it */
+    e->rels[n++] = (record_relation){(char *)legal_rel_name(lr->kind), lr->target.canonical,
+                                     lr->sentence};
+  }
+  e->view.relations = e->rels;
+  e->view.n_relations = n;
+  return ENGINE_OK;
+}
+
+static engine_status enrich(const record *r, enriched *e) {
+  memset(e, 0, sizeof *e);
+  e->view = *r;
+  text_status ts = TEXT_OK;
+  if (r->body) ts = legal_parse(r->body, strlen(r->body), &e->li);
+  text_ref own;
+  const char *own_key = NULL;
+  if (r->number && text_parse_ref(r->number, strlen(r->number), &own)) own_key = own.key;
+  else if (e->li.has_number) own_key = e->li.number.key;
+  if (ts == TEXT_OK && r->title) ts = legal_add_relations(r->title, strlen(r->title), own_key, &e->li);
+  if (ts != TEXT_OK) return text_status_to_engine(ts);
+  legal_info *li = &e->li;
+  record *v = &e->view;
+  if (li->has_number) fill(&v->number, li->number.canonical);
+  fill(&v->type, li->type);
+  fill(&v->issuer, li->issuer);
+  fill(&v->date, li->date);
+  fill(&v->signer, li->signer);
+  fill(&v->signer_role, li->signer_role);
+  fill(&v->place, li->place);
+  fill(&v->summary, li->summary);
+  fill(&v->effective, li->effective);
+  return r->n_relations ? ENGINE_OK : text_relations(e, own_key);
+}
+
+/* One boolean term per relation, so "what repeals X" is one posting list.
+ * Plain citations already have their XR term from the text, unless the
+ * record gave its relations itself. */
+static engine_status index_relations(engine_doc *doc, const record *view, int explicit_rels) {
+  engine_status st = ENGINE_OK;
+  for (size_t i = 0; st == ENGINE_OK && i < view->n_relations; i++) {
+    const record_relation *rel = &view->relations[i];
+    const char *prefix = schema_relation_prefix(rel->relation);
+    text_ref ref;
+    if (!prefix || !text_parse_ref(rel->number, strlen(rel->number), &ref)) continue;
+    if (strcmp(prefix, PREFIX_CITED_NUMBER) == 0) {
+      if (explicit_rels) st = add_ref_terms(doc, &ref, 0);
+    } else {
+      st = add_prefixed(doc, prefix, ref.key, strlen(ref.key), NULL, 0, 0);
+    }
+  }
+  return st;
+}
+
+static engine_status build_view(const record *r, engine_doc *doc);
+
 engine_status indexer_build_document(const record *r, engine_doc **out) {
   *out = NULL;
   engine_doc *doc = engine_doc_new();
   if (!doc) return ENGINE_NOMEM;
+  enriched e;
+  engine_status st = enrich(r, &e);
+  if (st == ENGINE_OK) st = build_view(&e.view, doc);
+  if (st == ENGINE_OK) st = index_relations(doc, &e.view, r->n_relations > 0);
+  if (st == ENGINE_OK) st = index_facet(doc, e.view.signer, PREFIX_SIGNER, SLOT_SIGNER, PREFIX_SIGNER_WORD);
+  enriched_free(&e);
+  if (st != ENGINE_OK) {
+    engine_doc_free(doc);
+    return st;
+  }
+  *out = doc;
+  return ENGINE_OK;
+}
+
+/* The terms, values and data of a record, as before legal metadata. */
+static engine_status build_view(const record *r, engine_doc *doc) {
   uint32_t next = 0;
   engine_status st = index_field(doc, r->title, 0, SCHEMA_TITLE_WDF, 1, &next);
   if (st == ENGINE_OK) st = index_field(doc, r->body, next + SCHEMA_BODY_POS_GAP, 1, 0, &next);
@@ -238,12 +344,7 @@ engine_status indexer_build_document(const record *r, engine_doc **out) {
     st = json ? engine_doc_set_data(doc, json, strlen(json)) : ENGINE_NOMEM;
     free(json);
   }
-  if (st != ENGINE_OK) {
-    engine_doc_free(doc);
-    return st;
-  }
-  *out = doc;
-  return ENGINE_OK;
+  return st;
 }
 
 /* ------------------------------------------------------------------ */

@@ -17,6 +17,9 @@ static const struct {
     {"title", offsetof(record, title)},     {"date", offsetof(record, date)},
     {"number", offsetof(record, number)},   {"type", offsetof(record, type)},
     {"issuer", offsetof(record, issuer)},   {"category", offsetof(record, category)},
+    {"signer", offsetof(record, signer)},   {"signer_role", offsetof(record, signer_role)},
+    {"place", offsetof(record, place)},     {"summary", offsetof(record, summary)},
+    {"effective", offsetof(record, effective)},
     {"body", offsetof(record, body)},
 };
 #define N_FIELDS (sizeof record_fields / sizeof record_fields[0])
@@ -29,12 +32,29 @@ static const char *field_value(const record *r, size_t i) {
   return *(char *const *)((const char *)r + record_fields[i].offset);
 }
 
+static const char *const RELATION_NAMES[] = {"cites",    "basis",   "amends",
+                                              "replaces", "repeals", "implements"};
+
+static int relation_name_ok(const char *s) {
+  for (size_t i = 0; i < sizeof RELATION_NAMES / sizeof RELATION_NAMES[0]; i++)
+    if (strcmp(s, RELATION_NAMES[i]) == 0) return 1;
+  return 0;
+}
+
 void record_clear(record *r) {
   if (!r) return;
   for (size_t i = 0; i < N_FIELDS; i++) {
     free(*field_slot(r, i));
     *field_slot(r, i) = NULL;
   }
+  for (size_t i = 0; i < r->n_relations; i++) {
+    free(r->relations[i].relation);
+    free(r->relations[i].number);
+    free(r->relations[i].sentence);
+  }
+  free(r->relations);
+  r->relations = NULL;
+  r->n_relations = 0;
 }
 
 static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
@@ -62,6 +82,62 @@ static char *copy_utf8(const char *s, size_t len, int *repaired) {
   if (text_to_utf8(s, len, "utf-8", &out, &out_len, &found) != TEXT_OK) return NULL;
   if (found != TEXT_ENC_UTF8) *repaired = 1;
   return out;
+}
+
+/* A string member of a relation object: NULL when absent; *bad when not a string. */
+static char *relation_member(json_object *o, const char *key, int *repaired, int *bad) {
+  json_object *v = NULL;
+  if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null)) return NULL;
+  if (!json_object_is_type(v, json_type_string)) {
+    *bad = 1;
+    return NULL;
+  }
+  char *c = copy_utf8(json_object_get_string(v), (size_t)json_object_get_string_len(v), repaired);
+  if (!c) *bad = 2;
+  return c;
+}
+
+/* "relations": an array of {"relation", "number", "sentence"}. Returns 0, or
+ * -1 with err set. */
+static int parse_relations(json_object *obj, record *r, int *repaired, char *err, size_t errlen) {
+  json_object *arr = NULL;
+  if (!json_object_object_get_ex(obj, "relations", &arr) || json_object_is_type(arr, json_type_null))
+    return 0;
+  if (!json_object_is_type(arr, json_type_array)) {
+    snprintf(err, errlen, "\"relations\" must be an array");
+    return -1;
+  }
+  size_t n = json_object_array_length(arr);
+  if (n > RECORD_MAX_RELATIONS) {
+    snprintf(err, errlen, "more than %d \"relations\"", RECORD_MAX_RELATIONS);
+    return -1;
+  }
+  if (n == 0) return 0;
+  r->relations = calloc(n, sizeof *r->relations);
+  if (!r->relations) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  for (size_t i = 0; i < n; i++) {
+    json_object *o = json_object_array_get_idx(arr, i);
+    record_relation *rel = &r->relations[r->n_relations++];
+    int bad = !json_object_is_type(o, json_type_object);
+    if (!bad) rel->relation = relation_member(o, "relation", repaired, &bad);
+    if (!bad) rel->number = relation_member(o, "number", repaired, &bad);
+    if (!bad) rel->sentence = relation_member(o, "sentence", repaired, &bad);
+    if (bad == 2) {
+      snprintf(err, errlen, "out of memory");
+      return -1;
+    }
+    if (bad || !rel->relation || !relation_name_ok(rel->relation) || !rel->number || !rel->number[0]) {
+      snprintf(err, errlen,
+               "\"relations\"[%zu] must be {\"relation\": cites|basis|amends|replaces|repeals|"
+               "implements, \"number\": \"...\", \"sentence\": \"...\"}",
+               i);
+      return -1;
+    }
+  }
+  return 0;
 }
 
 int record_parse_json(const char *line, size_t len, record *r, int *repaired, char *err,
@@ -116,6 +192,7 @@ int record_parse_json(const char *line, size_t len, record *r, int *repaired, ch
     }
     *field_slot(r, i) = copy;
   }
+  if (rc == 0) rc = parse_relations(obj, r, repaired, err, errlen);
   json_object_put(obj);
   if (rc == 0 && (!r->id || !r->id[0])) {
     snprintf(err, errlen, "missing \"id\" (a non-empty string is required)");
@@ -125,8 +202,44 @@ int record_parse_json(const char *line, size_t len, record *r, int *repaired, ch
     snprintf(err, errlen, "\"date\" is \"%.40s\", expected a real date as YYYY-MM-DD", r->date);
     rc = -1;
   }
+  if (rc == 0 && r->effective && r->effective[0] && !record_date_valid(r->effective, NULL, NULL, NULL)) {
+    snprintf(err, errlen, "\"effective\" is \"%.40s\", expected a real date as YYYY-MM-DD",
+             r->effective);
+    rc = -1;
+  }
   if (rc != 0) record_clear(r);
   return rc;
+}
+
+/* Adds key: s to o unless s is NULL. 0, or -1 when out of memory. */
+static int add_string(json_object *o, const char *key, const char *s) {
+  if (!s) return 0;
+  json_object *v = json_object_new_string(s);
+  if (!v || json_object_object_add(o, key, v) != 0) {
+    json_object_put(v);
+    return -1;
+  }
+  return 0;
+}
+
+static int add_relations_json(json_object *obj, const record *r) {
+  json_object *arr = json_object_new_array();
+  if (!arr || json_object_object_add(obj, "relations", arr) != 0) {
+    json_object_put(arr);
+    return -1;
+  }
+  for (size_t i = 0; i < r->n_relations; i++) {
+    const record_relation *rel = &r->relations[i];
+    json_object *o = json_object_new_object();
+    if (!o || json_object_array_add(arr, o) != 0) {
+      json_object_put(o);
+      return -1;
+    }
+    if (add_string(o, "relation", rel->relation) || add_string(o, "number", rel->number) ||
+        add_string(o, "sentence", rel->sentence))
+      return -1;
+  }
+  return 0;
 }
 
 char *record_to_json(const record *r) {
@@ -141,6 +254,10 @@ char *record_to_json(const record *r) {
       json_object_put(obj);
       return NULL;
     }
+  }
+  if (r->n_relations && add_relations_json(obj, r) != 0) {
+    json_object_put(obj);
+    return NULL;
   }
   const char *text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
   char *out = text ? strdup(text) : NULL;

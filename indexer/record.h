@@ -4,11 +4,35 @@
  * object per line with "id" (required, a non-empty string) and optional
  * "url", "title", "date" (YYYY-MM-DD), "body", "number", "type", "issuer",
  * "category". Unknown keys are ignored. JSON is parsed by json-c.
+ *
+ * Legal metadata (schema 2; all optional, so version 1 files read as before):
+ *   "signer"       the person who signed ("Phạm Thị Thanh Trà")
+ *   "signer_role"  "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
+ *   "place"        where it was issued ("Tây Hồ")
+ *   "summary"      "V/v ...", "Quy định chi tiết ..."
+ *   "effective"    YYYY-MM-DD, when it takes effect
+ *   "relations"    [{"relation": "repeals", "number": "09/CT-UBND",
+ *                    "sentence": "Bãi bỏ Chỉ thị số 09/CT-UBND ..."}, ...]
+ *                  relation is one of cites, basis, amends, replaces,
+ *                  repeals, implements (text/legal.h); number is required,
+ *                  sentence optional. At most RECORD_MAX_RELATIONS.
+ * The indexer fills any of these (and number, type, issuer, date) the
+ * record lacks from its body, and stores the result: what a record gives
+ * explicitly always wins.
  */
 #ifndef TRACUU_RECORD_H
 #define TRACUU_RECORD_H
 
 #include <stddef.h>
+
+/* One relation to another document, by that document's number. */
+typedef struct {
+  char *relation; /* "repeals", ... (validated on parse) */
+  char *number;   /* the target's legal number, as written */
+  char *sentence; /* may be NULL */
+} record_relation;
+
+#define RECORD_MAX_RELATIONS 1024
 
 /* The fields, in the order they are written out. Every field is either NULL
  * (absent) or a malloc'ed, valid UTF-8, NUL-terminated string owned by the
@@ -22,7 +46,14 @@ typedef struct {
   char *type;
   char *issuer;
   char *category;
+  char *signer;
+  char *signer_role;
+  char *place;
+  char *summary;
+  char *effective; /* "YYYY-MM-DD" */
   char *body;
+  record_relation *relations; /* n_relations of them, owned; NULL when none */
+  size_t n_relations;
 } record;
 
 #define RECORD_MAX_LINE (64u * 1024 * 1024)
@@ -37,7 +68,7 @@ int record_parse_json(const char *line, size_t len, record *r /* OUT */, int *re
  * when out of memory. */
 char *record_to_json(const record *r);
 
-/* Frees every field; the record is empty afterwards. NULL is ok. */
+/* Frees every field and relation; the record is empty afterwards. NULL is ok. */
 void record_clear(record *r);
 
 /* 1 when s is a real calendar date written YYYY-MM-DD; fills y/m/d if non-NULL. */

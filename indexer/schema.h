@@ -19,6 +19,17 @@
  *   D Y M   date: day, year, month                  "D20210703" "Y2021" "M202107"
  *   T I K   type, issuer, category: the whole folded value ("Tquyet dinh")
  *   IW      one folded word of the issuer, so "--issuer tay ho" works
+ *   G GW    signer: the whole folded name, and one term per word ("--signer tra")
+ *   XH      "XH": the document has an own number (so a status can be known)
+ *   XRB XRA XRP XRX XRI   relations, boolean, + the folded key of the TARGET
+ *           number: XRB the document cites it as its legal basis (căn cứ),
+ *           XRA amends it, XRP replaces it, XRX repeals it (bãi bỏ / hết
+ *           hiệu lực), XRI implements or details it (hướng dẫn, quy định chi
+ *           tiết). Plain citations are the XR terms above (every cited number
+ *           has one). So both directions are one lookup: a document's own
+ *           relations are in its stored record; "what repeals 09/CT-UBND?" is
+ *           the posting list of "XRX09/CT-UBND". Keys start with a digit, so
+ *           these never collide with XR + key.
  *
  * Values:
  *   SLOT_DATE      sortable_serialise(days since 1970-01-01): range filter, sort, recency
@@ -26,14 +37,19 @@
  *   SLOT_TYPE      "Quyết định"      facets (as written in the record)
  *   SLOT_ISSUER    "UBND quận Tây Hồ"
  *   SLOT_CATEGORY  "Cải cách hành chính"
+ *   SLOT_SIGNER    "Phạm Thị Thanh Trà" facets
  *
  * Document data: the record as compact JSON (the same keys as the JSONL
- * input), so search, snippets and export need nothing else.
+ * input), so search, snippets and export need nothing else. Fields the record
+ * lacked and the text gave (number, type, issuer, date, signer, relations:
+ * see text/legal.h) are stored as if they had been given.
+ *
+ * Version 2 added G/GW/SLOT_SIGNER, XH and the relation terms.
  */
 #ifndef TRACUU_SCHEMA_H
 #define TRACUU_SCHEMA_H
 
-#define TRACUU_SCHEMA_VERSION "1"
+#define TRACUU_SCHEMA_VERSION "2"
 #define TRACUU_SCHEMA_KEY "tracuu.schema"
 
 #define PREFIX_EXACT "E"
@@ -54,13 +70,22 @@
 #define PREFIX_ISSUER "I"
 #define PREFIX_ISSUER_WORD "IW"
 #define PREFIX_CATEGORY "K"
+#define PREFIX_SIGNER "G"
+#define PREFIX_SIGNER_WORD "GW"
+#define PREFIX_HAS_NUMBER "XH"
+#define PREFIX_REL_BASIS "XRB"
+#define PREFIX_REL_AMENDS "XRA"
+#define PREFIX_REL_REPLACES "XRP"
+#define PREFIX_REL_REPEALS "XRX"
+#define PREFIX_REL_IMPLEMENTS "XRI"
 
 enum {
   SLOT_DATE = 0,
   SLOT_YEAR = 1,
   SLOT_TYPE = 2,
   SLOT_ISSUER = 3,
-  SLOT_CATEGORY = 4
+  SLOT_CATEGORY = 4,
+  SLOT_SIGNER = 5
 };
 
 /* Title words count this many times in the body stream's statistics. */

@@ -80,3 +80,14 @@ long schema_days_from_civil(int y, int m, int d) {
   long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + doe - 719468;
 }
+
+const char *schema_relation_prefix(const char *relation) {
+  static const struct {
+    const char *name, *prefix;
+  } map[] = {{"cites", PREFIX_CITED_NUMBER},     {"basis", PREFIX_REL_BASIS},
+             {"amends", PREFIX_REL_AMENDS},      {"replaces", PREFIX_REL_REPLACES},
+             {"repeals", PREFIX_REL_REPEALS},    {"implements", PREFIX_REL_IMPLEMENTS}};
+  for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+    if (strcmp(relation, map[i].name) == 0) return map[i].prefix;
+  return NULL;
+}

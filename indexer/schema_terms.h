@@ -20,6 +20,10 @@ size_t schema_id_term(const char *id, char out[SCHEMA_ID_TERM_MAX]);
  * -1 when out of memory. */
 int schema_fold_value(const char *value, size_t len, dynbuf *out);
 
+/* The term prefix of a relation named as in record.h ("repeals" -> "XRX");
+ * "cites" -> PREFIX_CITED_NUMBER; NULL for an unknown name. */
+const char *schema_relation_prefix(const char *relation);
+
 /* Days since 1970-01-01 of a valid YYYY-MM-DD date. */
 long schema_days_from_civil(int y, int m, int d);
 
