@@ -31,6 +31,9 @@
 #define CRAWL_COMMIT_EVERY 500 /* index commit after this many changes */
 #define CRAWL_MAX_ORIGINS 1000
 #define CRAWL_MAX_SITEMAPS 100 /* sitemap files fetched per run */
+/* New frontier URLs per run: a calendar or session-id trap cannot fill
+ * the disk with URLs nobody will ever fetch. */
+#define CRAWL_MAX_NEW_URLS 2000000
 #define CRAWL_SITEMAP_DEPTH 2  /* sitemap index -> sitemap */
 /* One fsync + one state commit for this many answers or this long, which
  * ever comes first: a crash loses at most that much work (its URLs are
@@ -87,7 +90,7 @@ typedef struct {
   int64_t cursor;          /* the last frontier row taken */
   int frontier_dry;        /* nothing after cursor last time we looked */
   size_t parked;
-  uint64_t started, max_pages, sitemaps, since_commit;
+  uint64_t started, max_pages, sitemaps, since_commit, added;
   int in_tx, warc_dirty, fresh_run;
   unsigned turn_answers; /* answers in the open transaction */
   int64_t turn_start;    /* when it opened */
@@ -326,12 +329,16 @@ static void flush_turn(crawler *c) {
  * robots.txt is asked when the URL is taken, so that a disallowed URL is
  * counted once per run. */
 static void frontier_add(crawler *c, const char *url) {
+  if (c->added >= CRAWL_MAX_NEW_URLS) return;
   char *norm = fetch_url_resolve(NULL, url);
   if (!norm) return;
   if (site_for(c, norm) && !looks_binary(norm) && ensure_tx(c) == 0) {
     int added = state_frontier_add(c->st, norm);
     if (added < 0) stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
-    else if (added) c->frontier_dry = 0;
+    else if (added) {
+      c->frontier_dry = 0;
+      c->added++;
+    }
   }
   free(norm);
 }

@@ -70,7 +70,18 @@ expect_eq "$(jq -r .new "$TMP/out")" 1 "the page only the sitemap names"
 expect_eq "$(requests /bai/)" 0 "outside include=: never requested"
 expect_eq "$("$TRACUU" search --db "$TMP/db3" --json trangan | jq -r .url)" "$BASE/an/1.html" "found"
 
-# 4. A bad config is a usage error naming the line.
+# 4. A server that sends no ETag (like Python's http.server): the revisit
+#    is conditional on Last-Modified alone, and answered 304.
+start_server "$SITE" --no-etag
+run "$TRACUU" crawl --db "$TMP/db4" --store "$TMP/store4" --delay 0 --json "$BASE/"
+expect_rc 0 "first crawl without ETags"
+: >"$SERVER_LOG"
+run "$TRACUU" crawl --db "$TMP/db4" --store "$TMP/store4" --delay 0 --json "$BASE/"
+expect_eq "$(jq -r .new "$TMP/out")/$(jq -r .not_modified "$TMP/out")" "0/$(jq -r .fetched "$TMP/out")" \
+  "revisit without ETags: all 304"
+expect_eq "$(grep -v /robots.txt "$SERVER_LOG" | grep -c 'ims=-')" 0 "If-Modified-Since on every page"
+
+# 5. A bad config is a usage error naming the line.
 printf '[site x]\nstart = %s/\nspeed = 9\n' "$BASE" >"$TMP/bad.ini"
 run "$TRACUU" crawl --config "$TMP/bad.ini"
 expect_rc 2 "bad config"

@@ -9,13 +9,15 @@ stop_server() {
 }
 trap 'stop_server; rm -rf "$TMP"' EXIT
 
-start_server() { # ROOT
+start_server() { # ROOT [testserver.py options...]
+  local root=$1
+  shift
   stop_server
   SERVER_LOG=$TMP/server.log
   : >"$SERVER_LOG"
   rm -f "$TMP/port"
-  python3 "$TRACUU_SRC/tests/server/testserver.py" --root "$1" --log "$SERVER_LOG" \
-    --port-file "$TMP/port" >/dev/null 2>"$TMP/server.err" &
+  python3 "$TRACUU_SRC/tests/server/testserver.py" --root "$root" --log "$SERVER_LOG" \
+    --port-file "$TMP/port" "$@" >/dev/null 2>"$TMP/server.err" &
   SERVER_PID=$!
   for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
   PORT=$(cat "$TMP/port" 2>/dev/null)

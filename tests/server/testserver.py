@@ -126,9 +126,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_status(404)
         etag = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
         lastmod = email.utils.formatdate(int(st.st_mtime), usegmt=True)
-        validators = (("ETag", etag), ("Last-Modified", lastmod))
+        validators = (("Last-Modified", lastmod),)
+        if not self.server.no_etag:
+            validators = (("ETag", etag),) + validators
         inm = self.headers.get("If-None-Match")
         ims = self.headers.get("If-Modified-Since")
+        if self.server.no_etag:
+            inm = None
         if (inm is not None and inm == etag) or (inm is None and ims == lastmod):
             self.send_response(304)
             for k, v in validators:
@@ -249,12 +253,15 @@ def main():
     ap.add_argument("--log", default=os.devnull, help="one line per request")
     ap.add_argument("--port-file", help="also write the port here")
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--no-etag", action="store_true",
+                    help="send Last-Modified only, like Python's own http.server")
     args = ap.parse_args()
     srv = Server(("127.0.0.1", args.port), Handler)
     srv.root = os.path.realpath(args.root)
     srv.log = open(args.log, "a", encoding="utf-8")
     srv.log_lock = threading.Lock()
     srv.state = State()
+    srv.no_etag = args.no_etag
     port = srv.server_address[1]
     if args.port_file:
         tmp = args.port_file + ".tmp"

@@ -163,6 +163,11 @@ static void test_warc(void) {
   char cmd[600];
   snprintf(cmd, sizeof cmd, "zcat %s | grep -c 'Content-Encoding' | grep -qx 0", path);
   CHECK_INT(system(cmd), 0);
+  /* Rotation: past the size, the next append starts the next file. */
+  CHECK_INT(warc_open(dir, "tracuu-00001.warc.gz", good_end, 1, "test", &w, err, sizeof err), 0);
+  CHECK_INT(warc_append(w, &x, &file, &off3, err, sizeof err), 0);
+  CHECK_STR(file, "tracuu-00002.warc.gz");
+  CHECK_INT(warc_close(w), 0);
   char hex[65];
   warc_sha256_hex("abc", 3, hex);
   CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
