@@ -2,8 +2,8 @@
  *
  * legalref.c recognizes the number itself; this file looks at the words in
  * front of it: "Quyết định số", "Nghị định số", "văn bản số", "Luật số"
- * (doctype), and "Số:" or "Số" at the start of a line (the document's own
- * number, as printed in its header). Words are compared folded, so the
+ * (doctype), and "Số:" (also "Luật số:") or "Số" at the start of a line (the
+ * document's own number, as printed in its header). Words are compared folded, so the
  * prefixes work without accents and in NFD. */
 #include <string.h>
 
@@ -109,7 +109,10 @@ static void describe(ref_finder *f, text_ref *ref, size_t *prefix_start) {
       break;
     }
   }
-  ref->own = has_so && !ref->doctype[0] && (colon || at_line_start(f->s, f->ring[0].start));
+  /* The header's forms: "Số: 215/TB-UBND" or "Số 215/TB-UBND" first on its
+   * line, "Luật số: 41/2024/QH15" (the colon: citations in running text go
+   * without). "Biểu số: 103/LĐVL-Sở", "Mã số: ..." are not the document's. */
+  ref->own = has_so && (ref->doctype[0] ? colon : at_line_start(f->s, f->ring[0].start));
 }
 
 static void remember(ref_finder *f, const text_token *t) {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <unicode/ucnv.h>
+#include <unicode/utf8.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
@@ -292,6 +293,8 @@ static const ref_case REF_CASES[] = {
    "Quyết định"},
   {"Số: 215/TB-UBND", "215/TB-UBND", "215/TB-UBND", "215", "", "TB", "UBND", 1, ""},
   {"Luật số 42/2013/QH13", "42/2013/QH13", "42/2013/QH13", "42", "2013", "QH", "QH13", 0, "Luật"},
+  {"Luật số: 41/2024/QH15", "41/2024/QH15", "41/2024/QH15", "41", "2024", "QH", "QH15", 1, "Luật"},
+  {"SỐ 17/CT-UBND", "17/CT-UBND", "17/CT-UBND", "17", "", "CT", "UBND", 1, ""},
   {"van ban so 1184/UBND-NC", "1184/UBND-NC", "1184/UBND-NC", "1184", "", "", "UBND-NC", 0,
    "văn bản"},
 };
@@ -356,6 +359,14 @@ static void test_find_refs(void) {
   CHECK_STR(l.refs[4].doctype, "văn bản");
   CHECK_STR(l.refs[5].canonical, "2696/QĐ-UBND");
   CHECK_STR(l.refs[5].doctype, "Quyết định");
+  /* "Biểu số:" names a form, not the document */
+  const char *form = "Biểu số: 103/LĐVL-SỞ";
+  memset(&l, 0, sizeof l);
+  text_find_refs(form, strlen(form), collect_ref, &l);
+  CHECK_INT(l.n, 1);
+  CHECK_INT(l.refs[0].own, 0);
+  memset(&l, 0, sizeof l);
+  text_find_refs(text, strlen(text), collect_ref, &l);
   /* offsets: the number itself */
   const char *at = strstr(text, "32/2021");
   CHECK_INT(l.refs[1].start, at - text);
@@ -736,6 +747,168 @@ static void test_phapdien(const char *shared) {
   CHECK_INT(st.fold_same, st.fold_checked);
 }
 
+/* Every entry point on pseudo-random mixtures of the pieces real text is
+ * made of (fixed seed): nothing may crash or leak (ASan), statuses are OK. */
+static int ignore_ref(void *ctx, const text_ref *r) { (void)ctx; (void)r; return 0; }
+static int ignore_date(void *ctx, const text_date *d) { (void)ctx; (void)d; return 0; }
+
+static void test_random_input(void) {
+  static const char *const PIECES[] = {
+    "a", "Đ", "\xc3\x90", "e\xcc\x82\xcc\x81", "\xcc\x81", "\xe2\x80\x8b", "\xef\xbb\xbf", "\xc2\xad",
+    "/", "-", "\xe2\x80\x93", " ", "\n", "0", "12", "2021", ":", ".", ",", "QĐ", "UBND", "số",
+    "ngày", "tháng", "năm", "\xff", "\xc3", "\xe1\xbb", "\0", "\xf0\x9f\x98\x80", "ß", "ǅ", "Ω",
+    "(", ")", "&", "_", "hoà", "\xed\xa0\x80"};
+  uint32_t seed = 12345;
+  char buf[4096];
+  int ok = 1;
+  for (int iter = 0; iter < 2000; iter++) {
+    size_t n = 0;
+    size_t target = (size_t)(seed % 600);
+    while (n < target) {
+      seed = seed * 1103515245u + 12345u;
+      const char *p = PIECES[(seed >> 16) % (sizeof PIECES / sizeof PIECES[0])];
+      size_t pl = p[0] ? strlen(p) : 1; /* "\0" is one NUL byte */
+      if (n + pl > sizeof buf) break;
+      memcpy(buf + n, p, pl);
+      n += pl;
+    }
+    tokens ts;
+    memset(&ts, 0, sizeof ts);
+    ts.offsets_ok = 1;
+    ok &= text_tokenize(buf, n, collect, &ts) == TEXT_OK && ts.offsets_ok && ts.max_len <= TEXT_MAX_TOKEN;
+    ok &= text_find_refs(buf, n, ignore_ref, NULL) == TEXT_OK;
+    ok &= text_find_dates(buf, n, ignore_date, NULL) == TEXT_OK;
+    text_ref r;
+    text_date d;
+    text_parse_ref(buf, n, &r);
+    text_parse_date(buf, n, &d);
+    char *out = NULL;
+    size_t ol = 0;
+    ok &= text_normalize(buf, n, iter & 1, &out, &ol) == TEXT_OK && out && strlen(out) == ol;
+    free(out);
+    text_encoding enc;
+    out = NULL;
+    ok &= text_to_utf8(buf, n, (iter & 2) ? "windows-1252" : NULL, &out, &ol, &enc) == TEXT_OK;
+    free(out);
+    seed = seed * 1103515245u + 12345u;
+  }
+  CHECK(ok);
+}
+
+/* The JSON string value that starts at p (just after its opening quote),
+ * unescaped in place into out; returns its length. Enough JSON for the test. */
+static size_t json_string(const char *p, char *out) {
+  size_t n = 0;
+  for (; *p && *p != '"'; p++) {
+    if (*p != '\\') { out[n++] = *p; continue; }
+    p++;
+    if (!*p) break;
+    switch (*p) {
+      case 'n': out[n++] = '\n'; break;
+      case 't': out[n++] = '\t'; break;
+      case 'r': out[n++] = '\r'; break;
+      case 'u': {
+        unsigned cp = 0;
+        if (sscanf(p + 1, "%4x", &cp) != 1) break;
+        p += 4;
+        if (cp >= 0xD800 && cp < 0xDC00 && p[1] == '\\' && p[2] == 'u') {
+          unsigned lo = 0;
+          if (sscanf(p + 3, "%4x", &lo) == 1) { cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00); p += 6; }
+        }
+        UChar32 c32 = (UChar32)cp;
+        int32_t k = 0;
+        uint8_t u8[4];
+        U8_APPEND_UNSAFE(u8, k, c32);
+        memcpy(out + n, u8, (size_t)k);
+        n += (size_t)k;
+        break;
+      }
+      default: out[n++] = *p; break; /* \" \\ \/ */
+    }
+  }
+  out[n] = '\0';
+  return n;
+}
+
+/* Gazette documents print their own number in the header: "Số: 13/2026/TT-NHNN". */
+static int count_own(void *ctx, const text_ref *r) {
+  if (r->own) ++*(int *)ctx;
+  return 0;
+}
+
+static void test_congbao(const char *shared) {
+  char dir[1024];
+  snprintf(dir, sizeof dir, "%s/corpus/congbao/docs", shared);
+  DIR *top = opendir(dir);
+  CHECK(top != NULL);
+  if (!top) return;
+  int docs = 0, with_own = 0, own_total = 0;
+  struct dirent *t;
+  while ((t = readdir(top)) != NULL) {
+    if (t->d_name[0] == '.') continue;
+    char sub[2048];
+    snprintf(sub, sizeof sub, "%s/%s", dir, t->d_name);
+    DIR *d = opendir(sub);
+    if (!d) continue;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+      size_t nl = strlen(e->d_name);
+      if (nl < 5 || strcmp(e->d_name + nl - 5, ".json") != 0) continue;
+      char path[4096];
+      snprintf(path, sizeof path, "%s/%s", sub, e->d_name);
+      size_t len;
+      char *data = read_file(path, &len);
+      if (!data) continue;
+      const char *ft = strstr(data, "\"full_text\"");
+      int own = 0;
+      if (ft && (ft = strchr(ft + 11, '"')) != NULL) {
+        char *text = malloc(len + 1);
+        size_t tl = json_string(ft + 1, text);
+        text_find_refs(text, tl, count_own, &own);
+        free(text);
+      }
+      docs++;
+      with_own += own > 0;
+      own_total += own;
+      free(data);
+    }
+    closedir(d);
+  }
+  closedir(top);
+  printf("congbao: %d of %d documents show their own number (\"Số: ...\"), %d own numbers found\n",
+         with_own, docs, own_total);
+  CHECK(docs > 400);
+  CHECK(with_own * 10 >= docs * 8);
+}
+
+/* The announcement the product was specified from. */
+static void test_seed(const char *shared) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/corpus/seed/tayho-announcement-2021-07-03.txt", shared);
+  size_t len;
+  char *data = read_file(path, &len);
+  CHECK(data != NULL);
+  if (!data) return;
+  ref_list l;
+  memset(&l, 0, sizeof l);
+  CHECK_INT(text_find_refs(data, len, collect_ref, &l), TEXT_OK);
+  char got[512] = "";
+  for (int i = 0; i < l.n; i++) {
+    strcat(got, l.refs[i].canonical);
+    strcat(got, " ");
+  }
+  /* "97/2019/NQ 14" is misprinted in the source (QH14): the part that is a reference */
+  CHECK_STR(got, "2696/QĐ-UBND 1184/UBND-NC 32/2021/NĐ-CP 97/2019/NQ 32/2021/NĐ-CP ");
+  date_list dl;
+  memset(&dl, 0, sizeof dl);
+  CHECK_INT(text_find_dates(data, len, collect_date, &dl), TEXT_OK);
+  CHECK(strstr(dl.isos, "2021-07-02 2021-06-21 2021-07-01 2021-04-22 2021-03-29") != NULL);
+  tokens *t = tokenize(data, len);
+  CHECK(strstr(t->joined, " hđnd:hdnd ubnd ") != NULL);
+  CHECK(strstr(t->joined, " 2020 2025") != NULL);
+  free(data);
+}
+
 static void test_real_data(void) {
   const char *shared = TRACUU_SHARED_DIR;
   char probe[1024];
@@ -746,7 +919,9 @@ static void test_real_data(void) {
     return;
   }
   closedir(d);
+  test_seed(shared);
   test_binhduong(shared);
+  test_congbao(shared);
   test_phapdien(shared);
 }
 
@@ -762,6 +937,7 @@ int main(void) {
   test_dates();
   test_encodings();
   test_stopwords();
+  test_random_input();
   test_real_data();
   return check_summary("test_text");
 }
