@@ -52,6 +52,7 @@ int cmd_ref(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_crawl(int argc, char **argv);
+int cmd_related(int argc, char **argv);
 
 /* Prints the help of one subcommand (or of tracuu itself for NULL). Returns
  * 0, or -1 when there is no such subcommand. */

@@ -47,7 +47,7 @@ static int finish(query_status qs, query_result *res, const char *err, const out
 }
 
 enum { OPT_FROM = 256, OPT_TO, OPT_TYPE, OPT_ISSUER, OPT_CATEGORY, OPT_SORT, OPT_FACETS,
-       OPT_EXPLAIN, OPT_COLOR, OPT_OFFSET, OPT_HALFLIFE, OPT_TODAY };
+       OPT_EXPLAIN, OPT_COLOR, OPT_OFFSET, OPT_HALFLIFE, OPT_TODAY, OPT_SIGNER, OPT_STATUS };
 
 static const struct option search_options[] = {
     {"db", required_argument, NULL, 'd'},
@@ -60,6 +60,8 @@ static const struct option search_options[] = {
     {"type", required_argument, NULL, OPT_TYPE},
     {"issuer", required_argument, NULL, OPT_ISSUER},
     {"category", required_argument, NULL, OPT_CATEGORY},
+    {"signer", required_argument, NULL, OPT_SIGNER},
+    {"status", required_argument, NULL, OPT_STATUS},
     {"facets", no_argument, NULL, OPT_FACETS},
     {"explain", no_argument, NULL, OPT_EXPLAIN},
     {"color", optional_argument, NULL, OPT_COLOR},
@@ -118,6 +120,16 @@ static int parse_search_flags(const char *cmd, int argc, char **argv, search_arg
     case OPT_TYPE: a->req.type = optarg; break;
     case OPT_ISSUER: a->req.issuer = optarg; break;
     case OPT_CATEGORY: a->req.category = optarg; break;
+    case OPT_SIGNER: a->req.signer = optarg; break;
+    case OPT_STATUS: {
+      query_doc_status st;
+      if (!query_doc_status_parse(optarg, &st)) {
+        cli_error("--status must be in-force, amended, replaced, repealed or unknown, not \"%s\"", optarg);
+        return -1;
+      }
+      a->req.status = optarg;
+      break;
+    }
     case OPT_FACETS: a->req.facets = 1; break;
     case OPT_EXPLAIN: a->req.explain = a->out.explain = 1; break;
     case OPT_COLOR:
@@ -163,8 +175,10 @@ int cmd_search(int argc, char **argv) {
     cli_error("the query is too long");
     return EXIT_USAGE;
   }
-  if (!text[0] && !a.req.from && !a.req.to && !a.req.type && !a.req.issuer && !a.req.category) {
-    cli_error("search needs a QUERY or a filter (--from, --to, --type, --issuer, --category)");
+  if (!text[0] && !a.req.from && !a.req.to && !a.req.type && !a.req.issuer && !a.req.category &&
+      !a.req.signer && !a.req.status) {
+    cli_error("search needs a QUERY or a filter (--from, --to, --type, --issuer, --category, "
+              "--signer, --status)");
     free(text);
     return EXIT_USAGE;
   }

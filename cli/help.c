@@ -39,7 +39,12 @@ static const command_doc docs[] = {
      "  --type TYPE        only this type (Quyết định, Thông báo, ...)\n"
      "  --issuer ISSUER    only documents whose issuer has these words\n"
      "  --category CAT     only this category\n"
-     "  --facets           counts by year, type and issuer over all matches\n"
+     "  --signer NAME      only documents signed by someone with these words in the name\n"
+     "  --status STATUS    in-force, amended, replaced, repealed or unknown: what other\n"
+     "                     indexed documents say of this one (repealed: one repeals it;\n"
+     "                     replaced/amended: one replaces/amends it and none does more;\n"
+     "                     in-force: it has a number and none of that; unknown: no number)\n"
+     "  --facets           counts by year, type, issuer and signer over all matches\n"
      "  --explain          why each hit matched\n"
      "  --color[=WHEN]     auto (default), always, never; NO_COLOR is respected\n",
      "  tracuu search \"chinh quyen do thi\"\n"
@@ -52,6 +57,19 @@ static const command_doc docs[] = {
      "  --json       one JSON object per document per line\n"
      "  --limit N    at most N documents (default 1000)\n",
      "  tracuu ref 2696/QĐ-UBND\n"},
+    {"related", "tracuu related [--db DIR]... [--json] [--format dot] [--limit N] NUMBER",
+     "The citation graph around legal number NUMBER: the document itself (when\n"
+     "indexed), its legal bases, what it amends, replaces, repeals or implements,\n"
+     "then what amends, replaces, repeals, implements or cites it, each with its\n"
+     "date and title, newest first. Relations come from the documents' text\n"
+     "(căn cứ, sửa đổi/bổ sung, thay thế, bãi bỏ/hết hiệu lực, hướng dẫn).",
+     "  --db DIR       the index; repeat for shards\n"
+     "  --json         one JSON object per document per line: relation, direction\n"
+     "                 (self, out, in), id, number, date, title, sentence\n"
+     "  --format FMT   text (default), json, or dot (a Graphviz digraph)\n"
+     "  --limit N      at most N related documents (default: all)\n",
+     "  tracuu related 09/CT-UBND\n"
+     "  tracuu related --format dot 09/CT-UBND | dot -Tsvg > graph.svg\n"},
     {"analyze", "tracuu analyze [--json] [TEXT...]",
      "Show what the Vietnamese text pipeline makes of TEXT (standard input when no\n"
      "TEXT): tokens with exact and folded forms, positions and byte offsets, legal\n"

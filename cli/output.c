@@ -27,6 +27,10 @@ static json_object *hit_json(const query_hit *h, int explain) {
   add(o, "type", json_str_or_null(h->rec.type));
   add(o, "issuer", json_str_or_null(h->rec.issuer));
   add(o, "category", json_str_or_null(h->rec.category));
+  add(o, "signer", json_str_or_null(h->rec.signer));
+  add(o, "effective", json_str_or_null(h->rec.effective));
+  add(o, "status", json_object_new_string(query_doc_status_name(h->status)));
+  add(o, "status_by", json_str_or_null(h->status_by));
   add(o, "score", json_object_new_double(h->score));
   add(o, "relevance", json_object_new_double(h->relevance));
   add(o, "snippet", json_str_or_null(h->snippet));
@@ -89,6 +93,16 @@ static void print_snippet(FILE *fp, const query_hit *h, int color) {
   fputc('\n', fp);
 }
 
+/* "bị thay thế bởi 1120/QĐ-UBND": the evidence of another document. */
+static const char *status_phrase(query_doc_status st) {
+  switch (st) {
+  case QUERY_DOC_REPEALED: return "bị bãi bỏ bởi";
+  case QUERY_DOC_REPLACED: return "bị thay thế bởi";
+  case QUERY_DOC_AMENDED: return "được sửa đổi bởi";
+  default: return "";
+  }
+}
+
 static void print_hit(FILE *fp, const query_hit *h, const output_opts *o) {
   fprintf(fp, "%u. %s%s%s\n", h->rank, o->color ? ANSI_BOLD : "",
           h->rec.title ? h->rec.title : h->rec.id, o->color ? ANSI_RESET : "");
@@ -102,6 +116,7 @@ static void print_hit(FILE *fp, const query_hit *h, const output_opts *o) {
     any = 1;
   }
   fprintf(fp, "%sscore %.3f%s\n", any ? " · " : "", h->score, o->color ? ANSI_RESET : "");
+  if (h->status_by) fprintf(fp, "   %s %s\n", status_phrase(h->status), h->status_by);
   if (h->snippet && h->snippet[0]) print_snippet(fp, h, o->color);
   if (h->rec.url) fprintf(fp, "   %s\n", h->rec.url);
   if (o->explain && h->explain) fprintf(fp, "   why: %s\n", h->explain);

@@ -19,6 +19,7 @@ static const struct {
     {"analyze", cmd_analyze},
     {"stats", cmd_stats},
     {"crawl", cmd_crawl},
+    {"related", cmd_related},
 };
 
 static void print_version(void) {

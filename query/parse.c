@@ -368,21 +368,22 @@ static engine_query *date_range(const char *from, const char *to) {
                                     hi_len);
 }
 
-/* loai:/--type, linhvuc:/--category: the whole folded value. coquan:/--issuer:
- * every folded word, so "tay ho" finds "UBND quận Tây Hồ". */
-static engine_query *facet_filter(const char *prefix, const char *value, int by_word) {
+/* loai:/--type, linhvuc:/--category: the whole folded value. coquan:/--issuer
+ * and --signer: every folded word (terms of word_prefix), so "tay ho" finds
+ * "UBND quận Tây Hồ". */
+static engine_query *facet_filter(const char *prefix, const char *value, const char *word_prefix) {
   dynbuf folded;
   dynbuf_init(&folded, ENGINE_MAX_TERM);
   if (schema_fold_value(value, strlen(value), &folded) != 0) return NULL;
   engine_query *q;
-  if (!by_word) {
+  if (!word_prefix) {
     q = term_query(prefix, dynbuf_str(&folded), folded.len);
   } else {
     qlist words = {0};
     for (const char *w = dynbuf_str(&folded); *w;) {
       const char *sp = strchr(w, ' ');
       size_t n = sp ? (size_t)(sp - w) : strlen(w);
-      qlist_push(&words, term_query(PREFIX_ISSUER_WORD, w, n));
+      qlist_push(&words, term_query(word_prefix, w, n));
       w += n + (sp != NULL);
     }
     q = words.n ? qlist_combine(&words, ENGINE_OP_AND) : engine_query_match_all();
@@ -453,11 +454,11 @@ static void apply_field(parse_state *ps, const char *name, const char *value) {
     /* Highlight the number where the text writes it, in any spelling. */
     text_tokenize(value, n, highlight_token, &ps->hs);
   } else if (strcmp(name, "loai") == 0) {
-    qlist_push(&ps->filters, facet_filter(PREFIX_TYPE, value, 0));
+    qlist_push(&ps->filters, facet_filter(PREFIX_TYPE, value, NULL));
   } else if (strcmp(name, "coquan") == 0) {
-    qlist_push(&ps->filters, facet_filter(PREFIX_ISSUER, value, 1));
+    qlist_push(&ps->filters, facet_filter(PREFIX_ISSUER, value, PREFIX_ISSUER_WORD));
   } else if (strcmp(name, "linhvuc") == 0) {
-    qlist_push(&ps->filters, facet_filter(PREFIX_CATEGORY, value, 0));
+    qlist_push(&ps->filters, facet_filter(PREFIX_CATEGORY, value, NULL));
   } else if (strcmp(name, "tu") == 0) {
     set_date(ps, ps->from, value, 0);
   } else if (strcmp(name, "den") == 0) {
@@ -527,9 +528,10 @@ static void lex(parse_state *ps, const char *s, size_t n) {
 static void apply_flags(parse_state *ps, const query_request *req) {
   if (req->from) set_date(ps, ps->from, req->from, 0);
   if (req->to) set_date(ps, ps->to, req->to, 1);
-  if (req->type) qlist_push(&ps->filters, facet_filter(PREFIX_TYPE, req->type, 0));
-  if (req->issuer) qlist_push(&ps->filters, facet_filter(PREFIX_ISSUER, req->issuer, 1));
-  if (req->category) qlist_push(&ps->filters, facet_filter(PREFIX_CATEGORY, req->category, 0));
+  if (req->type) qlist_push(&ps->filters, facet_filter(PREFIX_TYPE, req->type, NULL));
+  if (req->issuer) qlist_push(&ps->filters, facet_filter(PREFIX_ISSUER, req->issuer, PREFIX_ISSUER_WORD));
+  if (req->category) qlist_push(&ps->filters, facet_filter(PREFIX_CATEGORY, req->category, NULL));
+  if (req->signer) qlist_push(&ps->filters, facet_filter(PREFIX_SIGNER, req->signer, PREFIX_SIGNER_WORD));
   if (!ps->bad && ps->from[0] && ps->to[0] && strcmp(ps->from, ps->to) > 0)
     fail(ps, "the date range is empty: from %s is after to", ps->from);
 }

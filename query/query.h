@@ -38,10 +38,35 @@ typedef enum {
 #define QUERY_DEFAULT_HALFLIFE_DAYS 1095.0
 #define QUERY_DEFAULT_RECENCY_WEIGHT 0.3
 
+/* What the index knows of a document's force, from OTHER documents'
+ * relation terms (schema.h) targeting its own number:
+ *   repealed  some indexed document repeals it (bãi bỏ, hết hiệu lực)
+ *   replaced  some indexed document replaces it (and none repeals it)
+ *   amended   some indexed document amends it (and none replaces or repeals it)
+ *   in-force  it has an own number and no indexed document does any of that:
+ *             "in force as far as this index knows" (a repeal the index has
+ *             not seen is invisible; an effective date in the future is not
+ *             looked at)
+ *   unknown   it has no own number, so nothing can target it */
+typedef enum {
+  QUERY_DOC_UNKNOWN = 0,
+  QUERY_DOC_IN_FORCE = 1,
+  QUERY_DOC_AMENDED = 2,
+  QUERY_DOC_REPLACED = 3,
+  QUERY_DOC_REPEALED = 4
+} query_doc_status;
+
+/* "unknown", "in-force", "amended", "replaced", "repealed". Static. */
+const char *query_doc_status_name(query_doc_status st);
+/* The inverse; 1 on success. */
+int query_doc_status_parse(const char *name, query_doc_status *st /* OUT */);
+
 typedef struct {
   const char *text;        /* what the user typed (may be NULL with filters only) */
   const char *from, *to;   /* dates YYYY-MM-DD or NULL */
   const char *type, *issuer, *category; /* filters or NULL */
+  const char *signer;      /* filter by the signer's words, or NULL */
+  const char *status;      /* a query_doc_status name to filter by, or NULL */
   query_sort sort;
   uint32_t offset, limit;
   double halflife_days, recency_weight;
@@ -67,6 +92,9 @@ typedef struct {
   query_span *spans;     /* highlights inside snippet; owned */
   size_t n_spans;
   char *explain;         /* why it matched (when asked); owned */
+  query_doc_status status;
+  char *status_by;       /* the number of the document that repealed/replaced/
+                            amended it (newest), or NULL; owned */
 } query_hit;
 
 typedef struct {
@@ -75,7 +103,7 @@ typedef struct {
 } query_facet_value;
 
 typedef struct {
-  const char *name;       /* "year", "type", "issuer" */
+  const char *name;       /* "year", "type", "issuer", "signer" */
   query_facet_value *values;
   size_t n;
 } query_facet;
@@ -84,7 +112,7 @@ typedef struct {
   query_hit *hits;
   size_t n_hits;
   uint64_t estimated;     /* matches in all, estimated */
-  query_facet facets[3];
+  query_facet facets[4];
   size_t n_facets;
   char *suggestion;       /* "did you mean" text, or NULL */
   int relaxed;            /* no document had every word: these have some */
@@ -110,6 +138,34 @@ query_status query_ref(engine_db *db, const char *number, uint32_t limit,
                        query_result **out /* OUT */, char *err /* OUT */, size_t errlen);
 
 void query_result_free(query_result *res);
+
+/* ---- related.c: the citation graph around one number ---- */
+
+/* One document related to the one asked about. Strings are owned; any may
+ * be NULL when unknown (a cited document that is not indexed has only its
+ * number). */
+typedef struct {
+  const char *relation;  /* "self", or a relation name of record.h; static */
+  int incoming;          /* 1: the other document does `relation` to this one */
+  char *number, *id, *date, *title;
+  char *sentence;        /* where the citing document says so */
+} query_related_item;
+
+typedef struct {
+  query_related_item *items; /* the document itself first (when indexed),
+                                then the rest newest first */
+  size_t n;
+} query_related;
+
+/* The document with legal number `number` (when indexed), its bases and
+ * what it amends, replaces, repeals or implements, then what does any of
+ * that to it, or cites it. At most `limit` related items (0 = all).
+ * QUERY_BAD when number is not a legal number. *out: free with
+ * query_related_free. */
+query_status query_related_run(engine_db *db, const char *number, uint32_t limit,
+                               query_related **out /* OUT */, char *err /* OUT */,
+                               size_t errlen);
+void query_related_free(query_related *rel);
 
 /* Parses a date as typed in a filter (YYYY-MM-DD, YYYY-MM, YYYY, dd/mm/yyyy,
  * "21 tháng 6 năm 2021"). end = 1 picks the last day of a month or year.

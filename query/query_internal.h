@@ -52,4 +52,20 @@ int snippet_make(const char *text, size_t len, const highlight_set *hs, size_t m
  * reading, or on error. Caller frees. */
 char *suggest_accents(engine_db *db, const char *text, const query_result *res);
 
+/* ---- status.c: a document's force, and the documents holding a term ---- */
+
+/* Calls cb with each document holding prefix+key, newest first, at most
+ * limit of them (the record is valid during the call only). Reopens the
+ * database when a writer changed it meanwhile. */
+typedef int (*term_doc_cb)(void *ctx, const record *rec);
+query_status term_docs(engine_db *db, const char *prefix, const char *key, uint32_t limit,
+                       term_doc_cb cb, void *ctx, char *err, size_t errlen);
+
+/* Sets h->status and h->status_by from the relation terms aimed at h's number. */
+query_status status_fill_hit(engine_db *db, query_hit *h, char *err, size_t errlen);
+
+/* Restricts pq's queries to documents of status `name` (req->status). */
+query_status status_filter(engine_db *db, const char *name, parsed_query *pq, char *err,
+                           size_t errlen);
+
 #endif

@@ -33,6 +33,7 @@ static void hit_clear(query_hit *h) {
   free(h->snippet);
   free(h->spans);
   free(h->explain);
+  free(h->status_by);
 }
 
 void query_result_free(query_result *res) {
@@ -99,10 +100,12 @@ static int add_facet_value(void *ctx, const char *value, size_t len, uint64_t co
 static const struct {
   const char *name;
   unsigned slot;
-} facet_slots[] = {{"year", SLOT_YEAR}, {"type", SLOT_TYPE}, {"issuer", SLOT_ISSUER}};
+} facet_slots[] = {{"year", SLOT_YEAR}, {"type", SLOT_TYPE}, {"issuer", SLOT_ISSUER},
+                   {"signer", SLOT_SIGNER}};
+#define N_FACETS (sizeof facet_slots / sizeof facet_slots[0])
 
 static engine_status collect_facets(engine_mset *m, query_result *res) {
-  for (size_t i = 0; i < 3; i++) {
+  for (size_t i = 0; i < N_FACETS; i++) {
     query_facet *f = &res->facets[res->n_facets++];
     f->name = facet_slots[i].name;
     facet_fill ff = {f, 0};
@@ -200,6 +203,8 @@ static query_status fill_hit(attempt *at, const candidate *c, query_hit *h, char
   if (snippet_make(body, strlen(body), &at->pq->highlight, SNIPPET_TOKENS, &h->snippet, &h->spans,
                    &h->n_spans) != 0)
     return QUERY_NOMEM;
+  query_status sq = status_fill_hit(at->db, h, err, errlen);
+  if (sq != QUERY_OK) return sq;
   if (at->req->explain) {
     dynbuf b;
     dynbuf_init(&b, 8192);
@@ -227,10 +232,10 @@ static query_status run_once(attempt *at, engine_status *est, char *err, size_t 
   opts.sort_descending = 1;
   opts.sort = (req->sort == QUERY_SORT_DATE || !at->pq->has_text) ? ENGINE_SORT_VALUE
                                                                    : ENGINE_SORT_RELEVANCE;
-  static const unsigned slots[] = {SLOT_YEAR, SLOT_TYPE, SLOT_ISSUER};
+  static const unsigned slots[] = {SLOT_YEAR, SLOT_TYPE, SLOT_ISSUER, SLOT_SIGNER};
   if (req->facets) {
     opts.facet_slots = slots;
-    opts.n_facet_slots = 3;
+    opts.n_facet_slots = N_FACETS;
   }
   *est = engine_db_search(at->db, at->q, &opts, &at->mset);
   if (*est != ENGINE_OK) {
@@ -332,7 +337,8 @@ query_status query_run(engine_db *db, const query_request *req, query_result **o
   *out = NULL;
   query_status qs = parse_request(req, &pq, err, errlen);
   if (qs != QUERY_OK) return qs;
-  qs = run_parsed(db, req, &pq, out, err, errlen);
+  if (req->status) qs = status_filter(db, req->status, &pq, err, errlen);
+  if (qs == QUERY_OK) qs = run_parsed(db, req, &pq, out, err, errlen);
   parsed_query_free(&pq);
   return qs;
 }

@@ -1,0 +1,188 @@
+/* tracuu related: the citation graph around one legal number, as text,
+ * JSON Lines or a Graphviz graph. The work is query_related_run's. */
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "output.h"
+#include "query.h"
+
+#define MAX_DBS 64
+
+/* How a relation reads from the document asked about. */
+static const char *label(const query_related_item *it) {
+  static const struct {
+    const char *relation, *out, *in;
+  } labels[] = {{"basis", "căn cứ", "là căn cứ của"},
+                {"amends", "sửa đổi", "bị sửa đổi bởi"},
+                {"replaces", "thay thế", "bị thay thế bởi"},
+                {"repeals", "bãi bỏ", "bị bãi bỏ bởi"},
+                {"implements", "hướng dẫn", "được hướng dẫn bởi"},
+                {"cites", "dẫn chiếu", "được dẫn chiếu bởi"}};
+  for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+    if (strcmp(it->relation, labels[i].relation) == 0) return it->incoming ? labels[i].in : labels[i].out;
+  return it->relation;
+}
+
+static const char *or_dash(const char *s) { return s && s[0] ? s : "-"; }
+
+static void print_text(FILE *fp, const query_related *rel, const char *number) {
+  size_t i = 0;
+  if (rel->n && strcmp(rel->items[0].relation, "self") == 0) {
+    const query_related_item *s = &rel->items[0];
+    fprintf(fp, "%s · %s · %s\n", or_dash(s->number), or_dash(s->date), or_dash(s->title));
+    i = 1;
+  } else {
+    fprintf(fp, "%s (not in the index)\n", number);
+  }
+  for (; i < rel->n; i++) {
+    const query_related_item *it = &rel->items[i];
+    fprintf(fp, "  %-20s %-22s %-10s %s\n", label(it), or_dash(it->number), or_dash(it->date),
+            it->title ? it->title : "(not in the index)");
+  }
+}
+
+static void add_str(json_object *o, const char *key, const char *v) {
+  json_object_object_add(o, key, v ? json_object_new_string(v) : NULL);
+}
+
+static void print_json(FILE *fp, const query_related *rel) {
+  for (size_t i = 0; i < rel->n; i++) {
+    const query_related_item *it = &rel->items[i];
+    json_object *o = json_object_new_object();
+    add_str(o, "relation", it->relation);
+    add_str(o, "direction", strcmp(it->relation, "self") == 0 ? "self" : it->incoming ? "in" : "out");
+    add_str(o, "id", it->id);
+    add_str(o, "number", it->number);
+    add_str(o, "date", it->date);
+    add_str(o, "title", it->title);
+    add_str(o, "sentence", it->sentence);
+    fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE), fp);
+    fputc('\n', fp);
+    json_object_put(o);
+  }
+}
+
+/* A DOT identifier or label: a JSON string literal is a valid DOT quoted string. */
+static void dot_quoted(FILE *fp, const char *s) { output_json_string(fp, s ? s : ""); }
+
+static void dot_node(FILE *fp, const query_related_item *it, const char *fallback, int self) {
+  const char *num = it->number ? it->number : fallback;
+  dot_quoted(fp, num);
+  char lbl[512];
+  snprintf(lbl, sizeof lbl, "%s\n%s", num, it->date ? it->date : "");
+  fputs(" [label=", fp);
+  dot_quoted(fp, lbl);
+  fprintf(fp, "%s];\n", self ? ", style=bold" : it->title ? "" : ", style=dashed");
+}
+
+static void print_dot(FILE *fp, const query_related *rel, const char *number) {
+  fputs("digraph related {\n  rankdir=LR;\n  node [shape=box];\n", fp);
+  const char *self = number;
+  size_t i = 0;
+  if (rel->n && strcmp(rel->items[0].relation, "self") == 0) {
+    self = rel->items[0].number ? rel->items[0].number : number;
+    fputs("  ", fp);
+    dot_node(fp, &rel->items[0], number, 1);
+    i = 1;
+  }
+  for (; i < rel->n; i++) {
+    const query_related_item *it = &rel->items[i];
+    fputs("  ", fp);
+    dot_node(fp, it, "?", 0);
+    fputs("  ", fp);
+    dot_quoted(fp, it->incoming ? it->number : self);
+    fputs(" -> ", fp);
+    dot_quoted(fp, it->incoming ? self : it->number);
+    fputs(" [label=", fp);
+    dot_quoted(fp, it->relation);
+    fputs("];\n", fp);
+  }
+  fputs("}\n", fp);
+}
+
+static const struct option related_options[] = {{"db", required_argument, NULL, 'd'},
+                                                {"json", no_argument, NULL, 'j'},
+                                                {"format", required_argument, NULL, 'f'},
+                                                {"limit", required_argument, NULL, 'n'},
+                                                {"help", no_argument, NULL, 'h'},
+                                                {NULL, 0, NULL, 0}};
+
+enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_DOT };
+
+typedef struct {
+  const char *dbs[MAX_DBS];
+  size_t n_dbs;
+  int format;
+  unsigned limit;
+} related_args;
+
+/* -1 usage error, 1 help printed, 0 go on. */
+static int parse_flags(int argc, char **argv, related_args *a) {
+  int opt;
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, "d:jf:n:h", related_options, NULL)) != -1) {
+    switch (opt) {
+    case 'd':
+      if (a->n_dbs == MAX_DBS) {
+        cli_error("at most %d --db", MAX_DBS);
+        return -1;
+      }
+      a->dbs[a->n_dbs++] = optarg;
+      break;
+    case 'j': a->format = FORMAT_JSON; break;
+    case 'f':
+      if (strcmp(optarg, "dot") == 0) a->format = FORMAT_DOT;
+      else if (strcmp(optarg, "json") == 0) a->format = FORMAT_JSON;
+      else if (strcmp(optarg, "text") == 0) a->format = FORMAT_TEXT;
+      else {
+        cli_error("--format must be text, json or dot, not \"%s\"", optarg);
+        return -1;
+      }
+      break;
+    case 'n':
+      if (cli_parse_uint("--limit", optarg, 1000000, &a->limit) != 0) return -1;
+      break;
+    case 'h': cli_help("related", stdout); return 1;
+    default: cli_error("try \"tracuu help related\""); return -1;
+    }
+  }
+  return 0;
+}
+
+int cmd_related(int argc, char **argv) {
+  related_args a = {.format = FORMAT_TEXT};
+  int p = parse_flags(argc, argv, &a);
+  if (p) return p > 0 ? EXIT_OK : EXIT_USAGE;
+  if (optind != argc - 1) {
+    cli_error("related needs one legal NUMBER, e.g. tracuu related 09/CT-UBND");
+    return EXIT_USAGE;
+  }
+  const char *number = argv[optind];
+  engine_db *db = NULL;
+  int rc = cli_open_db(a.dbs, a.n_dbs, &db);
+  if (rc != EXIT_OK) return rc;
+  query_related *rel = NULL;
+  char err[512] = "";
+  query_status qs = query_related_run(db, number, a.limit, &rel, err, sizeof err);
+  switch (qs) {
+  case QUERY_OK:
+    if (a.format == FORMAT_JSON) print_json(stdout, rel);
+    else if (a.format == FORMAT_DOT) print_dot(stdout, rel, number);
+    else print_text(stdout, rel, number);
+    fflush(stdout);
+    if (ferror(stdout)) {
+      cli_error("cannot write the results");
+      rc = EXIT_IO;
+    }
+    break;
+  case QUERY_BAD: cli_error("%s", err); rc = EXIT_BAD_QUERY; break;
+  case QUERY_ENGINE: cli_error("related failed: %s", err); rc = EXIT_INTERNAL; break;
+  case QUERY_NOMEM: cli_error("out of memory"); rc = EXIT_INTERNAL; break;
+  }
+  query_related_free(rel);
+  engine_db_close(db);
+  return rc;
+}
