@@ -28,6 +28,8 @@
 
 struct engine_doc {
   Xapian::Document doc;
+  /* Where engine_doc_index_text_plain goes on (last position it used). */
+  Xapian::termpos plain_pos = 0;
 };
 
 struct engine_writer {
@@ -1006,6 +1008,31 @@ engine_status engine_mset_status(const engine_mset *m) { return m ? m->status : 
 const char *engine_mset_errmsg(const engine_mset *m) { return m ? m->err.c_str() : ""; }
 
 void engine_mset_free(engine_mset *m) { delete m; }
+
+/* ------------------------------------------------------------------ */
+/* Plain Xapian, for baselines in bench/                                */
+/* ------------------------------------------------------------------ */
+
+engine_status engine_doc_index_text_plain(engine_doc *doc, const char *text, size_t len) {
+  if (!doc || !bytes_ok(text, len)) return ENGINE_INVALID;
+  return guard(nullptr, [&] {
+    Xapian::TermGenerator tg; /* no stemmer set: unstemmed terms only */
+    tg.set_document(doc->doc);
+    tg.set_termpos(doc->plain_pos);
+    tg.index_text(bytes(text, len));
+    doc->plain_pos = tg.get_termpos();
+    return ENGINE_OK;
+  });
+}
+
+engine_query *engine_query_parse_plain(const char *text, size_t len) {
+  if (!bytes_ok(text, len)) return nullptr;
+  return new_or_null([&] {
+    Xapian::QueryParser qp; /* no stemmer, no database: nothing but the text */
+    qp.set_default_op(Xapian::Query::OP_OR);
+    return new engine_query{qp.parse_query(bytes(text, len), Xapian::QueryParser::FLAG_DEFAULT)};
+  });
+}
 
 /* ------------------------------------------------------------------ */
 /* Maintenance                                                          */

@@ -258,6 +258,27 @@ const char *engine_mset_errmsg(const engine_mset *m);
 void engine_mset_free(engine_mset *m);
 
 /* ------------------------------------------------------------------ */
+/* Plain Xapian, for baselines in bench/                                */
+/* ------------------------------------------------------------------ */
+
+/* What Xapian does out of the box (what omindex gives), so that benchmarks
+ * can compare tracuu with it on the same documents. tracuu itself never uses
+ * these two: they know nothing of Vietnamese (no normalization, no accent
+ * folding, NFD text gives NFD terms, no stemmer).
+ *
+ * Indexes text into doc with Xapian's TermGenerator: lower-cased words with
+ * positions, no stemmer. A second call on the same document continues the
+ * positions after the first. Text may be NULL only with len 0; a NULL doc
+ * is ENGINE_INVALID. Words over 64 bytes are dropped (Xapian's default). */
+engine_status engine_doc_index_text_plain(engine_doc *doc, const char *text, size_t len);
+
+/* Parses text with Xapian's QueryParser: default operator OR, no stemmer,
+ * FLAG_DEFAULT (phrases in quotes, AND/OR/NOT, +/-). A new query the caller
+ * frees with engine_query_free (empty for a text without words), or NULL
+ * when text is NULL with len > 0, out of memory, or the parser refused it. */
+engine_query *engine_query_parse_plain(const char *text, size_t len);
+
+/* ------------------------------------------------------------------ */
 /* Maintenance                                                          */
 /* ------------------------------------------------------------------ */
 

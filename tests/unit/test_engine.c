@@ -1014,6 +1014,61 @@ static void test_opts(void) {
   engine_db_close(db);
 }
 
+/* 20. The plain-Xapian baseline (bench/): TermGenerator without stemmer,
+ * QueryParser with OR as the default operator; positions kept. */
+static void plain_doc(engine_writer *w, const char *id, const char *title, const char *body) {
+  engine_doc *d = engine_doc_new();
+  CHECK_INT(engine_doc_index_text_plain(d, title, strlen(title)), ENGINE_OK);
+  CHECK_INT(engine_doc_index_text_plain(d, body, strlen(body)), ENGINE_OK);
+  CHECK_INT(engine_doc_set_data(d, id, strlen(id)), ENGINE_OK);
+  char uid[64];
+  snprintf(uid, sizeof uid, "Q%s", id);
+  CHECK_INT(engine_writer_replace(w, uid, strlen(uid), d), ENGINE_OK);
+  engine_doc_free(d);
+}
+
+static engine_query *P(const char *text) { return engine_query_parse_plain(text, strlen(text)); }
+
+static void test_plain(void) {
+  engine_writer *w = create_db("plain");
+  plain_doc(w, "qd", "Quyết định", "về phòng chống dịch bệnh");
+  plain_doc(w, "tb", "Thông báo", "lịch tiếp dân, phòng họp");
+  CHECK_INT(engine_writer_close(w), ENGINE_OK);
+  engine_db *db = open_db("plain");
+  /* Lower-cased, accents kept, no stemmed "Z" terms. */
+  CHECK_INT(engine_db_termfreq(db, "quyết", strlen("quyết")), 1);
+  CHECK_INT(engine_db_termfreq(db, "quyet", strlen("quyet")), 0);
+  CHECK_INT(engine_db_termfreq(db, "phòng", strlen("phòng")), 2);
+  CHECK_INT(engine_db_termfreq(db, "Zphòng", strlen("Zphòng")), 0);
+
+  text hits;
+  /* OR by default: either word finds its document. */
+  CHECK_INT(search(db, P("dịch tiếp"), NULL, &hits), ENGINE_OK);
+  CHECK(strcmp(hits.buf, "qd tb") == 0 || strcmp(hits.buf, "tb qd") == 0);
+  /* Positions go on across the two calls, so a phrase can span them
+   * ("định" is the title's last word, "về" the body's first). */
+  CHECK_INT(search(db, P("\"định về\""), NULL, &hits), ENGINE_OK);
+  CHECK_STR(hits.buf, "qd");
+  CHECK_INT(search(db, P("\"phòng dịch\""), NULL, &hits), ENGINE_OK);
+  CHECK_STR(hits.buf, "");
+  engine_query *q = P("a b");
+  char *desc = engine_query_describe(q);
+  CHECK_STR(desc, "Query((a@1 OR b@2))");
+  free(desc);
+  engine_query_free(q);
+  q = P("");
+  CHECK(q != NULL && engine_query_is_empty(q));
+  engine_query_free(q);
+
+  CHECK(engine_query_parse_plain(NULL, 1) == NULL);
+  CHECK_INT(engine_doc_index_text_plain(NULL, "a", 1), ENGINE_INVALID);
+  engine_doc *d = engine_doc_new();
+  CHECK_INT(engine_doc_index_text_plain(d, NULL, 1), ENGINE_INVALID);
+  CHECK_INT(engine_doc_index_text_plain(d, NULL, 0), ENGINE_OK);
+  engine_doc_free(d);
+  engine_db_close(db);
+}
+
 /* 19. NULL everywhere: a status or a NULL, never a crash. */
 static void test_null_arguments(void) {
   engine_doc_free(NULL);
@@ -1123,6 +1178,7 @@ int main(void) {
   test_queries();
   test_opts();
   test_null_arguments();
+  test_plain();
   nftw(tmpdir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
   return check_summary("test_engine");
 }
