@@ -372,7 +372,9 @@ static int split_lines(const char *text, lines *out, int *nomem) {
 /* Property tables                                                      */
 /* ------------------------------------------------------------------ */
 
-typedef enum { P_NUMBER, P_DATE, P_TYPE, P_ISSUER, P_CATEGORY, P_COUNT } prop_id;
+typedef enum {
+  P_NUMBER, P_DATE, P_TYPE, P_ISSUER, P_CATEGORY, P_EFFECTIVE, P_SIGNER, P_SUMMARY, P_COUNT
+} prop_id;
 
 static const struct {
   prop_id id;
@@ -384,6 +386,8 @@ static const struct {
   {P_NUMBER, "so an le"},    {P_TYPE, "loai van ban"},       {P_TYPE, "loai vb"},
   {P_TYPE, "hinh thuc van ban"}, {P_ISSUER, "co quan ban hanh"}, {P_ISSUER, "noi ban hanh"},
   {P_ISSUER, "don vi ban hanh"}, {P_ISSUER, "co quan hop nhat"}, {P_CATEGORY, "linh vuc"},
+  {P_EFFECTIVE, "ngay co hieu luc"}, {P_EFFECTIVE, "ngay hieu luc"}, {P_SIGNER, "nguoi ky"},
+  {P_SUMMARY, "trich yeu"},
 };
 
 /* When line i is "label", "label:", "label/ more labels" or "label: value",
@@ -534,13 +538,21 @@ static void add_lowered_first_word(ex_text *t, const char *s, size_t n, int *nom
 /* A document's title as the sample records write it: its type and its
    summary line ("Thông báo về việc thực hiện giãn cách xã hội ...", from
    "THÔNG BÁO" / "V/v thực hiện giãn cách xã hội ..."). */
-static char *header_title(const lines *l, const header *h, int *nomem) {
+/* The summary line under the type line ("V/v ...", "Về việc ...",
+   "HÌNH SỰ"), or NULL. */
+static const line *header_summary(const lines *l, const header *h) {
   if (!h->type) return NULL;
   size_t i = h->type_line + 1;
   while (i < l->n && i < h->type_line + 3 && (l->v[i].n == 0 || is_motto_or_rule(&l->v[i]))) i++;
-  if (i >= l->n || l->v[i].n == 0 || l->v[i].n > 600 || !l->v[i].fold) return NULL;
+  if (i >= l->n || l->v[i].n == 0 || !l->v[i].fold) return NULL;
   const line *sum = &l->v[i];
   if (starts_with(sum->fold, "can cu") || starts_with(sum->fold, "kinh gui")) return NULL;
+  return sum;
+}
+
+static char *header_title(const lines *l, const header *h, int *nomem) {
+  const line *sum = header_summary(l, h);
+  if (!sum) return NULL;
   ex_text t;
   ex_text_init(&t, EX_MAX_FIELD);
   /* "Kế hoạch cải cách hành chính năm 2024" already names its type */
@@ -556,7 +568,7 @@ static char *header_title(const lines *l, const header *h, int *nomem) {
   }
   ex_text_add(&t, h->type, strlen(h->type));
   ex_text_add(&t, " ", 1);
-  if (starts_with(sum->fold, "v/v")) {
+  if (starts_with(sum->fold, "v/v") && strncasecmp(sum->s, "v/v", 3) == 0) {
     ex_text_add(&t, "về việc ", strlen("về việc "));
     ex_text_add(&t, sum->s + 3, sum->n - 3);
   } else if (is_upper(sum->s, sum->n)) { /* "HÌNH SỰ" -> "hình sự" */
@@ -572,8 +584,9 @@ static char *header_title(const lines *l, const header *h, int *nomem) {
   return v;
 }
 
-/* "Tây Hồ, ngày 28 tháng 7 năm 2021": a place, a comma, a date. */
-static char *header_date(const lines *l, int *nomem) {
+/* "Tây Hồ, ngày 28 tháng 7 năm 2021": a place, a comma, a date. The date
+   is returned, the place ("Tây Hồ") set in *place when it is NULL. */
+static char *header_date(const lines *l, char **place, int *nomem) {
   for (size_t i = 0; i < l->n; i++) {
     const char *f = l->v[i].fold;
     const char *comma = f ? strstr(f, ", ngay ") : NULL;
@@ -581,6 +594,8 @@ static char *header_date(const lines *l, int *nomem) {
     char *line = strndup(l->v[i].s, l->v[i].n);
     if (!line) return *nomem = 1, NULL;
     char *v = ex_norm_date(line, nomem);
+    const char *c = strchr(line, ',');
+    if (v && c && !*place) *place = dup_field(line, (size_t)(c - line), nomem);
     free(line);
     if (v || *nomem) return v;
   }
@@ -760,7 +775,8 @@ static char *office_line(const char *body, int *nomem) {
     /* the part after the last dash, else the whole line */
     const char *seg = ln->s, *fseg = ln->fold;
     const char *d = NULL, *fd = NULL;
-    for (const char *p = ln->s; (p = strstr(p, " - ")); p += 3) d = p;
+    for (size_t k = 0; k + 3 <= ln->n; k++) /* the line is not NUL-terminated */
+      if (memcmp(ln->s + k, " - ", 3) == 0) d = ln->s + k;
     for (const char *p = ln->fold; (p = strstr(p, " - ")); p += 3) fd = p;
     if (d && fd) seg = d + 3, fseg = fd + 3;
     /* an office name has no digits or colon ("Ban hành:25/11/2015" is none) */
@@ -794,7 +810,11 @@ static void fill_fields(ex_page *pg, const lines *l, record *rec, int *nomem) {
   if (!rec->number && props[P_NUMBER]) rec->number = ex_norm_number(props[P_NUMBER], nomem);
   if (!rec->number && h.own.canonical[0]) rec->number = dup_str(h.own.canonical, nomem);
   if (!rec->date && props[P_DATE]) rec->date = ex_norm_date(props[P_DATE], nomem);
-  if (!rec->date) rec->date = header_date(l, nomem);
+  if (!rec->date || !rec->place) { /* the header line also gives the place */
+    char *d = header_date(l, &rec->place, nomem);
+    if (!rec->date) rec->date = d;
+    else free(d);
+  }
   if (!rec->date && pg->published) rec->date = ex_norm_date(pg->published, nomem);
   if (!rec->date) rec->date = posted_date(l, nomem);
   if (!rec->type && props[P_TYPE]) rec->type = ex_norm_type(props[P_TYPE], nomem);
@@ -806,6 +826,12 @@ static void fill_fields(ex_page *pg, const lines *l, record *rec, int *nomem) {
   if (!rec->category) rec->category = dup_str(props[P_CATEGORY], nomem);
   if (!rec->category) rec->category = crumb_category(&c, rec->title, nomem);
   if (!rec->category) rec->category = dup_str(pg->section, nomem);
+  /* the legal metadata of schema 2, where the page states it */
+  if (!rec->effective && props[P_EFFECTIVE]) rec->effective = ex_norm_date(props[P_EFFECTIVE], nomem);
+  if (!rec->signer) rec->signer = dup_str(props[P_SIGNER], nomem);
+  if (!rec->summary) rec->summary = dup_str(props[P_SUMMARY], nomem);
+  const line *sum = rec->summary ? NULL : header_summary(l, &h);
+  if (sum) rec->summary = dup_field(sum->s, sum->n, nomem);
   if (c.nomem || dynbuf_status(&c.folded) == DYNBUF_NOMEM) *nomem = 1;
   crumbs_free(&c);
   for (size_t i = 0; i < P_COUNT; i++) free(props[i]);

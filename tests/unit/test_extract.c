@@ -9,7 +9,8 @@
  *     TCVN3 labelled latin-1, VNI, UTF-8 encoded twice, invalid UTF-8, NFD,
  *     BOMs (UTF-8, UTF-16LE);
  *  4. hostile input: 16 MB+, NUL bytes, not HTML, 100,000 nested tags, XXE,
- *     truncation, too many links, huge fields, a bad profile;
+ *     truncation, too many links, huge fields, a bad profile; 300 mutated
+ *     copies of the fixtures;
  *  5. the 14 real vbpl.vn pages (and anle.toaan.gov.vn), generic and with
  *     the "vbpl" profile (skipped when ../shared is missing);
  *  6. the team's sample portal (corpus/site/), special pages included.
@@ -181,6 +182,35 @@ static const field_case FIXTURE_CASES[] = {
 static void test_layouts(void) {
   for (size_t i = 0; i < sizeof FIXTURE_CASES / sizeof FIXTURE_CASES[0]; i++)
     check_case(FIXTURES, &FIXTURE_CASES[i]);
+}
+
+/* Schema 2's legal metadata, where a page states it. */
+static void test_legal_metadata(void) {
+  static const struct {
+    const char *path, *place, *summary, *effective, *signer;
+  } CASES[] = {
+    {FIXTURES "doc_header.html", "Tây Hồ", "V/v thực hiện giãn cách xã hội trên địa bàn quận Tây Hồ",
+     NULL, NULL},
+    {FIXTURES "doc_properties.html", NULL, NULL, "2021-08-15", NULL},
+    {VBPL "vbpl_thuoctinh.html", NULL, NULL, "2018-01-01", NULL},
+    {VBPL "vbpl_initial.html", "Hà Nội", "HÌNH SỰ", "2018-01-01", NULL},
+    {SITE "van-ban/quang-an-27-qd-ubnd-2023.html", "Quảng An",
+     "Ban hành Quy chế làm việc của Ủy ban nhân dân phường Quảng An", "2023-05-15",
+     "Nguyễn Thị Bích Ngọc"},
+  };
+  for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+    struct stat sb;
+    if (stat(CASES[i].path, &sb) != 0) continue; /* shared data or site missing: said elsewhere */
+    extract_result r;
+    if (run_file(CASES[i].path, "https://p.example/m", NULL, &r) != EXTRACT_OK) continue;
+    int before = check_failed;
+    CHECK_FIELD(r.rec.place, CASES[i].place);
+    CHECK_FIELD(r.rec.summary, CASES[i].summary);
+    CHECK_FIELD(r.rec.effective, CASES[i].effective);
+    CHECK_FIELD(r.rec.signer, CASES[i].signer);
+    if (check_failed != before) fprintf(stderr, "  ^ in %s\n", CASES[i].path);
+    extract_result_clear(&r);
+  }
 }
 
 /* ------------------------------------------------------------------ */
@@ -547,6 +577,58 @@ static void test_hostile(void) {
   CHECK_STR(extract_strerror(EXTRACT_TOO_BIG), "page too big");
 }
 
+/* Mutated fixtures (fixed seed): random bytes overwritten, inserted '<',
+   '>', '"', NUL and high bytes, cuts anywhere. Every result is OK or
+   NOT_HTML, every field valid UTF-8 (ASan/UBSan builds watch the rest). */
+static int valid_utf8(const char *s) {
+  const unsigned char *u = (const unsigned char *)s;
+  while (s && *u) {
+    int n = *u < 0x80 ? 1 : (*u >> 5) == 6 ? 2 : (*u >> 4) == 14 ? 3 : (*u >> 3) == 30 ? 4 : 0;
+    if (!n) return 0;
+    for (int i = 1; i < n; i++)
+      if ((u[i] & 0xC0) != 0x80) return 0;
+    u += n;
+  }
+  return 1;
+}
+
+static void test_mutations(void) {
+  static const char *const FILES[] = {"portal_news.html", "doc_header.html", "doc_properties.html",
+                                      "news_og.html", "broken.html"};
+  static const char NASTY[] = "<>\"'&;/=\0\xff\xc3\xe1\x80";
+  unsigned seed = 12345;
+  for (size_t f = 0; f < sizeof FILES / sizeof FILES[0]; f++) {
+    char path[512];
+    snprintf(path, sizeof path, FIXTURES "%s", FILES[f]);
+    size_t len = 0;
+    char *orig = slurp(path, &len);
+    CHECK(orig != NULL);
+    for (int round = 0; orig && round < 60; round++) {
+      char *p = malloc(len + 1);
+      if (!p) break;
+      memcpy(p, orig, len + 1);
+      size_t n = len;
+      for (int k = 0; k < 1 + round % 8; k++) {
+        seed = seed * 1103515245u + 12345u;
+        p[(seed >> 8) % n] = NASTY[(seed >> 20) % (sizeof NASTY - 1)];
+      }
+      if (round % 3 == 0) n = (seed >> 4) % n + 1; /* truncated too */
+      extract_result r;
+      char err[128];
+      extract_status st = run(p, n, "https://p.example/m", NULL,
+                              round % 2 ? extract_builtin_profile("vbpl") : NULL, &r, err, sizeof err);
+      CHECK(st == EXTRACT_OK || st == EXTRACT_NOT_HTML);
+      const char *fields[] = {r.rec.title, r.rec.date, r.rec.number, r.rec.type, r.rec.issuer,
+                              r.rec.category, r.rec.body};
+      for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) CHECK(valid_utf8(fields[i]));
+      for (size_t i = 0; i < r.n_links; i++) CHECK(valid_utf8(r.links[i].text));
+      extract_result_clear(&r);
+      free(p);
+    }
+    free(orig);
+  }
+}
+
 /* ------------------------------------------------------------------ */
 /* 5. Real vbpl.vn pages                                                */
 /* ------------------------------------------------------------------ */
@@ -760,10 +842,12 @@ int main(int argc, char **argv) {
   if (argc >= 4 && strcmp(argv[1], "--bench") == 0) return bench(argv[2], atoi(argv[3]));
   extract_global_init();
   test_layouts();
+  test_legal_metadata();
   test_links();
   test_charsets();
   test_nfd_and_eth();
   test_hostile();
+  test_mutations();
   test_vbpl();
   test_site();
   CHECK_INT(stderr_bytes, 0);
