@@ -2,21 +2,57 @@
  *
  * libxml2 lives behind this module and nowhere else. The caller hands over
  * the raw bytes and whatever the server said about the charset; the
- * extractor decides the encoding itself (HTTP header, BOM, a valid-UTF-8
- * check, <meta>, then the text pipeline's legacy Vietnamese rescue) and
- * passes libxml2 an explicit encoding (left to guess, libxml2 parses a page
- * that declares windows-1258 but holds UTF-8 into an EMPTY document).
+ * extractor decides the encoding itself and passes libxml2 clean UTF-8 and
+ * an explicit "UTF-8" (left to guess, libxml2 parses a page that declares
+ * windows-1258 but holds UTF-8 into an EMPTY document). The decision, in
+ * order: a byte order mark (UTF-8, UTF-16LE/BE) settles it; else the label
+ * (HTTP Content-Type charset, else the first <meta> one) goes to
+ * text_to_utf8, where valid UTF-8 wins whatever the label says, UTF-8
+ * encoded twice is undone, and otherwise windows-1258, TCVN3, VNI and
+ * windows-1252 compete (the label only breaks ties). NUL bytes are dropped,
+ * other control characters become spaces. `encoding` and `charset` say what
+ * was found and repaired.
  *
- * Fields come from per-site XPath selectors when a profile gives them, else
- * from a generic extractor for the common portal layouts: <h1>/og:title/
- * <title>; "Ngày đăng 03/07/2021 | 10:38", article:published_time,
- * "Thứ Sáu, 20/08/2021 - 14:20"; breadcrumb categories; document headers
- * ("Số: 215/TB-UBND", "Tây Hồ, ngày 28 tháng 7 năm 2021"); property tables
- * ("Số ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Loại văn bản"); body
- * text without menus, sidebars and footers.
+ * Fields come from per-site XPath selectors when a profile gives them; any
+ * field still empty comes from the generic extractor, which reads the page's
+ * text without its furniture (nav/header/footer/aside/menu, and class or id
+ * hints: menu, sidebar, breadcrumb, footer, share, related, hidden-xs...),
+ * one line per block or table cell, comparing lines folded (NFD, "Ð" and old
+ * tone placement match). Most trusted first:
+ *   title     og:title; the first <h1> outside the furniture; the document
+ *             header's type and summary lines ("THÔNG BÁO" / "V/v ..." ->
+ *             "Thông báo về việc ..."); <title> without its " - Site name"
+ *             part; a <title> that only names a breadcrumb section gives way
+ *             to the page's own crumb (vbpl.vn: "Trung ương" -> "Bộ luật
+ *             101/2015/QH13").
+ *   date      "Ngày ban hành" in a property table (label cell, value cell, or
+ *             "Label: value"); the header's "Tây Hồ, ngày 28 tháng 7 năm
+ *             2021"; article:published_time or <time datetime>; "Ngày đăng
+ *             03/07/2021 | 10:38", "Thứ Sáu, 20/08/2021 - 14:20". YYYY-MM-DD.
+ *   number    "Số ký hiệu"; the header's "Số: 215/TB-UBND" (the own=1 ref).
+ *             Canonical form of text_parse_ref ("1732/QÐ-UBND" ->
+ *             "1732/QĐ-UBND"); "Không số" is no number.
+ *   type      "Loại văn bản"; the header's type line; the number's kind code
+ *             (TB, QĐ, VBHN...); a "V/v" line under the number: "Công văn".
+ *             Written "Thông báo", "Quyết định", "Bộ luật"...
+ *   issuer    "Cơ quan ban hành"; the upper-case lines above "Số:" ("ỦY BAN
+ *             NHÂN DÂN QUẬN TÂY HỒ", as written); an office line ending the
+ *             body ("Văn phòng HĐND&UBND quận").
+ *   category  "Lĩnh vực"; the last section crumb of a breadcrumb (not "Trang
+ *             chủ", not the page itself); article:section.
+ *   body      the block with the most text of its own (link text not
+ *             counted) plus half its child blocks', furniture, scripts,
+ *             styles, comments and form controls left out.
+ *   place, summary, effective, signer (record schema 2) where the page
+ *             states them ("Ngày có hiệu lực", "Người ký", "Trích yếu", the
+ *             header's place and summary lines).
  *
  * The parser never loads external entities or DTDs, never touches the
- * network, and never prints (libxml2's error output is captured).
+ * network, and never prints: errors go to a per-context handler that counts
+ * them (parse_errors). Nothing in this module is global or mutable, so
+ * threads may extract in parallel once extract_global_init has run.
+ * libxml2 stops descending at its depth limit (256): text nested deeper is
+ * lost, and nothing here recurses, so deep pages cost no stack.
  */
 #ifndef TRACUU_EXTRACT_H
 #define TRACUU_EXTRACT_H
@@ -30,8 +66,8 @@
 #define EXTRACT_MAX_PAGE (16u * 1024 * 1024)
 /* At most this many links and attachments are kept per page. */
 #define EXTRACT_MAX_LINKS 5000
-/* Longest field kept (bytes): title, number, type, issuer, category, link
- * text; longer values are cut at a character boundary. */
+/* Longest field kept (bytes): title, number, type, issuer, category;
+ * longer values are cut at a character boundary (link texts: 512). */
 #define EXTRACT_MAX_FIELD 2048u
 /* Longest body kept (bytes of UTF-8); the rest of the text is dropped. */
 #define EXTRACT_MAX_BODY (8u * 1024 * 1024)
@@ -42,15 +78,19 @@ typedef enum {
   EXTRACT_OK = 0,
   EXTRACT_NOMEM = 1,
   EXTRACT_TOO_BIG = 2,  /* page larger than EXTRACT_MAX_PAGE */
-  EXTRACT_NOT_HTML = 3, /* nothing libxml2 could make a document of */
+  EXTRACT_NOT_HTML = 3, /* a binary file (PDF, ZIP, Office, image), no tag in the
+                           first 64 KB, or nothing libxml2 could make a document of */
   EXTRACT_BAD_PROFILE = 4 /* a profile's XPath does not compile (message says which) */
 } extract_status;
 
 const char *extract_strerror(extract_status st);
 
 /* Optional per-site XPath selectors (NULL = use the generic extractor for
- * that field). The string value of the first match is used; for body, the
- * text of every match, in document order. */
+ * that field). The text of the first match is used (or the string, for an
+ * expression like concat(...)); for body, the text of every match, in
+ * document order, one block per line. Values go through the generic
+ * normalizers (date -> YYYY-MM-DD, number -> canonical, type); a selector
+ * that matches nothing leaves the field to the generic rules. */
 typedef struct {
   const char *title, *date, *body, *number, *type, *issuer, *category;
 } extract_profile;
@@ -65,9 +105,14 @@ typedef struct {
 
 typedef struct {
   record rec;            /* id and url = the page URL; the rest as extracted */
-  extract_link *links;   /* every <a href> (http/https only), in page order */
+  extract_link *links;   /* every <a href> in page order: http/https only,
+                            fragment dropped, "#..." alone skipped; a
+                            javascript: call naming a document file gives
+                            that file (vbpl.vn's downloadfile('x.doc','/p')) */
   size_t n_links;
-  extract_link *attachments; /* links to .pdf .doc .docx .xls .xlsx .zip .rar files */
+  extract_link *attachments; /* the links to .pdf .doc .docx .xls .xlsx .zip .rar
+                                files (any case; also named in the query string,
+                                as in WopiFrame.aspx?sourcedoc=/a/b.doc) */
   size_t n_attachments;
   text_encoding encoding;    /* what the bytes were, and what was repaired */
   char charset[32];          /* the charset decided, e.g. "UTF-8", "windows-1258" */
