@@ -77,11 +77,12 @@ static void on_parse_message(void *user, const char *fmt, ...) {
 }
 
 /* RECOVER: broken markup is the norm. NONET and no NOENT/DTDLOAD: no
-   entity or DTD is ever fetched (an XXE page loads nothing). No NOBLANKS:
-   it would glue "<b>a</b> <i>b</i>" into "ab". */
+   entity or DTD is ever fetched (an XXE page loads nothing). IGNORE_ENC:
+   the bytes are UTF-8 by now, whatever their <meta> says. No NOBLANKS: it
+   would glue "<b>a</b> <i>b</i>" into "ab". */
 #define EX_PARSE_OPTIONS \
   (HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | \
-   HTML_PARSE_COMPACT)
+   HTML_PARSE_COMPACT | HTML_PARSE_IGNORE_ENC)
 
 static extract_status parse(const ex_decoded *d, const char *url, xmlDocPtr *doc,
                             int *errors, char *err, size_t errlen) {
@@ -150,7 +151,7 @@ static extract_status fill(xmlDocPtr doc, const char *url, const extract_profile
   if (st != EXTRACT_OK) return st;
   ex_page pg;
   st = ex_page_scan(&pg, doc);
-  if (st == EXTRACT_OK) st = ex_generic(&pg, url, &out->rec);
+  if (st == EXTRACT_OK) st = ex_generic(&pg, &out->rec);
   ex_page_clear(&pg);
   if (st == EXTRACT_OK) st = ex_links(doc, url, out);
   if (st == EXTRACT_NOMEM) ex_fail(st, err, errlen, "out of memory extracting fields");

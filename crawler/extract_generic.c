@@ -299,7 +299,6 @@ static xmlNodePtr best_block(scan_walk *w) {
 
 extract_status ex_page_scan(ex_page *pg, xmlDocPtr doc) {
   memset(pg, 0, sizeof *pg);
-  pg->doc = doc;
   scan_walk w = {pg, NULL, 0, 0, 0, 0};
   ex_walk((xmlNodePtr)doc, scan_enter, scan_leave, &w);
   if (!pg->body) pg->body = xmlDocGetRootElement(doc);
@@ -793,6 +792,16 @@ static char *office_line(const char *body, int *nomem) {
 /* Putting it together                                                  */
 /* ------------------------------------------------------------------ */
 
+/* The legal metadata of record schema 2, where the page states it (the
+   indexer fills the rest from the body). */
+static void fill_legal(const lines *l, const header *h, char *const props[P_COUNT], record *rec,
+                       int *nomem) {
+  if (!rec->effective && props[P_EFFECTIVE]) rec->effective = ex_norm_date(props[P_EFFECTIVE], nomem);
+  if (!rec->signer) rec->signer = dup_str(props[P_SIGNER], nomem);
+  if (!rec->summary) rec->summary = dup_str(props[P_SUMMARY], nomem);
+  const line *sum = rec->summary ? NULL : header_summary(l, h);
+  if (sum) rec->summary = dup_field(sum->s, sum->n, nomem);
+}
 
 /* Each rule runs only for a field still empty; each returns a malloc'ed
    value or NULL. Order = trust: property tables, then the document header,
@@ -826,19 +835,13 @@ static void fill_fields(ex_page *pg, const lines *l, record *rec, int *nomem) {
   if (!rec->category) rec->category = dup_str(props[P_CATEGORY], nomem);
   if (!rec->category) rec->category = crumb_category(&c, rec->title, nomem);
   if (!rec->category) rec->category = dup_str(pg->section, nomem);
-  /* the legal metadata of schema 2, where the page states it */
-  if (!rec->effective && props[P_EFFECTIVE]) rec->effective = ex_norm_date(props[P_EFFECTIVE], nomem);
-  if (!rec->signer) rec->signer = dup_str(props[P_SIGNER], nomem);
-  if (!rec->summary) rec->summary = dup_str(props[P_SUMMARY], nomem);
-  const line *sum = rec->summary ? NULL : header_summary(l, &h);
-  if (sum) rec->summary = dup_field(sum->s, sum->n, nomem);
+  fill_legal(l, &h, props, rec, nomem);
   if (c.nomem || dynbuf_status(&c.folded) == DYNBUF_NOMEM) *nomem = 1;
   crumbs_free(&c);
   for (size_t i = 0; i < P_COUNT; i++) free(props[i]);
 }
 
-extract_status ex_generic(ex_page *pg, const char *url, record *rec) {
-  (void)url;
+extract_status ex_generic(ex_page *pg, record *rec) {
   int nomem = 0;
   if (!rec->body && pg->main) {
     rec->body = ex_node_text(pg->main, EX_TEXT_MARKED, EXTRACT_MAX_BODY);

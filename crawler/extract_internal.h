@@ -122,7 +122,6 @@ char *ex_strndup_trim(const char *s, size_t n, size_t max);
 
 /* What one pass over the tree collected for the generic extractor. */
 typedef struct {
-  xmlDocPtr doc;
   xmlNodePtr body;       /* <body>, else the root element */
   xmlNodePtr h1;         /* first <h1> outside page furniture */
   xmlNodePtr title_el;   /* <title> */
@@ -134,7 +133,7 @@ typedef struct {
 
 /* Fills in every field of rec that is still NULL from the generic rules.
  * Returns EXTRACT_OK or EXTRACT_NOMEM. */
-extract_status ex_generic(ex_page *pg, const char *url, record *rec);
+extract_status ex_generic(ex_page *pg, record *rec);
 
 /* Collects pg (one walk) and its page text. EXTRACT_OK or EXTRACT_NOMEM. */
 extract_status ex_page_scan(ex_page *pg, xmlDocPtr doc);
