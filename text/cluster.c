@@ -127,61 +127,69 @@ static int apply_viet_marks(tx_cluster *c, const int32_t *marks, int n) {
   return 1;
 }
 
-/* The ICU road for one cluster: NFC, case fold, then either back into the
- * base+mod+tone form (when ICU produced a Vietnamese letter) or kept as
- * strings. On any ICU failure the marks are dropped and the starter stays. */
-static void icu_cluster(tx_cluster *c, int32_t starter, const int32_t *marks, int n) {
-  UChar in[2 * (TX_MAX_MARKS + 1)], nfc[4 * (TX_MAX_MARKS + 1)], low[4 * (TX_MAX_MARKS + 1)];
-  UChar dec[4 * (TX_MAX_MARKS + 1)], bare[4 * (TX_MAX_MARKS + 1)];
-  int32_t ulen = 0;
-  UErrorCode err = U_ZERO_ERROR;
-  U16_APPEND_UNSAFE(in, ulen, starter);
-  for (int i = 0; i < n; i++) U16_APPEND_UNSAFE(in, ulen, marks[i]);
-  const UNormalizer2 *nfcn = unorm2_getNFCInstance(&err);
-  const UNormalizer2 *nfdn = unorm2_getNFDInstance(&err);
-  int32_t nlen = unorm2_normalize(nfcn, in, ulen, nfc, (int32_t)(sizeof nfc / sizeof nfc[0]), &err);
-  int32_t llen = u_strFoldCase(low, (int32_t)(sizeof low / sizeof low[0]), nfc, nlen,
-                               U_FOLD_CASE_DEFAULT, &err);
-  int32_t dlen = unorm2_normalize(nfdn, low, llen, dec, (int32_t)(sizeof dec / sizeof dec[0]), &err);
-  if (U_FAILURE(err)) llen = 0, dlen = 0;
+#define ICU_BUF (8 * (TX_MAX_MARKS + 1)) /* full case folding may triple a character */
 
-  /* one code point that the tables know: back to the fast representation */
-  int32_t first = 0, i16 = 0;
-  if (llen > 0) U16_NEXT(low, i16, llen, first);
-  if (llen > 0 && i16 == llen) {
-    const tx_letter *l = table_entry(first);
-    if (l && l->cls == TX_CL_VIET) {
-      c->cls = TX_CL_VIET;
-      c->base = l->base;
-      c->mod = l->mod;
-      c->tone = l->tone;
-      return;
-    }
-  }
-  if (llen == 0) { /* ICU failed: keep the starter alone */
-    low[0] = 0;
-    U16_APPEND_UNSAFE(low, llen, u_foldCase(starter, U_FOLD_CASE_DEFAULT));
-    dlen = 0;
-    U16_APPEND_UNSAFE(dec, dlen, u_foldCase(starter, U_FOLD_CASE_DEFAULT));
-  }
-  int32_t blen = 0;
+/* The folded form as ICU's "NFD; [:Nonspacing Mark:] Remove; NFC" gives it,
+ * plus đ -> d. Returns its length in bare[ICU_BUF], or -1. */
+static int32_t icu_strip_marks(const UChar *low, int32_t llen, UChar *bare) {
+  UErrorCode err = U_ZERO_ERROR;
+  UChar dec[ICU_BUF], kept[ICU_BUF];
+  int32_t dlen = unorm2_normalize(unorm2_getNFDInstance(&err), low, llen, dec, ICU_BUF, &err);
+  if (U_FAILURE(err)) return -1;
+  int32_t klen = 0;
   for (int32_t k = 0; k < dlen;) {
     int32_t cp;
     U16_NEXT(dec, k, dlen, cp);
     if (u_charType(cp) == U_NON_SPACING_MARK) continue;
     if (cp == 0x0111 || cp == 0x00F0) cp = 'd';
-    U16_APPEND_UNSAFE(bare, blen, cp);
+    U16_APPEND_UNSAFE(kept, klen, cp);
   }
+  int32_t blen = unorm2_normalize(unorm2_getNFCInstance(&err), kept, klen, bare, ICU_BUF, &err);
+  return U_FAILURE(err) ? -1 : blen;
+}
+
+static uint8_t to_form(char *out, const UChar *u, int32_t n) {
+  UErrorCode err = U_ZERO_ERROR;
   int32_t n8 = 0;
-  UErrorCode e2 = U_ZERO_ERROR;
-  u_strToUTF8(c->exact, TX_CLUSTER_FORM - 1, &n8, low, llen, &e2);
-  c->exact_len = (uint8_t)(U_SUCCESS(e2) ? n8 : 0);
-  e2 = U_ZERO_ERROR;
-  n8 = 0;
-  u_strToUTF8(c->folded, TX_CLUSTER_FORM - 1, &n8, bare, blen, &e2);
-  c->folded_len = (uint8_t)(U_SUCCESS(e2) ? n8 : 0);
-  c->cls = TX_CL_LETTER;
-  if (c->exact_len == 0) c->cls = TX_CL_PUNCT; /* could not represent: a separator */
+  u_strToUTF8(out, TX_CLUSTER_FORM - 1, &n8, u, n, &err);
+  return (uint8_t)(U_SUCCESS(err) && err != U_STRING_NOT_TERMINATED_WARNING ? n8 : 0);
+}
+
+/* The ICU road for one cluster: NFC, case fold, then either back into the
+ * base+mod+tone form (when ICU produced a Vietnamese letter) or kept as
+ * strings. On any ICU failure the marks are dropped and the starter stays. */
+static void icu_cluster(tx_cluster *c, int32_t starter, const int32_t *marks, int n) {
+  UChar in[ICU_BUF], nfc[ICU_BUF], low[ICU_BUF], bare[ICU_BUF];
+  int32_t ulen = 0;
+  UErrorCode err = U_ZERO_ERROR;
+  U16_APPEND_UNSAFE(in, ulen, starter);
+  for (int i = 0; i < n; i++) U16_APPEND_UNSAFE(in, ulen, marks[i]);
+  int32_t nlen = unorm2_normalize(unorm2_getNFCInstance(&err), in, ulen, nfc, ICU_BUF, &err);
+  int32_t llen = u_strFoldCase(low, ICU_BUF, nfc, nlen, U_FOLD_CASE_DEFAULT, &err);
+  if (U_FAILURE(err)) { /* keep the starter alone */
+    llen = 0;
+    U16_APPEND_UNSAFE(low, llen, u_foldCase(starter, U_FOLD_CASE_DEFAULT));
+  }
+  /* one code point that the tables know: back to the fast representation */
+  int32_t first = 0, i16 = 0;
+  U16_NEXT(low, i16, llen, first);
+  const tx_letter *l = i16 == llen ? table_entry(first) : NULL;
+  if (l && l->cls == TX_CL_VIET) {
+    c->cls = TX_CL_VIET;
+    c->base = l->base;
+    c->mod = l->mod;
+    c->tone = l->tone;
+    return;
+  }
+  int32_t blen = icu_strip_marks(low, llen, bare);
+  c->exact_len = to_form(c->exact, low, llen);
+  c->folded_len = blen < 0 ? 0 : to_form(c->folded, bare, blen);
+  if (c->folded_len == 0) { /* never lose the letter: fall back to the exact form */
+    memcpy(c->folded, c->exact, c->exact_len);
+    c->folded_len = c->exact_len;
+  }
+  /* a form that cannot be represented makes the cluster a separator */
+  c->cls = c->exact_len ? TX_CL_LETTER : TX_CL_PUNCT;
 }
 
 size_t tx_cluster_slow(const char *s, size_t len, size_t p, tx_cluster *c) {

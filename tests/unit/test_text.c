@@ -152,6 +152,7 @@ static const tok_case TOKEN_CASES[] = {
   /* 8 other scripts and letters go through ICU */
   {"Ärger café", "ärger:arger café:cafe"},
   {"ΑΘΗΝΑ", "αθηνα"},
+  {"한국어 Ángström", "한국어 ángström:angstrom"}, /* Hangul stays composed in both forms */
   {"", ""},
 };
 
