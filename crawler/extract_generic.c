@@ -145,7 +145,7 @@ static const char *type_by_kind(const char *kind) {
                {"tt", "Thông tư"}, {"ttlt", "Thông tư liên tịch"}, {"bc", "Báo cáo"},
                {"ttr", "Tờ trình"}, {"vbhn", "Văn bản hợp nhất"}, {"hd", "Hướng dẫn"},
                {"cd", "Công điện"}, {"gm", "Giấy mời"}, {"ctr", "Chương trình"},
-               {"qc", "Quy chế"}, {"al", "Án lệ"}};
+               {"qc", "Quy chế"}};
   char code[16];
   size_t n = 0;
   for (const char *p = kind; *p && n + 1 < sizeof code; p++) {
