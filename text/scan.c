@@ -119,9 +119,12 @@ static size_t add_ascii_run(scanner *sc, size_t q) {
 }
 
 /* Reads a run of word clusters starting with *c (already decoded, ending at
- * q); *c is the scanner's scratch cluster. */
-static text_status scan_word(scanner *sc, tx_cluster *c, size_t q, size_t *next) {
+ * q). Returns in *next where the run ended; when a separator cluster was
+ * decoded there, it is left in *c and *after is set past it (else 0), so
+ * the caller need not decode it again. */
+static text_status scan_word(scanner *sc, tx_cluster *c, size_t q, size_t *next, size_t *after) {
   text_status st = TEXT_OK;
+  *after = 0;
   for (;;) {
     if (!tx_word_fits(&sc->word, c)) st = flush_word(sc); /* cut, never drop */
     if (st != TEXT_OK) return st;
@@ -134,7 +137,10 @@ static text_status scan_word(scanner *sc, tx_cluster *c, size_t q, size_t *next)
       q = r;
     }
     if (q >= sc->len) break;
-    if (!is_word_cls(c->cls) && !(c->cls == TX_CL_PUNCT && inner_number_punct(sc, c, r))) break;
+    if (!is_word_cls(c->cls) && !(c->cls == TX_CL_PUNCT && inner_number_punct(sc, c, r))) {
+      *after = r;
+      break;
+    }
     q = r;
   }
   *next = q;
@@ -152,17 +158,18 @@ text_status tx_scan(const char *s, size_t len, int lenient, tx_token_cb cb, void
   sc.pos = 0;
   tx_word_clear(&sc.word);
   text_status st = TEXT_OK;
-  size_t p = 0;
+  size_t p = 0, ahead = 0; /* ahead: end of the cluster at p when already decoded */
+  tx_cluster c;
   while (p < len && st == TEXT_OK) {
-    tx_cluster c;
-    size_t q = tx_next(s, len, p, &c);
+    size_t q = ahead ? ahead : tx_next(s, len, p, &c);
+    ahead = 0;
     if (!is_word_cls(c.cls)) {
       p = q;
       continue;
     }
     int matched = 0;
     if (c.cls == TX_CL_DIGIT) st = try_special(&sc, p, &p, &matched);
-    if (!matched && st == TEXT_OK) st = scan_word(&sc, &c, q, &p);
+    if (!matched && st == TEXT_OK) st = scan_word(&sc, &c, q, &p, &ahead);
   }
   return st;
 }
