@@ -614,10 +614,11 @@ static void decide_type(legal_info *li, const char *title_type) {
 static int boundary_at(const char *s, size_t len, size_t i) {
   if (s[i] == ';') return 1;
   if (s[i] == '.' && (i + 1 == len || is_ws(s[i + 1]))) return 1;
-  if (s[i] == '\n') { /* a blank line */
+  if (s[i] == '\n') { /* a blank line, or a line starting "Căn cứ" or "Điều" */
     size_t j = i + 1;
     while (j < len && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r')) j++;
-    return j < len && s[j] == '\n';
+    return j < len && (s[j] == '\n' || (len - j >= 4 && memcmp(s + j, "C\xC4\x83n", 4) == 0) ||
+                       (len - j >= 7 && memcmp(s + j, "\xC4\x90i\xE1\xBB\x81u", 7) == 0));
   }
   return 0;
 }
@@ -823,6 +824,13 @@ text_status legal_parse_citation(const char *s, size_t len, legal_citation *out)
   if (st != TEXT_OK && st != TEXT_STOPPED) return st;
   if (!out->has_number) return TEXT_OK;
   snprintf(out->type, sizeof out->type, "%s", legal_type_of_ref(&out->number));
+  /* text_ref's doctype says "Luật" for "Bộ luật số": look at the word before */
+  char before[64];
+  size_t a = out->number.start > 24 ? out->number.start - 24 : 0;
+  while (a < out->number.start && ((unsigned char)s[a] & 0xC0) == 0x80) a++;
+  if (fold_span(s, a, out->number.start, before, sizeof before) < 0) return TEXT_NOMEM;
+  size_t bl = strlen(before);
+  if (bl >= 10 && strcmp(before + bl - 10, "bo luat so") == 0) snprintf(out->type, sizeof out->type, "Bộ luật");
   date_cues dc;
   st = find_cued_dates(s, len, out->number.end, &dc);
   if (st != TEXT_OK) return st;

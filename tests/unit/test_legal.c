@@ -1,0 +1,323 @@
+/* test_legal: text/legal.h.
+ *
+ * 1. A table of small documents (header forms, relation cues) -> fields.
+ * 2. The hand-made labels of real gazette documents
+ *    (tests/fixtures/legal/congbao_labels.jsonl): precision and recall per
+ *    field; number, type and date must reach LABEL_MIN.
+ * 3. Bộ Pháp điển's source citations (every row of phapdien): a plain
+ *    string reading of each citation against legal_parse_citation; the
+ *    agreement must reach CITATION_MIN.
+ * Parts 2 and 3 are skipped (with a note) when ../shared is missing. */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "corpus.h"
+#include "legal.h"
+
+#define LABEL_MIN 0.90
+#define CITATION_MIN 0.95
+
+/* ---- 1. small documents ---- */
+
+static const char *rel_kind_of(const legal_info *li, const char *number) {
+  text_ref ref;
+  if (!text_parse_ref(number, strlen(number), &ref)) return "?";
+  for (size_t i = 0; i < li->n_relations; i++)
+    if (strcmp(li->relations[i].target.key, ref.key) == 0) return legal_rel_name(li->relations[i].kind);
+  return "none";
+}
+
+static void test_header(void) {
+  const char *doc =
+      "ỦY BAN NHÂN DÂN\nQUẬN TÂY HỒ\n\nSố: 215/TB-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+      "Tây Hồ, ngày 28 tháng 7 năm 2021\nTHÔNG BÁO\nVề việc giãn cách xã hội\n"
+      "Căn cứ Chỉ thị số 17/CT-UBND ngày 23/7/2021 của UBND Thành phố;\n"
+      "Thông báo này thay thế Thông báo số 200/TB-UBND ngày 01/7/2021.\n"
+      "Bãi bỏ Quyết định số 12/QĐ-UBND và Quyết định số 13/QĐ-UBND.\n"
+      "Kế hoạch số 41/KH-UBND ngày 25/02/2022 hết hiệu lực.\n"
+      "Sửa đổi Điều 2 Quyết định số 2411/QĐ-UBND như sau.\n"
+      "Luật số 25/2008/QH12 được sửa đổi, bổ sung bởi Luật số 32/2013/QH13.\n"
+      "Thông tư này hướng dẫn Nghị định số 145/2020/NĐ-CP.\n"
+      "Thông báo có hiệu lực thi hành kể từ ngày 01 tháng 8 năm 2021./.\n"
+      "Nơi nhận:\n- Như trên;\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n(Đã ký)\nNguyễn Văn An\n";
+  legal_info li;
+  CHECK_INT(legal_parse(doc, strlen(doc), &li), TEXT_OK);
+  CHECK_STR(li.issuer, "ỦY BAN NHÂN DÂN QUẬN TÂY HỒ");
+  CHECK_STR(li.number.canonical, "215/TB-UBND");
+  CHECK_STR(li.type, "Thông báo");
+  CHECK_STR(li.place, "Tây Hồ");
+  CHECK_STR(li.date, "2021-07-28");
+  CHECK_STR(li.summary, "Về việc giãn cách xã hội");
+  CHECK_STR(li.signer, "Nguyễn Văn An");
+  CHECK_STR(li.signer_role, "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH");
+  CHECK_STR(li.effective, "2021-08-01");
+  CHECK_STR(rel_kind_of(&li, "17/CT-UBND"), "basis");
+  CHECK_STR(rel_kind_of(&li, "200/TB-UBND"), "replaces");
+  CHECK_STR(rel_kind_of(&li, "12/QĐ-UBND"), "repeals");
+  CHECK_STR(rel_kind_of(&li, "13/QĐ-UBND"), "repeals");
+  CHECK_STR(rel_kind_of(&li, "41/KH-UBND"), "repeals");
+  CHECK_STR(rel_kind_of(&li, "2411/QĐ-UBND"), "amends");
+  CHECK_STR(rel_kind_of(&li, "25/2008/QH12"), "cites");
+  CHECK_STR(rel_kind_of(&li, "32/2013/QH13"), "cites"); /* passive: amended something else */
+  CHECK_STR(rel_kind_of(&li, "145/2020/NĐ-CP"), "implements");
+  CHECK_STR(rel_kind_of(&li, "215/TB-UBND"), "none"); /* its own number */
+  for (size_t i = 0; i < li.n_relations; i++) CHECK(strlen(li.relations[i].sentence) < LEGAL_SENTENCE_MAX);
+  legal_info_free(&li);
+
+  /* NFD, a law's header and its date of passing */
+  const char *law = "QUÔ\xCC\x81\x43 HÔ\xCC\xA3I\nLuật số: 91/2015/QH13\nLUẬT\nDÂN SỰ\n"
+                    "Luật này được Quốc hội khóa XIII thông qua ngày 24 tháng 11 năm 2015.\n";
+  CHECK_INT(legal_parse(law, strlen(law), &li), TEXT_OK);
+  CHECK_STR(li.number.canonical, "91/2015/QH13");
+  CHECK_STR(li.type, "Luật");
+  CHECK_STR(li.date, "2015-11-24");
+  CHECK(strlen(li.issuer) > 0);
+  legal_info_free(&li);
+
+  /* the digital signature stamp is not a signer; empty input is fine */
+  const char *stamp = "Điều 3. Thi hành./.\nNgười ký: CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ\n"
+                      "Cơ quan: VĂN PHÒNG CHÍNH PHỦ\n";
+  CHECK_INT(legal_parse(stamp, strlen(stamp), &li), TEXT_OK);
+  CHECK_STR(li.signer, "");
+  legal_info_free(&li);
+  CHECK_INT(legal_parse("", 0, &li), TEXT_OK);
+  CHECK_INT((long long)li.n_relations, 0);
+  legal_info_free(&li);
+
+  legal_citation c;
+  const char *cit = "(Điều 1 Nghị định số 19/2018/NĐ-CP ngày 02/02/2018 của Chính phủ, có hiệu lực "
+                    "thi hành kể từ ngày 02/03/2018)";
+  CHECK_INT(legal_parse_citation(cit, strlen(cit), &c), TEXT_OK);
+  CHECK_STR(c.number.canonical, "19/2018/NĐ-CP");
+  CHECK_STR(c.type, "Nghị định");
+  CHECK_STR(c.date, "2018-02-02");
+  CHECK_STR(c.effective, "2018-03-02");
+}
+
+/* ---- scoring ---- */
+
+typedef struct {
+  const char *name;
+  unsigned tp, fp, fn;
+} score;
+
+/* Compares folded (case, accents, Unicode form and spacing do not count). */
+static int same_text(const char *a, const char *b) {
+  char *fa = NULL, *fb = NULL;
+  text_normalize(a, strlen(a), 1, &fa, NULL);
+  text_normalize(b, strlen(b), 1, &fb, NULL);
+  int eq = fa && fb;
+  for (const char *p = fa, *q = fb; eq;) {
+    while (*p == ' ') p++;
+    while (*q == ' ') q++;
+    if (*p != *q) eq = 0;
+    if (!*p || !*q) break;
+    p++, q++;
+  }
+  free(fa);
+  free(fb);
+  return eq;
+}
+
+static int same_number(const char *a, const char *b) {
+  text_ref ra, rb;
+  return text_parse_ref(a, strlen(a), &ra) && text_parse_ref(b, strlen(b), &rb) &&
+         strcmp(ra.key, rb.key) == 0;
+}
+
+/* truth NULL: not labelled, not scored. */
+static void tally(score *s, const char *truth, const char *got, int (*eq)(const char *, const char *)) {
+  if (!truth) return;
+  if (!got || !got[0]) s->fn++;
+  else if (eq(truth, got)) s->tp++;
+  else {
+    s->fp++;
+    s->fn++;
+  }
+}
+
+static double precision(const score *s) { return s->tp + s->fp ? (double)s->tp / (s->tp + s->fp) : 1; }
+static double recall(const score *s) { return s->tp + s->fn ? (double)s->tp / (s->tp + s->fn) : 1; }
+
+/* ---- 2. labelled gazette documents ---- */
+
+static const char *label_str(json_object *o, const char *key) {
+  json_object *v;
+  return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
+             ? json_object_get_string(v)
+             : NULL;
+}
+
+static const record *find_doc(const corpus_docs *docs, const char *file) {
+  char id[512];
+  /* "docs/<topic>/<slug>.json" -> "<topic>/<slug>" */
+  if (strncmp(file, "docs/", 5) != 0) return NULL;
+  snprintf(id, sizeof id, "%s", file + 5);
+  char *dot = strstr(id, ".json");
+  if (dot) *dot = '\0';
+  for (size_t i = 0; i < docs->count; i++)
+    if (strcmp(docs->docs[i].rec.id, id) == 0) return &docs->docs[i].rec;
+  return NULL;
+}
+
+static void score_relations(json_object *lab, const legal_info *li, score *s) {
+  json_object *arr;
+  if (!json_object_object_get_ex(lab, "relations", &arr)) return;
+  for (size_t i = 0; i < json_object_array_length(arr); i++) {
+    json_object *r = json_object_array_get_idx(arr, i);
+    const char *kind = label_str(r, "relation"), *num = label_str(r, "number");
+    if (kind && num && strcmp(rel_kind_of(li, num), kind) == 0) s->tp++;
+    else {
+      s->fn++;
+      printf("  relation missed: %s %s (got %s)\n", kind, num, num ? rel_kind_of(li, num) : "?");
+    }
+  }
+}
+
+enum { F_NUMBER, F_TYPE, F_ISSUER, F_DATE, F_SIGNER, F_EFFECTIVE, F_RELATIONS, N_FIELDS };
+
+static void test_labels(const char *shared) {
+  char path[1024], err[512];
+  snprintf(path, sizeof path, "%s/tests/fixtures/legal/congbao_labels.jsonl", TRACUU_SOURCE_DIR);
+  FILE *fp = fopen(path, "r");
+  corpus_docs docs;
+  corpus_docs_init(&docs);
+  if (!fp || corpus_load_congbao(shared, &docs, err, sizeof err) != 0) {
+    printf("labels: skipped (%s)\n", fp ? err : path);
+    if (fp) fclose(fp);
+    corpus_docs_free(&docs);
+    return;
+  }
+  score s[N_FIELDS] = {{"number", 0, 0, 0}, {"type", 0, 0, 0},   {"issuer", 0, 0, 0},
+                       {"date", 0, 0, 0},   {"signer", 0, 0, 0}, {"effective", 0, 0, 0},
+                       {"relations (recall only)", 0, 0, 0}};
+  char line[8192];
+  unsigned n = 0;
+  while (fgets(line, sizeof line, fp)) {
+    json_object *lab = json_tokener_parse(line);
+    const record *r = lab ? find_doc(&docs, label_str(lab, "file")) : NULL;
+    CHECK(r != NULL);
+    legal_info li;
+    if (r && legal_parse(r->body, strlen(r->body), &li) == TEXT_OK) {
+      n++;
+      tally(&s[F_NUMBER], label_str(lab, "number"), li.has_number ? li.number.canonical : "", same_number);
+      tally(&s[F_TYPE], label_str(lab, "type"), li.type, same_text);
+      tally(&s[F_ISSUER], label_str(lab, "issuer"), li.issuer, same_text);
+      tally(&s[F_DATE], label_str(lab, "date"), li.date, same_text);
+      tally(&s[F_SIGNER], label_str(lab, "signer"), li.signer, same_text);
+      tally(&s[F_EFFECTIVE], label_str(lab, "effective"), li.effective, same_text);
+      score_relations(lab, &li, &s[F_RELATIONS]);
+      legal_info_free(&li);
+    }
+    json_object_put(lab);
+  }
+  fclose(fp);
+  corpus_docs_free(&docs);
+  printf("congbao labels: %u documents\n", n);
+  printf("  %-24s %9s %9s  (tp fp fn)\n", "field", "precision", "recall");
+  for (int f = 0; f < N_FIELDS; f++)
+    printf("  %-24s %9.3f %9.3f  (%u %u %u)\n", s[f].name, precision(&s[f]), recall(&s[f]), s[f].tp,
+           s[f].fp, s[f].fn);
+  CHECK(n >= 40);
+  int strict[] = {F_NUMBER, F_TYPE, F_DATE};
+  for (size_t i = 0; i < 3; i++) {
+    CHECK(precision(&s[strict[i]]) >= LABEL_MIN);
+    CHECK(recall(&s[strict[i]]) >= LABEL_MIN);
+  }
+}
+
+/* ---- 3. phapdien citations, read the plain way ---- */
+
+typedef struct {
+  char number[96], type[48], date[11], effective[11];
+} plain_citation;
+
+/* "dd/mm/yyyy" at p -> ISO; 1 on success. */
+static int plain_date(const char *p, char iso[11]) {
+  int d, m, y, n = 0;
+  if (sscanf(p, "%2d/%2d/%4d%n", &d, &m, &y, &n) != 3 || n < 8) return 0;
+  snprintf(iso, 11, "%04d-%02d-%02d", y, m, d);
+  return 1;
+}
+
+/* "(Điều 56 Thông tư số 45/2018/TT-BCT ngày ..., có hiệu lực thi hành kể từ ngày 01/01/2019)" */
+static void read_plain(const char *s, plain_citation *pc) {
+  memset(pc, 0, sizeof *pc);
+  const char *so = strstr(s, " số ");
+  if (!so) return;
+  /* the type: the words between "Điều N " and " số" */
+  const char *dieu = strstr(s, "Điều ");
+  if (dieu && dieu < so) {
+    const char *t = dieu + strlen("Điều ");
+    while (*t && *t != ' ') t++;
+    while (*t == ' ') t++;
+    if (t < so) snprintf(pc->type, sizeof pc->type, "%.*s", (int)(so - t), t);
+  }
+  const char *num = so + strlen(" số ");
+  size_t k = strcspn(num, " ,;)");
+  while (k && num[k - 1] == '.') k--;
+  snprintf(pc->number, sizeof pc->number, "%.*s", (int)k, num);
+  const char *rest = num + k;
+  const char *eff = strstr(rest, "kể từ ngày ");
+  if (eff) plain_date(eff + strlen("kể từ ngày "), pc->effective);
+  const char *d = strstr(rest, "ngày ");
+  if (d && d != (eff ? eff + strlen("kể từ ") : NULL)) plain_date(d + strlen("ngày "), pc->date);
+}
+
+static void test_phapdien(const char *shared) {
+  corpus_docs docs;
+  corpus_docs_init(&docs);
+  char err[512];
+  if (corpus_load_phapdien(shared, &docs, err, sizeof err) != 0) {
+    printf("phapdien: skipped (%s)\n", err);
+    corpus_docs_free(&docs);
+    return;
+  }
+  unsigned rows = 0, all_agree = 0, have[4] = {0}, agree[4] = {0};
+  for (size_t i = 0; i < docs.count; i++) {
+    const char *body = docs.docs[i].rec.body;
+    const char *cit = body ? strrchr(body, '(') : NULL;
+    const char *sep = body ? strstr(body, "\n\n(") : NULL;
+    for (const char *p = sep; p; p = strstr(p + 1, "\n\n(")) sep = p;
+    if (!sep) continue;
+    cit = sep + 2;
+    rows++;
+    plain_citation pc;
+    read_plain(cit, &pc);
+    legal_citation lc;
+    if (legal_parse_citation(cit, strlen(cit), &lc) != TEXT_OK) continue;
+    const char *want[4] = {pc.number, pc.type, pc.date, pc.effective};
+    const char *got[4] = {lc.has_number ? lc.number.canonical : "", lc.type, lc.date, lc.effective};
+    int ok = 1;
+    for (int f = 0; f < 4; f++) {
+      if (!want[f][0]) {
+        ok &= !got[f][0] || f == 1; /* the plain reading found nothing: neither should we */
+        continue;
+      }
+      have[f]++;
+      int eq = f == 0 ? same_number(want[f], got[f]) : same_text(want[f], got[f]);
+      agree[f] += eq;
+      ok &= eq;
+    }
+    all_agree += ok;
+  }
+  corpus_docs_free(&docs);
+  static const char *names[4] = {"number", "type", "date", "effective"};
+  printf("phapdien citations: %u rows, all fields agree on %.2f%%\n", rows,
+         rows ? 100.0 * all_agree / rows : 0.0);
+  for (int f = 0; f < 4; f++)
+    printf("  %-10s agree %6.2f%% of %u rows that state it\n", names[f],
+           have[f] ? 100.0 * agree[f] / have[f] : 0.0, have[f]);
+  CHECK(rows > 20000);
+  CHECK(rows && (double)all_agree / rows >= CITATION_MIN);
+}
+
+int main(void) {
+  test_header();
+  test_labels(TRACUU_SHARED_DIR);
+  test_phapdien(TRACUU_SHARED_DIR);
+  return check_summary("test_legal");
+}
