@@ -390,38 +390,51 @@ static const struct {
 };
 
 /* When line i is "label", "label:", "label/ more labels" or "label: value",
-   the value (the rest of the line, else the next non-empty line). */
-static const line *label_value(const lines *l, size_t i, const char *label, const char **v,
-                               size_t *vn) {
+   the value (the rest of the line, else the next line); *colon tells the
+   "label:" forms from a bare label cell. */
+static int label_value(const lines *l, size_t i, const char *label, const char **v, size_t *vn,
+                       int *colon) {
   const line *ln = &l->v[i];
   size_t n = strlen(label);
-  if (!ln->fold || strncmp(ln->fold, label, n) != 0) return NULL;
+  if (!ln->fold || strncmp(ln->fold, label, n) != 0) return 0;
   const char *rest = ln->fold + n;
   while (*rest == ' ') rest++;
-  if (*rest == ':') {
-    const char *colon = memchr(ln->s, ':', ln->n);
-    if (colon) {
-      *v = colon + 1;
+  *colon = *rest == ':';
+  if (*colon) {
+    const char *c = memchr(ln->s, ':', ln->n);
+    if (c) {
+      *v = c + 1;
       *vn = ln->n - (size_t)(*v - ln->s);
       while (*vn && **v == ' ') (*v)++, (*vn)--;
-      if (*vn) return ln;
+      if (*vn) return 1;
     }
   } else if (!(*rest == '\0' && ln->whole) && *rest != '/') {
-    return NULL;
+    return 0;
   }
-  if (i + 1 >= l->n) return NULL;
+  if (i + 1 >= l->n) return 0;
   *v = l->v[i + 1].s;
   *vn = l->v[i + 1].n;
-  return &l->v[i + 1];
+  return 1;
 }
 
-/* props[id]: the first value of each property, malloc'ed or NULL. */
+#define N_LABELS (sizeof LABELS / sizeof LABELS[0])
+
+/* props[id]: the first value of each property, malloc'ed or NULL. A
+   "Label: value" that comes back several times belongs to a list of other
+   documents (vbpl.vn's related documents, search hits), not to this page:
+   such a label is ignored in that form. A bare label cell is a table's. */
 static void find_props(const lines *l, char *props[P_COUNT], int *nomem) {
+  size_t listed[N_LABELS] = {0};
+  const char *v;
+  size_t vn;
+  int colon;
   for (size_t i = 0; i < l->n; i++)
-    for (size_t k = 0; k < sizeof LABELS / sizeof LABELS[0]; k++) {
-      const char *v;
-      size_t vn;
-      if (props[LABELS[k].id] || !label_value(l, i, LABELS[k].label, &v, &vn)) continue;
+    for (size_t k = 0; k < N_LABELS; k++)
+      listed[k] += label_value(l, i, LABELS[k].label, &v, &vn, &colon) && colon;
+  for (size_t i = 0; i < l->n; i++)
+    for (size_t k = 0; k < N_LABELS; k++) {
+      if (props[LABELS[k].id] || !label_value(l, i, LABELS[k].label, &v, &vn, &colon)) continue;
+      if (colon && listed[k] > 1) continue;
       props[LABELS[k].id] = dup_field(v, vn, nomem);
     }
 }

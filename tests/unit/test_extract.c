@@ -672,11 +672,12 @@ static const field_case VBPL_CASES[] = {
    "Văn bản hợp nhất", {0}, {0}},
   {"vbpl_luocdo_phaply.html", U, "vbpl", "Hiến pháp Không số", NULL, NULL, NULL, NULL,
    "Văn bản pháp luật", {0}, {0}},
-  {"vbpl_related_doc.html", U, "vbpl", "Hiến pháp Không số", "1992-04-15", NULL, NULL, NULL,
+  /* the "Ngày ban hành: ..." lines of the related list are the other
+     documents' dates, not this page's */
+  {"vbpl_related_doc.html", U, "vbpl", "Hiến pháp Không số", NULL, NULL, NULL, NULL,
    "Văn bản pháp luật", {"Hiến pháp năm 1992"}, {0}},
-  /* search result fragments: no document fields, except that the first
-     hit's "Ngày xác thực:" reads as a property (a list is not a document) */
-  {"vbpl_search.html", U, "vbpl", NULL, "2020-12-07", NULL, NULL, NULL, NULL, {0}, {0}},
+  /* search result fragments: a list is not a document, no fields */
+  {"vbpl_search.html", U, "vbpl", NULL, NULL, NULL, NULL, NULL, NULL, {0}, {0}},
   {"vbpl_search_initial.html", U, "vbpl", NULL, NULL, NULL, NULL, NULL, NULL, {0}, {0}},
   /* anle.toaan.gov.vn (Oracle ADF, the page wrapped in a <form>) */
   {"anle_thuoctinh.html", "https://anle.toaan.gov.vn/webcenter/portal/anle/chitietanle", NULL,
