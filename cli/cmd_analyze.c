@@ -37,7 +37,7 @@ static int on_token(void *ctx, const text_token *t) {
   json_object_object_add(o, "start", num(t->start));
   json_object_object_add(o, "end", num(t->end));
   json_object_object_add(o, "kind", json_object_new_string(kind_name(t->kind)));
-  json_object_object_add(o, "stopword", json_object_new_boolean(text_is_stopword(t->folded, t->folded_len)));
+  json_object_object_add(o, "stopword", json_object_new_boolean(text_is_stopword(t->exact, t->exact_len)));
   json_object_array_add(an->tokens, o);
   return 0;
 }

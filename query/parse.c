@@ -243,7 +243,7 @@ static void add_bigram(word_state *ws, const text_token *tok) {
 
 static int add_word(void *ctx, const text_token *tok) {
   word_state *ws = ctx;
-  int stop = text_is_stopword(tok->folded, tok->folded_len);
+  int stop = text_is_stopword(tok->exact, tok->exact_len);
   if ((ws->phrase || !stop) && highlight_set_add(ws->hs, tok->folded, tok->folded_len) != 0)
     ws->nomem = 1;
   if (ws->phrase) {
