@@ -214,7 +214,7 @@ query_status query_related_run(engine_db *db, const char *number, uint32_t limit
     return qs;
   }
   size_t first = rel->n && strcmp(rel->items[0].relation, "self") == 0;
-  qsort(rel->items + first, rel->n - first, sizeof *rel->items, newest_first);
+  if (rel->n > first) qsort(rel->items + first, rel->n - first, sizeof *rel->items, newest_first);
   if (limit && rel->n - first > limit) {
     for (size_t i = first + limit; i < rel->n; i++) item_free(&rel->items[i]);
     rel->n = first + limit;
