@@ -228,13 +228,26 @@ static int starts_with_any(const lline *ln, const char *const *pats) {
   return 0;
 }
 
-/* The type named by the whole line ("NGHỊ ĐỊNH"), or NULL. */
-static const char *line_type(const lline *ln) {
+static const char *line_type_exact(const lline *ln) {
   for (size_t i = 0; i < N_TYPES; i++) {
     size_t after;
     if (words_at(ln, 0, TYPES[i].words, &after) && after == ln->n) return TYPES[i].name;
   }
   return NULL;
+}
+
+/* The type named by the whole line ("NGHỊ ĐỊNH"; "THÔNG TƯ1" with a
+ * footnote mark glued on), or NULL. */
+static const char *line_type(const lline *ln) {
+  const char *t = line_type_exact(ln);
+  if (t || ln->n == 0) return t;
+  const char *last = ln->w[ln->n - 1].f;
+  size_t k = strlen(last);
+  while (k > 0 && last[k - 1] >= '0' && last[k - 1] <= '9') k--;
+  if (k == 0 || k == strlen(last)) return NULL;
+  lline copy = *ln;
+  copy.w[ln->n - 1].f[k] = '\0';
+  return line_type_exact(&copy);
 }
 
 /* Lines that are layout, not content: the gazette's page header, page
@@ -288,9 +301,20 @@ static const char *const ISSUER_STARTS[] = {
     "chu tich nuoc", "mat tran", "doan",    "kho bac",    "thanh tra",   "dang uy",
     "hoc vien",  "dai hoc",    "truong",    NULL};
 
-static int is_issuer_start(const lline *ln) {
-  return ln->upper && ln->n <= 16 && starts_with_any(ln, ISSUER_STARTS) &&
-         !words_at(ln, 0, "bo truong", NULL) && !words_at(ln, 0, "so:", NULL);
+static int only_words(const lline *ln, size_t from) {
+  for (size_t i = from; i < ln->n; i++)
+    if (ln->w[i].kind != TEXT_TOKEN_WORD) return 0;
+  return 1;
+}
+
+/* An upper-case line whose words from `from` on name an issuing body. */
+static int is_issuer_start(const lline *ln, size_t from) {
+  if (!ln->upper || ln->n > 16 + from || from >= ln->n) return 0;
+  if (words_at(ln, from, "bo truong", NULL)) return 0;
+  if (!only_words(ln, from)) return 0; /* "Số: 12/VBHN-BTC" is no "Sở" */
+  for (size_t i = 0; ISSUER_STARTS[i]; i++)
+    if (words_at(ln, from, ISSUER_STARTS[i], NULL)) return 1;
+  return 0;
 }
 
 /* The line up to "CỘNG HÒA ..." when PDF extraction put both columns on it. */
@@ -337,15 +361,16 @@ static int is_role_line(const lline *ln) {
   return ln->upper && ln->n <= 12 && starts_with_any(ln, ROLE_STARTS);
 }
 
-/* A person's name: two to six words of letters, each capitalised, no colon. */
+/* A person's name: two to six words of letters, each capitalised, not all
+ * upper case (that is a heading: "TÊN DOANH NGHIỆP"), no colon. */
 static int is_name_line(const char *s, const lline *ln) {
-  if (ln->n < 2 || ln->n > 6) return 0;
+  if (ln->n < 2 || ln->n > 6 || ln->upper) return 0;
   for (size_t i = 0; i < ln->n; i++) {
     unsigned char c = (unsigned char)s[ln->w[i].start];
     if (ln->w[i].kind != TEXT_TOKEN_WORD || (c >= 'a' && c <= 'z')) return 0;
   }
   for (size_t i = ln->start; i < ln->end; i++)
-    if (s[i] == ':' || s[i] == '(' || s[i] == '/') return 0;
+    if (s[i] == ':' || s[i] == '(' || s[i] == '/' || s[i] == '[' || s[i] == ']') return 0;
   return !starts_with_any(ln, ROLE_STARTS) && !words_at(ln, 0, "noi nhan", NULL);
 }
 
@@ -353,35 +378,42 @@ static int is_name_line(const char *s, const lline *ln) {
 /* The header                                                           */
 /* ------------------------------------------------------------------ */
 
+/* An issuer printed over one to three lines ("ỦY BAN NHÂN DÂN" / "QUẬN TÂY HỒ"). */
+typedef struct {
+  char text[LEGAL_FIELD_MAX];
+  int open, lines;
+} issuer_block;
+
+/* Feeds one line (its words from `from` on) to the block; the issuer is
+ * the last block read, copied to dest as it grows. */
+static void issuer_line(const char *s, const lline *ln, size_t from, issuer_block *b, char *dest) {
+  char part[LEGAL_FIELD_MAX];
+  copy_clean(part, sizeof part, s, ln->w[from < ln->n ? from : 0].start, issuer_end(ln));
+  if (is_issuer_start(ln, from)) {
+    b->text[0] = '\0';
+    b->open = 1;
+    b->lines = 1;
+  } else if (b->open && ln->upper && b->lines < 3 && only_words(ln, 0) && !line_type(ln) &&
+             !is_role_line(ln) &&
+             !words_at(ln, 0, "xac thuc", NULL) && !words_at(ln, 0, "xac nhan", NULL)) {
+    b->lines++;
+  } else {
+    b->open = 0;
+    return;
+  }
+  append_value(b->text, sizeof b->text, " ", part);
+  memcpy(dest, b->text, LEGAL_FIELD_MAX);
+}
+
 typedef struct {
   const char *s;
   size_t len;
   legal_info *li;
   char title_type[48];
-  char block[LEGAL_FIELD_MAX]; /* the issuer block being read */
-  int block_open, block_lines;
+  issuer_block block;
+  int consolidated; /* the gazette files it under "VĂN BẢN HỢP NHẤT" */
   int in_summary, summary_lines;
 } header_state;
-
-static void issuer_line(header_state *hs, const lline *ln) {
-  char part[LEGAL_FIELD_MAX];
-  copy_clean(part, sizeof part, hs->s, ln->start, issuer_end(ln));
-  if (is_issuer_start(ln)) {
-    hs->block[0] = '\0';
-    hs->block_open = 1;
-    hs->block_lines = 1;
-    append_value(hs->block, sizeof hs->block, " ", part);
-  } else if (hs->block_open && ln->upper && hs->block_lines < 3 && !line_type(ln) &&
-             !is_role_line(ln)) {
-    hs->block_lines++;
-    append_value(hs->block, sizeof hs->block, " ", part);
-  } else {
-    hs->block_open = 0;
-    return;
-  }
-  /* the issuer is the last block before the number (or the type title) */
-  memcpy(hs->li->issuer, hs->block, sizeof hs->block);
-}
 
 static void summary_line(header_state *hs, const lline *ln) {
   static const char *const stop[] = {"can cu", "thuc hien", "theo de nghi", "xet de nghi",
@@ -403,19 +435,26 @@ static int header_line(header_state *hs, const lline *ln) {
                                             "theo de nghi", NULL};
   legal_info *li = hs->li;
   if (starts_with_any(ln, body_starts)) return 0;
+  size_t after;
+  if (ln->upper && words_at(ln, 0, "van ban hop nhat", &after)) {
+    /* "VĂN BẢN HỢP NHẤT - BỘ Y TẾ": a consolidated text, and maybe its issuer */
+    hs->consolidated = 1;
+    if (after < ln->n && !li->has_number) issuer_line(hs->s, ln, after, &hs->block, li->issuer);
+    return 1;
+  }
   if (is_noise(hs->s, ln)) return 1;
   text_ref ref;
   if (!li->has_number && line_number(hs->s, ln, &ref)) {
     li->number = ref;
     li->has_number = 1;
-    hs->block_open = 0;
+    hs->block.open = 0;
     return 1;
   }
   if (!li->date[0] && line_place_date(hs->s, ln, li->place, sizeof li->place, li->date)) return 1;
   const char *t = ln->upper ? line_type(ln) : NULL;
   if (t && !hs->title_type[0]) {
     snprintf(hs->title_type, sizeof hs->title_type, "%s", t);
-    hs->block_open = 0;
+    hs->block.open = 0;
     hs->in_summary = 1;
     return 1;
   }
@@ -426,7 +465,7 @@ static int header_line(header_state *hs, const lline *ln) {
     return 1;
   }
   if (hs->in_summary) summary_line(hs, ln);
-  else if (!li->has_number && !hs->title_type[0]) issuer_line(hs, ln);
+  else if (!li->has_number && !hs->title_type[0]) issuer_line(hs->s, ln, 0, &hs->block, li->issuer);
   return 1;
 }
 
@@ -449,6 +488,7 @@ typedef struct {
   char role[LEGAL_FIELD_MAX];
   int roles;
   int done;
+  issuer_block block; /* a consolidated text prints its issuer here */
 } sign_state;
 
 static void signature_line(const char *s, const lline *ln, legal_info *li, sign_state *ss) {
@@ -459,6 +499,7 @@ static void signature_line(const char *s, const lline *ln, legal_info *li, sign_
     return;
   }
   if (!li->date[0] && line_place_date(s, ln, li->place, sizeof li->place, li->date)) return;
+  if (!ss->roles && (!li->issuer[0] || ss->block.open)) issuer_line(s, ln, 0, &ss->block, li->issuer);
   if (is_role_line(ln) && ss->roles < 4) {
     char part[LEGAL_FIELD_MAX];
     copy_clean(part, sizeof part, s, ln->start, ln->end);
@@ -797,7 +838,7 @@ text_status legal_parse(const char *s, size_t len, legal_info *out) {
   hs.li = out;
   parse_header(&hs);
   parse_signatures(s, len, out);
-  decide_type(out, hs.title_type);
+  decide_type(out, hs.consolidated ? "Văn bản hợp nhất" : hs.title_type);
   text_status st = whole_text_dates(s, len, out);
   if (st == TEXT_OK) st = legal_add_relations(s, len, out->has_number ? out->number.key : NULL, out);
   if (st != TEXT_OK) {
