@@ -73,6 +73,20 @@ int record_date_valid(const char *s, int *y, int *m, int *d) {
   return 1;
 }
 
+/* A field value quoted in an error message: at most size - 1 bytes, cut at a
+ * character boundary, control characters shown as spaces, so the message
+ * stays one line of valid UTF-8 ("%.40s" cut "ệ" in half and let a newline
+ * of a hostile record through). Returns buf. */
+static const char *one_line(const char *s, char *buf, size_t size) {
+  size_t n = 0;
+  for (; s[n] && n + 1 < size; n++)
+    buf[n] = ((unsigned char)s[n] < 0x20 || s[n] == 0x7f) ? ' ' : s[n];
+  if (s[n])
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+  buf[n] = '\0';
+  return buf;
+}
+
 /* Copies a JSON string value, repairing invalid UTF-8 through the text
  * pipeline's encoding rescue. Returns NULL when out of memory. */
 static char *copy_utf8(const char *s, size_t len, int *repaired) {
@@ -199,12 +213,15 @@ int record_parse_json(const char *line, size_t len, record *r, int *repaired, ch
     rc = -1;
   }
   if (rc == 0 && r->date && r->date[0] && !record_date_valid(r->date, NULL, NULL, NULL)) {
-    snprintf(err, errlen, "\"date\" is \"%.40s\", expected a real date as YYYY-MM-DD", r->date);
+    char shown[41];
+    snprintf(err, errlen, "\"date\" is \"%s\", expected a real date as YYYY-MM-DD",
+             one_line(r->date, shown, sizeof shown));
     rc = -1;
   }
   if (rc == 0 && r->effective && r->effective[0] && !record_date_valid(r->effective, NULL, NULL, NULL)) {
-    snprintf(err, errlen, "\"effective\" is \"%.40s\", expected a real date as YYYY-MM-DD",
-             r->effective);
+    char shown[41];
+    snprintf(err, errlen, "\"effective\" is \"%s\", expected a real date as YYYY-MM-DD",
+             one_line(r->effective, shown, sizeof shown));
     rc = -1;
   }
   if (rc != 0) record_clear(r);
