@@ -421,8 +421,18 @@ static size_t quote_len(const char *s, size_t n) {
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+/* arg (what the user typed) is shown cut to 80 bytes at a character
+ * boundary, control characters as spaces: the message stays one line of
+ * valid UTF-8 even for --from $'2021\n...' or tu:"a<newline>b". */
 static void fail(parse_state *ps, const char *fmt, const char *arg) {
-  if (!ps->bad) snprintf(ps->err, ps->errlen, fmt, arg);
+  char shown[81];
+  size_t n = 0;
+  for (; arg[n] && n + 1 < sizeof shown; n++)
+    shown[n] = ((unsigned char)arg[n] < 0x20 || arg[n] == 0x7f) ? ' ' : arg[n];
+  if (arg[n])
+    while (n > 0 && ((unsigned char)arg[n] & 0xC0) == 0x80) n--;
+  shown[n] = '\0';
+  if (!ps->bad) snprintf(ps->err, ps->errlen, fmt, shown);
   ps->bad = 1;
 }
 
