@@ -105,8 +105,11 @@ static void emit_entry(FILE *f, UChar32 cp) {
       to_utf8(in, n, exact, sizeof exact);
       int32_t m = unorm2_normalize(nfd, in, n, dec, 16, &err);
       if (U_FAILURE(err)) die("NFD failed");
+      /* Fold case again once the marks are gone: "İ" (U+0130) has no simple
+       * case folding, so it stayed upper case until its dot was dropped. */
       for (int32_t i = 0; i < m; i++)
-        if (u_charType(dec[i]) != U_NON_SPACING_MARK) keep[k++] = dec[i];
+        if (u_charType(dec[i]) != U_NON_SPACING_MARK)
+          keep[k++] = (UChar)u_foldCase(dec[i], U_FOLD_CASE_DEFAULT);
       UChar comp[16];
       const UNormalizer2 *nfc = unorm2_getNFCInstance(&err);
       int32_t c = unorm2_normalize(nfc, keep, k, comp, 16, &err);
