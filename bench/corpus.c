@@ -238,7 +238,8 @@ static int csv_field_next(csv_reader *c, csv_field *f) {
     f->s = c->p;
     while (c->p < c->end && *c->p != ',' && *c->p != '\n') c->p++;
     f->n = (size_t)(c->p - f->s);
-    if (f->n && f->s[f->n - 1] == '\r' && c->p < c->end) f->n--; /* CRLF row end */
+    int row_end = c->p == c->end || *c->p == '\n';
+    if (row_end && f->n && f->s[f->n - 1] == '\r') f->n--; /* CRLF */
   }
   if (c->p == c->end) return 0;
   if (*c->p == ',') {
@@ -320,6 +321,7 @@ static int pd_rows(csv_reader *c, const char *path, corpus_docs *docs, char *err
     unsigned long line = c->line;
     int n = csv_row(c, path, f, err, errlen);
     if (n <= 0) return n;
+    if (n == 1 && f[0].n == 0) continue; /* a blank line, e.g. at the end */
     if (n != ncols)
       return fail(err, errlen, "%s:%lu: %d fields, the header has %d", path, line, n, ncols);
     corpus_doc *d = docs_push(docs);

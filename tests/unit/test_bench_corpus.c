@@ -25,12 +25,14 @@ static void write_file(const char *dir, const char *name, const char *content) {
 }
 
 /* Columns in another order than the real files, CRLF, "" escapes, a
- * newline inside a field, an empty mapc, an empty vbqppl. */
+ * newline inside a field, an empty mapc, an empty vbqppl, a CR that does
+ * not end a row, a blank line at the end. */
 static const char good_csv[] =
     "\xEF\xBB\xBFstt,ten,mapc,noidung,vbqppl,vbqppl_link,chimuc\r\n"
     "0,\"Điều 1. Danh hiệu \"\"Anh hùng\"\"\",123,\"Dòng một,\r\ndòng hai\",(Điều 1 Luật số 08/2007/QH12),"
     "http://vbpl.vn/a#b,1\r\n"
-    "1,Điều 2,,Nội dung,,,2\r\n";
+    "1,Điều 2,,Nội dung\r,,,2\r\n"
+    "\r\n";
 
 static void check_made_up_csv(const char *shared, const char *dir) {
   char err[512] = "";
@@ -48,7 +50,7 @@ static void check_made_up_csv(const char *shared, const char *dir) {
     CHECK(r->number == NULL && r->date == NULL && docs.docs[0].law_id == NULL);
     r = &docs.docs[1].rec;
     CHECK_STR(r->id, "a.csv:2"); /* no mapc: file and row */
-    CHECK_STR(r->body, "Nội dung");
+    CHECK_STR(r->body, "Nội dung\r");
     CHECK(r->url == NULL);
   }
 
