@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""make_corpus.py OUTDIR: the seed corpora of the fuzz targets, one folder per
+target (OUTDIR/<target>/), generated from the project's own fixtures:
+corpus/sample and corpus/broken (JSONL), corpus/site (pages, robots.txt,
+sitemap.xml), tests/fixtures/html. Nothing generated is committed; run.sh
+and .ci/run call this script.
+
+Seeds follow each target's input layout (see the fuzz_<target>.c header):
+fuzz_encoding and fuzz_extract take a first byte choosing the label / the
+Content-Type and profile; fuzz_query takes NUL-separated text and filters.
+"""
+import hashlib
+import json
+import os
+import sys
+
+SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def read(rel):
+    with open(os.path.join(SRC, rel), "rb") as f:
+        return f.read()
+
+
+def files_under(rel, exts):
+    out = []
+    for root, _dirs, names in os.walk(os.path.join(SRC, rel)):
+        for n in sorted(names):
+            if n.endswith(exts):
+                out.append(os.path.relpath(os.path.join(root, n), SRC))
+    return sorted(out)
+
+
+class Corpus:
+    def __init__(self, outdir):
+        self.outdir = outdir
+        self.counts = {}
+
+    def add(self, target, data, limit=64 * 1024):
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        data = data[:limit]
+        d = os.path.join(self.outdir, target)
+        os.makedirs(d, exist_ok=True)
+        name = hashlib.sha1(data).hexdigest()
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(data)
+        self.counts[target] = self.counts.get(target, 0) + 1
+
+
+def jsonl_lines():
+    lines = []
+    for rel in ("corpus/sample/records.jsonl", "corpus/broken/records.jsonl"):
+        lines += [l for l in read(rel).split(b"\n") if l.strip()]
+    return lines
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: make_corpus.py OUTDIR")
+    c = Corpus(sys.argv[1])
+    lines = jsonl_lines()
+    texts = []  # field values of the sample records: real running text
+    for line in lines:
+        c.add("record", line)
+        try:
+            rec = json.loads(line)
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if isinstance(rec, dict):
+            texts += [v for v in rec.values() if isinstance(v, str) and v]
+    # A few hand-written record edges: escapes, NUL, surrogates, nesting.
+    for extra in ('{"id":"a\\u0000b","body":"x"}', '{"id":"\\ud800","title":"\\udc00\\ud83d\\ude00"}',
+                  '{"id":"x","date":"2024-02-29"}', '{"id":"x","date":"2023-02-29"}',
+                  '{"id":"x","body":[1,{"a":null}]}', '{"id":"x"} {"id":"y"}', '[]', '{"id":1}'):
+        c.add("record", extra)
+
+    pages = files_under("corpus/site", (".html",)) + files_under("tests/fixtures/html", (".html",))
+    for i, rel in enumerate(pages):
+        page = read(rel)
+        c.add("extract", bytes([i % 8]) + page, limit=256 * 1024)
+        c.add("extract", bytes([0x80 | (i % 8)]) + page[:16 * 1024])  # the vbpl profile
+        c.add("encoding", b"\x00" + page[:8192])
+        c.add("encoding", b"\x03" + page[:8192])  # declared windows-1258
+
+    for t in texts:
+        b = t.encode("utf-8")
+        for target in ("text", "refs", "dates"):
+            c.add(target, b[:4096])
+        c.add("encoding", b"\x01" + b[:4096])
+    # Legacy bytes: windows-1258 (decomposed marks), TCVN3-looking, double UTF-8.
+    viet = "Quyết định số 2696/QĐ-UBND ngày 21 tháng 6 năm 2021 của Ủy ban nhân dân"
+    for enc in ("cp1258", "latin-1"):
+        try:
+            c.add("encoding", b"\x00" + viet.encode(enc, errors="replace"))
+        except LookupError:
+            pass
+    c.add("encoding", b"\x00" + viet.encode("utf-8").decode("latin-1").encode("utf-8"))
+    c.add("encoding", b"\x00" + b"Quy\xd5t \xae\xfbnh s\xe8 2696")  # TCVN3-ish
+
+    for q in ("chinh quyen do thi", "32/2021/NĐ-CP", "2696/qd-ubnd", "1732 /QÐ-UBND",
+              '"phòng chống dịch" -covid +quyết OR định', "so:2696/QĐ-UBND loai:\"Quyết định\"",
+              "tu:2021-01-01 den:31/12/2021 nam:2021", "coquan:UBND linhvuc:\"Y tế\"",
+              "“tiếp công dân” -“tháng 3”", "nghị định 32/2021", "so:abc", "tu:2021-13-01"):
+        c.add("query", q)
+    c.add("query", b"quyet dinh\x002021-01-01\x002021-12-31\x00Quy\xe1\xba\xbft \xc4\x91\xe1\xbb\x8bnh\x00UBND\x00Y t\xe1\xba\xbf")
+    for t in texts[:200]:
+        c.add("query", t.encode("utf-8")[:200])
+
+    for d in ("2021-07-03", "2021-07", "2021", "03/07/2021", "21-6-2021", "ngày 21 tháng 6 năm 2021",
+              "Ngày đăng 03/07/2021 | 10:38", "31/02/2021", "29/02/2024", "Thứ Sáu, 20/08/2021 - 14:20"):
+        c.add("dates", d)
+    for r in ("Số: 215/TB-UBND", "Quyết định số 1732 /QÐ-UBND", "Nghị định 32/2021/NĐ-CP",
+              "Luật số 59/2020/QH14", "văn bản 01/VBHN-VPQH", "2696/qd-ubnd"):
+        c.add("refs", r)
+
+    c.add("robots", read("corpus/site/robots.txt"))
+    c.add("robots", "User-agent: tracuu\nAllow: /a/*.html$\nDisallow: /a/\nCrawl-delay: 0.5\n"
+                    "User-agent: *\nDisallow: /\nSitemap: https://x.example/sm.xml\n")
+    c.add("robots", "\ufeffUSER-AGENT: *\r\nDisallow: /*a*a*a*a*a*a*a*a*b$\r\nDisallow:\r\n")
+
+    c.add("sitemap", read("corpus/site/sitemap.xml"))
+    c.add("sitemap", '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                     "<sitemap><loc> /s1.xml </loc><lastmod>2024-01-01</lastmod></sitemap>"
+                     "<sitemap><loc><![CDATA[/s2.xml]]></loc></sitemap></sitemapindex>")
+    c.add("sitemap", '<?xml version="1.0"?><!DOCTYPE urlset [<!ENTITY a "aaaaaaaaaa">'
+                     '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                     "<urlset><url><loc>&b;&x;</loc></url></urlset>")
+
+    for t in sorted(c.counts):
+        print(f"{t}: {c.counts[t]} seeds")
+
+
+if __name__ == "__main__":
+    main()
