@@ -289,7 +289,10 @@ static int line_number(const char *s, const lline *ln, text_ref *ref) {
     /* "Thông tư số 04/2019/..." in running text is a citation: a doctype
      * word before "số" needs the header's colon ("Luật số: 91/2015/QH13") */
     if (i > 1 && !memchr(s + ln->w[i - 1].end, ':', ln->w[i].start - ln->w[i - 1].end)) return 0;
-    return text_parse_ref(s + ln->w[i].start, ln->w[i].end - ln->w[i].start, ref);
+    if (!text_parse_ref(s + ln->w[i].start, ln->w[i].end - ln->w[i].start, ref)) return 0;
+    /* the words before "số" ("Luật", "Nghị quyết") are the doctype */
+    if (i > 1) copy_clean(ref->doctype, sizeof ref->doctype, s, ln->w[0].start, ln->w[i - 1].start);
+    return 1;
   }
   return 0;
 }
