@@ -1,6 +1,7 @@
 /* config: INI through inih into crawl_config. */
 #include "config.h"
 
+#include <errno.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,7 +113,17 @@ int config_load(const char *path, crawl_config *out, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
   out->delay_ms = -1;
   load_ctx ctx = {.c = out};
-  int line = ini_parse(path, on_value, &ctx);
+  /* Opened here, not by ini_parse: fopen() takes a directory, whose reads
+     fail, and inih took that for an empty file. */
+  FILE *fp = fopen(path, "r");
+  int line = -1;
+  if (fp) {
+    line = ini_parse_file(fp, on_value, &ctx);
+    if (ferror(fp)) line = -1;
+    int saved = errno;
+    fclose(fp);
+    errno = saved;
+  }
   if (line == 0) {
     for (size_t i = 0; i < out->n_sites; i++)
       if (out->sites[i].start.n == 0 && out->sites[i].sitemap.n == 0) {
@@ -123,7 +134,7 @@ int config_load(const char *path, crawl_config *out, char *err, size_t errlen) {
       }
     return 0;
   }
-  if (line < 0) snprintf(err, errlen, "cannot read %s", path);
+  if (line < 0) snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
   else if (ctx.line_err) snprintf(err, errlen, "%s:%d: %s", path, line, ctx.err);
   else snprintf(err, errlen, "%s:%d: not an INI line", path, line);
   config_free(out);
