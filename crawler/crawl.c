@@ -960,7 +960,7 @@ static void progress(crawler *c, int64_t t0, int force) {
   c->sum->seconds = (double)(now - t0) / 1000.0;
   if (!c->o->progress || (!force && now - c->last_progress < 100)) return;
   c->last_progress = now;
-  int64_t left = state_frontier_count(c->st);
+  int64_t left = c->st ? state_frontier_count(c->st) : 0; /* no store opened: nothing left */
   c->o->progress(c->o->ctx, c->sum, left < 0 ? 0 : (uint64_t)left);
 }
 
