@@ -3,6 +3,7 @@
 #include "schema.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,26 @@ int cli_use_color(cli_color c, FILE *fp) {
   const char *no = getenv("NO_COLOR");
   if (no && *no) return 0;
   return isatty(fileno(fp));
+}
+
+int cli_usage_error(const char *cmd, const char *optstring, int argc, char **argv) {
+  const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+  if (strncmp(word, "--", 2) == 0) { /* a long option: getopt sets optopt only when it knows it */
+    size_t n = strcspn(word, "=");
+    if (!optopt)
+      cli_error("unknown option \"%.*s\"; try \"tracuu help %s\"", (int)n, word, cmd);
+    else if (word[n])
+      cli_error("\"%.*s\" takes no value; try \"tracuu help %s\"", (int)n, word, cmd);
+    else
+      cli_error("\"%s\" needs a value; try \"tracuu help %s\"", word, cmd);
+  } else {
+    const char *o = optopt > 0 && optopt < 256 ? strchr(optstring, optopt) : NULL;
+    if (o && o[1] == ':')
+      cli_error("\"-%c\" needs a value; try \"tracuu help %s\"", optopt, cmd);
+    else
+      cli_error("unknown option \"-%c\"; try \"tracuu help %s\"", optopt > 0 && optopt < 128 ? optopt : '?', cmd);
+  }
+  return EXIT_USAGE;
 }
 
 int cli_parse_uint(const char *flag, const char *arg, unsigned max, unsigned *out) {

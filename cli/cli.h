@@ -41,6 +41,12 @@ int cli_use_color(cli_color c, FILE *fp);
 /* Parses a positive integer flag value; prints the error and returns -1 on failure. */
 int cli_parse_uint(const char *flag, const char *arg, unsigned max, unsigned *out /* OUT */);
 
+/* After getopt_long() returned '?': prints one line saying which option is
+ * unknown, lacks its value or takes none, and "try tracuu help CMD"; returns
+ * EXIT_USAGE. optstring is the one given to getopt_long (opterr is 0: getopt
+ * itself prints nothing). */
+int cli_usage_error(const char *cmd, const char *optstring, int argc, char **argv);
+
 /* Opens the databases named by --db (or the default) for searching, with a
  * clear message when that fails. Returns an exit code. */
 int cli_open_db(const char *const *names, size_t n, engine_db **out /* OUT */);

@@ -127,7 +127,7 @@ int cmd_analyze(int argc, char **argv) {
     switch (opt) {
     case 'j': json = 1; break;
     case 'h': cli_help("analyze", stdout); return EXIT_OK;
-    default: cli_error("try \"tracuu help analyze\""); return EXIT_USAGE;
+    default: return cli_usage_error("analyze", "jh", argc, argv);
     }
   }
   dynbuf in;

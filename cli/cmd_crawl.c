@@ -123,7 +123,7 @@ static int parse_args(int argc, char **argv, crawl_options *o, crawl_args *a) {
     case 'j': a->json = 1; break;
     case 'u': o->user_agent = optarg; break;
     case 'h': return 1;
-    default: cli_error("try \"tracuu help crawl\""); return -1;
+    default: cli_usage_error("crawl", "d:s:c:D:m:nju:t:h", argc, argv); return -1;
     }
   }
   return 0;

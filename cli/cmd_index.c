@@ -90,7 +90,7 @@ int cmd_index(int argc, char **argv) {
     case 'q': quiet = 1; break;
     case 'S': from_store = optarg; break;
     case 'h': cli_help("index", stdout); return EXIT_OK;
-    default: cli_error("try \"tracuu help index\""); return EXIT_USAGE;
+    default: return cli_usage_error("index", "d:qS:h", argc, argv);
     }
   }
   if (from_store) {

@@ -146,7 +146,7 @@ static int parse_flags(int argc, char **argv, related_args *a) {
       if (cli_parse_uint("--limit", optarg, 1000000, &a->limit) != 0) return -1;
       break;
     case 'h': cli_help("related", stdout); return 1;
-    default: cli_error("try \"tracuu help related\""); return -1;
+    default: cli_usage_error("related", "d:jf:n:h", argc, argv); return -1;
     }
   }
   return 0;

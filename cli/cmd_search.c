@@ -143,7 +143,7 @@ static int parse_search_flags(const char *cmd, int argc, char **argv, search_arg
       a->req.halflife_days = v;
       break;
     case 'h': cli_help(cmd, stdout); return 1;
-    default: cli_error("try \"tracuu help %s\"", cmd); return -1;
+    default: cli_usage_error(cmd, "d:jn:h", argc, argv); return -1;
     }
   }
   a->out.color = !a->out.json && cli_use_color(a->color, stdout);

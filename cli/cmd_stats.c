@@ -23,7 +23,7 @@ int cmd_stats(int argc, char **argv) {
       break;
     case 'j': json = 1; break;
     case 'h': cli_help("stats", stdout); return EXIT_OK;
-    default: cli_error("try \"tracuu help stats\""); return EXIT_USAGE;
+    default: return cli_usage_error("stats", "d:jh", argc, argv);
     }
   }
   engine_db *db = NULL;

@@ -1,4 +1,5 @@
 /* tracuu: the command-line tool. Dispatches to one file per subcommand. */
+#include <getopt.h>
 #include <string.h>
 #include <unicode/uversion.h>
 
@@ -36,6 +37,7 @@ int main(int argc, char **argv) {
     return EXIT_USAGE;
   }
   const char *cmd = argv[1];
+  opterr = 0; /* bad options: one line each, from cli_usage_error */
   if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
     cli_help(NULL, stdout);
     return EXIT_OK;
