@@ -2,28 +2,36 @@
 # Builds tracuu's benchmarks in Release and runs every one of them, printing
 # their figures.
 #
-#   bench/run_bench.sh [--shared DIR]
+#   bench/run_bench.sh [--shared DIR] [BENCH...]
 #
 # The benchmarks are the bench_* executables declared in bench/CMakeLists.txt
-# (a new one is picked up without editing this script); each runs with its
-# defaults, which point at the shared data folder given to CMake
-# (TRACUU_SHARED_DIR, default ../shared; --shared DIR sets it). The build
-# goes to $BUILD_DIR (default build-bench at the top of the repository).
+# (a new one is picked up without editing this script), or only the BENCH
+# names given (e.g. bench_index). Each runs with its defaults, which point at
+# the shared data folder given to CMake (TRACUU_SHARED_DIR, default
+# ../shared; --shared DIR sets it). The build goes to $BUILD_DIR (default
+# build-bench at the top of the repository).
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$src/build-bench}
 cmake_args=(-DCMAKE_BUILD_TYPE=Release)
+declared=$(sed -n 's/^add_executable(\(bench_[A-Za-z0-9_]*\).*/\1/p' "$src/bench/CMakeLists.txt")
+benches=""
 
 while [ $# -gt 0 ]; do
   case $1 in
-    --shared) cmake_args+=("-DTRACUU_SHARED_DIR=$(cd "$2" && pwd)"); shift 2 ;;
+    --shared)
+      [ -d "${2:-}" ] || { echo "run_bench.sh: --shared wants a directory" >&2; exit 2; }
+      cmake_args+=("-DTRACUU_SHARED_DIR=$(cd "$2" && pwd)"); shift 2 ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    bench_*)
+      grep -qx "$1" <<<"$declared" || { echo "run_bench.sh: no benchmark \"$1\"" >&2; exit 2; }
+      benches="$benches $1"; shift ;;
     *) echo "run_bench.sh: bad argument \"$1\"" >&2; exit 2 ;;
   esac
 done
 
-benches=$(sed -n 's/^add_executable(\(bench_[A-Za-z0-9_]*\).*/\1/p' "$src/bench/CMakeLists.txt")
+benches=${benches:-$declared}
 [ -n "$benches" ] || { echo "run_bench.sh: no bench_* executable in bench/CMakeLists.txt" >&2; exit 1; }
 
 cmake -S "$src" -B "$build" "${cmake_args[@]}" >/dev/null
@@ -32,7 +40,8 @@ cmake --build "$build" -j"$(nproc)" --target $benches >/dev/null
 
 # The figures mean little without the machine and the code they came from.
 echo "tracuu $(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "$(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+echo "$(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)," \
+  "load average $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"
 
 status=0
 for b in $benches; do
