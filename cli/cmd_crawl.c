@@ -154,6 +154,10 @@ static int run_crawl(crawl_options *o, const crawl_args *a) {
     cli_error("%s; try again when it ends", err);
     return EXIT_BUSY;
   }
+  if (st == CRAWL_USAGE) { /* nothing was tried: no summary of nothing */
+    cli_error("%s", err);
+    return EXIT_USAGE;
+  }
   if (st != CRAWL_OK) cli_error("crawl stopped: %s", err);
   print_summary(&s);
   if (a->json) {
