@@ -686,7 +686,11 @@ static const struct {
 } CUES[] = {
     {"bai bo", LEGAL_REL_REPEALS},        {"huy bo", LEGAL_REL_REPEALS},
     {"thay the", LEGAL_REL_REPLACES},     {"sua doi", LEGAL_REL_AMENDS},
-    {"bo sung", LEGAL_REL_AMENDS},        {"dinh chinh", LEGAL_REL_AMENDS},
+    {"dinh chinh", LEGAL_REL_AMENDS},
+    /* a lone "bổ sung" is also "to supplement" ("rà soát bổ sung chữ ký") */
+    {"bo sung mot so", LEGAL_REL_AMENDS}, {"bo sung dieu", LEGAL_REL_AMENDS},
+    {"bo sung khoan", LEGAL_REL_AMENDS},  {"bo sung diem", LEGAL_REL_AMENDS},
+    {"bo sung phu luc", LEGAL_REL_AMENDS},
     {"huong dan", LEGAL_REL_IMPLEMENTS},  {"quy dinh chi tiet", LEGAL_REL_IMPLEMENTS},
 };
 
@@ -695,15 +699,28 @@ static legal_rel_kind cue_before(const char *before) {
   size_t n = strlen(before);
   const char *tail = n > CUE_REACH ? before + n - CUE_REACH : before;
   const char *best = NULL;
+  size_t best_len = 0;
   legal_rel_kind kind = LEGAL_REL_CITES;
   for (size_t i = 0; i < sizeof CUES / sizeof CUES[0]; i++) {
     const char *p = last_of(tail, CUES[i].cue);
     if (p && (!best || p > best)) {
       best = p;
+      best_len = strlen(CUES[i].cue);
       kind = CUES[i].kind;
     }
   }
   if (!best) return LEGAL_REL_CITES;
+  /* "thay thế cụm từ “... Nghị định số X ...”": a phrase is edited, not X */
+  if (strncmp(best + best_len, " cum tu", 7) == 0) return LEGAL_REL_CITES;
+  /* "bãi bỏ khoản 2 Điều 5 Quyết định số X", "thay thế Phụ lục ... X": part
+   * of X goes, X stays in force with changes, which is an amendment */
+  static const char *const parts[] = {"khoan ", "diem ", "dieu ", "phu luc", "chuong ", "muc ", NULL};
+  if (kind == LEGAL_REL_REPEALS || kind == LEGAL_REL_REPLACES)
+    for (size_t i = 0; parts[i]; i++)
+      if (strstr(best + best_len, parts[i])) {
+        kind = LEGAL_REL_AMENDS;
+        break;
+      }
   /* "được sửa đổi, bổ sung bởi", "bị bãi bỏ": another document did it */
   size_t back = (size_t)(best - before) > 24 ? 24 : (size_t)(best - before);
   char ctx[32];
@@ -744,7 +761,20 @@ typedef struct {
   legal_info *li;
   size_t cap;
   int nomem;
+  int have_prev;           /* the last other number seen, for governed_by_other */
+  size_t prev_start, prev_end;
 } rel_state;
+
+/* "Nghị định số 107/2021/NĐ-CP sửa đổi, bổ sung Nghị định số 61/2018/NĐ-CP":
+ * when the cue stands between another number of the same sentence and this
+ * one, that other document is its subject, and this one is only cited.
+ * Returns 1 then, 0 if not, -1 out of memory. */
+static int governed_by_other(const rel_state *rs, size_t sentence_start, const text_ref *ref) {
+  if (!rs->have_prev || rs->prev_start < sentence_start || rs->prev_end > ref->start) return 0;
+  char between[SENTENCE_REACH * 2];
+  if (fold_span(rs->s, rs->prev_end, ref->start, between, sizeof between) < 0) return -1;
+  return cue_before(between) != LEGAL_REL_CITES;
+}
 
 /* Adds a relation, one per (kind, number); a plain citation gives way to a
  * stronger relation of the same number. */
@@ -783,9 +813,17 @@ static int add_relation(rel_state *rs, legal_rel_kind kind, const text_ref *ref,
   return 0;
 }
 
+/* "…/2025/NĐ-CP", ".../QĐ-UBND": a form's blank, not a number. */
+static int is_placeholder(const char *s, size_t start) {
+  if (start == 0) return 0;
+  unsigned char c = (unsigned char)s[start - 1];
+  return c == '.' || c == '/' || c == 0xA6 /* the last byte of "…" */;
+}
+
 static int on_ref(void *ctx, const text_ref *ref) {
   rel_state *rs = ctx;
   if (ref->own || (rs->own_key && strcmp(ref->key, rs->own_key) == 0)) return 0;
+  if (is_placeholder(rs->s, ref->start)) return 0;
   size_t a, b;
   sentence_bounds(rs->s, rs->len, ref->start, ref->end, &a, &b);
   char before[SENTENCE_REACH * 2], after[SENTENCE_REACH * 2];
@@ -794,11 +832,23 @@ static int on_ref(void *ctx, const text_ref *ref) {
     rs->nomem = 1;
     return 1;
   }
-  return add_relation(rs, classify(before, after), ref, a, b);
+  legal_rel_kind kind = classify(before, after);
+  if (kind != LEGAL_REL_BASIS && kind != LEGAL_REL_CITES && cue_before(before) != LEGAL_REL_CITES) {
+    int g = governed_by_other(rs, a, ref);
+    if (g < 0) {
+      rs->nomem = 1;
+      return 1;
+    }
+    if (g) kind = LEGAL_REL_CITES;
+  }
+  rs->have_prev = 1;
+  rs->prev_start = ref->start;
+  rs->prev_end = ref->end;
+  return add_relation(rs, kind, ref, a, b);
 }
 
 text_status legal_add_relations(const char *s, size_t len, const char *own_key, legal_info *out) {
-  rel_state rs = {s, len, own_key, out, out->n_relations, 0};
+  rel_state rs = {s, len, own_key, out, out->n_relations, 0, 0, 0, 0};
   text_status st = text_find_refs(s, len, on_ref, &rs);
   if (rs.nomem) return TEXT_NOMEM;
   return st == TEXT_STOPPED ? TEXT_OK : st;

@@ -27,6 +27,29 @@ expect_eq "$dates" "$(printf '%s\n' "$dates" | sort -r)" "related documents newe
 run "$TRACUU" related --json --limit 1 09/CT-UBND
 expect_eq "$(jq -r 'select(.direction != "self") | .number' "$TMP/out")" "3120/QĐ-UBND" "--limit 1 keeps the newest"
 
+# 1b. The whole amend/replace/repeal graph the texts give is LINKS.md's, no more, no less.
+expected="06/TB-UBND replaces 08/TB-UBND
+09/CT-UBND replaces 05/CT-UBND
+1120/QĐ-UBND replaces 862/QĐ-UBND
+12/2022/QĐ-UBND amends 38/2019/QĐ-UBND
+12/QĐ-UBND amends 45/QĐ-UBND
+1987/QĐ-UBND amends 2411/QĐ-UBND
+2245/QĐ-UBND replaces 1604/QĐ-UBND
+27/2024/QĐ-UBND repeals 12/2022/QĐ-UBND
+27/2024/QĐ-UBND repeals 38/2019/QĐ-UBND
+27/CT-UBND amends 23/CT-UBND
+27/QĐ-UBND replaces 12/QĐ-UBND
+27/QĐ-UBND replaces 45/QĐ-UBND
+3120/QĐ-UBND repeals 09/CT-UBND
+3120/QĐ-UBND repeals 215/TB-UBND
+36/KH-UBND replaces 41/KH-UBND
+88/KH-UBND replaces 104/KH-UBND"
+got=$(jq -r 'select(.number) | .number' "$SAMPLE" | sort -u | while read -r n; do
+  "$TRACUU" related --json "$n" | jq -r --arg n "$n" \
+    'select(.direction == "out" and (.relation == "amends" or .relation == "replaces" or .relation == "repeals")) | "\($n) \(.relation) \(.number)"'
+done | LC_ALL=C sort)
+expect_eq "$got" "$(printf '%s\n' "$expected" | LC_ALL=C sort)" "the sample's graph is LINKS.md's"
+
 # 2. Text output names the relations in Vietnamese; other spellings of the number work.
 run "$TRACUU" related 09/ct-ubnd
 expect_rc 0 "related text"
