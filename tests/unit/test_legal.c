@@ -166,21 +166,52 @@ static const record *find_doc(const corpus_docs *docs, const char *file) {
   return NULL;
 }
 
-static void score_relations(json_object *lab, const legal_info *li, score *s) {
-  json_object *arr;
+static int has_relation(const legal_info *li, const char *kind, const char *number) {
+  text_ref ref;
+  if (!kind || !number || !text_parse_ref(number, strlen(number), &ref)) return 0;
+  for (size_t i = 0; i < li->n_relations; i++)
+    if (strcmp(li->relations[i].target.key, ref.key) == 0 &&
+        strcmp(legal_rel_name(li->relations[i].kind), kind) == 0)
+      return 1;
+  return 0;
+}
+
+/* Recall over the labelled relations; where the label lists them all,
+ * every other relation found (plain citations aside) is a false positive. */
+static void score_relations(json_object *lab, const legal_info *li, score *s, score *complete) {
+  json_object *arr, *c;
   if (!json_object_object_get_ex(lab, "relations", &arr)) return;
-  for (size_t i = 0; i < json_object_array_length(arr); i++) {
+  int all = json_object_object_get_ex(lab, "relations_complete", &c) && json_object_get_boolean(c);
+  size_t n = json_object_array_length(arr);
+  for (size_t i = 0; i < n; i++) {
     json_object *r = json_object_array_get_idx(arr, i);
     const char *kind = label_str(r, "relation"), *num = label_str(r, "number");
-    if (kind && num && strcmp(rel_kind_of(li, num), kind) == 0) s->tp++;
-    else {
-      s->fn++;
-      printf("  relation missed: %s %s (got %s)\n", kind, num, num ? rel_kind_of(li, num) : "?");
+    int ok = has_relation(li, kind, num);
+    s->tp += ok;
+    s->fn += !ok;
+    if (all) complete->tp += ok, complete->fn += !ok;
+    if (!ok) printf("  relation missed: %s %s (got %s)\n", kind, num, num ? rel_kind_of(li, num) : "?");
+  }
+  for (size_t k = 0; all && k < li->n_relations; k++) {
+    const legal_relation *got = &li->relations[k];
+    if (got->kind == LEGAL_REL_CITES) continue;
+    int labelled = 0;
+    for (size_t i = 0; i < n && !labelled; i++) {
+      json_object *r = json_object_array_get_idx(arr, i);
+      const char *kind = label_str(r, "relation"), *num = label_str(r, "number");
+      text_ref ref;
+      labelled = kind && num && strcmp(kind, legal_rel_name(got->kind)) == 0 &&
+                 text_parse_ref(num, strlen(num), &ref) && strcmp(ref.key, got->target.key) == 0;
+    }
+    if (!labelled) {
+      complete->fp++;
+      printf("  relation not labelled: %s %s\n", legal_rel_name(got->kind), got->target.canonical);
     }
   }
 }
 
-enum { F_NUMBER, F_TYPE, F_ISSUER, F_DATE, F_SIGNER, F_EFFECTIVE, F_RELATIONS, N_FIELDS };
+enum { F_NUMBER, F_TYPE, F_ISSUER, F_DATE, F_SIGNER, F_EFFECTIVE, F_RELATIONS, F_RELATIONS_ALL,
+       N_FIELDS };
 
 typedef struct {
   score s[N_FIELDS];
@@ -190,7 +221,8 @@ typedef struct {
 static void scores_init(scores *sc) {
   static const char *names[N_FIELDS] = {"number", "type",      "issuer",
                                         "date",   "signer",    "effective",
-                                        "relations (recall only)"};
+                                        "relations (recall only)",
+                                        "relations, complete sets"};
   memset(sc, 0, sizeof *sc);
   for (int f = 0; f < N_FIELDS; f++) sc->s[f].name = names[f];
 }
@@ -208,7 +240,7 @@ static void score_doc(scores *sc, json_object *lab, const record *r) {
   tally(&s[F_DATE], f, label_str(lab, "date"), li.date, same_text);
   tally(&s[F_SIGNER], f, label_str(lab, "signer"), li.signer, same_text);
   tally(&s[F_EFFECTIVE], f, label_str(lab, "effective"), li.effective, same_text);
-  score_relations(lab, &li, &s[F_RELATIONS]);
+  score_relations(lab, &li, &s[F_RELATIONS], &s[F_RELATIONS_ALL]);
   legal_info_free(&li);
 }
 
