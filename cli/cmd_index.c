@@ -42,6 +42,10 @@ static int index_file(indexer *ix, const char *path, index_counts *c) {
     } else if (st == ENGINE_INVALID) {
       fprintf(stderr, "%s:%lu: skipped: %s\n", path, line, indexer_errmsg(ix));
       c->skipped++;
+    } else if (st == ENGINE_IO) { /* full disk, quota, read-only: the last commit stands */
+      cli_error("%s:%lu: cannot write the index: %s; it keeps what was committed before: "
+                "make room and run the same command again", path, line, indexer_errmsg(ix));
+      rc = cli_exit_for(st);
     } else {
       cli_error("%s:%lu: %s", path, line, indexer_errmsg(ix));
       rc = cli_exit_for(st);
@@ -119,10 +123,12 @@ int cmd_index(int argc, char **argv) {
   /* Commit what was indexed even after a fatal error: nothing stored is lost. */
   engine_status cst = indexer_close(ix);
   if (cst != ENGINE_OK && rc == EXIT_OK) {
-    cli_error("cannot commit to %s: %s", db, engine_strerror(cst));
+    cli_error("cannot commit to %s: %s%s", db, engine_strerror(cst),
+              cst == ENGINE_IO ? "; it keeps what was committed before: make room and run the "
+                                 "same command again" : "");
     rc = cli_exit_for(cst);
   }
-  if (!quiet)
+  if (!quiet && rc == EXIT_OK) /* after a failure the count would claim more than was kept */
     fprintf(stderr, "tracuu: indexed %lu records into %s (%lu skipped, %lu repaired)\n", c.added, db,
             c.skipped, c.repaired);
   if (rc == EXIT_OK && c.skipped) rc = EXIT_PARTIAL;
