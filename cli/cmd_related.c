@@ -28,6 +28,19 @@ static const char *label(const query_related_item *it) {
 
 static const char *or_dash(const char *s) { return s && s[0] ? s : "-"; }
 
+/* What names a document: its number, else its id (a news page has none). */
+static const char *name_of(const query_related_item *it) {
+  return it->number ? it->number : it->id ? it->id : "?";
+}
+
+/* s, then spaces up to width characters (not bytes: labels are Vietnamese). */
+static void padded(FILE *fp, const char *s, size_t width) {
+  size_t chars = 0;
+  for (const char *p = s; *p; p++) chars += ((unsigned char)*p & 0xC0) != 0x80;
+  fputs(s, fp);
+  for (; chars < width; chars++) fputc(' ', fp);
+}
+
 static void print_text(FILE *fp, const query_related *rel, const char *number) {
   size_t i = 0;
   if (rel->n && strcmp(rel->items[0].relation, "self") == 0) {
@@ -39,8 +52,11 @@ static void print_text(FILE *fp, const query_related *rel, const char *number) {
   }
   for (; i < rel->n; i++) {
     const query_related_item *it = &rel->items[i];
-    fprintf(fp, "  %-20s %-22s %-10s %s\n", label(it), or_dash(it->number), or_dash(it->date),
-            it->title ? it->title : "(not in the index)");
+    fputs("  ", fp);
+    padded(fp, label(it), 19);
+    fputc(' ', fp);
+    padded(fp, name_of(it), 20);
+    fprintf(fp, " %-10s %s\n", or_dash(it->date), it->title ? it->title : "(not in the index)");
   }
 }
 
@@ -69,7 +85,7 @@ static void print_json(FILE *fp, const query_related *rel) {
 static void dot_quoted(FILE *fp, const char *s) { output_json_string(fp, s ? s : ""); }
 
 static void dot_node(FILE *fp, const query_related_item *it, const char *fallback, int self) {
-  const char *num = it->number ? it->number : fallback;
+  const char *num = it->number || it->id ? name_of(it) : fallback;
   dot_quoted(fp, num);
   char lbl[512];
   snprintf(lbl, sizeof lbl, "%s\n%s", num, it->date ? it->date : "");
@@ -93,9 +109,9 @@ static void print_dot(FILE *fp, const query_related *rel, const char *number) {
     fputs("  ", fp);
     dot_node(fp, it, "?", 0);
     fputs("  ", fp);
-    dot_quoted(fp, it->incoming ? it->number : self);
+    dot_quoted(fp, it->incoming ? name_of(it) : self);
     fputs(" -> ", fp);
-    dot_quoted(fp, it->incoming ? self : it->number);
+    dot_quoted(fp, it->incoming ? self : name_of(it));
     fputs(" [label=", fp);
     dot_quoted(fp, it->relation);
     fputs("];\n", fp);
@@ -181,6 +197,7 @@ int cmd_related(int argc, char **argv) {
   case QUERY_BAD: cli_error("%s", err); rc = EXIT_BAD_QUERY; break;
   case QUERY_ENGINE: cli_error("related failed: %s", err); rc = EXIT_INTERNAL; break;
   case QUERY_NOMEM: cli_error("out of memory"); rc = EXIT_INTERNAL; break;
+  case QUERY_NETWORK: cli_network_error(err); rc = EXIT_NETWORK; break;
   }
   query_related_free(rel);
   engine_db_close(db);

@@ -13,6 +13,7 @@ packages=(
   zlib1g-dev libssl-dev                 # the WARC store (gzip members, SHA-256 digests)
   libinih-dev                           # the crawl config (INI)
   python3 jq bc                         # test helpers: the HTTP server, JSON checks; bench_crawl
+  graphviz                              # test_cli_related: dot -Tsvg checks "tracuu related --format dot"
 )
 
 missing=()
