@@ -328,19 +328,29 @@ static engine_query *phrase_query(const char *text, size_t len, highlight_set *h
 /* Filters                                                              */
 /* ------------------------------------------------------------------ */
 
-int query_parse_date(const char *s, int end, char iso[11]) {
+/* The first (end = 0) or last day of month m of year y, or of the year
+ * when m is 0. */
+static void period_bound(int y, int m, int end, char iso[11]) {
   static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m == 0) {
+    snprintf(iso, 11, "%04d-%s", y, end ? "12-31" : "01-01");
+    return;
+  }
+  int last = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+  snprintf(iso, 11, "%04d-%02d-%02d", y, m, end ? last : 1);
+}
+
+int query_parse_date(const char *s, int end, char iso[11]) {
   text_date d;
   size_t n = strlen(s);
   if (n == 4 && all_digits(s, 4)) {
-    snprintf(iso, 11, "%.4s-%s", s, end ? "12-31" : "01-01");
+    period_bound(atoi(s), 0, end, iso);
     return 1;
   }
   if (n == 7 && s[4] == '-' && all_digits(s, 4) && all_digits(s + 5, 2)) {
     int y = atoi(s), m = atoi(s + 5);
     if (m < 1 || m > 12) return 0;
-    int last = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-    snprintf(iso, 11, "%04d-%02d-%02d", y, m, end ? last : 1);
+    period_bound(y, m, end, iso);
     return 1;
   }
   if (record_date_valid(s, NULL, NULL, NULL)) {
@@ -348,7 +358,10 @@ int query_parse_date(const char *s, int end, char iso[11]) {
     return 1;
   }
   if (text_parse_date(s, n, &d)) {
-    memcpy(iso, d.iso, 11);
+    /* "2024-5" or a year alone come back partial (iso "2024-05"): a bound
+       needs the whole day, or --to 2024-5 would leave May out */
+    if (d.month == 0 || d.day == 0) period_bound(d.year, d.month, end, iso);
+    else memcpy(iso, d.iso, 11);
     return 1;
   }
   return 0;
