@@ -130,10 +130,31 @@ static void extract_byline_reads_inside_the_line(void) {
   free(page);
 }
 
+/* 5. fuzz_dates: a filter date with a one-digit month ("2024-5") or a
+ *    Vietnamese month alone came back from text_parse_date as a partial date,
+ *    and query_parse_date copied its iso "2024-05" as the bound: --to 2024-5
+ *    then left out every day of May (and February's end was never the 29th). */
+static void query_partial_date_bounds_are_whole_days(void) {
+  static const struct {
+    const char *in;
+    const char *from, *to;
+  } cases[] = {{"2024-5", "2024-05-01", "2024-05-31"}, {"2024-2", "2024-02-01", "2024-02-29"},
+               {"2023-2", "2023-02-01", "2023-02-28"}, {"2024-05", "2024-05-01", "2024-05-31"},
+               {"2024", "2024-01-01", "2024-12-31"},   {"21/6/2021", "2021-06-21", "2021-06-21"}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char iso[11];
+    CHECK_INT(query_parse_date(cases[i].in, 0, iso), 1);
+    CHECK_STR(iso, cases[i].from);
+    CHECK_INT(query_parse_date(cases[i].in, 1, iso), 1);
+    CHECK_STR(iso, cases[i].to);
+  }
+}
+
 int main(void) {
   record_bad_date_message_is_one_line();
   query_bad_date_message_is_one_line();
   fold_dotted_capital_i_is_lower_case();
   extract_byline_reads_inside_the_line();
+  query_partial_date_bounds_are_whole_days();
   return check_summary("test_regressions");
 }
