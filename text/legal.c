@@ -360,8 +360,10 @@ static const char *const ROLE_STARTS[] = {
     "chanh van phong", "tong giam doc", "cuc truong", "tong cuc truong", "truong phong",
     "tong thu ky", "bi thu", "chanh thanh tra", NULL};
 
+/* Upper case in print; web pages often set it in mixed case and let CSS
+ * upper-case it ("Chủ tịch Quốc hội"), so a short line will do too. */
 static int is_role_line(const lline *ln) {
-  return ln->upper && ln->n <= 12 && starts_with_any(ln, ROLE_STARTS);
+  return (ln->upper ? ln->n <= 12 : ln->n <= 6) && starts_with_any(ln, ROLE_STARTS);
 }
 
 /* A person's name: two to six words of letters, each capitalised, not all
@@ -532,9 +534,15 @@ static void parse_signature_at(const char *s, size_t len, size_t p, legal_info *
   }
 }
 
+/* The end mark of a text: "./.", or "/." after a full stop and white space
+ * (web pages put it on a line of its own). Returns a pointer to its "/". */
 static const char *find_mark(const char *s, size_t len, size_t from) {
-  for (size_t i = from; i + 3 <= len; i++)
-    if (s[i] == '.' && s[i + 1] == '/' && s[i + 2] == '.') return s + i;
+  for (size_t i = from; i + 2 <= len; i++) {
+    if (s[i] != '/' || s[i + 1] != '.') continue;
+    size_t j = i;
+    while (j > 0 && is_ws(s[j - 1])) j--;
+    if (j > 0 && s[j - 1] == '.') return s + i;
+  }
   return NULL;
 }
 
@@ -546,7 +554,7 @@ static void parse_signatures(const char *s, size_t len, legal_info *li) {
   for (; marks < MAX_END_MARKS && !li->signer[0]; marks++) {
     const char *m = find_mark(s, len, from);
     if (!m) break;
-    from = (size_t)(m - s) + 3;
+    from = (size_t)(m - s) + 2;
     parse_signature_at(s, len, from, li);
   }
   if (marks == 0 && len > 0) {
