@@ -579,8 +579,8 @@ static int on_sitemap_loc(void *ctx, const char *loc, const char *lastmod) {
   sitemap_ctx *sc = ctx;
   char *u = fetch_url_resolve(sc->base, loc);
   if (!u) return 0;
-  if (sc->nested) submit_sitemap(sc->c, u, sc->depth + 1);
-  else frontier_add(sc->c, u);
+  if (!sc->nested) frontier_add(sc->c, u);
+  else if (sc->depth + 1 < CRAWL_SITEMAP_DEPTH) submit_sitemap(sc->c, u, sc->depth + 1);
   free(u);
   return sc->c->fatal != CRAWL_OK;
 }
@@ -592,11 +592,10 @@ static void on_sitemap(crawler *c, item *it, const fetch_result *r) {
   }
   sitemap_ctx sc = {c, r->final_url, 0, it->depth};
   char err[256];
-  /* A sitemap index is only followed CRAWL_SITEMAP_DEPTH levels down. */
+  /* An index names sitemaps: followed CRAWL_SITEMAP_DEPTH levels down only. */
   int n = sitemap_parse(r->body->data ? r->body->data : "", r->body->len, on_sitemap_loc, &sc,
                         &sc.nested, err, sizeof err);
   if (n < 0) logf_url(c, it->url, "sitemap not read: %s", err);
-  (void)CRAWL_SITEMAP_DEPTH;
 }
 
 /* text/html, application/xhtml+xml, or no type at all. */

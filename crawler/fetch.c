@@ -21,10 +21,15 @@ typedef struct job {
   host *host;
   /* The transfer in progress. */
   CURL *easy;
+  int in_multi; /* easy is added to the multi handle */
   struct curl_slist *headers;
   dynbuf body, request, response;
   int body_over, headers_over;
   char errbuf[CURL_ERROR_SIZE];
+  /* The final answer, kept until the done callback. */
+  long code;
+  fetch_error error;
+  char message[512];
 } job;
 
 struct host {
@@ -43,6 +48,7 @@ struct fetcher {
   host **hosts;
   size_t n_hosts, cap_hosts, next_host; /* next_host: round-robin start */
   size_t queued, running;
+  int kicked; /* transfers were driven after the last poll: answers may wait unread */
 };
 
 /* The answer's validators and type, copied out of libcurl's storage. */
@@ -89,7 +95,26 @@ void fetch_options_default(fetch_options *o) {
 
 /* --- URLs ---------------------------------------------------------------- */
 
-/* A parsed http(s) URL without fragment, or NULL. */
+/* One spelling per URL, so that the frontier and the state see one page:
+ * host in lower case, no default port. */
+static int normalize(CURLU *u) {
+  char *host = NULL, *port = NULL, *scheme = NULL;
+  int rc = curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK ? 0 : -1;
+  for (char *p = host; rc == 0 && *p; p++)
+    if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+  if (rc == 0) rc = curl_url_set(u, CURLUPART_HOST, host, 0) == CURLUE_OK ? 0 : -1;
+  if (rc == 0 && curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+      ((strcmp(scheme, "http") == 0 && strcmp(port, "80") == 0) ||
+       (strcmp(scheme, "https") == 0 && strcmp(port, "443") == 0)))
+    rc = curl_url_set(u, CURLUPART_PORT, NULL, 0) == CURLUE_OK ? 0 : -1;
+  curl_free(host);
+  curl_free(port);
+  curl_free(scheme);
+  return rc;
+}
+
+/* A parsed http(s) URL without fragment, normalized, or NULL. */
 static CURLU *parse_url(const char *base, const char *ref) {
   if (!ref || strlen(ref) > FETCH_MAX_URL || (base && strlen(base) > FETCH_MAX_URL)) return NULL;
   CURLU *u = curl_url();
@@ -100,7 +125,7 @@ static CURLU *parse_url(const char *base, const char *ref) {
   bad = bad || curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK;
   bad = bad || (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0);
   curl_free(scheme);
-  if (bad || curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) != CURLUE_OK) {
+  if (bad || curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) != CURLUE_OK || normalize(u) != 0) {
     curl_url_cleanup(u);
     return NULL;
   }
@@ -218,9 +243,16 @@ static job *pop_front(host *h) {
   return j;
 }
 
+/* Takes j's transfer out of the multi handle (its connection goes back to
+ * the pool for the host's next request); the easy handle stays readable. */
+static void job_detach(fetcher *f, job *j) {
+  if (j->easy && j->in_multi) curl_multi_remove_handle(f->multi, j->easy);
+  j->in_multi = 0;
+}
+
 static void job_end_transfer(fetcher *f, job *j) {
   if (j->easy) {
-    curl_multi_remove_handle(f->multi, j->easy);
+    job_detach(f, j);
     curl_easy_cleanup(j->easy);
     j->easy = NULL;
   }
@@ -400,6 +432,7 @@ static fetch_error start_job(fetcher *f, job *j) {
   curl_easy_setopt(e, CURLOPT_PRIVATE, j);
   set_limits(&f->o, e);
   if (curl_multi_add_handle(f->multi, e) != CURLM_OK) return FETCH_NOMEM;
+  j->in_multi = 1;
   j->attempts++;
   return FETCH_OK;
 }
@@ -559,27 +592,29 @@ static int follow_redirect(fetcher *f, job *j, int64_t now, fetch_error *err, ch
   return 0;
 }
 
-static void finish(fetcher *f, job *j, long code, fetch_error err, const char *msg,
-                   fetch_done_fn done, void *ctx) {
+/* Hands a finished job to the done callback, then frees it. */
+static void finish(fetcher *f, job *j, fetch_done_fn done, void *ctx) {
   answer_fields a;
   read_fields(j->easy, &a);
   fetch_result r = {
-      .url = j->url, .final_url = j->cur, .code = code, .error = err,
-      .message = msg ? msg : "",
+      .url = j->url, .final_url = j->cur, .code = j->code, .error = j->error,
+      .message = j->message,
       .content_type = a.content_type[0] ? a.content_type : NULL,
       .etag = a.etag[0] ? a.etag : NULL,
       .last_modified = a.last_modified[0] ? a.last_modified : NULL,
       .body = &j->body, .request = &j->request, .response = &j->response,
       .attempts = j->attempts, .redirects = j->redirects, .date = (int64_t)time(NULL),
       .user = j->user};
-  if (err != FETCH_OK) dynbuf_reset(&j->body); /* never hand out half a body */
+  if (j->error != FETCH_OK) dynbuf_reset(&j->body); /* never hand out half a body */
   done(ctx, &r);
   job_free(f, j);
 }
 
-/* Decides retry / redirect / final answer for a finished transfer. */
-static void complete(fetcher *f, job *j, CURLcode rc, int64_t now, fetch_done_fn done, void *ctx) {
+/* Decides retry / redirect / final answer for a finished transfer; a
+ * final one is appended to *finished. */
+static void complete(fetcher *f, job *j, CURLcode rc, int64_t now, job ***finished) {
   host *h = j->host;
+  job_detach(f, j);
   h->active = NULL;
   h->last_end = now;
   f->running--;
@@ -611,14 +646,20 @@ static void complete(fetcher *f, job *j, CURLcode rc, int64_t now, fetch_done_fn
   } else if (code >= 300 && code < 400 && code != 304) {
     if (follow_redirect(f, j, now, &err, msg, sizeof msg)) return;
   }
-  finish(f, j, code, err, msg, done, ctx);
+  j->code = code;
+  j->error = err;
+  snprintf(j->message, sizeof j->message, "%s", msg);
+  j->next = NULL;
+  **finished = j;
+  *finished = &j->next;
 }
 
 fetch_error fetch_perform(fetcher *f, long wait_ms, fetch_done_fn done, void *ctx) {
   int64_t now = now_ms();
   fetch_error e = start_ready(f, now);
   if (e != FETCH_OK) return e;
-  long wait = idle_wait(f, now, wait_ms);
+  long wait = f->kicked ? 0 : idle_wait(f, now, wait_ms);
+  f->kicked = 0;
   if (f->running == 0 && f->queued == 0) return FETCH_OK;
   if (curl_multi_poll(f->multi, NULL, 0, (int)wait, NULL) != CURLM_OK) return FETCH_NOMEM;
   int still;
@@ -626,12 +667,24 @@ fetch_error fetch_perform(fetcher *f, long wait_ms, fetch_done_fn done, void *ct
   CURLMsg *m;
   int left;
   now = now_ms();
+  job *finished = NULL, **tail = &finished;
   while ((m = curl_multi_info_read(f->multi, &left))) {
     if (m->msg != CURLMSG_DONE) continue;
     job *j = NULL;
     CURLcode rc = m->data.result;
     curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&j);
-    complete(f, j, rc, now, done, ctx);
+    complete(f, j, rc, now, &tail);
+  }
+  /* Next requests on the wire first, so that the server works while the
+   * caller digests these answers (delays still hold: start_ready obeys them). */
+  if (finished && start_ready(f, now) == FETCH_OK) {
+    curl_multi_perform(f->multi, &still);
+    f->kicked = 1; /* a fast server may have answered already: do not sleep on it */
+  }
+  while (finished) {
+    job *j = finished;
+    finished = j->next;
+    finish(f, j, done, ctx);
   }
   return FETCH_OK;
 }

@@ -160,7 +160,9 @@ static int path_of(const warc_writer *w, const char *name, char *out, size_t len
 }
 
 static int start_file(warc_writer *w, char *err, size_t errlen) {
-  if (w->fp && fclose(w->fp) != 0) {
+  /* The old file's last records may be named by the state at the next
+   * sync, which only syncs the new file: sync the old one now. */
+  if (w->fp && (fflush(w->fp) != 0 || fsync(fileno(w->fp)) != 0 || fclose(w->fp) != 0)) {
     w->fp = NULL;
     return errf(err, errlen, "cannot close", w->name);
   }

@@ -1,4 +1,4 @@
-/* The crawler's pure parts: crawl state (verdicts, dedup, frontier,
+/* The crawler's pure parts: URL helpers, crawl state (verdicts, dedup, frontier,
  * pending work), the WARC store (round trip, torn tail), sitemaps, the
  * config file and URL patterns. */
 #include <stdio.h>
@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "config.h"
+#include "fetch.h"
 #include "sitemap.h"
 #include "state.h"
 #include "warc.h"
@@ -247,7 +248,41 @@ static void test_config(void) {
   CHECK_INT(config_pattern_match("*.html", "http://a/x.html?a"), 0);
 }
 
+/* URL helpers: resolution, normalization, what is refused. */
+static void test_urls(void) {
+  static const struct {
+    const char *base, *ref, *want; /* want NULL: refused */
+  } cases[] = {
+      {"http://a.vn/tin-tuc/index.html", "trang-2.html", "http://a.vn/tin-tuc/trang-2.html"},
+      {"http://a.vn/tin-tuc/", "/van-ban/?p=2#top", "http://a.vn/van-ban/?p=2"},
+      {"http://a.vn/x/", "../y.html", "http://a.vn/y.html"},
+      {NULL, "HTTP://A.VN:80/Path", "http://a.vn/Path"},
+      {NULL, "https://a.vn:443/", "https://a.vn/"},
+      {"http://a.vn/", "mailto:x@a.vn", NULL},
+      {"http://a.vn/", "javascript:void(0)", NULL},
+      {NULL, "file:///etc/passwd", NULL},
+      {NULL, "ftp://a.vn/", NULL},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char *got = fetch_url_resolve(cases[i].base, cases[i].ref);
+    if (cases[i].want) CHECK_STR(got, cases[i].want);
+    else CHECK(got == NULL);
+    free(got);
+  }
+  char buf[256];
+  CHECK_INT(fetch_url_origin("http://A.vn/x?y", buf, sizeof buf), 0);
+  CHECK_STR(buf, "http://a.vn:80");
+  CHECK_INT(fetch_url_path("http://a.vn/x/y.html?p=1#f", buf, sizeof buf), 0);
+  CHECK_STR(buf, "/x/y.html?p=1");
+  char longurl[FETCH_MAX_URL + 32] = "http://a.vn/";
+  memset(longurl + 12, 'a', FETCH_MAX_URL);
+  longurl[FETCH_MAX_URL + 12] = '\0';
+  CHECK(fetch_url_resolve(NULL, longurl) == NULL); /* over the URL cap */
+}
+
 int main(void) {
+  fetch_global_init();
+  test_urls();
   snprintf(tmpdir, sizeof tmpdir, "/tmp/test_crawl_store.XXXXXX");
   if (!mkdtemp(tmpdir)) return 2;
   test_state();
@@ -257,5 +292,6 @@ int main(void) {
   char cmd[300];
   snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
   if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+  fetch_global_cleanup();
   return check_summary("test_crawl_store");
 }
