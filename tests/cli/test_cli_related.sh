@@ -119,6 +119,8 @@ run "$TRACUU" search --db "$TMP/hdb" --json --limit 1 16/KH-UBND
 expect_eq "$(jq -r '.type + "|" + .date' "$TMP/out")" "Kế hoạch|2022-01-05" "explicit type kept, date from text"
 run "$TRACUU" search --db "$TMP/hdb" --json --signer "nguyen van an" --limit 5
 expect_eq "$(jq -r .id "$TMP/out")" "h1" "--signer filters by the signer's words"
+run "$TRACUU" search --db "$TMP/hdb" --json --facets --limit 5 --from 2021-01-01
+expect_eq "$(jq -r 'select(.facets) | .facets.signer[0].value' "$TMP/out")" "Nguyễn Văn An" "signer facet"
 run "$TRACUU" search --db "$TMP/hdb" --json --issuer "tay ho" --type "Thông báo" --limit 5
 expect_eq "$(jq -r .id "$TMP/out")" "h1" "issuer and type from the text filter"
 run "$TRACUU" related --db "$TMP/hdb" --json 200/TB-UBND
