@@ -913,6 +913,17 @@ static int open_index(crawler *c) {
   return -1;
 }
 
+/* 1 when a site's own start or sitemap URL is on a private address
+ * (localhost, 127.0.0.1, a LAN address): only then may the crawl connect to
+ * such addresses. Else a public site can neither redirect nor link (nor
+ * resolve) the crawler into the local network or a cloud metadata service. */
+static int sites_name_private(const crawler *c) {
+  for (size_t i = 0; i < c->n_sites; i++)
+    for (size_t k = 0; k < c->sites[i].origins.n; k++)
+      if (fetch_url_private(c->sites[i].origins.items[k])) return 1;
+  return 0;
+}
+
 static int open_fetcher(crawler *c) {
   fetch_options fo;
   fetch_options_default(&fo);
@@ -924,6 +935,7 @@ static int open_fetcher(crawler *c) {
   if (c->o->retry_base_ms > 0) fo.retry_base_ms = c->o->retry_base_ms;
   for (size_t i = 0; i < c->n_sites; i++)
     if (c->sites[i].cfg && c->sites[i].cfg->include.n) fo.cross_host_redirects = 1;
+  fo.refuse_private = !sites_name_private(c);
   fo.allow = allow_redirect;
   fo.allow_ctx = c;
   c->f = fetch_create(&fo);

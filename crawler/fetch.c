@@ -10,6 +10,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
 typedef struct host host;
 
 typedef struct job {
@@ -26,6 +29,7 @@ typedef struct job {
   dynbuf body, request, response;
   int body_over, headers_over;
   char errbuf[CURL_ERROR_SIZE];
+  char refused_ip[64]; /* the private address refuse_private refused, or "" */
   /* The final answer, kept until the done callback. */
   long code;
   fetch_error error;
@@ -403,12 +407,67 @@ static void set_limits(const fetch_options *o, CURL *e) {
   curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
 }
 
+/* --- private addresses -------------------------------------------------- */
+
+static int private_v4(const unsigned char *a) {
+  return a[0] == 0 || a[0] == 10 || a[0] == 127 || (a[0] == 169 && a[1] == 254) ||
+         (a[0] == 172 && (a[1] & 0xf0) == 16) || (a[0] == 192 && a[1] == 168) ||
+         (a[0] == 100 && (a[1] & 0xc0) == 64) || a[0] >= 224;
+}
+
+/* 1 when ip (an address in text) is unspecified, loopback, link-local,
+ * private (RFC 1918, RFC 6598, fc00::/7), multicast or reserved, v4 or v6
+ * (v4-mapped included); an address that does not parse counts as private. */
+static int private_address(const char *ip) {
+  unsigned char a[16];
+  static const unsigned char zero[16] = {0};
+  static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (inet_pton(AF_INET, ip, a) == 1) return private_v4(a);
+  if (inet_pton(AF_INET6, ip, a) != 1) return 1;
+  if (memcmp(a, mapped, 12) == 0) return private_v4(a + 12);
+  return (memcmp(a, zero, 15) == 0 && a[15] <= 1) || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) ||
+         (a[0] & 0xfe) == 0xfc || a[0] == 0xff;
+}
+
+int fetch_url_private(const char *url) {
+  CURLU *u = parse_url(NULL, url);
+  char *host = NULL;
+  int priv = 0;
+  if (u && curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+    size_t n = strlen(host);
+    if (n >= 2 && host[0] == '[' && host[n - 1] == ']') { /* an IPv6 literal */
+      host[n - 1] = '\0';
+      priv = private_address(host + 1);
+    } else {
+      unsigned char a[4];
+      priv = strcasecmp(host, "localhost") == 0 ||
+             (n > 10 && strcasecmp(host + n - 10, ".localhost") == 0) ||
+             (inet_pton(AF_INET, host, a) == 1 && private_v4(a));
+    }
+  }
+  curl_free(host);
+  curl_url_cleanup(u);
+  return priv;
+}
+
+/* libcurl's last word before a request goes out on a new connection: the
+ * address it connected to (after DNS, after any redirect) must be public. */
+static int refuse_private(void *ud, char *primary_ip, char *local_ip, int primary_port,
+                          int local_port) {
+  (void)local_ip, (void)primary_port, (void)local_port;
+  job *j = ud;
+  if (!private_address(primary_ip)) return CURL_PREREQFUNC_OK;
+  snprintf(j->refused_ip, sizeof j->refused_ip, "%s", primary_ip);
+  return CURL_PREREQFUNC_ABORT;
+}
+
 static fetch_error start_job(fetcher *f, job *j) {
   dynbuf_reset(&j->body);
   dynbuf_reset(&j->request);
   dynbuf_reset(&j->response);
   j->body_over = j->headers_over = 0;
   j->errbuf[0] = '\0';
+  j->refused_ip[0] = '\0';
   CURL *e = j->easy = curl_easy_init();
   if (!e) return FETCH_NOMEM;
   if ((j->etag && add_header(j, "If-None-Match", j->etag) != 0) ||
@@ -430,6 +489,10 @@ static fetch_error start_job(fetcher *f, job *j) {
   curl_easy_setopt(e, CURLOPT_VERBOSE, 1L); /* feeds on_debug only */
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
   curl_easy_setopt(e, CURLOPT_PRIVATE, j);
+  if (f->o.refuse_private) {
+    curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, refuse_private);
+    curl_easy_setopt(e, CURLOPT_PREREQDATA, j);
+  }
   set_limits(&f->o, e);
   if (curl_multi_add_handle(f->multi, e) != CURLM_OK) return FETCH_NOMEM;
   j->in_multi = 1;
@@ -533,6 +596,14 @@ static fetch_error map_curl_error(const fetcher *f, job *j, CURLcode rc, char *m
     }
     snprintf(msg, len, "out of memory");
     return FETCH_NOMEM;
+  case CURLE_ABORTED_BY_CALLBACK:
+    if (j->refused_ip[0]) {
+      snprintf(msg, len, "refused: the host is at %s, a loopback, link-local or private address "
+               "(a crawl reaches those only when a start URL names one)", j->refused_ip);
+      return FETCH_BAD_URL;
+    }
+    snprintf(msg, len, "%s", j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc));
+    return FETCH_NETWORK;
   case CURLE_PARTIAL_FILE:
     snprintf(msg, len, "truncated: the connection closed after %zu bytes, before the body's end",
              j->body.len);

@@ -64,6 +64,9 @@ typedef struct {
   int max_parallel;            /* hosts fetched at once */
   fetch_allow_fn allow;        /* NULL: every redirect target in scheme/host rules */
   void *allow_ctx;
+  int refuse_private;          /* 1: never send a request to a loopback, link-local or private
+                                  address: checked on the address connected to, after DNS and
+                                  redirects (the answer is FETCH_BAD_URL, "refused: ...") */
 } fetch_options;
 
 /* The defaults: 1 s delay, 15 s connect, 60 s total, 30 s under 512 B/s,
@@ -128,5 +131,9 @@ int fetch_url_origin(const char *url, char *out /* OUT */, size_t outlen);
 
 /* The path and query ("/a/b?c"), for robots.txt; -1 when not a URL. */
 int fetch_url_path(const char *url, char *out /* OUT */, size_t outlen);
+
+/* 1 when url's host is localhost or a loopback, link-local or private
+ * address literal (127.0.0.1, [::1], 10.x, 192.168.x, 169.254.x ...). */
+int fetch_url_private(const char *url);
 
 #endif
