@@ -81,7 +81,44 @@ expect_eq "$(jq -r .new "$TMP/out")/$(jq -r .not_modified "$TMP/out")" "0/$(jq -
   "revisit without ETags: all 304"
 expect_eq "$(grep -v /robots.txt "$SERVER_LOG" | grep -c 'ims=-')" 0 "If-Modified-Since on every page"
 
-# 5. A bad config is a usage error naming the line.
+# 5. Two hosts (127.0.0.1 and localhost: two origins, one server) are
+#    fetched in parallel, each at its own pace.
+TWO=$TMP/two
+mkdir -p "$TWO"
+start_server "$TWO"
+printf 'User-agent: *\nDisallow:\n' >"$TWO/robots.txt"
+{
+  echo '<html><head><meta charset="utf-8"><title>Hai máy</title></head><body>'
+  for i in 1 2 3 4 5; do
+    echo "<a href=\"http://127.0.0.1:$PORT/a$i.html\">a$i</a> <a href=\"http://localhost:$PORT/b$i.html\">b$i</a>"
+  done
+  echo '</body></html>'
+} >"$TWO/index.html"
+for i in 1 2 3 4 5; do
+  for h in a b; do
+    echo "<html><head><title>Trang $h$i</title></head><body><p>noidung$h$i</p></body></html>" >"$TWO/$h$i.html"
+  done
+done
+cat >"$TMP/two.ini" <<INI
+[site two]
+start = http://127.0.0.1:$PORT/
+start = http://localhost:$PORT/b1.html
+delay = 0.3
+INI
+t0=$(date +%s%N)
+run "$TRACUU" crawl --db "$TMP/db5" --store "$TMP/store5" --config "$TMP/two.ini" --json
+ms=$((($(date +%s%N) - t0) / 1000000))
+expect_rc 0 "crawl of two hosts"
+expect_eq "$(jq -r .new "$TMP/out")" 11 "both hosts' pages"
+for h in 127.0.0.1 localhost; do
+  grep -F " host=$h:$PORT" "$SERVER_LOG" >"$TMP/$h.log"
+  gap=$(SERVER_LOG=$TMP/$h.log min_gap)
+  if [ "$gap" -ge 280 ]; then pass; else fail "$h: requests $gap ms apart, delay is 300"; fi
+done
+# 13 requests 0.3 s apart on one queue would take 3.6 s; two queues about 1.8.
+if [ "$ms" -lt 3000 ]; then pass; else fail "two hosts took $ms ms: not in parallel"; fi
+
+# 6. A bad config is a usage error naming the line.
 printf '[site x]\nstart = %s/\nspeed = 9\n' "$BASE" >"$TMP/bad.ini"
 run "$TRACUU" crawl --config "$TMP/bad.ini"
 expect_rc 2 "bad config"

@@ -6,7 +6,7 @@ misbehaves on demand under /_/ (see BEHAVIOURS below). Binds 127.0.0.1 on a
 free port, prints the port on the first line of stdout (and writes it to
 --port-file), and logs one line per request to --log:
 
-    T GET /path?query inm=<If-None-Match or -> ims=<If-Modified-Since or -> ua=<User-Agent>
+    T GET /path?query inm=<If-None-Match or -> ims=<If-Modified-Since or -> ua=<User-Agent> host=<Host>
 
 (T: seconds since the epoch, to the millisecond; spaces in values become _)
 
@@ -75,10 +75,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def log_request_line(self):
         h = self.headers
-        line = "%.3f %s %s inm=%s ims=%s ua=%s\n" % (
+        line = "%.3f %s %s inm=%s ims=%s ua=%s host=%s\n" % (
             time.time(), self.command, self.path, h.get("If-None-Match", "-"),
             (h.get("If-Modified-Since") or "-").replace(" ", "_"),
-            (h.get("User-Agent") or "-").replace(" ", "_"))
+            (h.get("User-Agent") or "-").replace(" ", "_"), h.get("Host", "-"))
         with self.server.log_lock:
             self.server.log.write(line)
             self.server.log.flush()
