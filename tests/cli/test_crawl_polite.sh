@@ -42,7 +42,8 @@ if [ "$gap" -ge 90 ] && [ "$gap" -lt 380 ]; then pass; else fail "--delay 0.1: r
 expect_eq "$(grep -vc 'ua=tracuu-test/1_(+https://example.org/bot)' "$SERVER_LOG")" 0 "--user-agent sent"
 
 # 3. The config's include= pattern is the scope; a sitemap index leads to
-#    a sitemap whose pages are linked from nowhere.
+#    a sitemap whose pages are linked from nowhere; its title= selector
+#    picks the title.
 mkdir -p "$SITE/an"
 echo '<html><head><title>Trang ẩn</title></head><body><p>trangan</p></body></html>' >"$SITE/an/1.html"
 cat >"$SITE/sm-index.xml" <<XML
@@ -62,6 +63,7 @@ delay = 0
 [site an]
 sitemap = $BASE/sm-index.xml
 include = $BASE/an/
+title = //p
 INI
 : >"$SERVER_LOG"
 run "$TRACUU" crawl --db "$TMP/db3" --store "$TMP/store3" --config "$TMP/sites3.ini" --json
@@ -69,6 +71,8 @@ expect_rc 0 "crawl from a sitemap index"
 expect_eq "$(jq -r .new "$TMP/out")" 1 "the page only the sitemap names"
 expect_eq "$(requests /bai/)" 0 "outside include=: never requested"
 expect_eq "$("$TRACUU" search --db "$TMP/db3" --json trangan | jq -r .url)" "$BASE/an/1.html" "found"
+expect_eq "$("$TRACUU" search --db "$TMP/db3" --json trangan | jq -r .title)" "trangan" \
+  "the config's XPath title= is used"
 
 # 4. A server that sends no ETag (like Python's http.server): the revisit
 #    is conditional on Last-Modified alone, and answered 304.
