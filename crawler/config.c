@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fetch.h"
+
 static const char *const selector_keys[7] = {"title",  "date",   "body",    "number",
                                              "type",   "issuer", "category"};
 
@@ -83,6 +85,15 @@ static int crawl_key(crawl_config *c, const char *k, const char *v) {
   return 0;
 }
 
+/* start= and sitemap= name what is fetched first: http(s) only (a
+   file:// start URL used to end the crawl as "out of memory"). */
+static int is_http_url(const char *v) {
+  char *url = fetch_url_resolve(NULL, v);
+  int ok = url != NULL;
+  free(url);
+  return ok;
+}
+
 static int on_value(void *user, const char *section, const char *name, const char *value) {
   load_ctx *ctx = user;
   int rc;
@@ -94,6 +105,12 @@ static int on_value(void *user, const char *section, const char *name, const cha
   if (strcmp(section, "crawl") == 0) {
     rc = crawl_key(ctx->c, name, value);
   } else if (strncmp(section, "site ", 5) == 0 && section[5]) {
+    if ((strcmp(name, "start") == 0 || strcmp(name, "sitemap") == 0) && !is_http_url(value)) {
+      snprintf(ctx->err, sizeof ctx->err, "%s must be an http:// or https:// URL, not \"%.200s\"",
+               name, value);
+      ctx->line_err = 1;
+      return 0;
+    }
     config_site *s = site_named(ctx->c, section + 5);
     rc = s ? site_key(s, name, value) : -1;
   } else {

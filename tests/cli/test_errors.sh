@@ -53,6 +53,10 @@ case_ 2 "cannot read $TMP/dir.ini: Is a directory" "config that is a directory" 
 # (a crash once: the "nothing to crawl" path asked a store never opened)
 printf '# only a comment\n[crawl]\ndelay = 1\n' >"$TMP/empty.ini"
 case_ 2 "nothing to crawl: give a start URL or a config" "config without a site" -- crawl --config "$TMP/empty.ini"
+# (once "crawl stopped: out of memory", exit 9)
+printf '[site a]\nstart = file:///etc/passwd\n' >"$TMP/file.ini"
+case_ 2 "$TMP/file.ini:2: start must be an http:// or https:// URL" "config with a file:// start" \
+  -- crawl --config "$TMP/file.ini"
 printf '[site\nurl = http://127.0.0.1:9/\n' >"$TMP/bad.ini"
 case_ 2 "$TMP/bad.ini:1:" "config with a broken line names the line" -- crawl --config "$TMP/bad.ini"
 if [ "$(id -u)" != 0 ]; then # root reads anything
