@@ -178,9 +178,41 @@ typedef struct engine_db engine_db;
 /* Opens n databases as one (shards). Each name is a database directory, a
  * Xapian stub file, or "tcp:HOST:PORT" for a remote xapian-tcpsrv. Remote
  * opens use timeout_ms for connect and each operation (0 = 10 s).
- * Failure: *out NULL, *errmsg (if not NULL) malloc'ed, names the database. */
+ * Failure: *out NULL, *errmsg (if not NULL) malloc'ed, names the database.
+ *
+ * Stub files are read here, not by Xapian, line by line: "auto PATH" and
+ * "glass PATH" (relative to the stub's directory; PATH may be a stub too),
+ * "remote HOST:PORT" (xapian-tcpsrv) and "remote :PROGRAM ARGS" (e.g.
+ * ":ssh host xapian-progsrv /srv/shard-0"), '#' comments. That way their
+ * remote lines get timeout_ms too (Xapian's reader gives them a fixed
+ * 10 s) and one line can be left out (engine_db_open_opts). A stub with
+ * lines of other types (chert, inmemory) goes to Xapian whole, as before. */
 engine_status engine_db_open(const char *const *names, size_t n, unsigned timeout_ms,
                              engine_db **out /* OUT */, char **errmsg /* OUT, may be NULL */);
+
+/* Told of each shard left out by allow_partial: its name ("tcp:HOST:PORT"
+ * or the path) and why. */
+typedef void (*engine_skip_cb)(void *ctx, const char *name, engine_status status,
+                               const char *msg);
+
+typedef struct {
+  unsigned timeout_ms;     /* remote connect and operations; 0 = 10 s */
+  /* Leave out the shards that cannot be reached (ENGINE_NETWORK) instead of
+   * failing: the search then runs over the others, with their statistics.
+   * A missing or damaged local shard still fails the open. When no shard
+   * is left the open fails with ENGINE_NETWORK. */
+  int allow_partial;
+  engine_skip_cb on_skip;  /* may be NULL */
+  void *ctx;
+} engine_open_opts;
+
+/* engine_db_open with options (opts NULL: the defaults, every shard must open). */
+engine_status engine_db_open_opts(const char *const *names, size_t n, const engine_open_opts *opts,
+                                  engine_db **out /* OUT */, char **errmsg /* OUT, may be NULL */);
+
+/* The number of databases opened (after stubs were expanded and shards left
+ * out); 0 for NULL. */
+size_t engine_db_shards(const engine_db *db);
 void engine_db_close(engine_db *db);
 const char *engine_db_errmsg(const engine_db *db);
 
