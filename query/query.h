@@ -123,7 +123,9 @@ typedef enum {
   QUERY_OK = 0,
   QUERY_BAD = 1,      /* the query or a filter cannot be understood (message says why) */
   QUERY_ENGINE = 2,   /* the engine failed (engine status and message kept) */
-  QUERY_NOMEM = 3
+  QUERY_NOMEM = 3,
+  QUERY_NETWORK = 4   /* a remote shard failed or timed out (message kept): retry, or
+                         reopen without it (engine_open_opts.allow_partial) */
 } query_status;
 
 /* Runs req against db. On success *out holds the results (free with

@@ -307,6 +307,8 @@ static query_status run_query(engine_db *db, const query_request *req, parsed_qu
       return QUERY_OK;
     }
     query_result_free(res);
+    /* Told apart so that the tool can say "out of reach" (and exit 7). */
+    if (qs == QUERY_ENGINE && est == ENGINE_NETWORK) return QUERY_NETWORK;
     if (qs != QUERY_ENGINE || est != ENGINE_RETRY || tries == MAX_RETRIES) return qs;
     if (engine_db_reopen(db) != ENGINE_OK) {
       snprintf(err, errlen, "%s", engine_db_errmsg(db));
