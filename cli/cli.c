@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "schema.h"
+#include "shard.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -122,22 +123,62 @@ static int check_schema(engine_db **dbp, const char *name) {
   return rc;
 }
 
-int cli_open_db(const char *const *names, size_t n, engine_db **out) {
+void cli_network_error(const char *msg) {
+  cli_error("a shard is out of reach: %s (--allow-partial searches the others)", msg);
+}
+
+static void warn_skipped(void *ctx, const char *name, engine_status st, const char *msg) {
+  (void)st;
+  cli_db_opts *o = ctx;
+  o->skipped++;
+  cli_error("warning: %s left out, results are partial: %s", name, msg);
+}
+
+/* Reports a failed open; returns its exit code. */
+static int open_failed(engine_status st, const char *name, const char *msg) {
+  if (st == ENGINE_NO_INDEX)
+    cli_error("no index at %s: build one with \"tracuu index FILE.jsonl\" or \"tracuu crawl URL\", "
+              "or point --db (or TRACUU_DB) at one", name);
+  else if (st == ENGINE_CORRUPT || st == ENGINE_VERSION)
+    cli_error("the index cannot be read (%s): %s; rebuild it", engine_strerror(st), msg);
+  else if (st == ENGINE_NETWORK)
+    cli_network_error(msg);
+  else
+    cli_error("cannot open the index: %s", *msg ? msg : engine_strerror(st));
+  return cli_exit_for(st);
+}
+
+int cli_open_db_opts(const char *const *names, size_t n, cli_db_opts *o, engine_db **out) {
   const char *fallback = cli_default_db();
   if (n == 0) {
     names = &fallback;
     n = 1;
   }
+  /* A directory holding a sharded index stands for its stub (shard.h). */
+  char(*paths)[SHARD_PATH_MAX] = calloc(n, sizeof *paths);
+  const char **resolved = calloc(n, sizeof *resolved);
+  if (!paths || !resolved) {
+    free(paths);
+    free(resolved);
+    cli_error("out of memory");
+    return EXIT_INTERNAL;
+  }
+  for (size_t i = 0; i < n; i++) resolved[i] = shard_resolve_db(names[i], paths[i], sizeof paths[i]);
+  o->skipped = 0;
+  engine_open_opts eo = {o->timeout_ms ? o->timeout_ms : CLI_DEFAULT_TIMEOUT_MS, o->allow_partial,
+                         warn_skipped, o};
   char *msg = NULL;
-  engine_status st = engine_db_open(names, n, 0, out, &msg);
-  if (st == ENGINE_OK) return check_schema(out, n == 1 ? names[0] : "the index");
-  if (st == ENGINE_NO_INDEX)
-    cli_error("no index at %s: build one with \"tracuu index FILE.jsonl\" or \"tracuu crawl URL\", "
-              "or point --db (or TRACUU_DB) at one", n == 1 ? names[0] : "one of the --db paths");
-  else if (st == ENGINE_CORRUPT || st == ENGINE_VERSION)
-    cli_error("the index cannot be read (%s): %s; rebuild it", engine_strerror(st), msg ? msg : "");
-  else
-    cli_error("cannot open the index: %s", msg ? msg : engine_strerror(st));
+  engine_status st = engine_db_open_opts(resolved, n, &eo, out, &msg);
+  const char *name = n == 1 ? names[0] : "one of the --db paths";
+  int rc = st == ENGINE_OK ? check_schema(out, n == 1 ? names[0] : "the index")
+                           : open_failed(st, name, msg ? msg : "");
   free(msg);
-  return cli_exit_for(st);
+  free(paths);
+  free(resolved);
+  return rc;
+}
+
+int cli_open_db(const char *const *names, size_t n, engine_db **out) {
+  cli_db_opts o = {0};
+  return cli_open_db_opts(names, n, &o, out);
 }

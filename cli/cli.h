@@ -51,6 +51,24 @@ int cli_usage_error(const char *cmd, const char *optstring, int argc, char **arg
  * clear message when that fails. Returns an exit code. */
 int cli_open_db(const char *const *names, size_t n, engine_db **out /* OUT */);
 
+/* Remote shards: connect and each operation, unless --timeout says otherwise. */
+#define CLI_DEFAULT_TIMEOUT_MS 5000
+
+typedef struct {
+  unsigned timeout_ms;   /* 0 = CLI_DEFAULT_TIMEOUT_MS */
+  int allow_partial;     /* --allow-partial: leave out shards out of reach, warning for each */
+  size_t skipped;        /* OUT: how many were left out */
+} cli_db_opts;
+
+/* cli_open_db with options. Each name may be a database directory, a
+ * directory holding a sharded index (its tracuu.stub is opened: see
+ * indexer/shard.h), a stub file or "tcp:HOST:PORT". */
+int cli_open_db_opts(const char *const *names, size_t n, cli_db_opts *o /* IN/OUT */,
+                     engine_db **out /* OUT */);
+
+/* The one-line message for a shard out of reach (exit code EXIT_NETWORK). */
+void cli_network_error(const char *msg);
+
 /* The subcommands: argc/argv start at the subcommand's name. */
 int cmd_index(int argc, char **argv);
 int cmd_search(int argc, char **argv);
@@ -58,6 +76,7 @@ int cmd_ref(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_crawl(int argc, char **argv);
+int cmd_compact(int argc, char **argv);
 int cmd_related(int argc, char **argv);
 
 /* Prints the help of one subcommand (or of tracuu itself for NULL). Returns

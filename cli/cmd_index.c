@@ -8,6 +8,7 @@
 #include "crawl.h"
 #include "indexer.h"
 #include "record.h"
+#include "shard.h"
 
 typedef struct {
   unsigned long added, skipped, repaired;
@@ -15,7 +16,7 @@ typedef struct {
 
 /* Indexes one file; returns EXIT_OK, or the exit code of a fatal error
  * (bad lines are counted, reported and skipped, never fatal). */
-static int index_file(indexer *ix, const char *path, index_counts *c) {
+static int index_file(shard_set *ix, const char *path, index_counts *c) {
   record_reader *rd = record_reader_open(path);
   if (!rd) {
     cli_error("cannot read %s: %s", path, strerror(errno));
@@ -36,18 +37,18 @@ static int index_file(indexer *ix, const char *path, index_counts *c) {
       fprintf(stderr, "%s:%lu: invalid UTF-8 replaced by U+FFFD\n", path, line);
       c->repaired++;
     }
-    engine_status st = indexer_add(ix, &r);
+    engine_status st = shard_set_add(ix, &r);
     if (st == ENGINE_OK) {
       c->added++;
     } else if (st == ENGINE_INVALID) {
-      fprintf(stderr, "%s:%lu: skipped: %s\n", path, line, indexer_errmsg(ix));
+      fprintf(stderr, "%s:%lu: skipped: %s\n", path, line, shard_set_errmsg(ix));
       c->skipped++;
     } else if (st == ENGINE_IO) { /* full disk, quota, read-only: the last commit stands */
       cli_error("%s:%lu: cannot write the index: %s; it keeps what was committed before: "
-                "make room and run the same command again", path, line, indexer_errmsg(ix));
+                "make room and run the same command again", path, line, shard_set_errmsg(ix));
       rc = cli_exit_for(st);
     } else {
-      cli_error("%s:%lu: %s", path, line, indexer_errmsg(ix));
+      cli_error("%s:%lu: %s", path, line, shard_set_errmsg(ix));
       rc = cli_exit_for(st);
     }
     record_clear(&r);
@@ -81,15 +82,24 @@ static const struct option index_options[] = {
     {"db", required_argument, NULL, 'd'},
     {"quiet", no_argument, NULL, 'q'},
     {"from-store", required_argument, NULL, 'S'},
+    {"shards", required_argument, NULL, 'N'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
 int cmd_index(int argc, char **argv) {
   const char *db = NULL, *from_store = NULL;
   int quiet = 0, opt;
+  unsigned shards = 0; /* 0: as many as the index already has (1 for a new one) */
   optind = 1;
   while ((opt = getopt_long(argc, argv, "d:qS:h", index_options, NULL)) != -1) {
     switch (opt) {
+    case 'N':
+      if (cli_parse_uint("--shards", optarg, SHARD_MAX, &shards) != 0) return EXIT_USAGE;
+      if (shards == 0) {
+        cli_error("--shards must be at least 1");
+        return EXIT_USAGE;
+      }
+      break;
     case 'd': db = optarg; break;
     case 'q': quiet = 1; break;
     case 'S': from_store = optarg; break;
@@ -109,9 +119,10 @@ int cmd_index(int argc, char **argv) {
     return EXIT_USAGE;
   }
   if (!db) db = cli_default_db();
-  indexer *ix = NULL;
+  /* Each record goes to the shard its id hashes to (indexer/shard.h). */
+  shard_set *ix = NULL;
   char *msg = NULL;
-  engine_status st = indexer_open(db, &ix, &msg);
+  engine_status st = shard_set_open(db, shards, &ix, &msg);
   if (st != ENGINE_OK) {
     cli_error("cannot open %s for indexing: %s", db, msg ? msg : engine_strerror(st));
     free(msg);
@@ -121,7 +132,8 @@ int cmd_index(int argc, char **argv) {
   int rc = EXIT_OK;
   for (int i = optind; rc == EXIT_OK && i < argc; i++) rc = index_file(ix, argv[i], &c);
   /* Commit what was indexed even after a fatal error: nothing stored is lost. */
-  engine_status cst = indexer_close(ix);
+  unsigned n_shards = shard_set_count(ix);
+  engine_status cst = shard_set_close(ix);
   if (cst != ENGINE_OK && rc == EXIT_OK) {
     cli_error("cannot commit to %s: %s%s", db, engine_strerror(cst),
               cst == ENGINE_IO ? "; it keeps what was committed before: make room and run the "
@@ -129,8 +141,8 @@ int cmd_index(int argc, char **argv) {
     rc = cli_exit_for(cst);
   }
   if (!quiet && rc == EXIT_OK) /* after a failure the count would claim more than was kept */
-    fprintf(stderr, "tracuu: indexed %lu records into %s (%lu skipped, %lu repaired)\n", c.added, db,
-            c.skipped, c.repaired);
+    fprintf(stderr, "tracuu: indexed %lu records into %s%s (%lu skipped, %lu repaired)\n", c.added,
+            db, n_shards > 1 ? " (sharded)" : "", c.skipped, c.repaired);
   if (rc == EXIT_OK && c.skipped) rc = EXIT_PARTIAL;
   return rc;
 }

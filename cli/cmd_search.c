@@ -41,13 +41,15 @@ static int finish(query_status qs, query_result *res, const char *err, const out
   case QUERY_BAD: cli_error("%s", err); rc = EXIT_BAD_QUERY; break;
   case QUERY_ENGINE: cli_error("search failed: %s", err); rc = EXIT_INTERNAL; break;
   case QUERY_NOMEM: cli_error("out of memory"); rc = EXIT_INTERNAL; break;
+  case QUERY_NETWORK: cli_network_error(err); rc = EXIT_NETWORK; break;
   }
   query_result_free(res);
   return rc;
 }
 
 enum { OPT_FROM = 256, OPT_TO, OPT_TYPE, OPT_ISSUER, OPT_CATEGORY, OPT_SORT, OPT_FACETS,
-       OPT_EXPLAIN, OPT_COLOR, OPT_OFFSET, OPT_HALFLIFE, OPT_TODAY, OPT_SIGNER, OPT_STATUS };
+       OPT_EXPLAIN, OPT_COLOR, OPT_OFFSET, OPT_HALFLIFE, OPT_TODAY, OPT_SIGNER, OPT_STATUS,
+       OPT_TIMEOUT, OPT_PARTIAL };
 
 static const struct option search_options[] = {
     {"db", required_argument, NULL, 'd'},
@@ -67,6 +69,8 @@ static const struct option search_options[] = {
     {"color", optional_argument, NULL, OPT_COLOR},
     {"halflife", required_argument, NULL, OPT_HALFLIFE},
     {"today", required_argument, NULL, OPT_TODAY},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"allow-partial", no_argument, NULL, OPT_PARTIAL},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -76,6 +80,7 @@ typedef struct {
   output_opts out;
   cli_color color;
   query_request req;
+  cli_db_opts dbo;
 } search_args;
 
 /* Parses the flags common to search and ref; returns -1 on a usage error,
@@ -142,6 +147,15 @@ static int parse_search_flags(const char *cmd, int argc, char **argv, search_arg
       }
       a->req.halflife_days = v;
       break;
+    case OPT_TIMEOUT:
+      if (cli_parse_uint("--timeout", optarg, 3600000, &v) != 0) return -1;
+      if (v == 0) {
+        cli_error("--timeout must be at least 1 millisecond");
+        return -1;
+      }
+      a->dbo.timeout_ms = v;
+      break;
+    case OPT_PARTIAL: a->dbo.allow_partial = 1; break;
     case 'h': cli_help(cmd, stdout); return 1;
     default: cli_usage_error(cmd, "d:jn:h", argc, argv); return -1;
     }
@@ -165,6 +179,46 @@ static char *join_args(int from, int argc, char **argv) {
   return dynbuf_take(&b);
 }
 
+/* What search and ref run once the index is open. */
+typedef query_status (*run_fn)(engine_db *db, const search_args *a, const char *text,
+                               query_result **out, char *err, size_t errlen);
+
+static query_status run_search(engine_db *db, const search_args *a, const char *text,
+                               query_result **out, char *err, size_t errlen) {
+  (void)text; /* already in a->req */
+  return query_run(db, &a->req, out, err, errlen);
+}
+
+static query_status run_ref(engine_db *db, const search_args *a, const char *number,
+                            query_result **out, char *err, size_t errlen) {
+  return query_ref(db, number, a->req.limit, out, err, errlen);
+}
+
+/* Opens the index, runs, prints, returns the exit code. A remote shard that
+ * drops out during the search fails it (EXIT_NETWORK); with --allow-partial
+ * the index is opened again, without the shards now out of reach, and the
+ * search runs once more. Partial results exit with EXIT_PARTIAL after a
+ * warning on stderr for each shard left out. */
+static int open_and_run(search_args *a, run_fn run, const char *text) {
+  query_status qs = QUERY_NETWORK;
+  query_result *res = NULL;
+  char err[512] = "";
+  for (int attempt = 0; qs == QUERY_NETWORK && attempt < 2; attempt++) {
+    if (attempt > 0 && !a->dbo.allow_partial) break;
+    engine_db *db = NULL;
+    int rc = cli_open_db_opts(a->dbs, a->n_dbs, &a->dbo, &db);
+    if (rc != EXIT_OK) return rc;
+    qs = run(db, a, text, &res, err, sizeof err);
+    engine_db_close(db);
+  }
+  int rc = finish(qs, res, err, &a->out);
+  if (rc == EXIT_OK && a->dbo.skipped) {
+    cli_error("partial results: %zu shard%s left out", a->dbo.skipped, a->dbo.skipped > 1 ? "s" : "");
+    rc = EXIT_PARTIAL;
+  }
+  return rc;
+}
+
 int cmd_search(int argc, char **argv) {
   search_args a = {0};
   query_request_init(&a.req);
@@ -184,15 +238,7 @@ int cmd_search(int argc, char **argv) {
   }
   a.req.text = text;
   a.req.suggest = !a.out.json || a.req.facets;
-  engine_db *db = NULL;
-  int rc = cli_open_db(a.dbs, a.n_dbs, &db);
-  if (rc == EXIT_OK) {
-    query_result *res = NULL;
-    char err[512] = "";
-    query_status qs = query_run(db, &a.req, &res, err, sizeof err);
-    rc = finish(qs, res, err, &a.out);
-  }
-  engine_db_close(db);
+  int rc = open_and_run(&a, run_search, text);
   free(text);
   return rc;
 }
@@ -209,15 +255,7 @@ int cmd_ref(int argc, char **argv) {
     free(number);
     return EXIT_USAGE;
   }
-  engine_db *db = NULL;
-  int rc = cli_open_db(a.dbs, a.n_dbs, &db);
-  if (rc == EXIT_OK) {
-    query_result *res = NULL;
-    char err[512] = "";
-    query_status qs = query_ref(db, number, a.req.limit, &res, err, sizeof err);
-    rc = finish(qs, res, err, &a.out);
-  }
-  engine_db_close(db);
+  int rc = open_and_run(&a, run_ref, number);
   free(number);
   return rc;
 }

@@ -13,22 +13,34 @@ typedef struct {
 } command_doc;
 
 static const command_doc docs[] = {
-    {"index", "tracuu index [--db DIR] [--quiet] FILE.jsonl... | --from-store DIR",
+    {"index", "tracuu index [--db DIR] [--shards N] [--quiet] FILE.jsonl... | --from-store DIR",
      "Index JSON Lines records (one object per line: \"id\" required; \"url\", \"title\",\n"
      "\"date\" (YYYY-MM-DD), \"body\", \"number\", \"type\", \"issuer\", \"category\" optional).\n"
      "Re-indexing an id replaces its document. A bad line is reported as FILE:LINE and\n"
      "skipped; the exit code is then 1. \"-\" reads standard input.",
      "  --db DIR     the index (default: $TRACUU_DB, else $XDG_DATA_HOME/tracuu/db)\n"
      "  --quiet      no summary line\n"
-     "  --from-store DIR  rebuild from a crawl's store (its WARC files), no network\n",
-     "  tracuu index corpus/sample/records.jsonl\n"},
+     "  --from-store DIR  rebuild from a crawl's store (its WARC files), no network\n"
+     "  --shards N   write DIR/shard-0 .. DIR/shard-(N-1) and the stub DIR/tracuu.stub;\n"
+     "               each record goes to the shard a hash of its id names. Later runs\n"
+     "               on DIR keep its shard count (a different N is refused)\n",
+     "  tracuu index corpus/sample/records.jsonl\n"
+     "  tracuu index --shards 4 --db /srv/tracuu/db records.jsonl\n"},
     {"search", "tracuu search [OPTIONS] QUERY...",
      "Search the index. Words may be typed with or without accents. \"a phrase\",\n"
      "-word (exclude), +word (require), a OR b; a legal number anywhere\n"
      "(32/2021/NĐ-CP, 2696/qd-ubnd, \"nghị định 32/2021\", 2696) finds that document\n"
      "first, then those citing it. Fields: so:NUMBER loai:TYPE coquan:ISSUER\n"
      "linhvuc:CATEGORY tu:DATE den:DATE nam:YEAR.",
-     "  --db DIR           the index; repeat to search several shards as one\n"
+     "  --db DIR           the index; repeat to search several shards as one. DIR may\n"
+     "                     be a database, a sharded index (its tracuu.stub is used),\n"
+     "                     a stub file (\"auto PATH\", \"remote HOST:PORT\" lines) or\n"
+     "                     tcp:HOST:PORT (xapian-tcpsrv: no authentication, no\n"
+     "                     encryption; see README \"Scaling out\")\n"
+     "  --timeout MS       remote shards: connect and each answer (default 5000)\n"
+     "  --allow-partial    leave out remote shards out of reach (a warning each) and\n"
+     "                     answer from the others; exit code 1. Without it such a\n"
+     "                     shard fails the search with exit code 7\n"
      "  --json             one JSON object per hit per line\n"
      "  --limit N          hits to show (default 10)\n"
      "  --offset N         skip the first N hits\n"
@@ -49,7 +61,8 @@ static const command_doc docs[] = {
      "  --color[=WHEN]     auto (default), always, never; NO_COLOR is respected\n",
      "  tracuu search \"chinh quyen do thi\"\n"
      "  tracuu search --json 32/2021/NĐ-CP\n"
-     "  tracuu search --from 2021-01-01 --type \"Quyết định\" phòng chống dịch\n"},
+     "  tracuu search --from 2021-01-01 --type \"Quyết định\" phòng chống dịch\n"
+     "  tracuu search --db tcp:10.0.0.5:7000 --db tcp:10.0.0.6:7000 --timeout 2000 thuế\n"},
     {"ref", "tracuu ref [--db DIR] [--json] [--limit N] NUMBER",
      "The document with legal number NUMBER (first), then every document citing it,\n"
      "newest first.",
@@ -109,6 +122,17 @@ static const command_doc docs[] = {
      "  tracuu crawl https://tayho.hanoi.gov.vn/\n"
      "  tracuu crawl --config /etc/tracuu/sites.ini --json\n"
      "  tracuu crawl --no-index --max-pages 500 https://vbpl.vn/\n"},
+    {"compact", "tracuu compact [--db DIR]... --out DIR [--swap LINK]",
+     "Merge shards (or compact one index) into a new, smaller and faster index at\n"
+     "--out, which must not exist. Searches may go on meanwhile: the sources are only\n"
+     "read. --swap then points LINK (a symlink, or a stub file) at the result in one\n"
+     "rename, so a search opens the old index or the new one, never a mix. Changes\n"
+     "written to the sources after the compaction started are not in the result.",
+     "  --db DIR     a source; repeat, or name a sharded index (default: the index)\n"
+     "  --out DIR    the new index\n"
+     "  --swap LINK  afterwards, point LINK at DIR atomically (searches use --db LINK)\n",
+     "  tracuu compact --db /srv/tracuu/db --out /srv/tracuu/db-2026-11\n"
+     "  tracuu compact --db /srv/tracuu/shards --out /srv/tracuu/v2 --swap /srv/tracuu/current\n"},
 };
 
 static const command_doc *find_doc(const char *name) {

@@ -20,6 +20,7 @@ static const struct {
     {"analyze", cmd_analyze},
     {"stats", cmd_stats},
     {"crawl", cmd_crawl},
+    {"compact", cmd_compact},
     {"related", cmd_related},
 };
 
