@@ -120,6 +120,10 @@ same_as_single "2 remote + 1 local" --db "tcp:127.0.0.1:$PORT_A" --db "tcp:127.0
 printf '# two remote shards and a local one\nremote 127.0.0.1:%s\nremote 127.0.0.1:%s\nauto sh/shard-2\n' \
   "$PORT_A" "$PORT_B" >"$TMP/mixed.stub"
 same_as_single "a stub with remote lines" --db "$TMP/mixed.stub" --timeout "$TIMEOUT_MS"
+# The ssh way without ssh: Xapian runs the program and talks over its pipes
+# ("remote :ssh HOST xapian-progsrv PATH" in production).
+printf 'remote :xapian-progsrv %s\nauto sh/shard-1\nauto sh/shard-2\n' "$TMP/sh/shard-0" >"$TMP/prog.stub"
+same_as_single "a stub with a program line" --db "$TMP/prog.stub"
 printf 'remote :tcp 127.0.0.1:%s\n' "$PORT_A" >"$TMP/wrong.stub"
 run "$TRACUU" search --db "$TMP/wrong.stub" ubnd
 expect_rc 2 "\"remote :tcp\" (a program line) is refused"
