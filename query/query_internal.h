@@ -12,6 +12,7 @@
 #define HIGHLIGHT_MAX 64
 typedef struct {
   char *words[HIGHLIGHT_MAX];
+  size_t lens[HIGHLIGHT_MAX];  /* strlen of each word: snippets compare them per token */
   size_t n;
 } highlight_set;
 

@@ -28,10 +28,12 @@ typedef struct {
 } snip_scan;
 
 /* A highlight word matches a token equal to it; one that ends in "/" (a
- * partial legal number: "32/2021/") matches every token it starts. */
-static int highlight_matches(const char *word, const char *tok, size_t len) {
-  size_t n = strlen(word);
-  if (n && word[n - 1] == '/') return len > n && memcmp(word, tok, n) == 0;
+ * partial legal number: "32/2021/") matches every token it starts. Called
+ * for every token of every hit's body: lengths and first bytes are checked
+ * before any memcmp. */
+static int highlight_matches(const char *word, size_t n, const char *tok, size_t len) {
+  if (word[0] != tok[0]) return 0;
+  if (word[n - 1] == '/') return len > n && memcmp(word, tok, n) == 0;
   return n == len && memcmp(word, tok, len) == 0;
 }
 
@@ -50,7 +52,8 @@ static int collect_token(void *ctx, const text_token *tok) {
   }
   int word = -1;
   for (size_t i = 0; i < sc->hs->n && word < 0; i++)
-    if (highlight_matches(sc->hs->words[i], tok->folded, tok->folded_len)) word = (int)i;
+    if (highlight_matches(sc->hs->words[i], sc->hs->lens[i], tok->folded, tok->folded_len))
+      word = (int)i;
   sc->toks[sc->n++] = (snip_token){tok->start, tok->end, word};
   return 0;
 }
