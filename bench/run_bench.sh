@@ -43,10 +43,16 @@ echo "tracuu $(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo '?'), $(
 echo "$(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"
 
+# bench_scale makes a million documents by default, hours on 2 cores: here it
+# makes BENCH_SCALE_DOCS (default 100,000; 1000000 for the full run).
+scale_args=(--docs "${BENCH_SCALE_DOCS:-100000}")
+
 status=0
 for b in $benches; do
   echo
   echo "== $b =="
-  "$build/bench/$b" || { echo "run_bench.sh: $b failed" >&2; status=1; }
+  args=()
+  [ "$b" = bench_scale ] && args=("${scale_args[@]}")
+  "$build/bench/$b" "${args[@]}" || { echo "run_bench.sh: $b failed" >&2; status=1; }
 done
 exit $status
