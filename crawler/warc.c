@@ -102,11 +102,15 @@ static int write_record(warc_writer *w, const char *const *parts, const size_t *
   return rc == 0 ? deflate_out(w, "\r\n\r\n", 4, 1) : -1;
 }
 
-/* The WARC header block of one record into w->head. */
-static int record_head(warc_writer *w, const char *type, const char *url, int64_t date,
-                       const char *content_type, size_t length, const char *extra) {
-  char id[37], when[32];
-  new_uuid(id);
+/* The WARC header block of one record into w->head (id: a uuid, or NULL
+ * for a new one). */
+static int record_head(warc_writer *w, const char *type, const char *id, const char *url,
+                       int64_t date, const char *content_type, size_t length, const char *extra) {
+  char fresh[37], when[32];
+  if (!id) {
+    new_uuid(fresh);
+    id = fresh;
+  }
   iso_date(date, when, sizeof when);
   dynbuf_reset(&w->head);
   dynbuf_printf(&w->head, "WARC/1.1\r\nWARC-Type: %s\r\nWARC-Record-ID: <urn:uuid:%s>\r\n"
@@ -126,7 +130,7 @@ static int write_warcinfo(warc_writer *w) {
   snprintf(extra, sizeof extra, "WARC-Filename: %s\r\n", w->name);
   const char *parts[] = {info};
   size_t lens[] = {(size_t)n};
-  if (record_head(w, "warcinfo", NULL, (int64_t)time(NULL), "application/warc-fields",
+  if (record_head(w, "warcinfo", NULL, NULL, (int64_t)time(NULL), "application/warc-fields",
                   (size_t)n, extra) != 0)
     return -1;
   return write_record(w, parts, lens, 1);
@@ -246,16 +250,19 @@ static int clean_response_head(const char *h, size_t n, size_t body_len, dynbuf 
 }
 
 static int append_exchange(warc_writer *w, const warc_exchange *x, int64_t *offset) {
-  char digest[65], extra[128];
+  char digest[65], extra[160], resp_id[37];
   const char *hex = x->digest_hex;
   if (!hex) {
     warc_sha256_hex(x->body, x->body_len, digest);
     hex = digest;
   }
+  new_uuid(resp_id); /* the request names its response */
+  snprintf(extra, sizeof extra, "WARC-Concurrent-To: <urn:uuid:%s>\r\n", resp_id);
   const char *req[] = {x->request};
   size_t req_len[] = {x->request_len};
-  if (x->request_len && (record_head(w, "request", x->url, x->date, "application/http;msgtype=request",
-                                     x->request_len, NULL) != 0 ||
+  if (x->request_len && (record_head(w, "request", NULL, x->url, x->date,
+                                     "application/http;msgtype=request", x->request_len,
+                                     extra) != 0 ||
                          write_record(w, req, req_len, 1) != 0))
     return -1;
   dynbuf head;
@@ -266,8 +273,8 @@ static int append_exchange(warc_writer *w, const warc_exchange *x, int64_t *offs
   const char *resp[] = {head.data, x->body};
   size_t resp_len[] = {head.len, x->body_len};
   if (rc == 0 && head.len + x->body_len >= head.len)
-    rc = record_head(w, "response", x->url, x->date, "application/http;msgtype=response",
-                     head.len + x->body_len, extra);
+    rc = record_head(w, "response", resp_id, x->url, x->date,
+                     "application/http;msgtype=response", head.len + x->body_len, extra);
   if (rc == 0) rc = write_record(w, resp, resp_len, 2);
   dynbuf_free(&head);
   return rc;

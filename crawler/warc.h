@@ -2,7 +2,8 @@
  *
  * Each fetched answer worth keeping is appended as a "request" and a
  * "response" record (WARC-Target-URI, WARC-Date, WARC-Record-ID as
- * urn:uuid, WARC-Payload-Digest as "sha256:" + hex of the body); each file
+ * urn:uuid, WARC-Payload-Digest as "sha256:" + hex of the body; the request
+ * names its response in WARC-Concurrent-To); each file
  * starts with a "warcinfo" record. The body is stored as libcurl handed it
  * over, i.e. with any Content-Encoding already undone: the stored HTTP
  * header block therefore drops Content-Encoding, Transfer-Encoding and

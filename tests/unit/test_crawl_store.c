@@ -164,6 +164,11 @@ static void test_warc(void) {
   char cmd[600];
   snprintf(cmd, sizeof cmd, "zcat %s | grep -c 'Content-Encoding' | grep -qx 0", path);
   CHECK_INT(system(cmd), 0);
+  /* Each request names its response. */
+  snprintf(cmd, sizeof cmd,
+           "zcat %s | tr -d '\\r' | awk '/^WARC-Concurrent-To:/{c[$2]=1} /^WARC-Record-ID:/{r[$2]=1}"
+           " END{n=0; for (k in c) if (k in r) n++; exit n == 2 ? 0 : 1}'", path);
+  CHECK_INT(system(cmd), 0);
   /* Rotation: past the size, the next append starts the next file. */
   CHECK_INT(warc_open(dir, "tracuu-00001.warc.gz", good_end, 1, "test", &w, err, sizeof err), 0);
   CHECK_INT(warc_append(w, &x, &file, &off3, err, sizeof err), 0);
