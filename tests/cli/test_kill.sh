@@ -87,22 +87,25 @@ for round in $(seq "$ROUNDS"); do
   rerun_and_compare "$db" "kill after ${delay_ms} ms"
 done
 
-# 3. A kill in the middle of a commit: the first commit has written the
-#    tables once; the moment postlist.glass grows again the second commit is
-#    writing its blocks. Kill then.
+# 3. A kill in the middle of a commit: once the first commit has rewritten
+#    iamglass (Xapian's version file, replaced at the end of every commit),
+#    the moment postlist.glass changes again the second commit is writing
+#    its blocks. Kill then: the first batch must stand, whole.
 db=$TMP/midcommit
 "$TRACUU" index --quiet --db "$db" "$TMP/records.jsonl" 2>/dev/null &
 pid=$!
 size() { stat -c %s "$db/postlist.glass" 2>/dev/null || echo 0; }
-first=0
+phase=0 version0="" first=0
 while kill -0 "$pid" 2>/dev/null; do
-  s=$(size)
-  if [ "$first" = 0 ]; then
-    first=$s # 0 until the first commit has written the table
-  elif [ "$s" != "$first" ]; then
-    kill -KILL "$pid" 2>/dev/null
-    break
-  fi
+  version=$(stat -c %y "$db/iamglass" 2>/dev/null)
+  case $phase in
+  0) [ -n "$version" ] && version0=$version && phase=1 ;;
+  1) [ "$version" != "$version0" ] && first=$(size) && phase=2 ;;
+  2) if [ "$(size)" != "$first" ]; then
+       kill -KILL "$pid" 2>/dev/null
+       break
+     fi ;;
+  esac
 done
 wait "$pid" 2>/dev/null
 check_after_kill "$db" "kill during a commit"
