@@ -664,7 +664,13 @@ static void decide_type(legal_info *li, const char *title_type) {
 /* ------------------------------------------------------------------ */
 
 static int boundary_at(const char *s, size_t len, size_t i) {
-  if (s[i] == ';') return 1;
+  if (s[i] == ';') {
+    /* "chống lãng phí; dự trữ quốc gia; kho bạc" and "a) ...; b) ..." go on:
+     * a lower-case ASCII letter after ';' continues the clause */
+    size_t j = i + 1;
+    while (j < len && is_ws(s[j])) j++;
+    return j == len || !(s[j] >= 'a' && s[j] <= 'z');
+  }
   if (s[i] == '.' && (i + 1 == len || is_ws(s[i + 1]))) return 1;
   if (s[i] == '\n') { /* a blank line, or a line starting "Căn cứ" or "Điều" */
     size_t j = i + 1;
@@ -722,19 +728,22 @@ static legal_rel_kind cue_before(const char *before) {
   if (strncmp(best + best_len, " cum tu", 7) == 0) return LEGAL_REL_CITES;
   /* "bãi bỏ khoản 2 Điều 5 Quyết định số X", "thay thế Phụ lục ... X": part
    * of X goes, X stays in force with changes, which is an amendment */
-  static const char *const parts[] = {"khoan ", "diem ", "dieu ", "phu luc", "chuong ", "muc ", NULL};
+  static const char *const parts[] = {"khoan ", "diem ", "dieu ", "phu luc", "chuong ", "muc ",
+                                      "mau ", "bieu mau", NULL};
   if (kind == LEGAL_REL_REPEALS || kind == LEGAL_REL_REPLACES)
     for (size_t i = 0; parts[i]; i++)
       if (strstr(best + best_len, parts[i])) {
         kind = LEGAL_REL_AMENDS;
         break;
       }
-  /* "được sửa đổi, bổ sung bởi", "bị bãi bỏ": another document did it */
-  size_t back = (size_t)(best - before) > 24 ? 24 : (size_t)(best - before);
-  char ctx[32];
+  /* "được sửa đổi, bổ sung, thay thế, bãi bỏ bởi", "bị bãi bỏ": another
+   * document did it */
+  size_t back = (size_t)(best - before) > 40 ? 40 : (size_t)(best - before);
+  char ctx[48];
   memcpy(ctx, best - back, back);
   ctx[back] = '\0';
-  if (strstr(ctx, "duoc ") || strstr(ctx, "bi ")) return LEGAL_REL_CITES;
+  if (strstr(ctx, "duoc ") || strstr(ctx, "bi ") || strncmp(best + best_len, " boi", 4) == 0)
+    return LEGAL_REL_CITES;
   return kind;
 }
 
@@ -821,6 +830,14 @@ static int add_relation(rel_state *rs, legal_rel_kind kind, const text_ref *ref,
   return 0;
 }
 
+/* "Mẫu số 05/TNDN", "mẫu 02/BK-KTBĐS": a form's code, not a document. */
+static int names_a_form(const char *before) {
+  size_t n = strlen(before);
+  while (n > 0 && (before[n - 1] == ' ' || before[n - 1] == ':')) n--;
+  return (n >= 6 && strncmp(before + n - 6, "mau so", 6) == 0) ||
+         (n >= 3 && strncmp(before + n - 3, "mau", 3) == 0 && (n == 3 || before[n - 4] == ' '));
+}
+
 /* "…/2025/NĐ-CP", ".../QĐ-UBND": a form's blank, not a number. */
 static int is_placeholder(const char *s, size_t start) {
   if (start == 0) return 0;
@@ -840,6 +857,7 @@ static int on_ref(void *ctx, const text_ref *ref) {
     rs->nomem = 1;
     return 1;
   }
+  if (names_a_form(before)) return 0;
   legal_rel_kind kind = classify(before, after);
   if (kind != LEGAL_REL_BASIS && kind != LEGAL_REL_CITES && cue_before(before) != LEGAL_REL_CITES) {
     int g = governed_by_other(rs, a, ref);
