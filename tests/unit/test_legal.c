@@ -328,10 +328,23 @@ static void read_plain(const char *s, plain_citation *pc) {
     while (*t == ' ') t++;
     if (t < so) snprintf(pc->type, sizeof pc->type, "%.*s", (int)(so - t), t);
   }
+  /* the number: up to a space, comma, semicolon or parenthesis; a space next
+   * to "/" or "-" is a typing slip inside it ("36 /2018/TT-BCT", "TT- BYT") */
   const char *num = so + strlen(" số ");
-  size_t k = strcspn(num, " ,;)");
-  while (k && num[k - 1] == '.') k--;
-  snprintf(pc->number, sizeof pc->number, "%.*s", (int)k, num);
+  size_t k = 0, n = 0;
+  while (num[k] && !strchr(",;)", num[k]) && n + 1 < sizeof pc->number) {
+    if (num[k] == ' ') {
+      size_t j = k;
+      while (num[j] == ' ') j++;
+      if (!(n && (pc->number[n - 1] == '/' || pc->number[n - 1] == '-')) && num[j] != '/' && num[j] != '-')
+        break;
+      k = j;
+      continue;
+    }
+    pc->number[n++] = num[k++];
+  }
+  while (n && pc->number[n - 1] == '.') n--;
+  pc->number[n] = '\0';
   const char *rest = num + k;
   const char *eff = strstr(rest, "kể từ ngày ");
   if (eff) plain_date(eff + strlen("kể từ ngày "), pc->effective);
