@@ -294,11 +294,17 @@ static engine_status enrich(const record *r, enriched *e) {
  * record gave its relations itself. */
 static engine_status index_relations(engine_doc *doc, const record *view, int explicit_rels) {
   engine_status st = ENGINE_OK;
+  /* Read from the text, only a legal document (one with a number of its
+   * own) can amend, replace or repeal another: a news item or a listing page
+   * that says "bãi bỏ" next to a number merely cites it. Relations a record
+   * states itself are taken as stated. */
+  int binding = explicit_rels || (view->number && view->number[0]);
   for (size_t i = 0; st == ENGINE_OK && i < view->n_relations; i++) {
     const record_relation *rel = &view->relations[i];
     const char *prefix = schema_relation_prefix(rel->relation);
     text_ref ref;
     if (!prefix || !text_parse_ref(rel->number, strlen(rel->number), &ref)) continue;
+    if (!binding && strcmp(prefix, PREFIX_REL_BASIS) != 0) prefix = PREFIX_CITED_NUMBER;
     if (strcmp(prefix, PREFIX_CITED_NUMBER) == 0) {
       if (explicit_rels) st = add_ref_terms(doc, &ref, 0);
     } else {
