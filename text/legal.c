@@ -809,7 +809,17 @@ static int add_relation(rel_state *rs, legal_rel_kind kind, const text_ref *ref,
     }
   }
   if (li->n_relations == LEGAL_MAX_RELATIONS) {
+    /* full: a stronger relation (the repeal in the last article of a long
+     * text) takes the place of a plain citation */
     li->n_dropped++;
+    for (size_t i = li->n_relations; kind != LEGAL_REL_CITES && i-- > 0;)
+      if (li->relations[i].kind == LEGAL_REL_CITES) {
+        legal_relation *r = &li->relations[i];
+        r->kind = kind;
+        r->target = *ref;
+        relation_sentence(rs->s, a, b, ref, r->sentence);
+        break;
+      }
     return 0;
   }
   if (li->n_relations == rs->cap) {

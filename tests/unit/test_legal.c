@@ -87,6 +87,18 @@ static void test_header(void) {
   CHECK_INT((long long)li.n_relations, 0);
   legal_info_free(&li);
 
+  /* past LEGAL_MAX_RELATIONS plain citations, a repeal still gets in */
+  char many[(LEGAL_MAX_RELATIONS + 10) * 64 + 200];
+  size_t n = 0;
+  for (int i = 1; i <= LEGAL_MAX_RELATIONS + 10; i++)
+    n += (size_t)snprintf(many + n, sizeof many - n, "Theo Quyết định số %d/QĐ-UBND. ", i);
+  snprintf(many + n, sizeof many - n, "Bãi bỏ Quyết định số 9999/QĐ-UBND.");
+  CHECK_INT(legal_parse(many, strlen(many), &li), TEXT_OK);
+  CHECK_INT((long long)li.n_relations, LEGAL_MAX_RELATIONS);
+  CHECK_INT((long long)li.n_dropped, 11);
+  CHECK_STR(rel_kind_of(&li, "9999/QĐ-UBND"), "repeals");
+  legal_info_free(&li);
+
   legal_citation c;
   const char *cit = "(Điều 1 Nghị định số 19/2018/NĐ-CP ngày 02/02/2018 của Chính phủ, có hiệu lực "
                     "thi hành kể từ ngày 02/03/2018)";
@@ -287,6 +299,22 @@ static void test_labels(const char *shared) {
     json_object_put(lab);
   }
   fclose(fp);
+  /* every document of the corpus, labelled or not: parses, within the caps
+   * (under the sanitizers this is the memory-safety run on real text) */
+  size_t with_number = 0, relations = 0, dropped = 0;
+  for (size_t i = 0; i < docs.count; i++) {
+    legal_info li;
+    const char *body = docs.docs[i].rec.body ? docs.docs[i].rec.body : "";
+    CHECK_INT(legal_parse(body, strlen(body), &li), TEXT_OK);
+    with_number += li.has_number;
+    relations += li.n_relations;
+    dropped += li.n_dropped;
+    CHECK(li.n_relations <= LEGAL_MAX_RELATIONS);
+    for (size_t k = 0; k < li.n_relations; k++) CHECK(strlen(li.relations[k].sentence) < LEGAL_SENTENCE_MAX);
+    legal_info_free(&li);
+  }
+  printf("congbao: %zu documents, %zu with an own number, %zu relations (%zu past the cap)\n",
+         docs.count, with_number, relations, dropped);
   corpus_docs_free(&docs);
   add_scores(&all, &dev);
   add_scores(&all, &heldout);
