@@ -25,10 +25,14 @@
  *    search with the blend re-ranking, records and snippets of the hits):
  *      questions  the ALQAC 2022 questions as written (~20 words each);
  *      numbers    the legal numbers of Q generated documents;
+ *    (--queries Q, default 520: at most Q of each set)
  *    against c1 (one shard), c4 (four local shards, one Database) and c4
  *    served by four xapian-tcpsrv on 127.0.0.1 (started here with setsid,
  *    stopped at the end). Each set runs once untimed (warm caches), then
- *    timed: p50, p99 (nearest rank) and mean in milliseconds.
+ *    timed: p50, p99 (nearest rank) and mean in milliseconds. The untimed
+ *    run keeps each query's top 10: the three configurations must give the
+ *    same ids in the same order (global statistics over the shards), and
+ *    the last lines count the queries where they do.
  *
  * Indexes go to --out DIR (kept), or to a temporary directory removed at
  * the end. Everything runs in this one process, single-threaded: the
@@ -65,7 +69,7 @@
 #define BODY_PIECE 2000      /* bytes of one source body in a generated document */
 #define DEFAULT_DOCS 1000000u
 #define DEFAULT_STEP 100000u
-#define DEFAULT_QUERIES 500u
+#define DEFAULT_QUERIES 520u
 #define MAX_SHARDS 16
 #define REMOTE_TIMEOUT_MS 10000
 #define TOP_K 10
@@ -91,7 +95,7 @@ static void usage(FILE *f) {
           "                 or N/10 for fewer than 1,000,000 documents)\n"
           "  --out DIR      keep the indexes in DIR (default: a temporary directory)\n"
           "  --skip-remote  no xapian-tcpsrv run\n"
-          "  --queries N    number queries (default %u)\n",
+          "  --queries N    at most N queries of each set (default %u)\n",
           DEFAULT_DOCS, MAX_SHARDS, DEFAULT_STEP, DEFAULT_QUERIES);
 }
 
@@ -441,13 +445,31 @@ static void server_stop(server *s) {
 /* Queries                                                              */
 /* ------------------------------------------------------------------ */
 
+/* The configurations compared: 1 shard, K local, K remote. */
+#define N_CONFIGS 3
+
 typedef struct {
   const char *name;
   char **texts;
   size_t n;
+  /* The ids of each query's top 10 (one line each) per configuration, to
+   * check that they all rank alike. */
+  char **top[N_CONFIGS];
 } query_set;
 
-static double run_one(engine_db *db, const char *text, int *ok) {
+/* The ids of res's hits, one per line, malloc'ed (NULL when out of memory). */
+static char *hit_ids(const query_result *res) {
+  dynbuf b;
+  dynbuf_init(&b, 1 << 16);
+  for (size_t i = 0; res && i < res->n_hits; i++)
+    dynbuf_printf(&b, "%s\n", res->hits[i].rec.id ? res->hits[i].rec.id : "");
+  char *ids = dynbuf_status(&b) == DYNBUF_OK ? dynbuf_take(&b) : NULL;
+  dynbuf_free(&b);
+  return ids;
+}
+
+/* Runs one query; its time in ms. *ids (when ids is not NULL) gets hit_ids. */
+static double run_one(engine_db *db, const char *text, int *ok, char **ids) {
   query_request req;
   query_request_init(&req);
   req.text = text;
@@ -461,18 +483,20 @@ static double run_one(engine_db *db, const char *text, int *ok) {
     fprintf(stderr, "bench_scale: \"%s\": %s\n", text, err);
     *ok = 0;
   }
+  if (ids) *ids = hit_ids(res);
   query_result_free(res);
   return ms;
 }
 
-/* Runs the set once untimed, then timed; prints p50, p99 and the mean. */
-static int time_set(engine_db *db, const char *config, const query_set *qs) {
+/* Runs the set once untimed (keeping the top 10s of configuration c),
+ * then timed; prints p50, p99 and the mean. */
+static int time_set(engine_db *db, const char *config, size_t c, query_set *qs) {
   stats_samples s;
   stats_samples_init(&s);
-  int ok = 1;
-  for (size_t i = 0; ok && i < qs->n; i++) run_one(db, qs->texts[i], &ok);
+  int ok = (qs->top[c] = calloc(qs->n ? qs->n : 1, sizeof *qs->top[c])) != NULL;
+  for (size_t i = 0; ok && i < qs->n; i++) run_one(db, qs->texts[i], &ok, &qs->top[c][i]);
   for (size_t i = 0; ok && i < qs->n; i++) {
-    double ms = run_one(db, qs->texts[i], &ok);
+    double ms = run_one(db, qs->texts[i], &ok, NULL);
     if (stats_samples_add(&s, ms) != 0) ok = 0;
   }
   if (ok)
@@ -482,8 +506,8 @@ static int time_set(engine_db *db, const char *config, const query_set *qs) {
   return ok ? 0 : -1;
 }
 
-static int time_config(const char *config, const char *const *names, size_t n,
-                       const query_set *sets, size_t n_sets) {
+static int time_config(const char *config, size_t c, const char *const *names, size_t n,
+                       query_set *sets, size_t n_sets) {
   engine_db *db = NULL;
   char *msg = NULL;
   if (engine_db_open(names, n, REMOTE_TIMEOUT_MS, &db, &msg) != ENGINE_OK) {
@@ -492,14 +516,33 @@ static int time_config(const char *config, const char *const *names, size_t n,
     return -1;
   }
   int rc = 0;
-  for (size_t i = 0; rc == 0 && i < n_sets; i++) rc = time_set(db, config, &sets[i]);
+  for (size_t i = 0; rc == 0 && i < n_sets; i++) rc = time_set(db, config, c, &sets[i]);
   engine_db_close(db);
   return rc;
 }
 
 static void query_set_free(query_set *qs) {
+  for (size_t c = 0; c < N_CONFIGS; c++) {
+    for (size_t i = 0; qs->top[c] && i < qs->n; i++) free(qs->top[c][i]);
+    free(qs->top[c]);
+  }
   for (size_t i = 0; i < qs->n; i++) free(qs->texts[i]);
   free(qs->texts);
+}
+
+/* Prints how many queries got the same top 10, in the same order, in every
+ * configuration that ran: the shards must rank like one index. */
+static void compare_tops(const query_set *qs) {
+  size_t same = 0, n_configs = 0;
+  while (n_configs < N_CONFIGS && qs->top[n_configs]) n_configs++;
+  for (size_t i = 0; i < qs->n; i++) {
+    int all = 1;
+    for (size_t c = 1; c < n_configs; c++)
+      all = all && qs->top[0][i] && qs->top[c][i] && strcmp(qs->top[0][i], qs->top[c][i]) == 0;
+    same += (size_t)all;
+  }
+  printf("  %-10s same top %d in the same order in all %zu configurations: %zu of %zu queries\n",
+         qs->name, TOP_K, n_configs, same, qs->n);
 }
 
 /* The numbers of `count` generated documents spread over the corpus. */
@@ -518,7 +561,7 @@ static int number_queries(const options *o, const source_pool *p, query_set *qs)
   return qs->texts && qs->n == o->queries ? 0 : -1;
 }
 
-static int question_queries(const char *shared, corpus_questions *cq, query_set *qs) {
+static int question_queries(const char *shared, size_t max, corpus_questions *cq, query_set *qs) {
   char err[512];
   if (corpus_load_alqac_questions(shared, CORPUS_ALQAC_2022, cq, err, sizeof err) != 0) {
     fprintf(stderr, "bench_scale: %s\n", err);
@@ -526,19 +569,20 @@ static int question_queries(const char *shared, corpus_questions *cq, query_set 
   }
   qs->name = "questions";
   qs->texts = calloc(cq->count ? cq->count : 1, sizeof *qs->texts);
-  for (size_t i = 0; qs->texts && i < cq->count; i++)
+  size_t want = cq->count < max ? cq->count : max;
+  for (size_t i = 0; qs->texts && i < want; i++)
     if ((qs->texts[qs->n] = strdup(cq->items[i].text))) qs->n++;
-  return qs->texts && qs->n == cq->count ? 0 : -1;
+  return qs->texts && qs->n == want ? 0 : -1;
 }
 
 /* 1 shard, K local shards, K shards behind K xapian-tcpsrv. */
-static int time_queries(const options *o, const layout *l, const query_set *sets, size_t n_sets) {
+static int time_queries(const options *o, const layout *l, query_set *sets, size_t n_sets) {
   char stub[SHARD_PATH_MAX], tcp[MAX_SHARDS][32], label[64];
   const char *one = l->c1, *local = shard_resolve_db(l->c4, stub, sizeof stub);
   const char *remote[MAX_SHARDS];
-  int rc = time_config("1 shard", &one, 1, sets, n_sets);
+  int rc = time_config("1 shard", 0, &one, 1, sets, n_sets);
   snprintf(label, sizeof label, "%u shards", o->shards);
-  if (rc == 0) rc = time_config(label, &local, 1, sets, n_sets);
+  if (rc == 0) rc = time_config(label, 1, &local, 1, sets, n_sets);
   if (rc != 0 || o->skip_remote) return rc;
   server srv[MAX_SHARDS] = {{0}};
   for (unsigned k = 0; rc == 0 && k < o->shards; k++) {
@@ -547,7 +591,7 @@ static int time_queries(const options *o, const layout *l, const query_set *sets
     remote[k] = tcp[k];
   }
   snprintf(label, sizeof label, "%u shards, xapian-tcpsrv", o->shards);
-  if (rc == 0) rc = time_config(label, remote, o->shards, sets, n_sets);
+  if (rc == 0) rc = time_config(label, 2, remote, o->shards, sets, n_sets);
   for (unsigned k = 0; k < o->shards; k++) server_stop(&srv[k]);
   return rc;
 }
@@ -603,12 +647,13 @@ static int run(const options *o, const source_pool *p, const char *base) {
   corpus_questions cq;
   corpus_questions_init(&cq);
   query_set sets[2] = {{0}};
-  int rc = question_queries(o->shared, &cq, &sets[0]) == 0 && number_queries(o, p, &sets[1]) == 0
+  int rc = question_queries(o->shared, o->queries, &cq, &sets[0]) == 0 && number_queries(o, p, &sets[1]) == 0
                ? 0 : -1;
   if (rc == 0) {
     printf("\nqueries (top %d, default sort blend, through query_run)\n", TOP_K);
     rc = time_queries(o, &l, sets, 2);
   }
+  if (rc == 0) compare_tops(&sets[0]), compare_tops(&sets[1]);
   printf("\npeak RSS of the whole run: %.1f MiB\n", rss_peak_mib());
   query_set_free(&sets[0]);
   query_set_free(&sets[1]);
