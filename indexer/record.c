@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <json-c/json.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,14 +88,54 @@ static const char *one_line(const char *s, char *buf, size_t size) {
   return buf;
 }
 
-/* Copies a JSON string value, repairing invalid UTF-8 through the text
- * pipeline's encoding rescue. Returns NULL when out of memory. */
+/* The length of the well-formed UTF-8 sequence at s[0..n) (n > 0), or 0
+ * when s[0] starts none (no overlongs, surrogates or code points past
+ * U+10FFFF). */
+static size_t utf8_seq(const unsigned char *s, size_t n) {
+  unsigned c = s[0];
+  if (c < 0x80) return 1;
+  size_t k = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  if (k == 0 || n < k) return 0;
+  for (size_t i = 1; i < k; i++)
+    if ((s[i] & 0xC0) != 0x80) return 0;
+  if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) || (c == 0xF0 && s[1] < 0x90) ||
+      (c == 0xF4 && s[1] > 0x8F))
+    return 0;
+  return k;
+}
+
+/* Copies a JSON string value. JSON text is UTF-8 (RFC 8259): invalid bytes
+ * become U+FFFD one by one and nothing else changes (the legacy-encoding
+ * guess of text_to_utf8, run over a whole field, read a body with a run of
+ * bad bytes as Latin-1 and turned all its Vietnamese into mojibake). Valid
+ * UTF-8 still goes through the pipeline's rescue, which undoes double
+ * encoding ("Nguyá»…n"). Returns NULL when out of memory. */
 static char *copy_utf8(const char *s, size_t len, int *repaired) {
-  char *out = NULL;
-  size_t out_len = 0;
-  text_encoding found = TEXT_ENC_UTF8;
-  if (text_to_utf8(s, len, "utf-8", &out, &out_len, &found) != TEXT_OK) return NULL;
-  if (found != TEXT_ENC_UTF8) *repaired = 1;
+  const unsigned char *u = (const unsigned char *)s;
+  size_t bad = 0;
+  for (size_t i = 0, k; i < len; i += k ? k : 1) bad += (k = utf8_seq(u + i, len - i)) == 0;
+  if (bad == 0) {
+    char *out = NULL;
+    size_t out_len = 0;
+    text_encoding found = TEXT_ENC_UTF8;
+    if (text_to_utf8(s, len, "utf-8", &out, &out_len, &found) != TEXT_OK) return NULL;
+    if (found != TEXT_ENC_UTF8) *repaired = 1;
+    return out;
+  }
+  *repaired = 1;
+  if (bad > (SIZE_MAX - len - 1) / 2) return NULL;
+  char *out = malloc(len + 2 * bad + 1), *o = out; /* each bad byte grows to 3 */
+  if (!out) return NULL;
+  for (size_t i = 0, k; i < len; i += k ? k : 1) {
+    if ((k = utf8_seq(u + i, len - i)) == 0) {
+      memcpy(o, "\xEF\xBF\xBD", 3);
+      o += 3;
+    } else {
+      memcpy(o, s + i, k);
+      o += k;
+    }
+  }
+  *o = '\0';
   return out;
 }
 
