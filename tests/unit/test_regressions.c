@@ -150,11 +150,41 @@ static void query_partial_date_bounds_are_whole_days(void) {
   }
 }
 
+/* 6. fuzz_record (a record written out did not read back the same): a body
+ *    of valid Vietnamese with a run of bad bytes was read as Latin-1 by the
+ *    legacy-encoding guess ("Thông" became "ThÃ´ng"), and reading that back
+ *    undid it as double UTF-8. JSON is UTF-8: bad bytes become U+FFFD, the
+ *    rest stays as it was, and writing out and reading back changes nothing. */
+static void record_bad_bytes_do_not_turn_a_field_into_latin1(void) {
+  char line[512];
+  snprintf(line, sizeof line, "{\"id\": \"x\", \"body\": \"Th\xc3\xb4ng b\xc3\xa1o %s h\xe1\xba\xbft\"}",
+           "\xed\xed\xed\xed\xed\xed\xed\xed\xed\xed\xed\xed\xff\xfe");
+  record r, back;
+  int repaired = 0, rep2 = 1;
+  char err[256];
+  CHECK_INT(record_parse_json(line, strlen(line), &r, &repaired, err, sizeof err), 0);
+  CHECK_INT(repaired, 1);
+  CHECK(r.body && strncmp(r.body, "Th\xc3\xb4ng b\xc3\xa1o \xef\xbf\xbd", 15) == 0);
+  CHECK(r.body && strstr(r.body, " h\xe1\xba\xbft") != NULL);
+  CHECK(r.body && utf8_valid(r.body, strlen(r.body)));
+  char *json = record_to_json(&r);
+  CHECK(json != NULL);
+  if (json) {
+    CHECK_INT(record_parse_json(json, strlen(json), &back, &rep2, err, sizeof err), 0);
+    CHECK_INT(rep2, 0);
+    CHECK_STR(back.body, r.body);
+    record_clear(&back);
+  }
+  free(json);
+  record_clear(&r);
+}
+
 int main(void) {
   record_bad_date_message_is_one_line();
   query_bad_date_message_is_one_line();
   fold_dotted_capital_i_is_lower_case();
   extract_byline_reads_inside_the_line();
   query_partial_date_bounds_are_whole_days();
+  record_bad_bytes_do_not_turn_a_field_into_latin1();
   return check_summary("test_regressions");
 }
