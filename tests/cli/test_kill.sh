@@ -6,10 +6,10 @@
 #
 # The delays are random but seeded (KILL_SEED, default 20211) and spread over
 # the length of an uninterrupted run measured here, so the test means the same
-# on a fast and on a loaded machine. KILL_ROUNDS (default 6) sets how many.
+# on a fast and on a loaded machine. KILL_ROUNDS (default 4) sets how many.
 . "$(dirname "$0")/lib.sh"
 N=2200 # three commits (INDEXER_BATCH is 1000) and the close
-ROUNDS=${KILL_ROUNDS:-6}
+ROUNDS=${KILL_ROUNDS:-4}
 RANDOM=${KILL_SEED:-20211}
 
 # Generated records: every one has a date, so a date filter lists them all.
