@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "schema.h"
+#include "settings.h"
 #include "shard.h"
 
 #include <errno.h>
@@ -32,6 +33,8 @@ const char *cli_default_db(void) {
   static char path[4096];
   const char *env = getenv("TRACUU_DB");
   if (env && *env) return env;
+  const char *conf = settings_get(SETTING_DB);
+  if (conf) return conf;
   const char *xdg = getenv("XDG_DATA_HOME");
   const char *home = getenv("HOME");
   if (xdg && *xdg) snprintf(path, sizeof path, "%s/tracuu/db", xdg);
@@ -59,7 +62,18 @@ int cli_parse_color(const char *arg, cli_color *out) {
   return 0;
 }
 
+void cli_default_store(const char *db, char *out, size_t len) {
+  const char *conf = settings_get(SETTING_STORE);
+  const char *slash = strrchr(db, '/');
+  if (conf) snprintf(out, len, "%s", conf);
+  else if (!slash) snprintf(out, len, "store");
+  else if (slash == db) snprintf(out, len, "/store");
+  else snprintf(out, len, "%.*s/store", (int)(slash - db), db);
+}
+
 int cli_use_color(cli_color c, FILE *fp) {
+  const char *conf = settings_get(SETTING_COLOR);
+  if (c == COLOR_AUTO && conf) cli_parse_color(conf, &c); /* checked when it was read */
   if (c == COLOR_ALWAYS) return 1;
   if (c == COLOR_NEVER) return 0;
   const char *no = getenv("NO_COLOR");

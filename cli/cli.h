@@ -30,6 +30,10 @@ int cli_exit_for(engine_status st);
  * $XDG_DATA_HOME/tracuu/db, else ~/.local/share/tracuu/db. Static buffer. */
 const char *cli_default_db(void);
 
+/* The crawl store when --store is not given: the configuration's store
+ * (settings.h), else "store" beside the index db. */
+void cli_default_store(const char *db, char *out /* OUT */, size_t len);
+
 /* Prints "tracuu: " + message + "\n" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -78,6 +82,14 @@ int cmd_stats(int argc, char **argv);
 int cmd_crawl(int argc, char **argv);
 int cmd_compact(int argc, char **argv);
 int cmd_related(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+
+/* Calls cb with the stored JSON of every record in db (not NUL-terminated;
+ * valid during the call), in the byte order of the records' id terms; stops
+ * when cb returns non-zero. Returns the first engine failure (cmd_export.c). */
+typedef int (*cli_record_cb)(void *ctx, const char *json, size_t len);
+engine_status cli_each_record(engine_db *db, cli_record_cb cb, void *ctx);
 
 /* Prints the help of one subcommand (or of tracuu itself for NULL). Returns
  * 0, or -1 when there is no such subcommand. */

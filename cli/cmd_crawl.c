@@ -9,6 +9,7 @@
 #include "config.h"
 #include "crawl.h"
 #include "fetch.h"
+#include "settings.h"
 
 typedef struct {
   int tty;         /* stderr is a terminal: progress line */
@@ -61,14 +62,6 @@ static long parse_seconds(const char *flag, const char *arg) {
     return -1;
   }
   return lround(d * 1000.0);
-}
-
-/* The store beside the index: .../tracuu/db -> .../tracuu/store. */
-static void default_store(const char *db, char *out, size_t len) {
-  const char *slash = strrchr(db, '/');
-  if (!slash) snprintf(out, len, "store");
-  else if (slash == db) snprintf(out, len, "/store");
-  else snprintf(out, len, "%.*s/store", (int)(slash - db), db);
 }
 
 static int exit_for(crawl_status st, const crawl_summary *s) {
@@ -168,9 +161,17 @@ static int run_crawl(crawl_options *o, const crawl_args *a) {
   return exit_for(st, &s);
 }
 
+/* The configuration's user_agent and delay (settings.h); flags override them. */
+static void settings_defaults(crawl_options *o) {
+  const char *delay = settings_get(SETTING_DELAY);
+  o->user_agent = settings_get(SETTING_USER_AGENT);
+  if (delay) o->delay_ms = lround(strtod(delay, NULL) * 1000.0); /* checked when it was read */
+}
+
 int cmd_crawl(int argc, char **argv) {
   crawl_options o = {.delay_ms = -1};
   crawl_args a = {0};
+  settings_defaults(&o);
   int p = parse_args(argc, argv, &o, &a);
   if (p != 0) {
     if (p > 0) cli_help("crawl", stdout);
@@ -193,7 +194,7 @@ int cmd_crawl(int argc, char **argv) {
   if (rc == EXIT_OK && fetch_global_init() != 0) rc = EXIT_INTERNAL;
   if (rc == EXIT_OK) {
     o.db = a.db ? a.db : cli_default_db();
-    default_store(o.db, store, sizeof store);
+    cli_default_store(o.db, store, sizeof store);
     o.store = a.store ? a.store : store;
     o.config = a.config ? &cfg : NULL;
     o.urls = (const char *const *)urls;

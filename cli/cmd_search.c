@@ -6,7 +6,9 @@
 #include "cli.h"
 #include "dynbuf.h"
 #include "output.h"
+#include "output_csv.h"
 #include "query.h"
+#include "settings.h"
 
 #define MAX_DBS 64
 
@@ -29,11 +31,11 @@ static int check_date_flag(const char *flag, const char *arg) {
 }
 
 /* Prints results and maps a query status onto an exit code. */
-static int finish(query_status qs, query_result *res, const char *err, const output_opts *o) {
+static int finish(query_status qs, query_result *res, const char *err, const output_opts *o, int csv) {
   int rc = EXIT_OK;
   switch (qs) {
   case QUERY_OK:
-    if (output_results(stdout, res, o) != 0) {
+    if ((csv ? output_csv(stdout, res) : output_results(stdout, res, o)) != 0) {
       cli_error("cannot write the results");
       rc = EXIT_IO;
     }
@@ -49,7 +51,7 @@ static int finish(query_status qs, query_result *res, const char *err, const out
 
 enum { OPT_FROM = 256, OPT_TO, OPT_TYPE, OPT_ISSUER, OPT_CATEGORY, OPT_SORT, OPT_FACETS,
        OPT_EXPLAIN, OPT_COLOR, OPT_OFFSET, OPT_HALFLIFE, OPT_TODAY, OPT_SIGNER, OPT_STATUS,
-       OPT_TIMEOUT, OPT_PARTIAL };
+       OPT_TIMEOUT, OPT_PARTIAL, OPT_FORMAT };
 
 static const struct option search_options[] = {
     {"db", required_argument, NULL, 'd'},
@@ -71,6 +73,7 @@ static const struct option search_options[] = {
     {"today", required_argument, NULL, OPT_TODAY},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"allow-partial", no_argument, NULL, OPT_PARTIAL},
+    {"format", required_argument, NULL, OPT_FORMAT},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -81,7 +84,17 @@ typedef struct {
   cli_color color;
   query_request req;
   cli_db_opts dbo;
+  int csv; /* --format csv */
 } search_args;
+
+/* --format text|json|csv */
+static int parse_format(const char *arg, search_args *a) {
+  a->csv = strcmp(arg, "csv") == 0;
+  a->out.json = strcmp(arg, "json") == 0;
+  if (a->csv || a->out.json || strcmp(arg, "text") == 0) return 0;
+  cli_error("--format must be text, json or csv, not \"%s\"", arg);
+  return -1;
+}
 
 /* Parses the flags common to search and ref; returns -1 on a usage error,
  * 1 when --help was printed, 0 otherwise. */
@@ -156,6 +169,9 @@ static int parse_search_flags(const char *cmd, int argc, char **argv, search_arg
       a->dbo.timeout_ms = v;
       break;
     case OPT_PARTIAL: a->dbo.allow_partial = 1; break;
+    case OPT_FORMAT:
+      if (parse_format(optarg, a) != 0) return -1;
+      break;
     case 'h': cli_help(cmd, stdout); return 1;
     default: cli_usage_error(cmd, "d:jn:h", argc, argv); return -1;
     }
@@ -211,7 +227,7 @@ static int open_and_run(search_args *a, run_fn run, const char *text) {
     qs = run(db, a, text, &res, err, sizeof err);
     engine_db_close(db);
   }
-  int rc = finish(qs, res, err, &a->out);
+  int rc = finish(qs, res, err, &a->out, a->csv);
   if (rc == EXIT_OK && a->dbo.skipped) {
     cli_error("partial results: %zu shard%s left out", a->dbo.skipped, a->dbo.skipped > 1 ? "s" : "");
     rc = EXIT_PARTIAL;
@@ -219,9 +235,19 @@ static int open_and_run(search_args *a, run_fn run, const char *text) {
   return rc;
 }
 
+/* The configuration's limit, sort and halflife (settings.h); flags override them. */
+static void settings_defaults(query_request *req) {
+  const char *limit = settings_get(SETTING_LIMIT), *sort = settings_get(SETTING_SORT),
+             *halflife = settings_get(SETTING_HALFLIFE);
+  if (limit) req->limit = (uint32_t)strtoul(limit, NULL, 10); /* each checked when it was read */
+  if (sort) parse_sort(sort, &req->sort);
+  if (halflife) req->halflife_days = strtod(halflife, NULL);
+}
+
 int cmd_search(int argc, char **argv) {
   search_args a = {0};
   query_request_init(&a.req);
+  settings_defaults(&a.req);
   int p = parse_search_flags("search", argc, argv, &a);
   if (p) return p > 0 ? EXIT_OK : EXIT_USAGE;
   char *text = join_args(optind, argc, argv);

@@ -1,10 +1,14 @@
 /* tracuu: the command-line tool. Dispatches to one file per subcommand. */
+#include <curl/curl.h>
 #include <getopt.h>
+#include <libxml/parser.h> /* xmlParserVersion */
+#include <stdlib.h>
 #include <string.h>
 #include <unicode/uversion.h>
 
 #include "cli.h"
 #include "engine.h"
+#include "settings.h"
 
 #ifndef TRACUU_VERSION
 #define TRACUU_VERSION "0.0.0"
@@ -22,14 +26,26 @@ static const struct {
     {"crawl", cmd_crawl},
     {"compact", cmd_compact},
     {"related", cmd_related},
+    {"export", cmd_export},
+    {"config", cmd_config},
 };
 
+/* libxml2 says its runtime version as "20914": 2.9.14. */
+static void libxml2_version(char *out, size_t len) {
+  int v = atoi(xmlParserVersion);
+  snprintf(out, len, "%d.%d.%d", v / 10000, v / 100 % 100, v % 100);
+}
+
 static void print_version(void) {
+  char xml[32];
+  libxml2_version(xml, sizeof xml);
   char icu[U_MAX_VERSION_STRING_LENGTH];
   UVersionInfo v;
   u_getVersion(v);
   u_versionToString(v, icu);
-  printf("tracuu %s (Xapian %s, ICU %s)\n", TRACUU_VERSION, engine_version(), icu);
+  /* The versions it runs with (shared libraries), not those it was built with. */
+  printf("tracuu %s\nXapian %s\nICU %s\nlibcurl %s\nlibxml2 %s\n", TRACUU_VERSION, engine_version(),
+         icu, curl_version_info(CURLVERSION_NOW)->version, xml);
 }
 
 int main(int argc, char **argv) {
@@ -56,8 +72,15 @@ int main(int argc, char **argv) {
     cli_error("no command \"%s\"; \"tracuu --help\" lists them", argv[2]);
     return EXIT_USAGE;
   }
-  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    if (strcmp(commands[i].name, cmd) == 0) return commands[i].run(argc - 1, argv + 1);
+  char err[SETTING_MAX_SOURCE + 256];
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+    if (strcmp(commands[i].name, cmd) != 0) continue;
+    if (settings_load(err, sizeof err) != 0) { /* the configuration files, then TRACUU_DB */
+      cli_error("%s", err);
+      return EXIT_USAGE;
+    }
+    return commands[i].run(argc - 1, argv + 1);
+  }
   cli_error("no command \"%s\"; \"tracuu --help\" lists them", cmd);
   return EXIT_USAGE;
 }

@@ -14,6 +14,7 @@ trap 'rm -rf "$TMP"' EXIT
 # Never touch the user's own index or config.
 export HOME=$TMP/home XDG_DATA_HOME=$TMP/data XDG_CONFIG_HOME=$TMP/config
 export TRACUU_DB=$TMP/db
+export TRACUU_SYSTEM_CONFIG=$TMP/etc/tracuu.conf # not the machine's /etc/tracuu/tracuu.conf
 unset NO_COLOR
 mkdir -p "$HOME"
 passed=0
