@@ -1,13 +1,13 @@
 /* tracuu related: the citation graph around one legal number, as text,
  * JSON Lines or a Graphviz graph. The work is query_related_run's. */
 #include <getopt.h>
-#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "output.h"
 #include "query.h"
+#include "render_json.h"
 
 #define MAX_DBS 64
 
@@ -60,28 +60,15 @@ static void print_text(FILE *fp, const query_related *rel, const char *number) {
   }
 }
 
-static void add_str(json_object *o, const char *key, const char *v) {
-  json_object_object_add(o, key, v ? json_object_new_string(v) : NULL);
-}
-
 static void print_json(FILE *fp, const query_related *rel) {
   for (size_t i = 0; i < rel->n; i++) {
-    const query_related_item *it = &rel->items[i];
-    json_object *o = json_object_new_object();
-    add_str(o, "relation", it->relation);
-    add_str(o, "direction", strcmp(it->relation, "self") == 0 ? "self" : it->incoming ? "in" : "out");
-    add_str(o, "id", it->id);
-    add_str(o, "number", it->number);
-    add_str(o, "date", it->date);
-    add_str(o, "title", it->title);
-    add_str(o, "sentence", it->sentence);
-    fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE), fp);
+    json_object *o = render_json_related(&rel->items[i]);
+    fputs(render_json_text(o), fp);
     fputc('\n', fp);
     json_object_put(o);
   }
 }
 
-/* A DOT identifier or label: a JSON string literal is a valid DOT quoted string. */
 static void dot_quoted(FILE *fp, const char *s) { output_json_string(fp, s ? s : ""); }
 
 static void dot_node(FILE *fp, const query_related_item *it, const char *fallback, int self) {

@@ -1,81 +1,24 @@
 #include "output.h"
 
-#include <json-c/json.h>
 #include <string.h>
+
+#include "render_json.h"
 
 #define ANSI_HIGHLIGHT "\033[1;33m"
 #define ANSI_DIM "\033[2m"
 #define ANSI_BOLD "\033[1m"
 #define ANSI_RESET "\033[0m"
 
-static json_object *json_str_or_null(const char *s) {
-  return s ? json_object_new_string(s) : NULL;
-}
-
-static void add(json_object *o, const char *key, json_object *v) {
-  json_object_object_add(o, key, v);
-}
-
-static json_object *hit_json(const query_hit *h, int explain) {
-  json_object *o = json_object_new_object();
-  add(o, "rank", json_object_new_int((int)h->rank));
-  add(o, "id", json_str_or_null(h->rec.id));
-  add(o, "url", json_str_or_null(h->rec.url));
-  add(o, "title", json_str_or_null(h->rec.title));
-  add(o, "date", json_str_or_null(h->rec.date));
-  add(o, "number", json_str_or_null(h->rec.number));
-  add(o, "type", json_str_or_null(h->rec.type));
-  add(o, "issuer", json_str_or_null(h->rec.issuer));
-  add(o, "category", json_str_or_null(h->rec.category));
-  add(o, "signer", json_str_or_null(h->rec.signer));
-  add(o, "effective", json_str_or_null(h->rec.effective));
-  add(o, "status", json_object_new_string(query_doc_status_name(h->status)));
-  add(o, "status_by", json_str_or_null(h->status_by));
-  add(o, "score", json_object_new_double(h->score));
-  add(o, "relevance", json_object_new_double(h->relevance));
-  add(o, "snippet", json_str_or_null(h->snippet));
-  json_object *spans = json_object_new_array();
-  for (size_t i = 0; i < h->n_spans; i++) {
-    json_object *pair = json_object_new_array();
-    json_object_array_add(pair, json_object_new_int64((int64_t)h->spans[i].start));
-    json_object_array_add(pair, json_object_new_int64((int64_t)h->spans[i].end));
-    json_object_array_add(spans, pair);
-  }
-  add(o, "highlights", spans);
-  if (explain) add(o, "explain", json_str_or_null(h->explain));
-  return o;
-}
-
 static void print_json(FILE *fp, json_object *o) {
-  fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE), fp);
+  fputs(render_json_text(o), fp);
   fputc('\n', fp);
   json_object_put(o);
 }
 
 void output_json_string(FILE *fp, const char *s) {
   json_object *o = json_object_new_string(s);
-  fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE), fp);
+  fputs(render_json_text(o), fp);
   json_object_put(o);
-}
-
-static json_object *facets_json(const query_result *res) {
-  json_object *all = json_object_new_object();
-  for (size_t f = 0; f < res->n_facets; f++) {
-    json_object *vals = json_object_new_array();
-    for (size_t i = 0; i < res->facets[f].n; i++) {
-      json_object *v = json_object_new_object();
-      add(v, "value", json_object_new_string(res->facets[f].values[i].value));
-      add(v, "count", json_object_new_int64((int64_t)res->facets[f].values[i].count));
-      json_object_array_add(vals, v);
-    }
-    add(all, res->facets[f].name, vals);
-  }
-  json_object *o = json_object_new_object();
-  add(o, "facets", all);
-  add(o, "total", json_object_new_int64((int64_t)res->estimated));
-  if (res->suggestion) add(o, "suggestion", json_object_new_string(res->suggestion));
-  add(o, "relaxed", json_object_new_boolean(res->relaxed));
-  return o;
 }
 
 static void print_snippet(FILE *fp, const query_hit *h, int color) {
@@ -137,11 +80,11 @@ int output_results(FILE *fp, const query_result *res, const output_opts *o) {
   if (res->relaxed && !o->json)
     fputs("tracuu: no document has every word; these have some of them\n", stderr);
   for (size_t i = 0; i < res->n_hits; i++) {
-    if (o->json) print_json(fp, hit_json(&res->hits[i], o->explain));
+    if (o->json) print_json(fp, render_json_hit(&res->hits[i], o->explain));
     else print_hit(fp, &res->hits[i], o);
   }
   if (res->n_facets) {
-    if (o->json) print_json(fp, facets_json(res));
+    if (o->json) print_json(fp, render_json_summary(res));
     else print_facets_text(fp, res);
   }
   if (o->explain && res->description && !o->json) fprintf(fp, "query: %s\n", res->description);
