@@ -141,6 +141,16 @@ query_status query_ref(engine_db *db, const char *number, uint32_t limit,
 
 void query_result_free(query_result *res);
 
+/* ---- doc.c: one document ---- */
+
+/* The document whose id is `id` (looked up by its id term, never used as a
+ * path) as the one hit of *out, or no hit when there is none. Its snippet is
+ * the whole body, not collapsed, with every word of `text` (a query, may be
+ * NULL) highlighted; status and status_by are filled. Free with
+ * query_result_free. */
+query_status query_doc(engine_db *db, const char *id, const char *text,
+                       query_result **out /* OUT */, char *err /* OUT */, size_t errlen);
+
 /* ---- related.c: the citation graph around one number ---- */
 
 /* One document related to the one asked about. Strings are owned; any may

@@ -45,6 +45,13 @@ void parsed_query_free(parsed_query *pq);
 int snippet_make(const char *text, size_t len, const highlight_set *hs, size_t max_tokens,
                  char **out /* OUT */, query_span **spans /* OUT */, size_t *n_spans /* OUT */);
 
+/* Every token of text[0..len) matching a word of hs, as spans of byte
+ * offsets into text itself (nothing collapsed), at most HIGHLIGHT_MAX_SPANS.
+ * *spans is malloc'ed (caller frees; NULL when none). 0, or -1 out of memory. */
+#define HIGHLIGHT_MAX_SPANS 20000
+int highlight_text(const char *text, size_t len, const highlight_set *hs,
+                   query_span **spans /* OUT */, size_t *n_spans /* OUT */);
+
 /* ---- suggest.c: "did you mean" ---- */
 
 /* The accented reading of an accent-less query text, from the texts of the

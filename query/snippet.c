@@ -166,3 +166,48 @@ int snippet_make(const char *text, size_t len, const highlight_set *hs, size_t m
   *n_spans = nsp;
   return 0;
 }
+
+/* ---- the whole text highlighted (a document page) ---- */
+
+typedef struct {
+  query_span *spans;
+  size_t n, cap;
+  const highlight_set *hs;
+  int nomem;
+} span_scan;
+
+static int collect_span(void *ctx, const text_token *tok) {
+  span_scan *sc = ctx;
+  int match = 0;
+  for (size_t i = 0; i < sc->hs->n && !match; i++)
+    match = highlight_matches(sc->hs->words[i], sc->hs->lens[i], tok->folded, tok->folded_len);
+  if (!match) return 0;
+  if (sc->n == HIGHLIGHT_MAX_SPANS) return 1;
+  if (sc->n == sc->cap) {
+    size_t cap = sc->cap ? sc->cap * 2 : 64;
+    query_span *p = realloc(sc->spans, cap * sizeof *p);
+    if (!p) {
+      sc->nomem = 1;
+      return 1;
+    }
+    sc->spans = p;
+    sc->cap = cap;
+  }
+  sc->spans[sc->n++] = (query_span){tok->start, tok->end};
+  return 0;
+}
+
+int highlight_text(const char *text, size_t len, const highlight_set *hs, query_span **spans,
+                   size_t *n_spans) {
+  span_scan sc = {.hs = hs};
+  *spans = NULL;
+  *n_spans = 0;
+  if (text && len && hs->n) text_tokenize(text, len, collect_span, &sc);
+  if (sc.nomem) {
+    free(sc.spans);
+    return -1;
+  }
+  *spans = sc.spans;
+  *n_spans = sc.n;
+  return 0;
+}

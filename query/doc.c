@@ -1,0 +1,73 @@
+/* One document by its id, its whole text highlighted for a query. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "query_internal.h"
+#include "schema_terms.h"
+
+typedef struct {
+  record *rec;
+  int found;
+} doc_keep;
+
+/* Keeps a copy of the record term_docs hands over (valid during the call only). */
+static int keep_record(void *ctx, const record *rec) {
+  doc_keep *k = ctx;
+  char *json = record_to_json(rec);
+  if (!json) return -1;
+  int repaired;
+  char perr[160];
+  int rc = record_parse_json(json, strlen(json), k->rec, &repaired, perr, sizeof perr);
+  free(json);
+  if (rc != 0) return -1;
+  k->found = 1;
+  return 1;
+}
+
+/* The query's words highlighted over the whole body (into h->snippet). */
+static query_status highlight_body(const char *text, query_hit *h, char *err, size_t errlen) {
+  const char *body = h->rec.body ? h->rec.body : "";
+  h->snippet = strdup(body);
+  if (!h->snippet) return QUERY_NOMEM;
+  if (!text || !text[0]) return QUERY_OK;
+  query_request req;
+  query_request_init(&req);
+  req.text = text;
+  parsed_query pq;
+  char perr[200];
+  if (parse_request(&req, &pq, perr, sizeof perr) != QUERY_OK) return QUERY_OK; /* no highlights */
+  int rc = highlight_text(h->snippet, strlen(h->snippet), &pq.highlight, &h->spans, &h->n_spans);
+  parsed_query_free(&pq);
+  (void)err;
+  (void)errlen;
+  return rc == 0 ? QUERY_OK : QUERY_NOMEM;
+}
+
+query_status query_doc(engine_db *db, const char *id, const char *text, query_result **out,
+                       char *err, size_t errlen) {
+  *out = calloc(1, sizeof **out);
+  if (!*out) return QUERY_NOMEM;
+  query_hit *h = calloc(1, sizeof *h);
+  if (!h) {
+    free(*out);
+    *out = NULL;
+    return QUERY_NOMEM;
+  }
+  char term[SCHEMA_ID_TERM_MAX];
+  schema_id_term(id, term);
+  doc_keep k = {.rec = &h->rec};
+  query_status qs = term_docs(db, "", term, 1, keep_record, &k, err, errlen);
+  if (qs == QUERY_OK && k.found) {
+    h->rank = 1;
+    qs = highlight_body(text, h, err, errlen);
+    if (qs == QUERY_OK) qs = status_fill_hit(db, h, err, errlen);
+  }
+  (*out)->hits = h;
+  (*out)->n_hits = k.found ? 1 : 0;
+  (*out)->estimated = (*out)->n_hits;
+  if (qs != QUERY_OK) {
+    query_result_free(*out);
+    *out = NULL;
+  }
+  return qs;
+}
