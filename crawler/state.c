@@ -40,7 +40,7 @@ static const char *const sql_text[Q_COUNT] = {
                        " (SELECT 1 FROM page WHERE url=?1 AND last_run=?2)",
     [Q_FRONTIER_EACH] = "SELECT id, url FROM frontier WHERE id>?1 ORDER BY id LIMIT ?2",
     [Q_FRONTIER_DONE] = "DELETE FROM frontier WHERE id=?1",
-    [Q_PAGE_GET] = "SELECT status, etag, last_modified, hash, gone, last_run FROM page WHERE url=?1",
+    [Q_PAGE_GET] = "SELECT status, etag, last_modified, hash, gone, last_run, warc_file, warc_offset FROM page WHERE url=?1",
     [Q_OWNER] = "SELECT url FROM content WHERE hash=?1",
     /* A full update: validators, hash and WARC place of this answer. */
     [Q_PAGE_UPSERT] =
@@ -243,6 +243,7 @@ void state_page_clear(state_page *p) {
   free(p->etag);
   free(p->last_modified);
   free(p->hash);
+  free(p->warc_file);
   memset(p, 0, sizeof *p);
 }
 
@@ -258,6 +259,8 @@ int state_page_get(crawl_state *st, const char *url, state_page *out) {
     out->hash = column_dup(s, 3, &nomem);
     out->gone = sqlite3_column_int(s, 4);
     out->last_run = sqlite3_column_int64(s, 5);
+    out->warc_file = column_dup(s, 6, &nomem);
+    out->warc_offset = sqlite3_column_int64(s, 7);
   }
   sqlite3_reset(s);
   if (nomem) {

@@ -62,6 +62,8 @@ typedef struct {
   char *etag, *last_modified, *hash;
   int gone;
   int64_t last_run;
+  char *warc_file;     /* the store's file holding its last answer, or NULL */
+  int64_t warc_offset; /* that answer's member in it */
 } state_page;
 /* Returns 1 with *out filled, 0 when the page is unknown (*out zeroed). */
 int state_page_get(crawl_state *st, const char *url, state_page *out /* OUT */);
