@@ -1,0 +1,67 @@
+/* web: the local search page, `tracuu serve`.
+ *
+ * A read-only HTTP server (libmicrohttpd) over open databases and, when
+ * given, the crawl store:
+ *   /                  the search page (q, from, to, type, issuer, category,
+ *                      sort, offset)
+ *   /doc/ID            one document: metadata, the whole text with ?q=
+ *                      highlighted, its legal relations, its archived original
+ *   /doc/ID/original   the archived page as fetched, under a CSP that allows
+ *                      no script and the sandbox directive
+ *   /so/NUMBER         the document with that legal number and those citing it
+ *   /style.css         the only asset
+ *   /api/search, /api/doc/ID, /api/so/NUMBER   the same answers as one JSON
+ *                      object: {"hits": [...], ...}, each hit with the keys of
+ *                      `tracuu search --json` (query/render_json.h)
+ * ID and NUMBER are one percent-encoded path component. An ID is only ever
+ * looked up as an index term, never used as a path; the WARC file of an
+ * original comes from the store's state, never from the URL.
+ *
+ * Bounded against slow or abusive clients: a fixed pool of worker threads,
+ * a connection limit, a per-IP limit, an idle timeout, a cap on the request
+ * header memory and on each parameter (WEB_MAX_PARAM bytes: longer is 414).
+ * Only GET and HEAD are answered.
+ *
+ * Never prints. */
+#ifndef TRACUU_WEB_SERVER_H
+#define TRACUU_WEB_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine.h"
+
+#define WEB_MAX_THREADS 4
+#define WEB_MAX_CONNECTIONS 256
+#define WEB_MAX_PER_IP 64
+#define WEB_TIMEOUT_SECONDS 15
+#define WEB_MAX_PARAM 512
+
+typedef struct {
+  /* One database handle per worker thread (a handle serves one request at a
+   * time): 1 to WEB_MAX_THREADS of them. Borrowed: they must outlive the
+   * server. */
+  engine_db *dbs[WEB_MAX_THREADS];
+  size_t n_dbs;
+  const char *store;   /* the crawl store directory, or NULL: no originals */
+  const char *address; /* numeric IPv4 address to bind ("127.0.0.1") */
+  uint16_t port;       /* 0 = any free port (see web_server_port) */
+} web_config;
+
+typedef struct web_server web_server;
+
+/* Starts serving in background threads. On failure returns -1, *out is
+ * NULL and err says why (address in use, bad address...). */
+int web_server_start(const web_config *cfg, web_server **out /* OUT */, char *err /* OUT */,
+                     size_t errlen);
+
+/* The port actually bound. */
+uint16_t web_server_port(const web_server *s);
+
+/* 1 when address is a loopback address (127.0.0.0/8). */
+int web_is_loopback(const char *address);
+
+/* Stops accepting, waits for the workers, frees. NULL is ok. */
+void web_server_stop(web_server *s);
+
+#endif
