@@ -90,9 +90,11 @@ static const char *one_line(const char *s, char *buf, size_t size) {
 
 /* The length of the well-formed UTF-8 sequence at s[0..n) (n > 0), or 0
  * when s[0] starts none (no overlongs, surrogates or code points past
- * U+10FFFF). */
+ * U+10FFFF) or is a NUL ("\u0000" in JSON): the fields are C strings, and a
+ * NUL cut "a\u0000x" and "a\u0000y" to the same id "a". */
 static size_t utf8_seq(const unsigned char *s, size_t n) {
   unsigned c = s[0];
+  if (c == 0) return 0;
   if (c < 0x80) return 1;
   size_t k = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
   if (k == 0 || n < k) return 0;
@@ -109,7 +111,8 @@ static size_t utf8_seq(const unsigned char *s, size_t n) {
  * guess of text_to_utf8, run over a whole field, read a body with a run of
  * bad bytes as Latin-1 and turned all its Vietnamese into mojibake). Valid
  * UTF-8 still goes through the pipeline's rescue, which undoes double
- * encoding ("Nguyá»…n"). Returns NULL when out of memory. */
+ * encoding ("Nguyá»…n"). A NUL becomes U+FFFD too. Returns NULL when out of
+ * memory. */
 static char *copy_utf8(const char *s, size_t len, int *repaired) {
   const unsigned char *u = (const unsigned char *)s;
   size_t bad = 0;
