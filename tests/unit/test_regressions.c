@@ -179,6 +179,21 @@ static void record_bad_bytes_do_not_turn_a_field_into_latin1(void) {
   record_clear(&r);
 }
 
+/* 7. Found reviewing fuzz_record's inputs: "\u0000" in a JSON string cut
+ *    the C string there, so the ids "a\u0000x" and "a\u0000y" were one id
+ *    "a" and the second record silently replaced the first. */
+static void record_nul_in_a_string_is_replaced(void) {
+  static const char line[] = "{\"id\": \"a\\u0000x\", \"title\": \"m\\u0000\"}";
+  record r;
+  int repaired = 0;
+  char err[256];
+  CHECK_INT(record_parse_json(line, strlen(line), &r, &repaired, err, sizeof err), 0);
+  CHECK_STR(r.id, "a\xef\xbf\xbdx");
+  CHECK_STR(r.title, "m\xef\xbf\xbd");
+  CHECK_INT(repaired, 1);
+  record_clear(&r);
+}
+
 int main(void) {
   record_bad_date_message_is_one_line();
   query_bad_date_message_is_one_line();
@@ -186,5 +201,6 @@ int main(void) {
   extract_byline_reads_inside_the_line();
   query_partial_date_bounds_are_whole_days();
   record_bad_bytes_do_not_turn_a_field_into_latin1();
+  record_nul_in_a_string_is_replaced();
   return check_summary("test_regressions");
 }
