@@ -82,6 +82,7 @@ int cmd_stats(int argc, char **argv);
 int cmd_crawl(int argc, char **argv);
 int cmd_compact(int argc, char **argv);
 int cmd_related(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 

@@ -26,6 +26,7 @@ static const struct {
     {"crawl", cmd_crawl},
     {"compact", cmd_compact},
     {"related", cmd_related},
+    {"serve", cmd_serve},
     {"export", cmd_export},
     {"config", cmd_config},
 };

@@ -1,0 +1,122 @@
+/* tracuu serve: the local search page (web/server.h) until SIGINT or SIGTERM. */
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "server.h"
+
+#define MAX_DBS 64
+#define STORE_PATH_MAX 4096
+#define SERVE_DEFAULT_LISTEN "127.0.0.1:8080"
+#define SERVE_THREADS 4
+
+static const struct option serve_options[] = {{"db", required_argument, NULL, 'd'},
+                                              {"store", required_argument, NULL, 's'},
+                                              {"listen", required_argument, NULL, 'l'},
+                                              {"threads", required_argument, NULL, 't'},
+                                              {"help", no_argument, NULL, 'h'},
+                                              {NULL, 0, NULL, 0}};
+
+typedef struct {
+  const char *dbs[MAX_DBS];
+  size_t n_dbs;
+  const char *store;
+  char address[64];
+  unsigned port, threads;
+} serve_args;
+
+/* "HOST:PORT" (numeric IPv4 or "localhost") into a; -1 with a message. */
+static int parse_listen(const char *arg, serve_args *a) {
+  const char *colon = strrchr(arg, ':');
+  size_t hl = colon ? (size_t)(colon - arg) : 0;
+  if (!colon || hl == 0 || hl >= sizeof a->address ||
+      cli_parse_uint("--listen port", colon + 1, 65535, &a->port) != 0) {
+    cli_error("--listen expects ADDRESS:PORT (e.g. 127.0.0.1:8080), not \"%s\"", arg);
+    return -1;
+  }
+  if (hl == 9 && strncmp(arg, "localhost", 9) == 0) snprintf(a->address, sizeof a->address, "127.0.0.1");
+  else snprintf(a->address, sizeof a->address, "%.*s", (int)hl, arg);
+  return 0;
+}
+
+/* 0 to go on, 1 after --help, -1 on a usage error (printed). */
+static int parse_serve(int argc, char **argv, serve_args *a) {
+  int opt;
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, "d:s:l:t:h", serve_options, NULL)) != -1) {
+    switch (opt) {
+    case 'd':
+      if (a->n_dbs == MAX_DBS) {
+        cli_error("at most %d --db", MAX_DBS);
+        return -1;
+      }
+      a->dbs[a->n_dbs++] = optarg;
+      break;
+    case 's': a->store = optarg; break;
+    case 'l':
+      if (parse_listen(optarg, a) != 0) return -1;
+      break;
+    case 't':
+      if (cli_parse_uint("--threads", optarg, WEB_MAX_THREADS, &a->threads) != 0) return -1;
+      break;
+    case 'h': cli_help("serve", stdout); return 1;
+    default: cli_usage_error("serve", "d:s:l:t:h", argc, argv); return -1;
+    }
+  }
+  if (optind < argc) {
+    cli_error("serve takes no arguments besides its options (\"%s\")", argv[optind]);
+    return -1;
+  }
+  return 0;
+}
+
+static void close_all(engine_db **dbs, size_t n) {
+  for (size_t i = 0; i < n; i++) engine_db_close(dbs[i]);
+}
+
+/* Serves until SIGINT or SIGTERM (blocked in every thread, waited for here). */
+static int serve_until_signal(web_config *cfg) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  web_server *s = NULL;
+  char err[300];
+  if (web_server_start(cfg, &s, err, sizeof err) != 0) {
+    cli_error("%s", err);
+    return EXIT_USAGE;
+  }
+  fprintf(stderr, "tracuu: serving on http://%s:%u/ (Ctrl-C stops)\n", cfg->address,
+          (unsigned)web_server_port(s));
+  if (!web_is_loopback(cfg->address))
+    fprintf(stderr, "tracuu: warning: %s is reachable from other machines and the page has no "
+                    "authentication: put it behind a reverse proxy with auth (README \"Search page\")\n",
+            cfg->address);
+  int sig;
+  sigwait(&set, &sig);
+  web_server_stop(s);
+  return EXIT_OK;
+}
+
+int cmd_serve(int argc, char **argv) {
+  serve_args a = {.threads = SERVE_THREADS};
+  if (parse_listen(SERVE_DEFAULT_LISTEN, &a) != 0) return EXIT_INTERNAL;
+  int prc = parse_serve(argc, argv, &a);
+  if (prc != 0) return prc > 0 ? EXIT_OK : EXIT_USAGE;
+  char store[STORE_PATH_MAX];
+  if (!a.store) cli_default_store(a.n_dbs ? a.dbs[0] : cli_default_db(), store, sizeof store);
+  web_config cfg = {.store = a.store ? a.store : store, .address = a.address, .port = (uint16_t)a.port};
+  int rc = EXIT_OK;
+  if (a.threads == 0) a.threads = 1;
+  for (; rc == EXIT_OK && cfg.n_dbs < a.threads; cfg.n_dbs++)
+    rc = cli_open_db(a.dbs, a.n_dbs, &cfg.dbs[cfg.n_dbs]);
+  if (rc == EXIT_OK) rc = serve_until_signal(&cfg); /* else the failed slot is NULL */
+  close_all(cfg.dbs, cfg.n_dbs);
+  return rc;
+}
