@@ -15,6 +15,8 @@ packages=(
   libmicrohttpd-dev                     # tracuu serve (the search page)
   python3 jq bc                         # test helpers: the HTTP server, JSON checks; bench_crawl
   graphviz                              # test_cli_related: dot -Tsvg checks "tracuu related --format dot"
+  scdoc man-db groff-base               # the man pages (doc/*.scd) and test_native's check of them
+  dpkg-dev fakeroot                     # cpack -G DEB (dpkg-shlibdeps computes the Depends)
 )
 
 missing=()
