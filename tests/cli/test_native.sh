@@ -115,6 +115,13 @@ for page in "$MAN"/*.[15]; do
 done
 MANWIDTH=80 man -l "$MAN/tracuu.1" 2>/dev/null >"$TMP/out"
 expect_out "another crawl is running" "tracuu(1) has the exit codes"
+# ... the same codes as README's table and cli.h's enum.
+readme=$(sed -n '/^### Exit codes/,/^## /p' "$TRACUU_SRC/README.md" | sed -n 's/^| *\([0-9][0-9]*\) |.*/\1/p' | tr '\n' ' ')
+man=$(sed -n '/^# EXIT STATUS/,/^# /p' "$TRACUU_SRC/doc/tracuu.1.scd" | sed -n 's/^| *\([0-9][0-9]*\)$/\1/p' | tr '\n' ' ')
+enum=$(sed -n 's/^ *EXIT_[A-Z_]* = \([0-9]*\).*/\1/p' "$TRACUU_SRC/cli/cli.h" | tr '\n' ' ')
+expect_eq "$man" "0 1 2 3 4 5 6 7 8 9 10 " "tracuu(1) lists the exit codes 0 to 10"
+expect_eq "$man" "$readme" "tracuu(1) and README list the same exit codes"
+expect_eq "$man" "$enum" "tracuu(1) and cli.h list the same exit codes"
 
 # 8. The bash completion: commands, options, values.
 COMPLETION=$TRACUU_BUILD/doc/completion/tracuu
