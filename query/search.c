@@ -14,8 +14,10 @@
 #include "schema_terms.h"
 #include "text.h"
 
-/* In blend mode the recency factor re-ranks this many of the best matches. */
-#define BLEND_POOL 200
+/* In blend mode the recency factor re-ranks this many of the best matches: the
+ * factor moves a score by at most QUERY_DEFAULT_RECENCY_WEIGHT (30%), so a
+ * document further down than this would need a far bigger score to rise. */
+#define BLEND_POOL 50
 #define SNIPPET_TOKENS 36
 /* A database changed by a writer meanwhile: reopen and search again. */
 #define MAX_RETRIES 5
