@@ -21,8 +21,8 @@ ln -s "$TRACUU_SRC/corpus" "$W/corpus"
 cp "$TRACUU_SRC/corpus/sample/records.jsonl" "$W/"
 unset TRACUU_DB
 export XDG_DATA_HOME=$HOME/.local/share PATH=$TMP/bin:$PATH
-tracuu index --quiet corpus/sample/records.jsonl 2>/dev/null
-(cd "$W" && tracuu index --quiet --shards 4 --db srv/tracuu/db records.jsonl &&
+(cd "$W" && tracuu index --quiet corpus/sample/records.jsonl &&
+  tracuu index --quiet --shards 4 --db srv/tracuu/db records.jsonl &&
   tracuu index --quiet --shards 2 --db srv/tracuu/shards records.jsonl &&
   ln -s shards srv/tracuu/current) || { fail "setup"; finish; exit 1; }
 
@@ -70,6 +70,7 @@ while IFS=$'\t' read -r page want line; do
   (cd "$W" && bash -o pipefail -c "$cmd" </dev/null >"$TMP/out" 2>"$TMP/err")
   RC=$?
   ERR=$(head -c 600 "$TMP/err")
+  [ -n "${DOC_EXAMPLES_DEBUG:-}" ] && echo "$RC $cmd: $(wc -l <"$W/records.jsonl")" >&2
   expect_rc "$want" "$(basename "$page"): $line"
 done <"$TMP/examples"
 
