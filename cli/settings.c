@@ -54,6 +54,13 @@ static const char *check_value(setting_id id, const char *v) {
 
 static int set(setting_id id, const char *value, const char *source, char *err, size_t errlen) {
   const char *want = check_value(id, value);
+  if (want && strcmp(source, "flag") == 0) { /* as the flag is spelt: --user-agent */
+    char flag[32];
+    snprintf(flag, sizeof flag, "%s", table[id].name);
+    for (char *p = flag; *p; p++) *p = *p == '_' ? '-' : *p;
+    snprintf(err, errlen, "--%s must be %s, not \"%s\"", flag, want, value);
+    return -1;
+  }
   if (want) {
     snprintf(err, errlen, "%s: %s must be %s, not \"%s\"", source, table[id].name, want, value);
     return -1;
