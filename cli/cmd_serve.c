@@ -84,6 +84,8 @@ static int serve_until_signal(web_config *cfg) {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  signal(SIGINT, SIG_DFL); /* a shell starts background jobs with SIGINT ignored: */
+  signal(SIGTERM, SIG_DFL); /* an ignored signal never reaches sigwait */
   pthread_sigmask(SIG_BLOCK, &set, NULL);
   signal(SIGPIPE, SIG_IGN);
   web_server *s = NULL;

@@ -1,0 +1,140 @@
+# tracuu serve without a browser (curl): the pages, the JSON API with the
+# keys of `tracuu search --json`, hostile strings escaped for their context,
+# the archived original under a no-script CSP, the read-only and bounded
+# server, and the --listen checks.
+. "$(dirname "$0")/lib.sh"
+. "$TRACUU_SRC/tests/server/server.sh"
+. "$TRACUU_SRC/tests/web/fixture.sh"
+web_fixture
+start_serve
+
+get() { # PATH [curl options...]: body in $TMP/out, headers in $TMP/hdr, status in $CODE
+  local path=$1
+  shift
+  CODE=$(curl -s -o "$TMP/out" -D "$TMP/hdr" -w '%{http_code}' "$@" "$WEB$path")
+}
+has() { if grep -qF -- "$1" "$TMP/out"; then pass; else fail "$2: lacks \"$1\": $(head -c 300 "$TMP/out")"; fi; }
+lacks() { if grep -qF -- "$1" "$TMP/out"; then fail "$2: holds \"$1\""; else pass; fi; }
+header() { tr -d '\r' <"$TMP/hdr" | sed -n "s/^$1: //Ip"; }
+uri() { jq -rn --arg s "$1" '$s|@uri'; }
+
+# 1. The search page: accents or not, highlights, facets, did you mean.
+get "/?q=bang+gia+dat"
+expect_eq "$CODE" 200 "search page"
+has '<html lang="vi">' "the page's language"
+has '<meta name="viewport"' "readable on a phone"
+has '<label for="f-q"' "the box has a label"
+has '<mark>giá</mark>' "the accent-less query highlights the accented word"
+has 'href="/so/38%2F2019%2FQ%C4%90-UBND"' "a legal number links to its page"
+has '<h3>Năm</h3>' "facets"
+has 'Có phải bạn muốn tìm: <a href="/?q=b%E1%BA%A3ng%20gi%C3%A1%20%C4%91%E1%BA%A5t">' "did you mean, a link"
+expect_eq "$(header content-type)" "text/html; charset=utf-8" "UTF-8 HTML"
+get "/?q=b%E1%BA%A3ng+gi%C3%A1+%C4%91%E1%BA%A5t&from=2024-01-01&sort=date"
+has 'binhduong-2024-0611' "a date filter keeps the newer document"
+lacks 'binhduong-2019-1208' "a date filter drops the older one"
+get "/style.css"
+expect_eq "$(header content-type)" "text/css; charset=utf-8" "the stylesheet"
+
+# 2. The JSON API: the keys of tracuu search --json, one object with "hits".
+get "/api/search?q=bang+gia+dat"
+"$TRACUU" search --json bang gia dat | head -1 | jq -c keys_unsorted >"$TMP/cli_keys"
+expect_eq "$(jq -c '.hits[0]|keys_unsorted' "$TMP/out")" "$(cat "$TMP/cli_keys")" "API hits have the CLI's keys"
+expect_eq "$(jq -r '.hits[0].id' "$TMP/out")" "$("$TRACUU" search --json bang gia dat | head -1 | jq -r .id)" \
+  "the API and the CLI rank alike"
+expect_eq "$(header content-type)" "application/json; charset=utf-8" "JSON"
+get "/api/so/$(uri 38/2019/QĐ-UBND)"
+expect_eq "$(jq -r '.hits[0].id' "$TMP/out")" "binhduong-2019-1208" "the number's own document first"
+has '"binhduong-2024-0611"' "then what cites it"
+get "/api/doc/binhduong-2024-0611?q=quyet+dinh"
+expect_eq "$(jq -r '.hits[0].number' "$TMP/out")" "27/2024/QĐ-UBND" "a document by id"
+expect_eq "$(jq -r '[.related[]|select(.relation=="repeals")]|length' "$TMP/out")" 2 "its relations"
+if jq -e '.hits[0].highlights|length > 0' "$TMP/out" >/dev/null; then pass; else fail "highlights over the full text"; fi
+
+# 3. The document and number pages.
+get "/doc/binhduong-2024-0611?q=quyet+dinh"
+expect_eq "$CODE" 200 "document page"
+has '<mark>Quyết</mark> <mark>định</mark> số 38/2019/QĐ-UBND' "the full text highlighted"
+has '<span class="rel">Bãi bỏ</span> <a href="/so/38%2F2019%2FQ%C4%90-UBND">' "relations link to number pages"
+get "/so/$(uri 38/2019/QĐ-UBND)"
+has 'binhduong-2024-0611' "the number page lists what cites it"
+get "/so/38/2019/Q%C4%90-UBND"
+has 'binhduong-2019-1208' "a number typed with plain slashes"
+
+# 4. Hostile records: every string escaped for where it lands.
+get "/?q=kiem+thu+doc+hai"
+for bad in '<script>alert' '<img src=x' '<svg onload' "' onmouseover='" '<b onclick' 'href="javascript:' '<style>'; do
+  lacks "$bad" "search page: raw $bad"
+done
+has '&lt;script&gt;alert(1)&lt;/script&gt; Quyết định độc hại' "a title's markup shown as text"
+has '&lt;img src=x onerror=alert(3)&gt;' "an issuer facet shown as text"
+has 'issuer=%3Cimg%20src%3Dx%20onerror%3Dalert%283%29%3E' "the facet link encodes the value"
+id1='xss-1"><script>alert(6)</script>'
+has 'href="/doc/xss-1%22%3E%3Cscript%3Ealert%286%29%3C%2Fscript%3E?q=kiem%20thu%20doc%20hai"' \
+  "an id becomes one URL component"
+get "/doc/$(uri "$id1")"
+expect_eq "$CODE" 200 "the hostile document by its id"
+for bad in '<script>' '<img src=x' '<iframe src=javascript' 'href="javascript:' '<svg' '</textarea><script'; do
+  lacks "$bad" "document page: raw $bad"
+done
+has '<dt>Nguồn</dt><dd>javascript:alert(1)</dd>' "a javascript: URL is text, not a link"
+get "/doc/xss-2"
+has 'href="http://example.invalid/&quot;&gt;&lt;script&gt;alert(10)&lt;/script&gt;"' "an http URL escaped in its attribute"
+expect_eq "$(header content-security-policy | grep -c "default-src 'none'")" 1 "the app's pages have a CSP too"
+
+# 5. The archived original: served as fetched, under a CSP without scripts.
+if [ "$CRAWL_OK" = 1 ]; then
+  get "/doc/$(uri "$HOSTILE_URL")"
+  has "<iframe title=\"Bản gốc đã lưu\" sandbox=\"\"" "the original in a sandboxed frame"
+  has 'Tải về lúc 20' "with its fetch date"
+  lacks "alert('inline" "the document page holds none of the page's scripts"
+  get "/doc/$(uri "$HOSTILE_URL")/original"
+  expect_eq "$CODE" 200 "the original"
+  expect_eq "$(header content-security-policy)" \
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox" "the original's CSP"
+  expect_eq "$(header x-content-type-options)" "nosniff" "no sniffing"
+  has "alert('inline-body')" "the original is as fetched"
+else
+  echo "note: no crawl store: the original checks are skipped" >&2
+fi
+get "/doc/binhduong-2024-0611/original"
+expect_eq "$CODE" 404 "a record never crawled has no original"
+
+# 6. Nothing outside the index; read-only; bounded.
+get "/doc/..%2F..%2F..%2Fetc%2Fpasswd"
+expect_eq "$CODE" 404 "an id is a term, never a path"
+lacks 'root:' "no file read"
+get "/doc/%2Fetc%2Fpasswd/original"
+expect_eq "$CODE" 404 "nor for an original"
+get "/etc/passwd"
+expect_eq "$CODE" 404 "unknown paths"
+get "/" -X POST -d 'x=1'
+expect_eq "$CODE" 405 "POST refused"
+get "/" -X DELETE
+expect_eq "$CODE" 405 "DELETE refused"
+get "/?q=$(head -c 600 /dev/zero | tr '\0' a)"
+expect_eq "$CODE" 414 "a query past 512 bytes"
+get "/?q=a%00b"
+expect_eq "$CODE" 414 "a NUL byte in a parameter"
+get "/?from=2021-13-45&q=x"
+expect_eq "$CODE" 400 "a bad date"
+has 'not a date' "says which parameter"
+get "/?q=so%3Aabc"
+expect_eq "$CODE" 400 "a query that cannot be understood"
+get "/?q=x" -I
+expect_eq "$CODE" 200 "HEAD"
+
+# 7. --listen.
+stop_serve
+run "$TRACUU" serve --listen nowhere
+expect_rc 2 "--listen without a port"
+run "$TRACUU" serve --listen 999.1.1.1:0
+expect_rc 2 "--listen with a bad address"
+expect_err "not an IPv4 address" "says so"
+run "$TRACUU" serve --threads 9
+expect_rc 2 "--threads past 4"
+run "$TRACUU" serve --db "$TMP/none"
+expect_rc 3 "no index"
+start_serve --listen 0.0.0.0:0 2>/dev/null || true
+if grep -q "no authentication" "$TMP/serve.err"; then pass; else fail "no warning for 0.0.0.0: $(cat "$TMP/serve.err")"; fi
+stop_serve
+finish
