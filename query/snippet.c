@@ -27,7 +27,26 @@ typedef struct {
   size_t n, cap;
   const highlight_set *hs;
   int nomem;
+  /* Early stop: once every highlight word has matched, side by side, no
+   * later window can score better, so the scan ends a window further on. */
+  size_t window;                /* the snippet's length in tokens */
+  size_t last[HIGHLIGHT_MAX];   /* 1 + index of each word's last match; 0 = none yet */
+  size_t seen;                  /* words matched at least once */
+  size_t stop_at;               /* stop when n reaches this (0 = not yet known) */
 } snip_scan;
+
+/* Notes a match of word w at token index i; sets stop_at once the last
+ * matches of all words fit in one window. */
+static void note_match(snip_scan *sc, int w, size_t i) {
+  if (sc->last[w] == 0) sc->seen++;
+  sc->last[w] = i + 1;
+  if (sc->stop_at || sc->seen < sc->hs->n) return;
+  size_t first = sc->last[0];
+  for (size_t k = 1; k < sc->hs->n; k++)
+    if (sc->last[k] < first) first = sc->last[k];
+  /* Tight: the words stand (nearly) side by side, as the query put them. */
+  if (i + 1 - first < 2 * sc->hs->n) sc->stop_at = i + 1 + sc->window;
+}
 
 /* A highlight word matches a token equal to it; one that ends in "/" (a
  * partial legal number: "32/2021/") matches every token it starts. Called
@@ -56,17 +75,20 @@ static int collect_token(void *ctx, const text_token *tok) {
   for (size_t i = 0; i < sc->hs->n && word < 0; i++)
     if (highlight_matches(sc->hs->words[i], sc->hs->lens[i], tok->folded, tok->folded_len))
       word = (int)i;
-  sc->toks[sc->n++] = (snip_token){tok->start, tok->end, word};
-  return 0;
+  sc->toks[sc->n] = (snip_token){tok->start, tok->end, word};
+  if (word >= 0) note_match(sc, word, sc->n);
+  sc->n++;
+  return sc->stop_at && sc->n >= sc->stop_at;
 }
 
-/* Score of the window [from, from+len): distinct words count most. */
+/* Score of the window [from, from+len): distinct words count most, then
+ * matches side by side (the query's words as a phrase), then all matches. */
 static unsigned window_score(const snip_token *t, size_t from, size_t len) {
   unsigned long long seen = 0;
   unsigned hits = 0, distinct = 0;
   for (size_t i = from; i < from + len; i++) {
     if (t[i].word < 0) continue;
-    hits++;
+    hits += i > from && t[i - 1].word >= 0 ? 5 : 1;
     unsigned long long bit = 1ULL << (t[i].word % 64);
     if (!(seen & bit)) {
       seen |= bit;
@@ -98,7 +120,7 @@ int snippet_make(const char *text, size_t len, const highlight_set *hs, size_t m
   *out = NULL;
   *spans = NULL;
   *n_spans = 0;
-  snip_scan sc = {.hs = hs};
+  snip_scan sc = {.hs = hs, .window = max_tokens};
   if (text && len) text_tokenize(text, len, collect_token, &sc);
   if (sc.nomem) {
     free(sc.toks);
