@@ -28,6 +28,8 @@ typedef struct {
   size_t canon_len, key_len, letters;
   int first_upper;         /* written with an upper-case first letter */
   int all_upper;
+  int as_canon;            /* written exactly as its canonical spelling ("TTr", "TTg") */
+  uint32_t upper_mask;     /* bit i: letter i was written upper case */
 } segment;
 
 /* Codes whose canonical spelling the folded key cannot give back. */
@@ -108,6 +110,28 @@ static void restore_canon(segment *g) {
   }
 }
 
+/* Which letters of the canonical spelling are upper case (Đ is). */
+static uint32_t canon_mask(const segment *g) {
+  uint32_t m = 0;
+  size_t letter = 0;
+  for (size_t i = 0; i < g->canon_len && letter < 32 && letter < g->letters;) {
+    unsigned char ch = (unsigned char)g->canon[i];
+    if (ch == 0xC4) { /* "Đ" */
+      m |= (uint32_t)1 << letter++;
+      i += 2;
+    } else if (ch >= 'A' && ch <= 'Z') {
+      m |= (uint32_t)1 << letter++;
+      i++;
+    } else if (ch >= 'a' && ch <= 'z') {
+      letter++;
+      i++;
+    } else {
+      break; /* the digits after the letters */
+    }
+  }
+  return m;
+}
+
 /* A code segment: plain letters (đ allowed), then optional digits. */
 static int read_segment(const char *s, size_t len, size_t *p, segment *g) {
   memset(g, 0, sizeof *g);
@@ -133,6 +157,7 @@ static int read_segment(const char *s, size_t len, size_t *p, segment *g) {
     if (letter) {
       if (g->letters == 0) g->first_upper = c.upper;
       if (!c.upper) g->all_upper = 0;
+      if (c.upper && g->letters < 32) g->upper_mask |= (uint32_t)1 << g->letters;
       g->letters++;
     }
     q = r;
@@ -144,6 +169,7 @@ static int read_segment(const char *s, size_t len, size_t *p, segment *g) {
     if (is_word_cls(c.cls)) return 0;
   }
   restore_canon(g);
+  g->as_canon = g->all_upper || canon_mask(g) == g->upper_mask;
   *p = q;
   return 1;
 }
@@ -261,7 +287,9 @@ int tx_match_ref(const char *s, size_t len, size_t p, int lenient, text_ref *ref
   } else if (sep == '-' && sp == 0) { /* Party style: 03-TB/BCĐ, 251-BCĐ */
     n = read_code(s, len, &q, lenient, 1, segs, seps);
     party = 1;
-    if (n > 0 && !segs[0].all_upper) return 0;
+    /* upper case, or the canonical spelling of a mixed-case code: 01-TTr-R0
+       (the canonical form of 01-TTR-R0 must read back) */
+    if (n > 0 && !segs[0].as_canon) return 0;
   } else if (lenient && sp && !sep) { /* "1830 QĐ-UBND" */
     n = read_code(s, len, &q, lenient, 0, segs, seps);
     if (n > 0 && !(segs[0].all_upper && is_kind(segs[0].key))) return 0;
