@@ -194,6 +194,22 @@ static void record_nul_in_a_string_is_replaced(void) {
   record_clear(&r);
 }
 
+/* 8. fuzz_refs (a number's canonical form must parse as the same number):
+ *    "01-TTR-r0" parsed, with canonical "01-TTr-R0", but "01-TTr-R0" did not:
+ *    the party-style form (number-CODE) wanted an all upper-case code, and
+ *    TTr, TTg, CTr are canonically mixed case. */
+static void ref_canonical_mixed_case_code_parses_back(void) {
+  static const char *const inputs[] = {"01-TTR-r0", "15-TTG-UBND", "7-CTR-BCĐ", "2696/QĐ-UBND"};
+  for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+    text_ref ref, again;
+    CHECK_INT(text_parse_ref(inputs[i], strlen(inputs[i]), &ref), 1);
+    CHECK_INT(text_parse_ref(ref.canonical, strlen(ref.canonical), &again), 1);
+    CHECK_STR(again.key, ref.key);
+  }
+  text_ref ref;
+  CHECK_INT(text_parse_ref("01-ttr-R0", 9, &ref), 0); /* lower case stays no number */
+}
+
 int main(void) {
   record_bad_date_message_is_one_line();
   query_bad_date_message_is_one_line();
@@ -202,5 +218,6 @@ int main(void) {
   query_partial_date_bounds_are_whole_days();
   record_bad_bytes_do_not_turn_a_field_into_latin1();
   record_nul_in_a_string_is_replaced();
+  ref_canonical_mixed_case_code_parses_back();
   return check_summary("test_regressions");
 }
