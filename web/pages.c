@@ -14,7 +14,7 @@ static void head(dynbuf *b, const char *title) {
   dynbuf_append_str(b,
                     "<!doctype html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                    "<link rel=\"stylesheet\" href=\"/style.css\">\n<title>");
+                    "<link rel=\"stylesheet\" href=\"/style.css\">\n<link rel=\"icon\" href=\"data:,\">\n<title>");
   html_text(b, title);
   dynbuf_append_str(b, " — tracuu</title>\n</head>\n<body>\n"
                        "<header><a class=\"home\" href=\"/\">tracuu</a> "
@@ -106,7 +106,8 @@ static void search_form(dynbuf *b, const web_params *p) {
   html_text(b, p->q);
   dynbuf_append_str(b, "\" placeholder=\"ví dụ: quyet dinh phong chong dich, 2696/QĐ-UBND\">"
                        "<button type=\"submit\">Tìm</button></div>\n<details");
-  if (p->from[0] || p->to[0] || p->type[0] || p->issuer[0] || p->category[0] || p->sort[0])
+  if (p->from[0] || p->to[0] || p->type[0] || p->issuer[0] || p->category[0] ||
+      (p->sort[0] && strcmp(p->sort, "blend") != 0))
     dynbuf_append_str(b, " open");
   dynbuf_append_str(b, "><summary>Bộ lọc</summary><div class=\"filters\">\n");
   field(b, "from", "Từ ngày", "date", p->from);
@@ -306,6 +307,17 @@ static void source_link(dynbuf *b, const char *url) {
   dynbuf_append_str(b, web ? "</a></dd>\n" : "</dd>\n");
 }
 
+/* What the index knows of a document's force (query.h), in words. */
+static const char *status_label(query_doc_status st) {
+  switch (st) {
+  case QUERY_DOC_IN_FORCE: return "Còn hiệu lực (theo các văn bản đã lập chỉ mục)";
+  case QUERY_DOC_AMENDED: return "Đã được sửa đổi, bổ sung";
+  case QUERY_DOC_REPLACED: return "Đã bị thay thế";
+  case QUERY_DOC_REPEALED: return "Đã bị bãi bỏ";
+  default: return "Chưa rõ (văn bản không có số)";
+  }
+}
+
 static void metadata(dynbuf *b, const query_hit *h) {
   const record *r = &h->rec;
   dynbuf_append_str(b, "<dl class=\"metadata\">\n");
@@ -321,7 +333,7 @@ static void metadata(dynbuf *b, const query_hit *h) {
   dl_item(b, "Người ký", r->signer);
   dl_item(b, "Chức vụ", r->signer_role);
   dl_item(b, "Hiệu lực từ", r->effective);
-  dl_item(b, "Tình trạng", query_doc_status_name(h->status));
+  dl_item(b, "Tình trạng", status_label(h->status));
   source_link(b, r->url);
   dynbuf_append_str(b, "</dl>\n");
 }
