@@ -26,8 +26,9 @@ enum {
 /* Maps an engine status onto an exit code. */
 int cli_exit_for(engine_status st);
 
-/* The database used when --db is not given: $TRACUU_DB, else
- * $XDG_DATA_HOME/tracuu/db, else ~/.local/share/tracuu/db. Static buffer. */
+/* The database used when --db is not given: $TRACUU_DB, else the
+ * configuration's db (settings.h), else $XDG_DATA_HOME/tracuu/db, else
+ * ~/.local/share/tracuu/db. Static buffer. */
 const char *cli_default_db(void);
 
 /* The crawl store when --store is not given: the configuration's store
