@@ -109,7 +109,9 @@ int web_original_load(const char *store, const char *url, int want_body, web_ori
   warc_reader *r = NULL;
   if (warc_reader_open(path, &r, err, errlen) != 0) return -1;
   warc_record rec;
-  int rc = warc_reader_seek(r, offset) == 0 ? warc_reader_next(r, &rec, err, errlen) : -1;
+  int rc = -1;
+  if (warc_reader_seek(r, offset) == 0) rc = warc_reader_next(r, &rec, err, errlen);
+  else snprintf(err, errlen, "%s: cannot seek to %lld", path, (long long)offset);
   if (rc == 1 && strcmp(rec.type, "response") == 0 && rec.target_uri &&
       strcmp(rec.target_uri, url) == 0) {
     copy_field(out->ctype, sizeof out->ctype, rec.content_type);

@@ -476,7 +476,7 @@ static const char *original_type(const char *fetched) {
 }
 
 void page_original(const web_req *rq, web_reply *out) {
-  char err[300];
+  char err[300] = "";
   query_result *res = NULL;
   query_status qs = query_doc(rq->db, rq->arg, NULL, &res, err, sizeof err);
   if (qs != QUERY_OK || res->n_hits == 0) {

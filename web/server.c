@@ -115,7 +115,7 @@ static handler route_of(const char *path, char *arg, size_t cap, int *bad) {
 /* Builds the reply for one request. */
 static void answer(web_server *s, struct MHD_Connection *c, const char *path, web_reply *out) {
   web_params p = {0};
-  char arg[WEB_MAX_PARAM + 1];
+  char arg[WEB_MAX_PARAM + 1] = "";
   int bad;
   handler h = route_of(path, arg, sizeof arg, &bad);
   if (!h && !bad) {
