@@ -64,6 +64,11 @@ typedef struct {
 int record_parse_json(const char *line, size_t len, record *r /* OUT */, int *repaired /* OUT */,
                       char *err /* OUT */, size_t errlen);
 
+/* The same for a record tracuu stored itself (document data): strings are
+ * taken as they are, without the UTF-8 rescue. */
+int record_parse_stored(const char *data, size_t len, record *r /* OUT */, char *err /* OUT */,
+                        size_t errlen);
+
 /* The record as one line of compact JSON (no newline). Caller frees. NULL
  * when out of memory. */
 char *record_to_json(const record *r);

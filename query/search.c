@@ -194,9 +194,8 @@ static query_status fill_hit(attempt *at, const candidate *c, query_hit *h, char
   h->docid = engine_mset_docid(at->mset, c->index);
   h->relevance = c->relevance;
   h->score = c->score;
-  int repaired;
   char perr[160];
-  if (record_parse_json(data, len, &h->rec, &repaired, perr, sizeof perr) != 0) {
+  if (record_parse_stored(data, len, &h->rec, perr, sizeof perr) != 0) {
     snprintf(err, errlen, "document %llu holds a damaged record (%s): rebuild the index",
              (unsigned long long)h->docid, perr);
     return QUERY_ENGINE;

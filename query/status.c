@@ -61,9 +61,8 @@ static query_status visit_mset(engine_mset *m, term_doc_cb cb, void *ctx, char *
       return QUERY_ENGINE;
     }
     record rec;
-    int repaired;
     char perr[160];
-    if (record_parse_json(data, len, &rec, &repaired, perr, sizeof perr) != 0) {
+    if (record_parse_stored(data, len, &rec, perr, sizeof perr) != 0) {
       snprintf(err, errlen, "a damaged record (%s): rebuild the index", perr);
       return QUERY_ENGINE;
     }
