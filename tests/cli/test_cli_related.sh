@@ -144,7 +144,7 @@ if [ -d "$CONGBAO" ] && [ -f "$LABELS" ]; then
   if [ -n "${TRACUU_SANITIZED:-}" ]; then
     mapfile -t docs < <(jq -r .file "$LABELS")
   else
-    docs=(docs/*/*.json)
+    mapfile -t docs < <(cd "$TRACUU_SHARED/corpus/congbao" && printf '%s\n' docs/*/*.json)
   fi
   (cd "$TRACUU_SHARED/corpus/congbao" && jq -c '{id: input_filename, body: .full_text}' "${docs[@]}") >"$TMP/congbao.jsonl"
   "$TRACUU" index --quiet --db "$TMP/cdb" "$TMP/congbao.jsonl" || fail "index congbao"
