@@ -11,6 +11,15 @@
 #include <string.h>
 #include <unistd.h>
 
+int cli_add_db(const char **names, size_t *n, const char *name) {
+  if (*n == CLI_MAX_DBS) {
+    cli_error("at most %d --db", CLI_MAX_DBS);
+    return -1;
+  }
+  names[(*n)++] = name;
+  return 0;
+}
+
 int cli_exit_for(engine_status st) {
   switch (st) {
   case ENGINE_OK: return EXIT_OK;

@@ -23,6 +23,13 @@ enum {
   EXIT_BUSY = 10      /* another crawl is running (it holds the store's lock) */
 };
 
+/* Repeated --db flags: at most CLI_MAX_DBS databases (shards) at once. */
+#define CLI_MAX_DBS 64
+
+/* Adds one --db value to names[*n]; prints the error and returns -1 when
+ * there are CLI_MAX_DBS already. */
+int cli_add_db(const char **names, size_t *n, const char *name);
+
 /* Maps an engine status onto an exit code. */
 int cli_exit_for(engine_status st);
 

@@ -24,13 +24,12 @@
 #include "cli.h"
 #include "shard.h"
 
-#define MAX_SOURCES 64
 /* A writer committing twice during the compaction makes the source's old
  * revision unreadable (ENGINE_RETRY): start again, this many times. */
 #define MAX_ATTEMPTS 3
 
 typedef struct {
-  const char *sources[MAX_SOURCES];
+  const char *sources[CLI_MAX_DBS];
   size_t n;
   const char *out, *swap;
 } compact_args;
@@ -49,11 +48,7 @@ static int parse_compact_flags(int argc, char **argv, compact_args *a) {
   while ((opt = getopt_long(argc, argv, "d:o:s:h", compact_options, NULL)) != -1) {
     switch (opt) {
     case 'd':
-      if (a->n == MAX_SOURCES) {
-        cli_error("at most %d --db", MAX_SOURCES);
-        return -1;
-      }
-      a->sources[a->n++] = optarg;
+      if (cli_add_db(a->sources, &a->n, optarg) != 0) return -1;
       break;
     case 'o': a->out = optarg; break;
     case 's': a->swap = optarg; break;
@@ -85,8 +80,8 @@ static void remove_partial(const char *dir) { nftw(dir, remove_one, 8, FTW_PHYS 
 /* Merges the sources into a->out, starting again when a writer moved a
  * source on meanwhile. Returns an exit code. */
 static int compact_into(const compact_args *a) {
-  char paths[MAX_SOURCES][SHARD_PATH_MAX];
-  const char *resolved[MAX_SOURCES];
+  char paths[CLI_MAX_DBS][SHARD_PATH_MAX];
+  const char *resolved[CLI_MAX_DBS];
   for (size_t i = 0; i < a->n; i++)
     resolved[i] = shard_resolve_db(a->sources[i], paths[i], sizeof paths[i]);
   engine_status st = ENGINE_RETRY;

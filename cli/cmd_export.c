@@ -10,7 +10,6 @@
 #include "cli.h"
 #include "schema.h"
 
-#define MAX_DBS 64
 
 typedef struct {
   engine_db *db;
@@ -81,18 +80,14 @@ static int export_to(engine_db *db, const char *path) {
 }
 
 int cmd_export(int argc, char **argv) {
-  const char *dbs[MAX_DBS];
+  const char *dbs[CLI_MAX_DBS];
   size_t n = 0;
   int opt;
   optind = 1;
   while ((opt = getopt_long(argc, argv, "d:h", export_options, NULL)) != -1) {
     switch (opt) {
     case 'd':
-      if (n == MAX_DBS) {
-        cli_error("at most %d --db", MAX_DBS);
-        return EXIT_USAGE;
-      }
-      dbs[n++] = optarg;
+      if (cli_add_db(dbs, &n, optarg) != 0) return EXIT_USAGE;
       break;
     case 'h': cli_help("export", stdout); return EXIT_OK;
     default: return cli_usage_error("export", "d:h", argc, argv);

@@ -9,7 +9,6 @@
 #include "query.h"
 #include "render_json.h"
 
-#define MAX_DBS 64
 
 /* How a relation reads from the document asked about. */
 static const char *label(const query_related_item *it) {
@@ -116,7 +115,7 @@ static const struct option related_options[] = {{"db", required_argument, NULL, 
 enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_DOT };
 
 typedef struct {
-  const char *dbs[MAX_DBS];
+  const char *dbs[CLI_MAX_DBS];
   size_t n_dbs;
   int format;
   unsigned limit;
@@ -129,11 +128,7 @@ static int parse_flags(int argc, char **argv, related_args *a) {
   while ((opt = getopt_long(argc, argv, "d:jf:n:h", related_options, NULL)) != -1) {
     switch (opt) {
     case 'd':
-      if (a->n_dbs == MAX_DBS) {
-        cli_error("at most %d --db", MAX_DBS);
-        return -1;
-      }
-      a->dbs[a->n_dbs++] = optarg;
+      if (cli_add_db(a->dbs, &a->n_dbs, optarg) != 0) return -1;
       break;
     case 'j': a->format = FORMAT_JSON; break;
     case 'f':

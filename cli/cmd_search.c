@@ -10,7 +10,6 @@
 #include "query.h"
 #include "settings.h"
 
-#define MAX_DBS 64
 
 static int parse_sort(const char *arg, query_sort *out) {
   if (strcmp(arg, "blend") == 0) *out = QUERY_SORT_BLEND;
@@ -78,7 +77,7 @@ static const struct option search_options[] = {
     {NULL, 0, NULL, 0}};
 
 typedef struct {
-  const char *dbs[MAX_DBS];
+  const char *dbs[CLI_MAX_DBS];
   size_t n_dbs;
   output_opts out;
   cli_color color;
@@ -105,11 +104,7 @@ static int parse_search_flags(const char *cmd, int argc, char **argv, search_arg
   while ((opt = getopt_long(argc, argv, "d:jn:h", search_options, NULL)) != -1) {
     switch (opt) {
     case 'd':
-      if (a->n_dbs == MAX_DBS) {
-        cli_error("at most %d --db", MAX_DBS);
-        return -1;
-      }
-      a->dbs[a->n_dbs++] = optarg;
+      if (cli_add_db(a->dbs, &a->n_dbs, optarg) != 0) return -1;
       break;
     case 'j': a->out.json = 1; break;
     case 'n':

@@ -9,7 +9,6 @@
 #include "cli.h"
 #include "server.h"
 
-#define MAX_DBS 64
 #define STORE_PATH_MAX 4096
 #define SERVE_DEFAULT_LISTEN "127.0.0.1:8080"
 #define SERVE_THREADS 4
@@ -22,7 +21,7 @@ static const struct option serve_options[] = {{"db", required_argument, NULL, 'd
                                               {NULL, 0, NULL, 0}};
 
 typedef struct {
-  const char *dbs[MAX_DBS];
+  const char *dbs[CLI_MAX_DBS];
   size_t n_dbs;
   const char *store;
   char address[64];
@@ -50,11 +49,7 @@ static int parse_serve(int argc, char **argv, serve_args *a) {
   while ((opt = getopt_long(argc, argv, "d:s:l:t:h", serve_options, NULL)) != -1) {
     switch (opt) {
     case 'd':
-      if (a->n_dbs == MAX_DBS) {
-        cli_error("at most %d --db", MAX_DBS);
-        return -1;
-      }
-      a->dbs[a->n_dbs++] = optarg;
+      if (cli_add_db(a->dbs, &a->n_dbs, optarg) != 0) return -1;
       break;
     case 's': a->store = optarg; break;
     case 'l':

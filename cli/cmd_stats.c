@@ -14,7 +14,6 @@
 #include "cli.h"
 #include "schema.h"
 
-#define MAX_DBS 64
 #define HOST_MAX 256
 #define WALK_MAX_DEPTH 8 /* a database, a sharded index: 2 levels are enough */
 
@@ -182,18 +181,14 @@ static int report(engine_db *db, const char *const *names, size_t n, int json) {
 }
 
 int cmd_stats(int argc, char **argv) {
-  const char *dbs[MAX_DBS];
+  const char *dbs[CLI_MAX_DBS];
   size_t n = 0;
   int opt, json = 0;
   optind = 1;
   while ((opt = getopt_long(argc, argv, "d:jh", stats_options, NULL)) != -1) {
     switch (opt) {
     case 'd':
-      if (n == MAX_DBS) {
-        cli_error("at most %d --db", MAX_DBS);
-        return EXIT_USAGE;
-      }
-      dbs[n++] = optarg;
+      if (cli_add_db(dbs, &n, optarg) != 0) return EXIT_USAGE;
       break;
     case 'j': json = 1; break;
     case 'h': cli_help("stats", stdout); return EXIT_OK;
