@@ -49,6 +49,16 @@ static void href(dynbuf *b, const dynbuf *url) {
   dynbuf_append_byte(b, '"');
 }
 
+/* <a href="URL">TEXT</a>, then frees url (built by the caller). */
+static void anchor(dynbuf *b, dynbuf *url, const char *text) {
+  dynbuf_append_str(b, "<a");
+  href(b, url);
+  dynbuf_append_byte(b, '>');
+  html_text(b, text);
+  dynbuf_append_str(b, "</a>");
+  dynbuf_free(url);
+}
+
 /* <a href="URL">TEXT</a> with URL = prefix + one encoded component (+ ?q=). */
 static void link_part(dynbuf *b, const char *prefix, const char *part, const char *q, const char *text) {
   dynbuf url;
@@ -59,12 +69,7 @@ static void link_part(dynbuf *b, const char *prefix, const char *part, const cha
     dynbuf_append_str(&url, "?q=");
     html_url_part(&url, q);
   }
-  dynbuf_append_str(b, "<a");
-  href(b, &url);
-  dynbuf_append_byte(b, '>');
-  html_text(b, text);
-  dynbuf_append_str(b, "</a>");
-  dynbuf_free(&url);
+  anchor(b, &url, text);
 }
 
 /* <a href="/?...">TEXT</a> for a copy of p changed by the caller. */
@@ -72,12 +77,7 @@ static void link_search(dynbuf *b, const web_params *p, const char *text) {
   dynbuf url;
   dynbuf_init(&url, 16 * 1024);
   search_url(&url, p);
-  dynbuf_append_str(b, "<a");
-  href(b, &url);
-  dynbuf_append_byte(b, '>');
-  html_text(b, text);
-  dynbuf_append_str(b, "</a>");
-  dynbuf_free(&url);
+  anchor(b, &url, text);
 }
 
 /* ---- the form ---- */
