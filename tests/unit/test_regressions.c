@@ -6,44 +6,18 @@
 #include <string.h>
 
 #include "check.h"
+#include "fuzz_util.h" /* fuzz_utf8_valid: the fuzz targets' own check */
 #include "extract.h"
 #include "query_internal.h"
 #include "record.h"
 #include "text.h"
-
-/* Well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF). */
-static int utf8_valid(const char *s, size_t len) {
-  const unsigned char *p = (const unsigned char *)s, *e = p + len;
-  while (p < e) {
-    unsigned c = *p, cp;
-    size_t n;
-    if (c < 0x80) {
-      p++;
-      continue;
-    }
-    if (c >= 0xC2 && c <= 0xDF) n = 1, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF) n = 2, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4) n = 3, cp = c & 0x07;
-    else return 0;
-    if ((size_t)(e - p) <= n) return 0;
-    for (size_t i = 1; i <= n; i++) {
-      if ((p[i] & 0xC0) != 0x80) return 0;
-      cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-      return 0;
-    p += n + 1;
-  }
-  return 1;
-}
 
 /* A message meant for one line of stderr: one line, valid UTF-8. */
 static void check_one_line(const char *msg) {
   CHECK(msg[0] != '\0');
   CHECK(strchr(msg, '\n') == NULL);
   CHECK(strchr(msg, '\r') == NULL);
-  CHECK(utf8_valid(msg, strlen(msg)));
+  CHECK(fuzz_utf8_valid(msg, strlen(msg)));
 }
 
 /* 1. fuzz_record: a bad "date" was quoted into the skip reason with "%.40s":
@@ -166,7 +140,7 @@ static void record_bad_bytes_do_not_turn_a_field_into_latin1(void) {
   CHECK_INT(repaired, 1);
   CHECK(r.body && strncmp(r.body, "Th\xc3\xb4ng b\xc3\xa1o \xef\xbf\xbd", 15) == 0);
   CHECK(r.body && strstr(r.body, " h\xe1\xba\xbft") != NULL);
-  CHECK(r.body && utf8_valid(r.body, strlen(r.body)));
+  CHECK(r.body && fuzz_utf8_valid(r.body, strlen(r.body)));
   char *json = record_to_json(&r);
   CHECK(json != NULL);
   if (json) {
