@@ -159,13 +159,18 @@ static uint8_t to_form(char *out, const UChar *u, int32_t n) {
  * base+mod+tone form (when ICU produced a Vietnamese letter) or kept as
  * strings. On any ICU failure the marks are dropped and the starter stays. */
 static void icu_cluster(tx_cluster *c, int32_t starter, const int32_t *marks, int n) {
-  UChar in[ICU_BUF], nfc[ICU_BUF], low[ICU_BUF], bare[ICU_BUF];
+  UChar in[ICU_BUF], nfc[ICU_BUF], folded[ICU_BUF], low[ICU_BUF], bare[ICU_BUF];
   int32_t ulen = 0;
   UErrorCode err = U_ZERO_ERROR;
   U16_APPEND_UNSAFE(in, ulen, starter);
   for (int i = 0; i < n; i++) U16_APPEND_UNSAFE(in, ulen, marks[i]);
-  int32_t nlen = unorm2_normalize(unorm2_getNFCInstance(&err), in, ulen, nfc, ICU_BUF, &err);
-  int32_t llen = u_strFoldCase(low, ICU_BUF, nfc, nlen, U_FOLD_CASE_DEFAULT, &err);
+  const UNormalizer2 *nfc_form = unorm2_getNFCInstance(&err);
+  int32_t nlen = unorm2_normalize(nfc_form, in, ulen, nfc, ICU_BUF, &err);
+  int32_t flen = u_strFoldCase(folded, ICU_BUF, nfc, nlen, U_FOLD_CASE_DEFAULT, &err);
+  /* Folding can leave text that is not NFC: İ folds to i + U+0307 (class
+   * 230), which must then sort after a following class-220 mark. Without
+   * this second NFC, normalizing the output again would change it. */
+  int32_t llen = unorm2_normalize(nfc_form, folded, flen, low, ICU_BUF, &err);
   if (U_FAILURE(err)) { /* keep the starter alone */
     llen = 0;
     U16_APPEND_UNSAFE(low, llen, u_foldCase(starter, U_FOLD_CASE_DEFAULT));
