@@ -29,7 +29,7 @@ typedef struct job {
   dynbuf body, request, response;
   int body_over, headers_over;
   char errbuf[CURL_ERROR_SIZE];
-  char refused_ip[64]; /* the private address refuse_private refused, or "" */
+  char refused_ip[64]; /* the private address refused (open_public_socket, refuse_private), or "" */
   /* The final answer, kept until the done callback. */
   long code;
   fetch_error error;
@@ -450,8 +450,33 @@ int fetch_url_private(const char *url) {
   return priv;
 }
 
-/* libcurl's last word before a request goes out on a new connection: the
- * address it connected to (after DNS, after any redirect) must be public. */
+/* Asked by libcurl for every address it is about to connect to (after DNS,
+ * after any redirect): a private one gets no socket, so not even a TCP
+ * handshake reaches it. A name with a public and a private address goes on
+ * to the public one. */
+static curl_socket_t open_public_socket(void *ud, curlsocktype purpose,
+                                        struct curl_sockaddr *a) {
+  job *j = ud;
+  char ip[INET6_ADDRSTRLEN] = "";
+  if (purpose == CURLSOCKTYPE_IPCXN) {
+    if (a->family == AF_INET)
+      inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)&a->addr)->sin_addr, ip,
+                sizeof ip);
+    else if (a->family == AF_INET6)
+      inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)&a->addr)->sin6_addr, ip,
+                sizeof ip);
+    if (!ip[0] || private_address(ip)) {
+      snprintf(j->refused_ip, sizeof j->refused_ip, "%s", ip[0] ? ip : "an unknown address");
+      return CURL_SOCKET_BAD;
+    }
+  }
+  return socket(a->family, a->socktype, a->protocol);
+}
+
+/* libcurl's last word before a request goes out: the address of the
+ * connection (a reused one too) must be public. open_public_socket already
+ * kept private addresses from being connected; this holds if libcurl ever
+ * reaches one by another road (a connection it did not open through us). */
 static int refuse_private(void *ud, char *primary_ip, char *local_ip, int primary_port,
                           int local_port) {
   (void)local_ip, (void)primary_port, (void)local_port;
@@ -490,6 +515,8 @@ static fetch_error start_job(fetcher *f, job *j) {
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
   curl_easy_setopt(e, CURLOPT_PRIVATE, j);
   if (f->o.refuse_private) {
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_public_socket);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, j);
     curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, refuse_private);
     curl_easy_setopt(e, CURLOPT_PREREQDATA, j);
   }
@@ -580,6 +607,11 @@ static int retryable_curl(CURLcode rc) {
 }
 
 static fetch_error map_curl_error(const fetcher *f, job *j, CURLcode rc, char *msg, size_t len) {
+  if (j->refused_ip[0]) { /* by open_public_socket or refuse_private, whatever curl made of it */
+    snprintf(msg, len, "refused: the host is at %s, a loopback, link-local or private address "
+             "(a crawl reaches those only when a start URL names one)", j->refused_ip);
+    return FETCH_BAD_URL;
+  }
   switch (rc) {
   case CURLE_OPERATION_TIMEDOUT:
     snprintf(msg, len, "timed out (%s)", j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc));
@@ -596,14 +628,6 @@ static fetch_error map_curl_error(const fetcher *f, job *j, CURLcode rc, char *m
     }
     snprintf(msg, len, "out of memory");
     return FETCH_NOMEM;
-  case CURLE_ABORTED_BY_CALLBACK:
-    if (j->refused_ip[0]) {
-      snprintf(msg, len, "refused: the host is at %s, a loopback, link-local or private address "
-               "(a crawl reaches those only when a start URL names one)", j->refused_ip);
-      return FETCH_BAD_URL;
-    }
-    snprintf(msg, len, "%s", j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc));
-    return FETCH_NETWORK;
   case CURLE_PARTIAL_FILE:
     snprintf(msg, len, "truncated: the connection closed after %zu bytes, before the body's end",
              j->body.len);
@@ -694,7 +718,7 @@ static void complete(fetcher *f, job *j, CURLcode rc, int64_t now, job ***finish
   curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &code);
   char msg[512] = "";
   fetch_error err = FETCH_OK;
-  int retry = rc == CURLE_OK ? retryable_code(code) : retryable_curl(rc);
+  int retry = rc == CURLE_OK ? retryable_code(code) : retryable_curl(rc) && !j->refused_ip[0];
   if (retry) {
     long wait = rc == CURLE_OK ? retry_after_ms(j->easy) : -1;
     if (wait < 0) wait = f->o.retry_base_ms << (j->attempts > 10 ? 10 : j->attempts - 1);

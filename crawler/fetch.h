@@ -64,9 +64,10 @@ typedef struct {
   int max_parallel;            /* hosts fetched at once */
   fetch_allow_fn allow;        /* NULL: every redirect target in scheme/host rules */
   void *allow_ctx;
-  int refuse_private;          /* 1: never send a request to a loopback, link-local or private
-                                  address: checked on the address connected to, after DNS and
-                                  redirects (the answer is FETCH_BAD_URL, "refused: ...") */
+  int refuse_private;          /* 1: never connect to a loopback, link-local or private
+                                  address: checked on each address before its socket is
+                                  opened, after DNS and redirects, and again before the
+                                  request is sent (the answer is FETCH_BAD_URL, "refused: ...") */
 } fetch_options;
 
 /* The defaults: 1 s delay, 15 s connect, 60 s total, 30 s under 512 B/s,

@@ -1,9 +1,10 @@
 /* fetch: a crawl of a public site never reaches a loopback, link-local or
  * private address. fetch_url_private tells which start URLs name such an
- * address; with refuse_private a request whose connection lands on one is
- * refused before it is sent, whatever name or redirect led there. */
+ * address; with refuse_private an address that is one is refused before
+ * any socket connects to it, whatever name or redirect led there. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -42,6 +43,12 @@ static outcome get(const char *url, int refuse) {
   for (int i = 0; i < 100 && !o.done; i++) fetch_perform(f, 100, on_done, &o);
   fetch_destroy(f);
   return o;
+}
+
+/* 1 when the listening socket s holds a connection nobody accepted yet. */
+static int pending_connections(int s) {
+  struct pollfd p = {.fd = s, .events = POLLIN};
+  return poll(&p, 1, 0) == 1 && (p.revents & POLLIN) ? 1 : 0;
 }
 
 int main(void) {
@@ -83,9 +90,11 @@ int main(void) {
   CHECK(o.done);
   CHECK_INT(o.error, FETCH_BAD_URL);
   CHECK(strstr(o.message, "refused: the host is at 127.0.0.1") != NULL);
+  CHECK_INT(pending_connections(s), 0); /* refused before connect(): no handshake */
   o = get(url, 0);
   CHECK(o.done);
   CHECK_INT(o.error, FETCH_TIMEOUT);
+  CHECK_INT(pending_connections(s), 1); /* the control did connect */
   close(s);
   fetch_global_cleanup();
   return check_summary("test_fetch_private");
