@@ -78,11 +78,15 @@ typedef struct {
 size_t tx_cluster_slow(const char *s, size_t len, size_t p, tx_cluster *c);
 
 /* Cannot a combining mark start at u[q]? (ASCII, or the lead byte of a
- * Latin letter or a Vietnamese letter of U+1EA0..U+1EFF: the common cases.) */
+ * two-byte block without marks: U+0080..U+02FF, U+0370..U+047F and
+ * U+04C0..U+057F, or a Vietnamese letter of U+1E80..U+1EFF: the common
+ * cases.) Lead bytes 0xD2 and 0xD6..0xDF hold Cyrillic, Hebrew, Arabic,
+ * Syriac, Thaana and NKo marks (U+0483, U+0591, U+064B, U+07AB ...). */
 static inline int tx_no_mark_at(const unsigned char *u, size_t len, size_t q) {
   if (q >= len) return 1;
   unsigned char b = u[q];
-  if (b < 0x80 || (b >= 0xC2 && b < 0xCC) || (b >= 0xCE && b < 0xE0)) return 1;
+  if (b < 0x80 || (b >= 0xC2 && b < 0xCC) || (b >= 0xCE && b < 0xD2) || (b >= 0xD3 && b < 0xD6))
+    return 1;
   return b == 0xE1 && q + 1 < len && (u[q + 1] == 0xBA || u[q + 1] == 0xBB);
 }
 

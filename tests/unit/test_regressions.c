@@ -2,8 +2,12 @@
  * one case each, named after what it was, with the input that showed it.
  * The fix lives in the module; this file keeps it fixed.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 #include "check.h"
 #include "fuzz_util.h" /* fuzz_utf8_valid: the fuzz targets' own check */
@@ -203,6 +207,44 @@ static void fold_then_marks_in_canonical_order(void) {
   }
 }
 
+/* 10. fuzz_text (normalizing normalized text changed it): "o" + U+031B +
+ *    U+07AB (a Thaana mark) became "ơ" + U+07AB, and that lost its mark on
+ *    the second pass: the fast path took lead byte 0xDE for a letter, read
+ *    "ơ" alone, and the mark after it had nothing to sit on. Every combining
+ *    mark of the BMP is tried after a precomposed letter, decomposed too. */
+static int mark_utf8(UChar32 cp, char *out) {
+  int32_t n = 0;
+  UBool err = 0;
+  U8_APPEND((uint8_t *)out, n, 8, cp, err);
+  out[n] = '\0';
+  return !err;
+}
+
+static void marks_after_a_precomposed_letter_are_kept(void) {
+  int checked = 0, bad = 0;
+  for (UChar32 cp = 0x80; cp < 0x10000; cp++) {
+    int8_t t = u_charType(cp);
+    if (t != U_NON_SPACING_MARK && t != U_COMBINING_SPACING_MARK && t != U_ENCLOSING_MARK) continue;
+    char m[8], pre[16], dec[16];
+    if (!mark_utf8(cp, m)) continue;
+    snprintf(pre, sizeof pre, "\xc6\xa1%s", m); /* ơ + mark */
+    snprintf(dec, sizeof dec, "o\xcc\x9b%s", m); /* o + U+031B + mark */
+    char *a = NULL, *b = NULL, *again = NULL;
+    size_t na = 0, nb = 0, n2 = 0;
+    int ok = text_normalize(pre, strlen(pre), 0, &a, &na) == TEXT_OK &&
+             text_normalize(dec, strlen(dec), 0, &b, &nb) == TEXT_OK &&
+             text_normalize(a, na, 0, &again, &n2) == TEXT_OK && strcmp(a, b) == 0 &&
+             strcmp(a, again) == 0;
+    if (!ok && bad++ < 5) fprintf(stderr, "U+%04X: \"%s\" / \"%s\" / \"%s\"\n", (unsigned)cp, a ? a : "", b ? b : "", again ? again : "");
+    checked++;
+    free(a);
+    free(b);
+    free(again);
+  }
+  CHECK(checked > 1000);
+  CHECK_INT(bad, 0);
+}
+
 int main(void) {
   record_bad_date_message_is_one_line();
   query_bad_date_message_is_one_line();
@@ -213,5 +255,6 @@ int main(void) {
   record_nul_in_a_string_is_replaced();
   ref_canonical_mixed_case_code_parses_back();
   fold_then_marks_in_canonical_order();
+  marks_after_a_precomposed_letter_are_kept();
   return check_summary("test_regressions");
 }
