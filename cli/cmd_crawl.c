@@ -48,6 +48,8 @@ static void print_summary(const crawl_summary *s) {
   if (s->broken) fprintf(stderr, ", %llu broken links", (unsigned long long)s->broken);
   if (s->robots_blocked)
     fprintf(stderr, ", %llu disallowed by robots.txt", (unsigned long long)s->robots_blocked);
+  if (s->capped)
+    fprintf(stderr, ", %llu links not followed (site page cap)", (unsigned long long)s->capped);
   if (s->recovered)
     fprintf(stderr, ", %llu recovered from the store", (unsigned long long)s->recovered);
   fputc('\n', stderr);
@@ -83,6 +85,7 @@ static const struct option crawl_options_long[] = {
     {"db", required_argument, NULL, 'd'},       {"store", required_argument, NULL, 's'},
     {"config", required_argument, NULL, 'c'},   {"delay", required_argument, NULL, 'D'},
     {"max-pages", required_argument, NULL, 'm'}, {"no-index", no_argument, NULL, 'n'},
+    {"max-site-pages", required_argument, NULL, 'M'},
     {"json", no_argument, NULL, 'j'},           {"user-agent", required_argument, NULL, 'u'},
     {"timeout", required_argument, NULL, 't'},  {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
@@ -97,7 +100,7 @@ static int parse_args(int argc, char **argv, crawl_options *o, crawl_args *a) {
   int opt;
   unsigned max;
   optind = 1;
-  while ((opt = getopt_long(argc, argv, "d:s:c:D:m:nju:t:h", crawl_options_long, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "d:s:c:D:m:M:nju:t:h", crawl_options_long, NULL)) != -1) {
     switch (opt) {
     case 'd': a->db = optarg; break;
     case 's': a->store = optarg; break;
@@ -112,11 +115,15 @@ static int parse_args(int argc, char **argv, crawl_options *o, crawl_args *a) {
       if (cli_parse_uint("--max-pages", optarg, CRAWL_MAX_PAGES, &max) != 0) return -1;
       o->max_pages = max;
       break;
+    case 'M':
+      if (cli_parse_uint("--max-site-pages", optarg, 1000000000u, &max) != 0) return -1;
+      o->site_max_pages = max;
+      break;
     case 'n': o->no_index = 1; break;
     case 'j': a->json = 1; break;
     case 'u': o->user_agent = optarg; break;
     case 'h': return 1;
-    default: cli_usage_error("crawl", "d:s:c:D:m:nju:t:h", argc, argv); return -1;
+    default: cli_usage_error("crawl", "d:s:c:D:m:M:nju:t:h", argc, argv); return -1;
     }
   }
   return 0;

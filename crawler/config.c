@@ -41,6 +41,15 @@ static long parse_delay(const char *v) {
   return (long)(d * 1000.0 + 0.5);
 }
 
+/* A page cap: a whole number from 1 to 10^9; -1 if not one. */
+static long long parse_max_pages(const char *v) {
+  char *end;
+  errno = 0;
+  long long n = strtoll(v, &end, 10);
+  if (end == v || *end || errno || n < 1 || n > 1000000000LL) return -1;
+  return n;
+}
+
 static int set_string(char **slot, const char *v) {
   free(*slot);
   *slot = strdup(v);
@@ -71,6 +80,7 @@ static int site_key(config_site *s, const char *k, const char *v) {
   for (int i = 0; i < 7; i++)
     if (strcmp(k, selector_keys[i]) == 0) return set_string(&s->sel[i], v) == 0 ? 1 : -1;
   if (strcmp(k, "delay") == 0) return (s->delay_ms = parse_delay(v)) >= 0 ? 1 : -1;
+  if (strcmp(k, "max_pages") == 0) return (s->max_pages = parse_max_pages(v)) > 0 ? 1 : -1;
   if (strcmp(k, "user_agent") == 0) return set_string(&s->user_agent, v) == 0 ? 1 : -1;
   if (strcmp(k, "profile") == 0) {
     if (!extract_builtin_profile(v)) return -1;
@@ -81,6 +91,7 @@ static int site_key(config_site *s, const char *k, const char *v) {
 
 static int crawl_key(crawl_config *c, const char *k, const char *v) {
   if (strcmp(k, "delay") == 0) return (c->delay_ms = parse_delay(v)) >= 0 ? 1 : -1;
+  if (strcmp(k, "max_pages") == 0) return (c->max_pages = parse_max_pages(v)) > 0 ? 1 : -1;
   if (strcmp(k, "user_agent") == 0) return set_string(&c->user_agent, v) == 0 ? 1 : -1;
   return 0;
 }

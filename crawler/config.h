@@ -3,6 +3,7 @@
  *   [crawl]                       optional, defaults for every site
  *   user_agent = tracuu/0.1 (+https://example.org/bot)
  *   delay = 2                     seconds between two requests to a host
+ *   max_pages = 100000            pages a site may have (known to the store)
  *
  *   [site tayho]                  one section per site
  *   start = https://tayho.hanoi.gov.vn/tin-tuc      repeat for more
@@ -10,6 +11,7 @@
  *   include = https://tayho.hanoi.gov.vn/van-ban/   a URL pattern; repeat
  *   exclude = *?print=*                              a URL pattern; repeat
  *   delay = 1.5
+ *   max_pages = 5000              this site's own cap
  *   user_agent = ...
  *   profile = vbpl                a built-in extractor profile
  *   title = //h1                  XPath selectors (override the profile's):
@@ -42,6 +44,7 @@ typedef struct {
   char *name;
   config_list start, sitemap, include, exclude;
   long delay_ms;      /* -1: not set */
+  long long max_pages; /* 0: not set */
   char *user_agent;   /* NULL: not set */
   char *profile_name; /* NULL: not set */
   /* Selectors given in the file (malloc'ed, or NULL); see config_profile. */
@@ -52,6 +55,7 @@ typedef struct {
   config_site *sites;
   size_t n_sites;
   long delay_ms;
+  long long max_pages; /* 0: not set */
   char *user_agent;
 } crawl_config;
 

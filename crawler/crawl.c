@@ -50,6 +50,7 @@ typedef struct {
   const char *user_agent;
   extract_profile profile;
   int has_profile;
+  uint64_t max_pages;     /* the most pages the store may know of this site */
 } site_view;
 
 typedef enum { ROBOTS_UNKNOWN, ROBOTS_PENDING, ROBOTS_READY } robots_phase;
@@ -85,6 +86,8 @@ typedef struct {
   fetcher *f;
   site_view *sites;
   size_t n_sites;
+  uint64_t *site_known;   /* per site: URLs the store knows (pages, frontier) */
+  unsigned char *site_full_said; /* per site: the cap was reported in this run */
   origin *origins[CRAWL_MAX_ORIGINS];
   size_t n_origins;
   int64_t cursor;          /* the last frontier row taken */
@@ -184,6 +187,15 @@ static void sites_free(crawler *c) {
     free(l->items);
   }
   free(c->sites);
+  free(c->site_known);
+  free(c->site_full_said);
+}
+
+/* A site's page cap: --max-site-pages over all, else the config's, else
+ * CRAWL_SITE_MAX_PAGES. */
+static uint64_t site_cap(const crawler *c, long long configured) {
+  if (c->o->site_max_pages) return c->o->site_max_pages;
+  return configured > 0 ? (uint64_t)configured : CRAWL_SITE_MAX_PAGES;
 }
 
 /* One site_view per config site, then one per command-line URL no config
@@ -192,11 +204,14 @@ static int build_sites(crawler *c) {
   const crawl_config *cfg = c->o->config;
   size_t max = (cfg ? cfg->n_sites : 0) + c->o->n_urls;
   c->sites = calloc(max ? max : 1, sizeof *c->sites);
-  if (!c->sites) return -1;
+  c->site_known = calloc(max ? max : 1, sizeof *c->site_known);
+  c->site_full_said = calloc(max ? max : 1, 1);
+  if (!c->sites || !c->site_known || !c->site_full_said) return -1;
   for (size_t i = 0; cfg && i < cfg->n_sites; i++) {
     site_view *s = &c->sites[c->n_sites++];
     s->cfg = &cfg->sites[i];
     s->delay_ms = s->cfg->delay_ms >= 0 ? s->cfg->delay_ms : cfg->delay_ms;
+    s->max_pages = site_cap(c, s->cfg->max_pages ? s->cfg->max_pages : cfg->max_pages);
     s->user_agent = s->cfg->user_agent;
     s->has_profile = config_has_profile(s->cfg);
     config_profile(s->cfg, &s->profile);
@@ -209,6 +224,7 @@ static int build_sites(crawler *c) {
     if (site_for(c, c->o->urls[i])) continue;
     site_view *s = &c->sites[c->n_sites++];
     s->delay_ms = cfg ? cfg->delay_ms : -1;
+    s->max_pages = site_cap(c, cfg ? cfg->max_pages : 0);
     if (add_origin_of(&s->origins, c->o->urls[i]) != 0) return -1;
   }
   return 0;
@@ -325,6 +341,36 @@ static void flush_turn(crawler *c) {
 
 /* --- frontier --------------------------------------------------------------- */
 
+/* Counts, per site, the URLs the store knows: one pass when a run starts,
+ * so that a site's cap holds across runs (a calendar that makes a new URL
+ * every night stops growing at the cap). */
+static int count_known(void *ctx, const char *url) {
+  crawler *c = ctx;
+  const site_view *s = site_for(c, url);
+  if (s) c->site_known[s - c->sites]++;
+  return 0;
+}
+
+/* 1 when site s already knows its max_pages URLs and url is a new one: it
+ * is then not queued (the pages it knows are still revisited). Said once
+ * per site and run. */
+static int site_full(crawler *c, const site_view *s, const char *url) {
+  size_t k = (size_t)(s - c->sites);
+  if (c->site_known[k] < s->max_pages) return 0;
+  int known = state_knows(c->st, url);
+  if (known < 0) stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
+  if (known != 0) return known < 0;
+  c->sum->capped++;
+  if (!c->site_full_said[k]) {
+    c->site_full_said[k] = 1;
+    char why[160];
+    snprintf(why, sizeof why, "not queued: the site has reached its cap of %llu pages "
+             "(max_pages in the config, or --max-site-pages)", (unsigned long long)s->max_pages);
+    logf_url(c, url, "%s", why);
+  }
+  return 1;
+}
+
 /* Adds url (already absolute) to the frontier when it is in scope.
  * robots.txt is asked when the URL is taken, so that a disallowed URL is
  * counted once per run. */
@@ -332,12 +378,14 @@ static void frontier_add(crawler *c, const char *url) {
   if (c->added >= CRAWL_MAX_NEW_URLS) return;
   char *norm = fetch_url_resolve(NULL, url);
   if (!norm) return;
-  if (site_for(c, norm) && !looks_binary(norm) && ensure_tx(c) == 0) {
+  const site_view *s = site_for(c, norm);
+  if (s && !looks_binary(norm) && !site_full(c, s, norm) && ensure_tx(c) == 0) {
     int added = state_frontier_add(c->st, norm);
     if (added < 0) stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
     else if (added) {
       c->frontier_dry = 0;
       c->added++;
+      c->site_known[s - c->sites]++;
     }
   }
   free(norm);
@@ -951,6 +999,10 @@ static void seed(crawler *c) {
   }
   c->sum->resumed = resumed;
   c->fresh_run = !resumed;
+  if (state_known_each(c->st, count_known, c) != 0) {
+    stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
+    return;
+  }
   for (size_t i = 0; i < c->o->n_urls; i++) frontier_add(c, c->o->urls[i]);
   const crawl_config *cfg = c->o->config;
   for (size_t i = 0; cfg && i < cfg->n_sites; i++) {
@@ -1008,7 +1060,8 @@ char *crawl_summary_json(const crawl_summary *s) {
   dynbuf_printf(&b,
                 "{\"run\":%lld,\"resumed\":%s,\"fetched\":%llu,\"new\":%llu,\"changed\":%llu,"
                 "\"unchanged\":%llu,\"not_modified\":%llu,\"duplicate\":%llu,\"failed\":%llu,"
-                "\"gone\":%llu,\"broken\":%llu,\"skipped\":%llu,\"robots_blocked\":%llu,\"bytes\":%llu,"
+                "\"gone\":%llu,\"broken\":%llu,\"skipped\":%llu,\"robots_blocked\":%llu,\"capped\":%llu,"
+                "\"bytes\":%llu,"
                 "\"indexed\":%llu,\"removed\":%llu,\"recovered\":%llu,\"seconds\":%.3f}",
                 (long long)s->run, s->resumed ? "true" : "false",
                 (unsigned long long)s->fetched, (unsigned long long)s->new_pages,
@@ -1016,7 +1069,7 @@ char *crawl_summary_json(const crawl_summary *s) {
                 (unsigned long long)s->not_modified, (unsigned long long)s->duplicate,
                 (unsigned long long)s->failed, (unsigned long long)s->gone,
                 (unsigned long long)s->broken, (unsigned long long)s->skipped, (unsigned long long)s->robots_blocked,
-                (unsigned long long)s->bytes, (unsigned long long)s->indexed,
+                (unsigned long long)s->capped, (unsigned long long)s->bytes, (unsigned long long)s->indexed,
                 (unsigned long long)s->removed, (unsigned long long)s->recovered, s->seconds);
   if (dynbuf_status(&b) != DYNBUF_OK) {
     dynbuf_free(&b);

@@ -34,6 +34,10 @@
 #include "engine.h"
 
 #define CRAWL_MAX_PAGES 1000000 /* pages per run when --max-pages is not given */
+/* Pages a site may have (known to the store: fetched, or queued) when
+ * neither the config's max_pages nor --max-site-pages says: a portal's
+ * calendar, search or session-id links cannot grow it without end. */
+#define CRAWL_SITE_MAX_PAGES 200000
 
 typedef enum {
   CRAWL_OK = 0,
@@ -49,6 +53,7 @@ typedef struct {
   uint64_t new_pages, changed, unchanged, not_modified, duplicate, gone, failed, skipped;
   uint64_t broken;         /* links to URLs that answer 404/410 and never had a page */
   uint64_t robots_blocked; /* frontier URLs robots.txt disallows (never requested) */
+  uint64_t capped;         /* links not queued: their site had reached its page cap */
   uint64_t bytes;          /* body bytes received (decoded) */
   uint64_t indexed, removed, recovered;
   double seconds;
@@ -71,6 +76,7 @@ typedef struct {
   long delay_ms;             /* -1: site/robots/1 s; else this for every host */
   long timeout_ms;           /* per request; 0 = fetch's default */
   uint64_t max_pages;        /* 0 = CRAWL_MAX_PAGES */
+  uint64_t site_max_pages;   /* 0 = each site's max_pages, else CRAWL_SITE_MAX_PAGES */
   int no_index;
   const char *user_agent;    /* NULL = config's, else the built-in one */
   uint64_t warc_rotate_bytes; /* 0 = WARC_ROTATE_BYTES */

@@ -26,7 +26,7 @@ static const char schema_sql[] =
 enum {
   Q_META_GET, Q_META_SET, Q_FRONTIER_COUNT, Q_SEED, Q_FRONTIER_ADD, Q_FRONTIER_EACH,
   Q_FRONTIER_DONE, Q_PAGE_GET, Q_OWNER, Q_PAGE_UPSERT, Q_PAGE_TOUCH, Q_OWN, Q_DISOWN,
-  Q_PENDING_EACH, Q_PENDING_CLEAR, Q_COUNTS, Q_COUNT
+  Q_PENDING_EACH, Q_PENDING_CLEAR, Q_COUNTS, Q_KNOWN_EACH, Q_KNOWS, Q_COUNT
 };
 
 static const char *const sql_text[Q_COUNT] = {
@@ -60,6 +60,11 @@ static const char *const sql_text[Q_COUNT] = {
     [Q_PENDING_EACH] = "SELECT url, pending, warc_file, warc_offset FROM page WHERE pending!=0",
     [Q_PENDING_CLEAR] = "UPDATE page SET pending=0 WHERE pending!=0",
     [Q_COUNTS] = "SELECT count(*), coalesce(sum(gone),0), coalesce(sum(pending!=0),0) FROM page",
+    /* UNION ALL + NOT EXISTS on the key: half the time of a UNION's sort */
+    [Q_KNOWN_EACH] = "SELECT url FROM page WHERE gone=0 UNION ALL SELECT f.url FROM frontier f"
+                     " WHERE NOT EXISTS (SELECT 1 FROM page p WHERE p.url=f.url AND p.gone=0)",
+    [Q_KNOWS] = "SELECT EXISTS(SELECT 1 FROM page WHERE url=?1)"
+                " OR EXISTS(SELECT 1 FROM frontier WHERE url=?1)",
 };
 
 struct crawl_state {
@@ -376,6 +381,23 @@ int state_pending_each(crawl_state *st, state_pending_cb cb, void *ctx) {
   }
   sqlite3_reset(s);
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st, "reading pending pages");
+}
+
+int state_known_each(crawl_state *st, state_url_cb cb, void *ctx) {
+  sqlite3_stmt *s = stmt(st, Q_KNOWN_EACH);
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    if (cb(ctx, (const char *)sqlite3_column_text(s, 0)) != 0) break;
+  sqlite3_reset(s);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st, "reading the known pages");
+}
+
+int state_knows(crawl_state *st, const char *url) {
+  sqlite3_stmt *s = stmt(st, Q_KNOWS);
+  bind_text(s, 1, url);
+  int rc = sqlite3_step(s), known = rc == SQLITE_ROW && sqlite3_column_int(s, 0);
+  sqlite3_reset(s);
+  return rc == SQLITE_ROW ? known : fail(st, "looking up a page");
 }
 
 int state_pending_clear(crawl_state *st) {

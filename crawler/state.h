@@ -121,6 +121,14 @@ int state_pending_clear(crawl_state *st);
 int state_meta_get(crawl_state *st, const char *key, char **out /* OUT */);
 int state_meta_set(crawl_state *st, const char *key, const char *value);
 
+/* Every URL the store knows of, once each: pages not gone and the URLs
+ * waiting in the frontier. cb returns 0 to go on. 0, or -1 on error. */
+typedef int (*state_url_cb)(void *ctx, const char *url);
+int state_known_each(crawl_state *st, state_url_cb cb, void *ctx);
+
+/* 1 when url is a page (gone or not) or in the frontier, 0 if not, -1 on error. */
+int state_knows(crawl_state *st, const char *url);
+
 /* Counts of pages known, gone, and with index work pending. */
 int state_counts(crawl_state *st, int64_t *pages, int64_t *gone, int64_t *pending);
 

@@ -3,8 +3,8 @@
 # body cap, gzip bomb, timeouts are there): no external entity or DTD is ever
 # loaded (pages, sitemaps), no URL makes a path outside the store, long URLs
 # and other hosts are never requested, a response header block over the cap
-# fails the page, --max-pages caps the pages of a run, and every non-http(s)
-# start URL is refused.
+# fails the page, --max-pages caps the pages of a run, a site's page cap
+# holds across runs, and every non-http(s) start URL is refused.
 . "$(dirname "$0")/lib.sh"
 . "$TRACUU_SRC/tests/server/server.sh"
 SITE=$TMP/site
@@ -95,13 +95,50 @@ for u in "file://$TMP/secret.txt" "ftp://127.0.0.1/" "gopher://127.0.0.1/" "java
   [ "$RC" != 0 ] && pass || fail "start URL ${u:0:60} was accepted"
 done
 
-# 5. --max-pages caps the pages fetched in a run (pages per site).
+# 5. --max-pages caps the pages fetched in a run.
 gen_site "$TMP/many" 30
 start_server "$TMP/many"
 run "$TRACUU" crawl --delay 0 --max-pages 5 --json --store "$TMP/store3" --db "$TMP/db3" "$BASE/"
 case $RC in 0 | 1) pass ;; *) fail "--max-pages crawl: exit $RC ($ERR)" ;; esac
 pages=$(awk '$3 !~ /^\/(robots\.txt|sitemap)/' "$SERVER_LOG" | wc -l)
 [ "$pages" -le 5 ] && pass || fail "--max-pages 5 fetched $pages pages"
+
+# 5b. A site never grows past its page cap (--max-site-pages, max_pages=):
+#     the cap counts what the store knows, so it holds across runs, and
+#     the pages already known are still revisited.
+pages_asked() { awk '$3 !~ /^\/(robots\.txt|sitemap)/ {print $3}' "$SERVER_LOG" | sort -u; }
+: >"$SERVER_LOG"
+run "$TRACUU" crawl --delay 0 --max-site-pages 6 --json --store "$TMP/store5" --db "$TMP/db5" "$BASE/"
+expect_rc 0 "a crawl with --max-site-pages 6"
+expect_eq "$(pages_asked | wc -l)" 6 "--max-site-pages 6: six pages fetched"
+capped=$(sed -n 's/.*"capped":\([0-9]*\).*/\1/p' "$TMP/out")
+[ "${capped:-0}" -gt 0 ] && pass || fail "the summary counts the links not followed (capped: '$capped')"
+expect_err "reached its cap of 6 pages" "the cap is said"
+expect_eq "$(grep -c "reached its cap" "$TMP/err")" 1 "the cap is said once"
+pages_asked >"$TMP/first-pages"
+: >"$SERVER_LOG"
+run "$TRACUU" crawl --delay 0 --max-site-pages 6 --json --store "$TMP/store5" --db "$TMP/db5" "$BASE/"
+expect_rc 0 "a second crawl at the cap"
+expect_eq "$(pages_asked)" "$(cat "$TMP/first-pages")" "at the cap: the same six pages revisited, no new one"
+expect_eq "$(ids "$TMP/db5" | wc -l)" 6 "six pages in the index"
+# (links a full site did not follow are found again when their page changes;
+# fresh stores here)
+for caps in "9 8 8" "7 - 7"; do
+  set -- $caps
+  printf '[crawl]\nmax_pages = %s\n[site many]\nstart = %s/\n' "$1" "$BASE" >"$TMP/cap.ini"
+  [ "$2" = - ] || echo "max_pages = $2" >>"$TMP/cap.ini"
+  : >"$SERVER_LOG"
+  run "$TRACUU" crawl --delay 0 --config "$TMP/cap.ini" --store "$TMP/store-$1" --db "$TMP/db-$1"
+  expect_rc 0 "a crawl with max_pages $1 in [crawl], $2 in the site"
+  expect_eq "$(pages_asked | wc -l)" "$3" "[crawl] max_pages = $1, site max_pages = $2: $3 pages"
+done
+printf '[site many]\nstart = %s/\nmax_pages = 0\n' "$BASE" >"$TMP/cap0.ini"
+run "$TRACUU" crawl --delay 0 --config "$TMP/cap0.ini" --store "$TMP/store5" --db "$TMP/db5"
+expect_rc 2 "max_pages = 0 is refused"
+expect_err "bad value for max_pages" "the bad max_pages is named"
+run "$TRACUU" crawl --max-site-pages none --store "$TMP/store5" --db "$TMP/db5" "$BASE/"
+expect_rc 2 "--max-site-pages none is refused"
+expect_one_line_err "--max-site-pages none"
 
 # 6. A response header block over FETCH_MAX_HEADERS (64 KB) fails the page.
 python3 - "$TMP/hport" >/dev/null 2>&1 <<'PY' &
