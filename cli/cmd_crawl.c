@@ -48,6 +48,9 @@ static void print_summary(const crawl_summary *s) {
   if (s->broken) fprintf(stderr, ", %llu broken links", (unsigned long long)s->broken);
   if (s->robots_blocked)
     fprintf(stderr, ", %llu disallowed by robots.txt", (unsigned long long)s->robots_blocked);
+  if (s->listings)
+    fprintf(stderr, ", %llu listing pages (links followed, not indexed)",
+            (unsigned long long)s->listings);
   if (s->capped)
     fprintf(stderr, ", %llu links not followed (site page cap)", (unsigned long long)s->capped);
   if (s->recovered)

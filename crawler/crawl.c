@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -654,8 +655,22 @@ static int is_html(const char *content_type) {
   return 0;
 }
 
-/* Extracts a page and hands it to the index; links go to the frontier
- * when follow is set. Returns 0, or -1 when the page could not be used
+/* Removes url from the index; counted when a page we had is gone (a
+ * duplicate's removal is mostly of nothing). */
+static void unindex(crawler *c, const char *url, int gone) {
+  if (!c->ix) return;
+  engine_status st = indexer_remove(c->ix, url);
+  if (st == ENGINE_OK) {
+    c->sum->removed += gone != 0;
+    c->since_commit++;
+  } else {
+    c->sum->index_status = st;
+    stop(c, CRAWL_INDEX, "%s", indexer_errmsg(c->ix));
+  }
+}
+
+/* Extracts a page and hands it to the index (a listing page only gives
+ * its links); links go to the frontier when follow is set. Returns 0, or -1 when the page could not be used
  * (logged, counted as failed). */
 static int use_page(crawler *c, const site_view *s, const char *url, const char *type,
                     const char *body, size_t len, int follow) {
@@ -670,7 +685,10 @@ static int use_page(crawler *c, const site_view *s, const char *url, const char 
   for (size_t i = 0; follow && i < x.n_links && c->fatal == CRAWL_OK; i++)
     frontier_add(c, x.links[i].url);
   int rc = 0;
-  if (c->ix) {
+  if (x.listing) { /* read for its links; a search should find what it lists */
+    c->sum->listings++;
+    unindex(c, url, 0); /* a page that turned into a listing */
+  } else if (c->ix) {
     engine_status st = indexer_add(c->ix, &x.rec);
     if (st == ENGINE_OK) {
       c->sum->indexed++;
@@ -686,20 +704,6 @@ static int use_page(crawler *c, const site_view *s, const char *url, const char 
   }
   extract_result_clear(&x);
   return rc;
-}
-
-/* Removes url from the index; counted when a page we had is gone (a
- * duplicate's removal is mostly of nothing). */
-static void unindex(crawler *c, const char *url, int gone) {
-  if (!c->ix) return;
-  engine_status st = indexer_remove(c->ix, url);
-  if (st == ENGINE_OK) {
-    c->sum->removed += gone != 0;
-    c->since_commit++;
-  } else {
-    c->sum->index_status = st;
-    stop(c, CRAWL_INDEX, "%s", indexer_errmsg(c->ix));
-  }
 }
 
 static int store_answer(crawler *c, const fetch_result *r, const char *url, const char *hash,
@@ -1055,27 +1059,30 @@ static void origins_free(crawler *c) {
 }
 
 char *crawl_summary_json(const crawl_summary *s) {
-  dynbuf b;
-  dynbuf_init(&b, 4096);
-  dynbuf_printf(&b,
-                "{\"run\":%lld,\"resumed\":%s,\"fetched\":%llu,\"new\":%llu,\"changed\":%llu,"
-                "\"unchanged\":%llu,\"not_modified\":%llu,\"duplicate\":%llu,\"failed\":%llu,"
-                "\"gone\":%llu,\"broken\":%llu,\"skipped\":%llu,\"robots_blocked\":%llu,\"capped\":%llu,"
-                "\"bytes\":%llu,"
-                "\"indexed\":%llu,\"removed\":%llu,\"recovered\":%llu,\"seconds\":%.3f}",
-                (long long)s->run, s->resumed ? "true" : "false",
-                (unsigned long long)s->fetched, (unsigned long long)s->new_pages,
-                (unsigned long long)s->changed, (unsigned long long)s->unchanged,
-                (unsigned long long)s->not_modified, (unsigned long long)s->duplicate,
-                (unsigned long long)s->failed, (unsigned long long)s->gone,
-                (unsigned long long)s->broken, (unsigned long long)s->skipped, (unsigned long long)s->robots_blocked,
-                (unsigned long long)s->capped, (unsigned long long)s->bytes, (unsigned long long)s->indexed,
-                (unsigned long long)s->removed, (unsigned long long)s->recovered, s->seconds);
-  if (dynbuf_status(&b) != DYNBUF_OK) {
-    dynbuf_free(&b);
-    return NULL;
-  }
-  return dynbuf_take(&b);
+  const struct {
+    const char *key;
+    uint64_t value;
+  } counts[] = {{"fetched", s->fetched},     {"new", s->new_pages},
+                {"changed", s->changed},     {"unchanged", s->unchanged},
+                {"not_modified", s->not_modified}, {"duplicate", s->duplicate},
+                {"failed", s->failed},       {"gone", s->gone},
+                {"broken", s->broken},       {"skipped", s->skipped},
+                {"robots_blocked", s->robots_blocked}, {"capped", s->capped},
+                {"listings", s->listings},   {"bytes", s->bytes},
+                {"indexed", s->indexed},     {"removed", s->removed},
+                {"recovered", s->recovered}};
+  json_object *o = json_object_new_object();
+  int ok = o && json_object_object_add(o, "run", json_object_new_int64(s->run)) == 0 &&
+           json_object_object_add(o, "resumed", json_object_new_boolean(s->resumed)) == 0;
+  for (size_t i = 0; ok && i < sizeof counts / sizeof counts[0]; i++)
+    ok = json_object_object_add(o, counts[i].key, json_object_new_uint64(counts[i].value)) == 0;
+  char secs[32]; /* to the millisecond, written as such */
+  snprintf(secs, sizeof secs, "%.3f", s->seconds);
+  ok = ok && json_object_object_add(o, "seconds", json_object_new_double_s(s->seconds, secs)) == 0;
+  const char *text = ok ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) : NULL;
+  char *out = text ? strdup(text) : NULL;
+  json_object_put(o);
+  return out;
 }
 
 static void write_last_crawl(crawler *c) {

@@ -11,7 +11,8 @@
  *      sitemap URLs are added;
  *   4. fetches (robots.txt first for every host; disallowed URLs are never
  *      requested), follows in-scope links (listing pagination included);
- *      new and changed pages are stored, then indexed in place (id = URL);
+ *      new and changed pages are stored, then indexed in place (id = URL),
+ *      except listing pages (extract.h), which only give their links;
  *      304s and identical bodies cost nothing; 404/410 pages are removed;
  *   5. writes the summary to STORE/last-crawl.json.
  *
@@ -54,6 +55,7 @@ typedef struct {
   uint64_t broken;         /* links to URLs that answer 404/410 and never had a page */
   uint64_t robots_blocked; /* frontier URLs robots.txt disallows (never requested) */
   uint64_t capped;         /* links not queued: their site had reached its page cap */
+  uint64_t listings;       /* listing pages: links followed, not indexed (extract.h) */
   uint64_t bytes;          /* body bytes received (decoded) */
   uint64_t indexed, removed, recovered;
   double seconds;

@@ -117,7 +117,20 @@ typedef struct {
   text_encoding encoding;    /* what the bytes were, and what was repaired */
   char charset[32];          /* the charset decided, e.g. "UTF-8", "windows-1258" */
   int parse_errors;          /* how many errors libxml2 recovered from */
+  size_t main_links;         /* <a href>s in the main content block */
+  size_t main_chars;         /* non-space bytes of its text outside links */
+  int listing;               /* 1: a listing page, not a document (see below) */
 } extract_result;
+
+/* A listing page (a portal's list of news or documents, a home page, a
+ * search result) is a list of links, not a document: its main block holds
+ * at least EXTRACT_LISTING_LINKS links and, outside them, fewer than
+ * EXTRACT_LISTING_CHARS non-space bytes of text per link (a date and a
+ * two-line summary per item), and no number of its own was found. On the
+ * sample portal, listings have 6 to 21 links and 7 to 108 bytes a link;
+ * every article and document has 0 links in its main block. */
+#define EXTRACT_LISTING_LINKS 5
+#define EXTRACT_LISTING_CHARS 150
 
 /* Extracts page (len bytes fetched from url; content_type is the HTTP
  * Content-Type header or NULL; profile may be NULL). On success *out is

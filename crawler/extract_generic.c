@@ -297,12 +297,39 @@ static xmlNodePtr best_block(scan_walk *w) {
   return best ? w->c[best - 1].node : NULL;
 }
 
+/* Links and text of the main block, for telling a list of links (a
+   portal's listing page) from a document. */
+typedef struct {
+  size_t links, own;
+} block_count;
+
+static int count_enter(void *ctx, xmlNodePtr n) {
+  block_count *b = ctx;
+  if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+    if (n->parent && n->parent->type == XML_ELEMENT_NODE && !(INFO(n->parent) & 2) && n->content)
+      for (const unsigned char *p = n->content; *p; p++) b->own += !isspace(*p);
+    return 0;
+  }
+  if (n->type != XML_ELEMENT_NODE || ex_is_dropped(n) || EX_MARKED_FURNITURE(n)) return 0;
+  if (ex_is(n, "a") && xmlHasProp(n, (const xmlChar *)"href")) b->links++;
+  return 1;
+}
+
+static void count_main(ex_page *pg) {
+  block_count b = {0, 0};
+  xmlNodePtr root = pg->main ? pg->main : pg->body; /* no block: the page is one */
+  if (root) ex_walk(root, count_enter, NULL, &b);
+  pg->main_links = b.links;
+  pg->main_chars = b.own;
+}
+
 extract_status ex_page_scan(ex_page *pg, xmlDocPtr doc) {
   memset(pg, 0, sizeof *pg);
   scan_walk w = {pg, NULL, 0, 0, 0, 0};
   ex_walk((xmlNodePtr)doc, scan_enter, scan_leave, &w);
   if (!pg->body) pg->body = xmlDocGetRootElement(doc);
   pg->main = w.nomem ? NULL : best_block(&w);
+  count_main(pg);
   free(w.c);
   if (w.nomem) return EXTRACT_NOMEM;
   pg->page_text = ex_node_text(pg->body, EX_TEXT_MARKED, EXTRACT_MAX_BODY);

@@ -129,6 +129,8 @@ typedef struct {
   xmlNodePtr main;       /* the main content block */
   char *og_title, *og_site, *published, *section; /* <meta> values (xmlFree) */
   char *page_text;       /* the text of body without furniture (malloc'ed) */
+  size_t main_links;     /* <a href> elements in main, outside furniture */
+  size_t main_chars;     /* non-space bytes of main's text outside links */
 } ex_page;
 
 /* Fills in every field of rec that is still NULL from the generic rules.

@@ -13,7 +13,8 @@ run "$TRACUU" crawl --db "$TMP/ref" --store "$TMP/ref-store" --delay 0 --json "$
 expect_rc 0 "uninterrupted crawl"
 expect_eq "$(jq -r .new "$TMP/out")" "$PAGES" "uninterrupted crawl: every page new"
 ids "$TMP/ref" >"$TMP/ids_ref"
-expect_eq "$(wc -l <"$TMP/ids_ref")" "$PAGES" "uninterrupted crawl: every page indexed"
+expect_eq "$(jq -r .listings "$TMP/out")" 4 "uninterrupted crawl: the 4 listing pages known as such"
+expect_eq "$(wc -l <"$TMP/ids_ref")" "$N" "uninterrupted crawl: every article indexed, no listing"
 
 # 2. A slow crawl in the background; a second crawl of the same store is
 #    refused at once with a one-line message and exit code 10.
@@ -60,7 +61,7 @@ run "$TRACUU" crawl --db "$TMP/mp" --store "$TMP/mp-store" --delay 0 --max-pages
 expect_rc 0 "--max-pages 10"
 expect_eq "$(jq -r .fetched "$TMP/out")" 10 "--max-pages: 10 fetched"
 run "$TRACUU" crawl --db "$TMP/mp" --store "$TMP/mp-store" --delay 0 --json "$BASE/"
-expect_eq "$(ids "$TMP/mp" | wc -l)" "$PAGES" "the next run finishes the site"
+expect_eq "$(ids "$TMP/mp" | wc -l)" "$N" "the next run finishes the site"
 
 # 5. --no-index fetches and stores only; the next run indexes the backlog
 #    from the store without downloading it again.

@@ -13,12 +13,14 @@
  *     copies of the fixtures;
  *  5. the 14 real vbpl.vn pages (and anle.toaan.gov.vn), generic and with
  *     the "vbpl" profile (skipped when ../shared is missing);
- *  6. the team's sample portal (corpus/site/), special pages included.
+ *  6. the team's sample portal (corpus/site/), special pages included;
+ *  7. listing pages told from documents, on the portal and on vbpl.vn.
  * Every extraction runs with stderr redirected: libxml2 must print nothing.
  *
  * `test_extract --dump FILE [URL [PROFILE]]` prints what is extracted;
  * `test_extract --bench FILE N` measures pages per second.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <iconv.h>
 #include <stdio.h>
@@ -794,6 +796,68 @@ static void test_site(void) {
 }
 
 /* ------------------------------------------------------------------ */
+/* 7. Listing pages: lists of links are told from documents             */
+/* ------------------------------------------------------------------ */
+
+static int is_listing_name(const char *name) {
+  return strcmp(name, "index.html") == 0 || strncmp(name, "trang-", 6) == 0;
+}
+
+static void check_listing(const char *path, int want) {
+  extract_result r;
+  if (run_file(path, "http://127.0.0.1:8000/x.html", NULL, &r) != EXTRACT_OK) {
+    CHECK(0);
+    return;
+  }
+  if (r.listing != want)
+    fprintf(stderr, "%s: listing %d, expected %d (%zu links, %zu bytes of own text)\n", path,
+            r.listing, want, r.main_links, r.main_chars);
+  CHECK_INT(r.listing, want);
+  extract_result_clear(&r);
+}
+
+/* Every page of the sample portal: its home, news and document lists
+ * (index.html, trang-N.html) are listings; every article and document,
+ * whatever its sidebar of other news, is not. On the real vbpl.vn pages,
+ * the related-documents list and the relation diagram are listings; full
+ * texts, property pages and the case-law page are not. */
+static void test_listings(void) {
+  static const char *const dirs[] = {"", "tin-tuc/", "van-ban/"};
+  int pages = 0;
+  for (size_t d = 0; d < sizeof dirs / sizeof dirs[0]; d++) {
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s%s", SITE, dirs[d]);
+    DIR *dp = opendir(dir);
+    if (!dp) continue;
+    struct dirent *e;
+    while ((e = readdir(dp))) {
+      size_t n = strlen(e->d_name);
+      if (n < 6 || strcmp(e->d_name + n - 5, ".html") != 0) continue;
+      char path[2048];
+      snprintf(path, sizeof path, "%s%s", dir, e->d_name);
+      check_listing(path, is_listing_name(e->d_name));
+      pages++;
+    }
+    closedir(dp);
+  }
+  CHECK(pages >= 38);
+  if (!have_dir(VBPL)) return;
+  static const struct {
+    const char *file;
+    int listing;
+  } vbpl[] = {{"vbpl_related_doc.html", 1},  {"vbpl_luocdo_phaply.html", 1},
+              {"vbpl_v3.html", 0},           {"vbpl_initial.html", 0},
+              {"vbpl_v1.html", 0},           {"vbpl_thuoctinh.html", 0},
+              {"vbpl_thuoctinh_2.html", 0},  {"vbpl_v2.html", 0},
+              {"vbpl_luocdo_hopnhat.html", 0}, {"anle_thuoctinh.html", 0}};
+  for (size_t i = 0; i < sizeof vbpl / sizeof vbpl[0]; i++) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s%s", VBPL, vbpl[i].file);
+    check_listing(path, vbpl[i].listing);
+  }
+}
+
+/* ------------------------------------------------------------------ */
 /* Tools                                                                */
 /* ------------------------------------------------------------------ */
 
@@ -851,6 +915,7 @@ int main(int argc, char **argv) {
   test_mutations();
   test_vbpl();
   test_site();
+  test_listings();
   CHECK_INT(stderr_bytes, 0);
   return check_summary("test_extract");
 }
