@@ -75,8 +75,15 @@ static void print_facets_text(FILE *fp, const query_result *res) {
   }
 }
 
+void output_say_no_hits(const query_result *res) {
+  if (res->n_hits) return;
+  if (res->estimated == 0) fputs("tracuu: no documents match\n", stderr);
+  else fprintf(stderr, "tracuu: about %llu documents match; none in the range --limit and --offset ask for\n",
+               (unsigned long long)res->estimated);
+}
+
 int output_results(FILE *fp, const query_result *res, const output_opts *o) {
-  if (res->n_hits == 0 && !o->json) fputs("tracuu: no documents match\n", stderr);
+  if (!o->json) output_say_no_hits(res);
   if (res->relaxed && !o->json)
     fputs("tracuu: no document has every word; these have some of them\n", stderr);
   for (size_t i = 0; i < res->n_hits; i++) {

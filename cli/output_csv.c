@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "output.h"
+
 void csv_field(FILE *fp, const char *s) {
   if (!s) return;
   if (!s[strcspn(s, ",\"\r\n")]) {
@@ -31,7 +33,7 @@ static void csv_hit(FILE *fp, const query_hit *h) {
 }
 
 int output_csv(FILE *fp, const query_result *res) {
-  if (res->n_hits == 0) fputs("tracuu: no documents match\n", stderr);
+  output_say_no_hits(res);
   fputs("rank,id,number,date,type,issuer,title,url,score,status\r\n", fp);
   for (size_t i = 0; i < res->n_hits; i++) csv_hit(fp, &res->hits[i]);
   fflush(fp);

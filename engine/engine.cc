@@ -987,8 +987,11 @@ void run_search(engine_mset &m, const Xapian::Database &db, const Xapian::Query 
   /* Asks for every hit's document at once. A remote shard then sends them
    * pipelined, where each engine_mset_value / engine_mset_data would
    * otherwise wait for a round trip of its own (the blend re-ranking reads
-   * the date of 200 hits: 200 round trips). Local shards read as before. */
-  m.mset.fetch();
+   * the date of 200 hits: 200 round trips). Local shards read as before.
+   * Only from the first hit: Xapian 1.4.22's MSet::fetch() on an MSet that
+   * starts at an offset reads before its items and crashes (SIGSEGV in
+   * Enquire::Internal::request_doc), so paged results go without it. */
+  if (o.offset == 0) m.mset.fetch();
 }
 
 }  // namespace

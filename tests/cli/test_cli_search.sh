@@ -130,4 +130,22 @@ expect_eq "$years" "$total" "year facet counts add up to the matches (all dated)
 run "$TRACUU" search --explain --limit 1 --color=never "32/2021/NĐ-CP"
 expect_out "why: " "explain line"
 expect_out "citation \"32/2021/ND-CP\"" "explain names the citation"
+
+# 16. Pages: --offset N --limit K is the slice N+1..N+K of the whole list,
+#     in every sort order (--sort relevance and date with an offset used to
+#     crash inside Xapian's MSet::fetch), and past the end says so.
+for sort in blend relevance date; do
+  whole=$("$TRACUU" search --json --limit 50 --sort "$sort" quận | jq -r .id | sed -n 4,8p)
+  run "$TRACUU" search --json --offset 3 --limit 5 --sort "$sort" quận
+  expect_rc 0 "--offset 3 --sort $sort"
+  expect_eq "$(jq -r .id "$TMP/out")" "$whole" "--offset 3 --limit 5 --sort $sort: hits 4 to 8"
+  expect_eq "$(jq -r .rank "$TMP/out" | head -1)" 4 "--offset 3 --sort $sort: ranks count from 4"
+done
+run "$TRACUU" search --offset 10000 --sort relevance quận
+expect_rc 0 "an offset past the end"
+expect_err "documents match; none in the range" "an offset past the end says so"
+run "$TRACUU" search --limit 0 --facets quận
+expect_rc 0 "--limit 0 --facets"
+expect_out "issuer: " "--limit 0 still counts the facets"
+expect_err "documents match; none in the range" "--limit 0 does not say nothing matched"
 finish
