@@ -210,7 +210,7 @@ static engine_status index_facet(engine_doc *doc, const char *value, const char 
   if (!value || !value[0]) return ENGINE_OK;
   dynbuf folded;
   dynbuf_init(&folded, ENGINE_MAX_TERM);
-  if (schema_fold_value(value, strlen(value), &folded) != 0) return ENGINE_NOMEM;
+  if (schema_fold_facet(prefix, value, strlen(value), &folded) != 0) return ENGINE_NOMEM;
   engine_status st = ENGINE_OK;
   if (folded.len) st = add_prefixed(doc, prefix, folded.data, folded.len, NULL, 0, 0);
   if (st == ENGINE_OK) st = engine_doc_set_value(doc, slot, value, strlen(value));

@@ -17,8 +17,11 @@
  *   XNN/XRN the bare number of an own/cited ref     "XNN2696"
  *   XNY/XRY number/year of an own/cited ref         "XNY32/2021"
  *   D Y M   date: day, year, month                  "D20210703" "Y2021" "M202107"
- *   T I K   type, issuer, category: the whole folded value ("Tquyet dinh")
- *   IW      one folded word of the issuer, so "--issuer tay ho" works
+ *   T I K   type, issuer, category: the whole folded value ("Tquyet dinh");
+ *           the issuer's with its abbreviations written out
+ *           ("Iuy ban nhan dan quan tay ho" for "UBND quận Tây Hồ" and for
+ *           "ỦY BAN NHÂN DÂN QUẬN TÂY HỒ"; schema_terms.h)
+ *   IW      one word of that issuer key, so "--issuer tay ho" works
  *   G GW    signer: the whole folded name, and one term per word ("--signer tra")
  *   XH      "XH": the document has an own number (so a status can be known)
  *   XRB XRA XRP XRX XRI   relations, boolean, + the folded key of the TARGET
@@ -44,12 +47,13 @@
  * lacked and the text gave (number, type, issuer, date, signer, relations:
  * see text/legal.h) are stored as if they had been given.
  *
- * Version 2 added G/GW/SLOT_SIGNER, XH and the relation terms.
+ * Version 2 added G/GW/SLOT_SIGNER, XH and the relation terms; version 3
+ * spells the issuer terms with abbreviations written out.
  */
 #ifndef TRACUU_SCHEMA_H
 #define TRACUU_SCHEMA_H
 
-#define TRACUU_SCHEMA_VERSION "2"
+#define TRACUU_SCHEMA_VERSION "3"
 #define TRACUU_SCHEMA_KEY "tracuu.schema"
 
 #define PREFIX_EXACT "E"

@@ -71,6 +71,47 @@ int schema_fold_value(const char *value, size_t len, dynbuf *out) {
   return rc;
 }
 
+/* Abbreviations of issuers' names, folded, and what they stand for. */
+static const struct {
+  const char *abbr, *full;
+} ISSUER_ABBR[] = {
+    {"ubnd", "uy ban nhan dan"},   {"hdnd", "hoi dong nhan dan"},
+    {"ubmttq", "uy ban mat tran to quoc"}, {"mttq", "mat tran to quoc"},
+    {"tp", "thanh pho"},           {"tw", "trung uong"},
+    {"vp", "van phong"},           {"bch", "ban chap hanh"},
+};
+
+static int add_issuer_word(void *ctx, const text_token *t) {
+  dynbuf *key = ctx;
+  const char *w = t->folded;
+  for (size_t i = 0; i < sizeof ISSUER_ABBR / sizeof ISSUER_ABBR[0]; i++)
+    if (strcmp(w, ISSUER_ABBR[i].abbr) == 0) w = ISSUER_ABBR[i].full;
+  if (key->len) dynbuf_append_byte(key, ' ');
+  dynbuf_append_str(key, w);
+  return dynbuf_status(key) != DYNBUF_OK; /* full: the rest would be cut anyway */
+}
+
+int schema_fold_issuer(const char *value, size_t len, dynbuf *out) {
+  dynbuf key;
+  dynbuf_init(&key, VALUE_MAX + 64);
+  text_status st = text_tokenize(value, len, add_issuer_word, &key);
+  /* TOO_BIG only stopped the words: what fits stays (the buffer holds
+   * every word appended before the one that did not fit). */
+  int rc = (st == TEXT_OK || st == TEXT_STOPPED) && dynbuf_status(&key) != DYNBUF_NOMEM ? 0 : -1;
+  if (rc == 0 && key.len) {
+    size_t keep = utf8_cut(key.data, key.len, VALUE_MAX);
+    while (keep > 0 && key.data[keep - 1] == ' ') keep--;
+    rc = dynbuf_append(out, key.data, keep) == DYNBUF_OK ? 0 : -1;
+  }
+  dynbuf_free(&key);
+  return rc;
+}
+
+int schema_fold_facet(const char *prefix, const char *value, size_t len, dynbuf *out) {
+  if (strcmp(prefix, PREFIX_ISSUER) == 0) return schema_fold_issuer(value, len, out);
+  return schema_fold_value(value, len, out);
+}
+
 long schema_days_from_civil(int y, int m, int d) {
   /* Howard Hinnant's days_from_civil: exact for the proleptic Gregorian calendar. */
   y -= m <= 2;

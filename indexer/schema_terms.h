@@ -20,6 +20,19 @@ size_t schema_id_term(const char *id, char out[SCHEMA_ID_TERM_MAX]);
  * -1 when out of memory. */
 int schema_fold_value(const char *value, size_t len, dynbuf *out);
 
+/* An issuer's name as its boolean terms use it: the folded words of the
+ * text pipeline (punctuation gone: "HĐND&UBND", "TP." are words), with the
+ * usual abbreviations written out (UBND -> uy ban nhan dan, HĐND, UBMTTQ,
+ * MTTQ, TP, TW, VP, BCH), so that "ỦY BAN NHÂN DÂN QUẬN TÂY HỒ" and
+ * "UBND quận Tây Hồ" are one issuer. Appends to out; 0, or -1 (out of
+ * memory, or the text pipeline failed). */
+int schema_fold_issuer(const char *value, size_t len, dynbuf *out);
+
+/* The folding of a metadata field by its term prefix: schema_fold_issuer
+ * for PREFIX_ISSUER, else schema_fold_value. The indexer and the query
+ * both fold through here, so a filter always meets the indexed terms. */
+int schema_fold_facet(const char *prefix, const char *value, size_t len, dynbuf *out);
+
 /* The term prefix of a relation named as in record.h ("repeals" -> "XRX");
  * "cites" -> PREFIX_CITED_NUMBER; NULL for an unknown name. */
 const char *schema_relation_prefix(const char *relation);

@@ -399,11 +399,12 @@ static engine_query *date_range(const char *from, const char *to) {
 
 /* loai:/--type, linhvuc:/--category: the whole folded value. coquan:/--issuer
  * and --signer: every folded word (terms of word_prefix), so "tay ho" finds
- * "UBND quận Tây Hồ". */
+ * "UBND quận Tây Hồ"; an issuer's abbreviations are written out on both
+ * sides (schema_fold_issuer), so "UBND" finds "ỦY BAN NHÂN DÂN". */
 static engine_query *facet_filter(const char *prefix, const char *value, const char *word_prefix) {
   dynbuf folded;
   dynbuf_init(&folded, ENGINE_MAX_TERM);
-  if (schema_fold_value(value, strlen(value), &folded) != 0) return NULL;
+  if (schema_fold_facet(prefix, value, strlen(value), &folded) != 0) return NULL;
   engine_query *q;
   if (!word_prefix) {
     q = term_query(prefix, dynbuf_str(&folded), folded.len);

@@ -106,6 +106,65 @@ static const struct {
                    {"signer", SLOT_SIGNER}};
 #define N_FACETS (sizeof facet_slots / sizeof facet_slots[0])
 
+/* 1 when the value has a lower-case letter: "UBND quận Tây Hồ" reads
+ * better than "ỦY BAN NHÂN DÂN QUẬN TÂY HỒ". Vietnamese words written in
+ * lower case always hold some plain ASCII letter, so ASCII is enough here. */
+static int has_lower(const char *v) { return strpbrk(v, "abcdefghijklmnopqrstuvwxyz") != NULL; }
+
+static int by_count_then_value(const void *a, const void *b) {
+  const query_facet_value *x = a, *y = b;
+  if (x->count != y->count) return x->count < y->count ? 1 : -1;
+  return strcmp(x->value, y->value);
+}
+
+/* The issuer facet counts an issuer once however it is written: values
+ * whose issuer keys (schema_fold_issuer) are equal are merged, shown as the
+ * most frequent spelling that is not all capitals. */
+static int merge_issuers(query_facet *f) {
+  char **keys = calloc(f->n ? f->n : 1, sizeof *keys);
+  if (!keys) return -1;
+  int rc = 0;
+  for (size_t i = 0; i < f->n && rc == 0; i++) {
+    dynbuf k;
+    dynbuf_init(&k, ENGINE_MAX_TERM);
+    if (schema_fold_issuer(f->values[i].value, strlen(f->values[i].value), &k) != 0 ||
+        !(keys[i] = dynbuf_take(&k)))
+      rc = -1;
+    dynbuf_free(&k);
+  }
+  size_t out = 0;
+  for (size_t i = 0; i < f->n && rc == 0; i++) {
+    size_t into = out;
+    for (size_t j = 0; j < out; j++)
+      if (strcmp(keys[j], keys[i]) == 0) into = j;
+    if (into == out) { /* a new issuer */
+      char *t = keys[out];
+      keys[out] = keys[i];
+      keys[i] = t;
+      query_facet_value v = f->values[out];
+      f->values[out] = f->values[i];
+      f->values[i] = v;
+      out++;
+      continue;
+    }
+    query_facet_value *kept = &f->values[into], *dup = &f->values[i];
+    /* values come most frequent first: swap only to leave all capitals */
+    if (!has_lower(kept->value) && has_lower(dup->value)) {
+      char *t = kept->value;
+      kept->value = dup->value;
+      dup->value = t;
+    }
+    kept->count += dup->count;
+  }
+  for (size_t i = 0; i < f->n; i++) free(keys[i]);
+  free(keys);
+  if (rc != 0) return rc;
+  for (size_t i = out; i < f->n; i++) free(f->values[i].value);
+  f->n = out;
+  qsort(f->values, f->n, sizeof *f->values, by_count_then_value);
+  return 0;
+}
+
 static engine_status collect_facets(engine_mset *m, query_result *res) {
   for (size_t i = 0; i < N_FACETS; i++) {
     query_facet *f = &res->facets[res->n_facets++];
@@ -114,6 +173,7 @@ static engine_status collect_facets(engine_mset *m, query_result *res) {
     engine_status st = engine_mset_facet(m, facet_slots[i].slot, add_facet_value, &ff);
     if (ff.nomem) return ENGINE_NOMEM;
     if (st != ENGINE_OK) return st;
+    if (facet_slots[i].slot == SLOT_ISSUER && merge_issuers(f) != 0) return ENGINE_NOMEM;
   }
   return ENGINE_OK;
 }

@@ -148,4 +148,27 @@ run "$TRACUU" search --limit 0 --facets quận
 expect_rc 0 "--limit 0 --facets"
 expect_out "issuer: " "--limit 0 still counts the facets"
 expect_err "documents match; none in the range" "--limit 0 does not say nothing matched"
+
+# 17. One issuer however it is written: capitals, "UBND" or the words in
+#     full are one filter and one facet value (shown in lower case).
+cat >"$TMP/issuers.jsonl" <<'JSONL'
+{"id": "i1", "title": "Thông báo lịch tiếp dân", "issuer": "ỦY BAN NHÂN DÂN QUẬN TÂY HỒ", "body": "lịch tiếp dân"}
+{"id": "i2", "title": "Kế hoạch tiếp dân", "issuer": "UBND quận Tây Hồ", "body": "kế hoạch tiếp dân"}
+{"id": "i3", "title": "Quyết định tiếp dân", "issuer": "Ủy ban nhân dân quận Tây Hồ", "body": "quyết định tiếp dân"}
+{"id": "i4", "title": "Nghị quyết tiếp dân", "issuer": "HĐND quận Tây Hồ", "body": "nghị quyết tiếp dân"}
+{"id": "i5", "title": "Thông báo tiếp dân", "issuer": "Văn phòng HĐND&UBND quận", "body": "thông báo tiếp dân"}
+JSONL
+"$TRACUU" index --quiet --db "$TMP/issuers" "$TMP/issuers.jsonl"
+ids_of() { "$TRACUU" search --db "$TMP/issuers" --json "$@" | jq -r .id | sort | tr '\n' ' '; }
+expect_eq "$(ids_of --issuer "UBND quận Tây Hồ" tiếp)" "i1 i2 i3 " "--issuer UBND finds every spelling"
+expect_eq "$(ids_of --issuer "ủy ban nhân dân tây hồ" tiếp)" "i1 i2 i3 " "--issuer in full words, no accents"
+expect_eq "$(ids_of 'coquan:"HĐND quận Tây Hồ"' tiếp)" "i4 " "coquan: HĐND is not UBND"
+expect_eq "$(ids_of coquan:ubnd tiếp)" "i1 i2 i3 i5 " "coquan:ubnd: every issuer with UBND in its name"
+facet=$("$TRACUU" search --db "$TMP/issuers" --json --facets tiếp | jq -c 'select(.facets) | .facets.issuer')
+expect_eq "$(jq -r '.[0].count' <<<"$facet")" 3 "the facet counts the three spellings as one issuer"
+case $(jq -r '.[0].value' <<<"$facet") in
+  "UBND quận Tây Hồ" | "Ủy ban nhân dân quận Tây Hồ") pass ;;
+  *) fail "the facet shows $(jq -r '.[0].value' <<<"$facet"), not a lower-case spelling" ;;
+esac
+expect_eq "$(jq length <<<"$facet")" 3 "three issuers in the facet"
 finish
