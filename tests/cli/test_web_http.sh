@@ -122,6 +122,16 @@ get "/?q=so%3Aabc"
 expect_eq "$CODE" 400 "a query that cannot be understood"
 get "/?q=x" -I
 expect_eq "$CODE" 200 "HEAD"
+# The second page in every order (a page past the first used to kill the
+# whole server in Xapian's MSet::fetch with sort=relevance or date).
+for sort in relevance date blend; do
+  get "/?q=quyet+dinh&sort=$sort&offset=10"
+  expect_eq "$CODE" 200 "page 2 sorted by $sort"
+  get "/api/search?q=quyet+dinh&sort=$sort&offset=3&limit=2"
+  expect_eq "$(jq -r '.hits[0].rank' "$TMP/out")" 4 "API page sorted by $sort starts at rank 4"
+done
+get "/?q=x"
+expect_eq "$CODE" 200 "the server is still up"
 
 # 7. --listen.
 stop_serve
