@@ -503,6 +503,7 @@ bool xapian_op(engine_query_op op, Xapian::Query::op *out) {
     case ENGINE_OP_NEAR: *out = Xapian::Query::OP_NEAR; return true;
     case ENGINE_OP_SYNONYM: *out = Xapian::Query::OP_SYNONYM; return true;
     case ENGINE_OP_MAX: *out = Xapian::Query::OP_MAX; return true;
+    case ENGINE_OP_ELITE_SET: *out = Xapian::Query::OP_ELITE_SET; return true;
   }
   return false;
 }
@@ -529,7 +530,7 @@ engine_query *engine_query_combine(engine_query_op op, engine_query *const *subs
   if (!xapian_op(op, &xop) || (n > 0 && !subs)) return nullptr;
   for (size_t i = 0; i < n; i++)
     if (!subs[i]) return nullptr;
-  const bool windowed = op == ENGINE_OP_PHRASE || op == ENGINE_OP_NEAR;
+  const bool windowed = op == ENGINE_OP_PHRASE || op == ENGINE_OP_NEAR || op == ENGINE_OP_ELITE_SET;
   return new_or_null([&] {
     std::vector<Xapian::Query> v;
     v.reserve(n);

@@ -141,7 +141,9 @@ typedef enum {
   ENGINE_OP_PHRASE,    /* subqueries in order, adjacent (window = count) */
   ENGINE_OP_NEAR,      /* subqueries within a window, any order */
   ENGINE_OP_SYNONYM,   /* the union, weighted as one term */
-  ENGINE_OP_MAX        /* the union, each document weighted by its best part */
+  ENGINE_OP_MAX,       /* the union, each document weighted by its best part */
+  ENGINE_OP_ELITE_SET  /* the union of the window subqueries of highest possible
+                          weight (window 0: Xapian's default of 10) */
 } engine_query_op;
 
 /* Each constructor returns a new query the caller frees with engine_query_free,
@@ -152,7 +154,7 @@ typedef enum {
  * never take ownership of their arguments. */
 engine_query *engine_query_term(const char *term, size_t len, uint32_t wqf);
 engine_query *engine_query_combine(engine_query_op op, engine_query *const *subs, size_t n,
-                                   unsigned window /* PHRASE/NEAR; 0 = n */);
+                                   unsigned window /* PHRASE/NEAR (0 = n), ELITE_SET size */);
 engine_query *engine_query_scale(const engine_query *q, double factor);
 /* Documents whose value in slot lies in [lo, hi] (byte-wise); NULL bound = open
  * (both open: every document). The bounds are (pointer, length): a sortable key

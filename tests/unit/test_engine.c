@@ -1014,6 +1014,42 @@ static void test_opts(void) {
   engine_db_close(db);
 }
 
+/* 19b. ELITE_SET keeps the subqueries of highest possible weight (the
+ * rarest terms); a search from an offset returns the rest of the ranking in
+ * every sort order (Xapian 1.4.22's MSet::fetch crashed on one). */
+static void test_elite_and_offset(void) {
+  engine_writer *w = create_db("elite");
+  put_doc(w, "e1", "common rare", 1, NULL, 1);
+  put_doc(w, "e2", "common", 2, NULL, 1);
+  put_doc(w, "e3", "common", 3, NULL, 1);
+  put_doc(w, "e4", "common", 4, NULL, 1);
+  CHECK_INT(engine_writer_close(w), ENGINE_OK);
+  engine_db *db = open_db("elite");
+  text hits;
+  engine_search_opts o;
+  engine_search_opts_init(&o);
+  engine_query *subs[] = {T("common"), T("rare")};
+  CHECK_INT(search(db, engine_query_combine(ENGINE_OP_ELITE_SET, subs, 2, 1), &o, &hits), ENGINE_OK);
+  CHECK_STR(hits.buf, "e1"); /* only "rare" kept: one hit */
+  CHECK_INT(search(db, engine_query_combine(ENGINE_OP_ELITE_SET, subs, 2, 2), &o, &hits), ENGINE_OK);
+  CHECK_INT((int)strlen(hits.buf), 11); /* both kept: four hits */
+  engine_query_free(subs[0]);
+  engine_query_free(subs[1]);
+  static const engine_sort sorts[] = {ENGINE_SORT_RELEVANCE, ENGINE_SORT_VALUE};
+  for (size_t i = 0; i < 2; i++) {
+    engine_search_opts_init(&o);
+    o.sort = sorts[i];
+    o.sort_slot = SLOT_DATE;
+    o.sort_descending = 1;
+    text all;
+    CHECK_INT(search(db, T("common"), &o, &all), ENGINE_OK);
+    o.offset = 2;
+    CHECK_INT(search(db, T("common"), &o, &hits), ENGINE_OK);
+    CHECK_STR(hits.buf, strchr(strchr(all.buf, ' ') + 1, ' ') + 1); /* the 3rd and 4th */
+  }
+  engine_db_close(db);
+}
+
 /* 20. The plain-Xapian baseline (bench/): TermGenerator without stemmer,
  * QueryParser with OR as the default operator; positions kept. */
 static void plain_doc(engine_writer *w, const char *id, const char *title, const char *body) {
@@ -1177,6 +1213,7 @@ int main(void) {
   test_remote();
   test_queries();
   test_opts();
+  test_elite_and_offset();
   test_null_arguments();
   test_plain();
   nftw(tmpdir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
