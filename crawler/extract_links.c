@@ -76,6 +76,9 @@ static char *resolve(const char *href, const char *base) {
       n <= EX_MAX_URL && (url = malloc(n + 1))) {
     memcpy(url, a, n);
     url[n] = '\0';
+    /* A scheme is case-insensitive and written in lower case (RFC 3986,
+       3.1): "hTtp://" is "http://", for the crawl's scope and for callers. */
+    for (char *c = url; *c != ':'; c++) *c = (char)tolower((unsigned char)*c);
   }
   xmlFree(abs);
   return url;

@@ -245,6 +245,28 @@ static void marks_after_a_precomposed_letter_are_kept(void) {
   CHECK_INT(bad, 0);
 }
 
+/* 11. fuzz_extract (links are absolute http(s) URLs): an href written
+ *    "hTtp://chinhphu.example/" came out with its scheme as written; the
+ *    scheme is case-insensitive, and links now always start "http://" or
+ *    "https://". */
+static void link_scheme_is_lower_case(void) {
+  static const char page[] =
+      "<html><body><p><a href=\"hTtp://chinhphu.example/\">a</a> "
+      "<a href=\"HTTPS://Vbpl.example/Van-Ban\">b</a></p></body></html>";
+  extract_result r;
+  char err[256];
+  CHECK_INT(extract_page(page, strlen(page), "http://ubnd.example.gov.vn/a.html", NULL, NULL, &r,
+                         err, sizeof err),
+            EXTRACT_OK);
+  CHECK_INT((int)r.n_links, 2);
+  if (r.n_links == 2) {
+    CHECK_STR(r.links[0].url, "http://chinhphu.example/");
+    CHECK(strncmp(r.links[1].url, "https://", 8) == 0);
+    CHECK(strstr(r.links[1].url, "/Van-Ban") != NULL); /* the path keeps its case */
+  }
+  extract_result_clear(&r);
+}
+
 int main(void) {
   record_bad_date_message_is_one_line();
   query_bad_date_message_is_one_line();
@@ -256,5 +278,6 @@ int main(void) {
   ref_canonical_mixed_case_code_parses_back();
   fold_then_marks_in_canonical_order();
   marks_after_a_precomposed_letter_are_kept();
+  link_scheme_is_lower_case();
   return check_summary("test_regressions");
 }
