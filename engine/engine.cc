@@ -503,7 +503,6 @@ bool xapian_op(engine_query_op op, Xapian::Query::op *out) {
     case ENGINE_OP_NEAR: *out = Xapian::Query::OP_NEAR; return true;
     case ENGINE_OP_SYNONYM: *out = Xapian::Query::OP_SYNONYM; return true;
     case ENGINE_OP_MAX: *out = Xapian::Query::OP_MAX; return true;
-    case ENGINE_OP_ELITE_SET: *out = Xapian::Query::OP_ELITE_SET; return true;
   }
   return false;
 }
@@ -530,7 +529,7 @@ engine_query *engine_query_combine(engine_query_op op, engine_query *const *subs
   if (!xapian_op(op, &xop) || (n > 0 && !subs)) return nullptr;
   for (size_t i = 0; i < n; i++)
     if (!subs[i]) return nullptr;
-  const bool windowed = op == ENGINE_OP_PHRASE || op == ENGINE_OP_NEAR || op == ENGINE_OP_ELITE_SET;
+  const bool windowed = op == ENGINE_OP_PHRASE || op == ENGINE_OP_NEAR;
   return new_or_null([&] {
     std::vector<Xapian::Query> v;
     v.reserve(n);
@@ -831,6 +830,41 @@ uint64_t engine_db_termfreq(engine_db *db, const char *term, size_t len) {
       return ENGINE_OK;
     });
   return n;
+}
+
+engine_query *engine_query_rarest(engine_db *db, engine_query *const *subs, size_t n, size_t k) {
+  if (!db || (n > 0 && !subs)) return nullptr;
+  for (size_t i = 0; i < n; i++)
+    if (!subs[i]) return nullptr;
+  return new_or_null([&] {
+    std::vector<std::pair<Xapian::doccount, size_t>> rank; /* (rarest count, index) */
+    try {
+      for (size_t i = 0; i < n; i++) {
+        Xapian::doccount rarest = 0;
+        const Xapian::Query &q = subs[i]->q;
+        for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t) {
+          Xapian::doccount tf = db->db.get_termfreq(*t);
+          if (tf && (!rarest || tf < rarest)) rarest = tf;
+        }
+        if (rarest) rank.emplace_back(rarest, i);
+      }
+      std::stable_sort(rank.begin(), rank.end(),
+                       [](const auto &a, const auto &b) { return a.first < b.first; });
+      if (rank.size() > k) rank.resize(k);
+      /* back in the order given: the same query, described the same way */
+      std::sort(rank.begin(), rank.end(),
+                [](const auto &a, const auto &b) { return a.second < b.second; });
+    } catch (const std::bad_alloc &) {
+      throw;
+    } catch (const Xapian::Error &) { /* no counts: every subquery */
+      rank.clear();
+      for (size_t i = 0; i < n; i++) rank.emplace_back(0, i);
+    }
+    std::vector<Xapian::Query> v;
+    v.reserve(rank.size());
+    for (const auto &r : rank) v.push_back(subs[r.second]->q);
+    return new engine_query{Xapian::Query(Xapian::Query::OP_OR, v.begin(), v.end())};
+  });
 }
 
 engine_status engine_db_get_metadata(engine_db *db, const char *key, char **value) {

@@ -141,9 +141,7 @@ typedef enum {
   ENGINE_OP_PHRASE,    /* subqueries in order, adjacent (window = count) */
   ENGINE_OP_NEAR,      /* subqueries within a window, any order */
   ENGINE_OP_SYNONYM,   /* the union, weighted as one term */
-  ENGINE_OP_MAX,       /* the union, each document weighted by its best part */
-  ENGINE_OP_ELITE_SET  /* the union of the window subqueries of highest possible
-                          weight (window 0: Xapian's default of 10) */
+  ENGINE_OP_MAX        /* the union, each document weighted by its best part */
 } engine_query_op;
 
 /* Each constructor returns a new query the caller frees with engine_query_free,
@@ -154,7 +152,7 @@ typedef enum {
  * never take ownership of their arguments. */
 engine_query *engine_query_term(const char *term, size_t len, uint32_t wqf);
 engine_query *engine_query_combine(engine_query_op op, engine_query *const *subs, size_t n,
-                                   unsigned window /* PHRASE/NEAR (0 = n), ELITE_SET size */);
+                                   unsigned window /* PHRASE/NEAR; 0 = n */);
 engine_query *engine_query_scale(const engine_query *q, double factor);
 /* Documents whose value in slot lies in [lo, hi] (byte-wise); NULL bound = open
  * (both open: every document). The bounds are (pointer, length): a sortable key
@@ -176,6 +174,15 @@ void engine_query_free(engine_query *q);
 /* ------------------------------------------------------------------ */
 
 typedef struct engine_db engine_db;
+
+/* The OR of the k subqueries that are rarest in db: each is ranked by its
+ * rarest term (the fewest documents, counted over every shard), ties kept in
+ * the order given; a subquery none of whose terms db holds cannot match and
+ * is left out. What OP_ELITE_SET does, but chosen once from the whole
+ * collection: Xapian 1.4 chooses an elite set in each shard apart, from that
+ * shard's own bounds, so sharded and single indexes would rank apart. When a
+ * count cannot be read (a remote shard failing), the OR of all of them. */
+engine_query *engine_query_rarest(engine_db *db, engine_query *const *subs, size_t n, size_t k);
 
 /* Opens n databases as one (shards). Each name is a database directory, a
  * Xapian stub file, or "tcp:HOST:PORT" for a remote xapian-tcpsrv. Remote

@@ -21,12 +21,13 @@
 #define STOPWORD_WEIGHT 0.2
 #define BIGRAM_WEIGHT 1.0
 /* A long question (a pasted paragraph, an ALQAC question of ~20 words)
- * ranks by its LONG_QUERY_ELITE words and bigrams of highest possible
- * weight (Xapian's OP_ELITE_SET): the rare ones, which decide the ranking
- * anyway. Measured (bench_relevance, bench_query): MRR@10 0.934 -> 0.935 on
- * ALQAC 2022 and 0.911 -> 0.912 on 2023; question p50 24.0 -> 5.5 ms CPU,
- * p99 79 -> 25 ms on 27,535 documents. 12 lost 0.019 MRR on 2023; 24 was
- * 25% slower on ALQAC than 18 for no better MRR. */
+ * ranks by its LONG_QUERY_ELITE rarest words and bigrams in the index
+ * (engine_query_rarest), which decide the ranking anyway; the common ones
+ * were most of the matching time. Chosen from the whole collection's
+ * counts, so a sharded index ranks as one index does (Xapian's own
+ * OP_ELITE_SET chooses in each shard apart: on 100,000 documents only 418
+ * of 520 questions then gave the same top 10 on 1 shard, 4 shards and 4
+ * xapian-tcpsrv). Measured figures: README, "Where the time goes". */
 #define LONG_QUERY_ELITE 18
 #define OWN_NUMBER_BOOST 10.0  /* the document that IS the number */
 #define CITED_NUMBER_BOOST 2.0 /* documents citing it */
@@ -72,13 +73,13 @@ static void qlist_free(qlist *l) {
 }
 
 /* Combines the list into one query and empties it. NULL when empty. */
-static engine_query *qlist_combine_window(qlist *l, engine_query_op op, unsigned window) {
+static engine_query *qlist_combine(qlist *l, engine_query_op op) {
   engine_query *q = NULL;
   if (l->n == 1) {
     q = l->q[0];
     l->n = 0;
   } else if (l->n > 1) {
-    q = engine_query_combine(op, l->q, l->n, window);
+    q = engine_query_combine(op, l->q, l->n, 0);
     if (!q) l->nomem = 1;
   }
   int nomem = l->nomem;
@@ -87,8 +88,13 @@ static engine_query *qlist_combine_window(qlist *l, engine_query_op op, unsigned
   return q;
 }
 
-static engine_query *qlist_combine(qlist *l, engine_query_op op) {
-  return qlist_combine_window(l, op, 0);
+/* The OR of the k rarest subqueries in db (engine_query_rarest). */
+static engine_query *qlist_rarest(qlist *l, engine_db *db, size_t k) {
+  engine_query *q = engine_query_rarest(db, l->q, l->n, k);
+  int nomem = l->nomem || !q;
+  qlist_free(l);
+  l->nomem = nomem;
+  return q;
 }
 
 static engine_query *term_query(const char *prefix, const char *s, size_t len) {
@@ -295,8 +301,8 @@ static int count_content_word(void *ctx, const text_token *tok) {
   return 0;
 }
 
-static int add_free_text(const char *text, size_t len, highlight_set *hs, engine_query **strict,
-                         engine_query **loose) {
+static int add_free_text(const char *text, size_t len, highlight_set *hs, engine_db *db,
+                         engine_query **strict, engine_query **loose) {
   /* The exact-form boost decides which word a short query means ("đất" is
    * not "dạt"). In a long question it moved MRR@10 on ALQAC by 0.001 and
    * cost a quarter of the latency (bench_relevance), so it is left out. */
@@ -327,8 +333,8 @@ static int add_free_text(const char *text, size_t len, highlight_set *hs, engine
   }
   ws.optional.n = 0;
   if (nomem) *loose = NULL;
-  else if (ws.short_query) *loose = qlist_combine(&ws.clauses, ENGINE_OP_OR);
-  else *loose = qlist_combine_window(&ws.clauses, ENGINE_OP_ELITE_SET, LONG_QUERY_ELITE);
+  else if (ws.short_query || !db) *loose = qlist_combine(&ws.clauses, ENGINE_OP_OR);
+  else *loose = qlist_rarest(&ws.clauses, db, LONG_QUERY_ELITE);
   qlist_free(&ws.clauses);
   qlist_free(&ws.optional);
   if (nomem || (!*loose && *strict)) {
@@ -452,6 +458,7 @@ typedef struct {
   char *err;
   size_t errlen;
   int bad, nomem;
+  engine_db *db; /* where a long question's rarest parts are counted (may be NULL) */
 } parse_state;
 
 static size_t quote_len(const char *s, size_t n) {
@@ -631,7 +638,8 @@ static void parse_state_free(parse_state *ps) {
 static int build_queries(parse_state *ps, parsed_query *out) {
   engine_query *strict = NULL, *loose = NULL;
   if (ps->free_text.len &&
-      add_free_text(dynbuf_str(&ps->free_text), ps->free_text.len, &ps->hs, &strict, &loose) != 0)
+      add_free_text(dynbuf_str(&ps->free_text), ps->free_text.len, &ps->hs, ps->db, &strict,
+                    &loose) != 0)
     return -1;
   if (ps->from[0] || ps->to[0])
     qlist_push(&ps->filters, date_range(ps->from[0] ? ps->from : NULL, ps->to[0] ? ps->to : NULL));
@@ -655,8 +663,13 @@ static int build_queries(parse_state *ps, parsed_query *out) {
 }
 
 query_status parse_request(const query_request *req, parsed_query *out, char *err, size_t errlen) {
+  return parse_request_db(req, NULL, out, err, errlen);
+}
+
+query_status parse_request_db(const query_request *req, engine_db *db, parsed_query *out,
+                              char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
-  parse_state ps = {.err = err, .errlen = errlen};
+  parse_state ps = {.err = err, .errlen = errlen, .db = db};
   dynbuf_init(&ps.free_text, MAX_QUERY_BYTES);
   size_t n = req->text ? strlen(req->text) : 0;
   if (n > MAX_QUERY_BYTES) {

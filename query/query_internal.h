@@ -35,6 +35,10 @@ typedef struct {
 /* Builds the engine query of req. On QUERY_BAD, err says what is wrong. */
 query_status parse_request(const query_request *req, parsed_query *out /* OUT */, char *err,
                            size_t errlen);
+/* The same against db: a long question then ranks by its rarest parts in
+ * db (parse.c says why). parse_request is this with no db: every part. */
+query_status parse_request_db(const query_request *req, engine_db *db,
+                              parsed_query *out /* OUT */, char *err, size_t errlen);
 void parsed_query_free(parsed_query *pq);
 
 /* ---- snippet.c: a passage around the matches, with highlight spans ---- */

@@ -398,7 +398,7 @@ query_status query_run(engine_db *db, const query_request *req, query_result **o
                        size_t errlen) {
   parsed_query pq;
   *out = NULL;
-  query_status qs = parse_request(req, &pq, err, errlen);
+  query_status qs = parse_request_db(req, db, &pq, err, errlen);
   if (qs != QUERY_OK) return qs;
   if (req->status) qs = status_filter(db, req->status, &pq, err, errlen);
   if (qs == QUERY_OK) qs = run_parsed(db, req, &pq, out, err, errlen);

@@ -9,8 +9,10 @@
 SAMPLE=$TRACUU_SRC/corpus/sample/records.jsonl
 TIMEOUT_MS=1000
 # Words without and with accents, a legal number, a common word (many
-# near-ties, where only global statistics keep the order).
-QUERIES=("chinh quyen do thi" "phòng chống dịch" "2696/QĐ-UBND" "ubnd")
+# near-ties, where only global statistics keep the order), and a long question
+# (ranked by its rarest parts, counted over all the shards).
+QUERIES=("chinh quyen do thi" "phòng chống dịch" "2696/QĐ-UBND" "ubnd"
+  "ủy ban nhân dân quận yêu cầu các phòng ban đơn vị triển khai kế hoạch cải cách hành chính và báo cáo kết quả thực hiện trước ngày 15 hằng tháng")
 command -v xapian-tcpsrv >/dev/null || { echo "test_shards: xapian-tcpsrv (xapian-tools) is missing" >&2; exit 1; }
 
 # ---- xapian-tcpsrv on 127.0.0.1, each in a session of its own: it signals

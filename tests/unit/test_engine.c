@@ -1014,27 +1014,40 @@ static void test_opts(void) {
   engine_db_close(db);
 }
 
-/* 19b. ELITE_SET keeps the subqueries of highest possible weight (the
- * rarest terms); a search from an offset returns the rest of the ranking in
- * every sort order (Xapian 1.4.22's MSet::fetch crashed on one). */
+/* 19b. engine_query_rarest keeps the subqueries whose terms are rarest
+ * over the whole database (and drops those it does not hold); a search from
+ * an offset returns the rest of the ranking in every sort order (Xapian
+ * 1.4.22's MSet::fetch crashed on one). */
 static void test_elite_and_offset(void) {
   engine_writer *w = create_db("elite");
   put_doc(w, "e1", "common rare", 1, NULL, 1);
-  put_doc(w, "e2", "common", 2, NULL, 1);
-  put_doc(w, "e3", "common", 3, NULL, 1);
+  put_doc(w, "e2", "common mid", 2, NULL, 1);
+  put_doc(w, "e3", "common mid", 3, NULL, 1);
   put_doc(w, "e4", "common", 4, NULL, 1);
   CHECK_INT(engine_writer_close(w), ENGINE_OK);
   engine_db *db = open_db("elite");
   text hits;
   engine_search_opts o;
   engine_search_opts_init(&o);
-  engine_query *subs[] = {T("common"), T("rare")};
-  CHECK_INT(search(db, engine_query_combine(ENGINE_OP_ELITE_SET, subs, 2, 1), &o, &hits), ENGINE_OK);
-  CHECK_STR(hits.buf, "e1"); /* only "rare" kept: one hit */
-  CHECK_INT(search(db, engine_query_combine(ENGINE_OP_ELITE_SET, subs, 2, 2), &o, &hits), ENGINE_OK);
-  CHECK_INT((int)strlen(hits.buf), 11); /* both kept: four hits */
-  engine_query_free(subs[0]);
-  engine_query_free(subs[1]);
+  engine_query *subs[] = {T("common"), T("absent"), T("mid"), T("rare")};
+  CHECK(engine_query_rarest(NULL, subs, 4, 1) == NULL);
+  engine_query *q = engine_query_rarest(db, subs, 4, 1);
+  char *desc = engine_query_describe(q);
+  CHECK_STR(desc, "Query(rare)");
+  free(desc);
+  CHECK_INT(search(db, q, &o, &hits), ENGINE_OK);
+  CHECK_STR(hits.buf, "e1");
+  q = engine_query_rarest(db, subs, 4, 2); /* in the order given, "absent" left out */
+  desc = engine_query_describe(q);
+  CHECK_STR(desc, "Query((mid OR rare))");
+  free(desc);
+  engine_query_free(q);
+  q = engine_query_rarest(db, subs, 4, 10);
+  desc = engine_query_describe(q);
+  CHECK_STR(desc, "Query((common OR mid OR rare))");
+  free(desc);
+  engine_query_free(q);
+  for (size_t i = 0; i < 4; i++) engine_query_free(subs[i]);
   static const engine_sort sorts[] = {ENGINE_SORT_RELEVANCE, ENGINE_SORT_VALUE};
   for (size_t i = 0; i < 2; i++) {
     engine_search_opts_init(&o);
