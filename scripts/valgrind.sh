@@ -69,6 +69,8 @@ vg cli_index_broken "$T" index --quiet --db "$tmp/broken" "$src/corpus/broken/re
 vg cli_search "$T" search --json --facets "quyết định phòng chống dịch"
 vg cli_search_number "$T" search 2696/QĐ-UBND
 vg cli_search_filters "$T" search --from 2021-01-01 --sort date --limit 100 "thông báo"
+vg cli_search_paged "$T" search --sort relevance --offset 3 --limit 5 --issuer ubnd "quyết định"
+vg cli_search_long "$T" search "ủy ban nhân dân quận yêu cầu các phòng ban đơn vị triển khai kế hoạch cải cách hành chính và báo cáo kết quả thực hiện"
 vg cli_ref "$T" ref 2696/QĐ-UBND
 vg cli_analyze "$T" analyze "Quyết định số 2696/QĐ-UBND ngày 21/6/2021"
 vg cli_stats "$T" stats --json
