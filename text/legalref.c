@@ -255,8 +255,11 @@ static int build_ref(text_ref *ref, const char *number, const char *year, int pa
 }
 
 /* Lower-case code with neither year, second segment nor known kind: "20/ngày". */
+/* A code alone, without a year or a second part, is a number when it is a
+ * kind or written in capitals, or in its canonical mixed case ("TTg2021",
+ * which is how "TTG2021" is written back). */
 static int plausible(const segment *segs, int n, const char *year) {
-  return year[0] || n >= 2 || is_kind(segs[0].key) || segs[0].all_upper;
+  return year[0] || n >= 2 || is_kind(segs[0].key) || segs[0].all_upper || segs[0].as_canon;
 }
 
 int tx_match_ref(const char *s, size_t len, size_t p, int lenient, text_ref *ref) {

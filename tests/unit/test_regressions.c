@@ -267,6 +267,23 @@ static void link_scheme_is_lower_case(void) {
   extract_result_clear(&r);
 }
 
+/* 12. fuzz_refs (a number's canonical form must parse as the same number):
+ *    "2/TTG2021" parsed, with canonical "2/TTg2021", but "2/TTg2021" did
+ *    not: a code alone (no year, one part, not a kind) had to be in
+ *    capitals, and its own canonical spelling is mixed case. */
+static void ref_canonical_mixed_case_code_alone_parses_back(void) {
+  static const char *const inputs[] = {"2/TTG2021", "15/TTR2", "7/CTR"};
+  for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+    text_ref ref, again;
+    CHECK_INT(text_parse_ref(inputs[i], strlen(inputs[i]), &ref), 1);
+    CHECK_INT(text_parse_ref(ref.canonical, strlen(ref.canonical), &again), 1);
+    CHECK_STR(again.key, ref.key);
+  }
+  text_ref ref;
+  CHECK_INT(text_parse_ref("2/ttg2021", 9, &ref), 0); /* lower case stays no number */
+  CHECK_INT(text_parse_ref("2/Ttg2021", 9, &ref), 0); /* nor another mixed case */
+}
+
 int main(void) {
   record_bad_date_message_is_one_line();
   query_bad_date_message_is_one_line();
@@ -279,5 +296,6 @@ int main(void) {
   fold_then_marks_in_canonical_order();
   marks_after_a_precomposed_letter_are_kept();
   link_scheme_is_lower_case();
+  ref_canonical_mixed_case_code_alone_parses_back();
   return check_summary("test_regressions");
 }
