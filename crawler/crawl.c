@@ -359,8 +359,11 @@ static int site_full(crawler *c, const site_view *s, const char *url) {
   size_t k = (size_t)(s - c->sites);
   if (c->site_known[k] < s->max_pages) return 0;
   int known = state_knows(c->st, url);
-  if (known < 0) stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
-  if (known != 0) return known < 0;
+  if (known < 0) { /* the store failed: the run stops, nothing is queued */
+    stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
+    return 1;
+  }
+  if (known) return 0; /* already known: adding it changes nothing */
   c->sum->capped++;
   if (!c->site_full_said[k]) {
     c->site_full_said[k] = 1;
@@ -670,8 +673,8 @@ static void unindex(crawler *c, const char *url, int gone) {
 }
 
 /* Extracts a page and hands it to the index (a listing page only gives
- * its links); links go to the frontier when follow is set. Returns 0, or -1 when the page could not be used
- * (logged, counted as failed). */
+ * its links); links go to the frontier when follow is set. Returns 0, or -1
+ * when the page could not be used (logged, counted as failed). */
 static int use_page(crawler *c, const site_view *s, const char *url, const char *type,
                     const char *body, size_t len, int follow) {
   extract_result x;
