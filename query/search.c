@@ -117,49 +117,64 @@ static int by_count_then_value(const void *a, const void *b) {
   return strcmp(x->value, y->value);
 }
 
+/* An issuer facet value with its key (schema_fold_issuer) and its place in
+ * the facet (most frequent first), for sorting by key. */
+typedef struct {
+  char *key;
+  size_t at;
+} issuer_key;
+
+static int by_key_then_place(const void *a, const void *b) {
+  const issuer_key *x = a, *y = b;
+  int c = strcmp(x->key, y->key);
+  return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
 /* The issuer facet counts an issuer once however it is written: values
- * whose issuer keys (schema_fold_issuer) are equal are merged, shown as the
- * most frequent spelling that is not all capitals. */
+ * whose issuer keys are equal are merged (sorted by key, so a facet of
+ * thousands of issuers costs n log n), shown as the most frequent
+ * spelling that is not all capitals. */
 static int merge_issuers(query_facet *f) {
-  char **keys = calloc(f->n ? f->n : 1, sizeof *keys);
-  if (!keys) return -1;
-  int rc = 0;
+  issuer_key *k = calloc(f->n ? f->n : 1, sizeof *k);
+  query_facet_value *merged = calloc(f->n ? f->n : 1, sizeof *merged);
+  int rc = k && merged ? 0 : -1;
   for (size_t i = 0; i < f->n && rc == 0; i++) {
-    dynbuf k;
-    dynbuf_init(&k, ENGINE_MAX_TERM);
-    if (schema_fold_issuer(f->values[i].value, strlen(f->values[i].value), &k) != 0 ||
-        !(keys[i] = dynbuf_take(&k)))
+    dynbuf b;
+    dynbuf_init(&b, ENGINE_MAX_TERM);
+    k[i].at = i;
+    if (schema_fold_issuer(f->values[i].value, strlen(f->values[i].value), &b) != 0 ||
+        !(k[i].key = dynbuf_take(&b)))
       rc = -1;
-    dynbuf_free(&k);
+    dynbuf_free(&b);
   }
   size_t out = 0;
-  for (size_t i = 0; i < f->n && rc == 0; i++) {
-    size_t into = out;
-    for (size_t j = 0; j < out; j++)
-      if (strcmp(keys[j], keys[i]) == 0) into = j;
-    if (into == out) { /* a new issuer */
-      char *t = keys[out];
-      keys[out] = keys[i];
-      keys[i] = t;
-      query_facet_value v = f->values[out];
-      f->values[out] = f->values[i];
-      f->values[i] = v;
-      out++;
-      continue;
+  if (rc == 0) {
+    qsort(k, f->n, sizeof *k, by_key_then_place);
+    for (size_t i = 0; i < f->n;) {
+      size_t shown = k[i].at; /* the most frequent spelling... */
+      uint64_t count = 0;
+      size_t j = i;
+      for (; j < f->n && strcmp(k[j].key, k[i].key) == 0; j++) {
+        count += f->values[k[j].at].count;
+        /* ...unless it is all capitals and another is not */
+        if (!has_lower(f->values[shown].value) && has_lower(f->values[k[j].at].value))
+          shown = k[j].at;
+      }
+      merged[out].value = f->values[shown].value;
+      merged[out++].count = count;
+      f->values[shown].value = NULL; /* now merged's */
+      i = j;
     }
-    query_facet_value *kept = &f->values[into], *dup = &f->values[i];
-    /* values come most frequent first: swap only to leave all capitals */
-    if (!has_lower(kept->value) && has_lower(dup->value)) {
-      char *t = kept->value;
-      kept->value = dup->value;
-      dup->value = t;
-    }
-    kept->count += dup->count;
   }
-  for (size_t i = 0; i < f->n; i++) free(keys[i]);
-  free(keys);
-  if (rc != 0) return rc;
-  for (size_t i = out; i < f->n; i++) free(f->values[i].value);
+  for (size_t i = 0; k && i < f->n; i++) free(k[i].key);
+  free(k);
+  if (rc != 0) {
+    free(merged);
+    return rc;
+  }
+  for (size_t i = 0; i < f->n; i++) free(f->values[i].value);
+  free(f->values);
+  f->values = merged;
   f->n = out;
   qsort(f->values, f->n, sizeof *f->values, by_count_then_value);
   return 0;
