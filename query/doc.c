@@ -25,7 +25,7 @@ static int keep_record(void *ctx, const record *rec) {
 }
 
 /* The query's words highlighted over the whole body (into h->snippet). */
-static query_status highlight_body(const char *text, query_hit *h, char *err, size_t errlen) {
+static query_status highlight_body(const char *text, query_hit *h) {
   const char *body = h->rec.body ? h->rec.body : "";
   h->snippet = strdup(body);
   if (!h->snippet) return QUERY_NOMEM;
@@ -38,8 +38,6 @@ static query_status highlight_body(const char *text, query_hit *h, char *err, si
   if (parse_request(&req, &pq, perr, sizeof perr) != QUERY_OK) return QUERY_OK; /* no highlights */
   int rc = highlight_text(h->snippet, strlen(h->snippet), &pq.highlight, &h->spans, &h->n_spans);
   parsed_query_free(&pq);
-  (void)err;
-  (void)errlen;
   return rc == 0 ? QUERY_OK : QUERY_NOMEM;
 }
 
@@ -59,7 +57,7 @@ query_status query_doc(engine_db *db, const char *id, const char *text, query_re
   query_status qs = term_docs(db, "", term, 1, keep_record, &k, err, errlen);
   if (qs == QUERY_OK && k.found) {
     h->rank = 1;
-    qs = highlight_body(text, h, err, errlen);
+    qs = highlight_body(text, h);
     if (qs == QUERY_OK) qs = status_fill_hit(db, h, err, errlen);
   }
   (*out)->hits = h;
