@@ -30,8 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "corpus.h"
-#include "indexer.h"
+#include "bench/corpus.h"
+#include "indexer/indexer.h"
 
 #ifndef TRACUU_SHARED_DIR
 #define TRACUU_SHARED_DIR "../shared"

@@ -49,10 +49,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "corpus.h"
-#include "searchers.h"
-#include "stats.h"
-#include "text.h"
+#include "bench/corpus.h"
+#include "bench/searchers.h"
+#include "bench/stats.h"
+#include "text/text.h"
 
 #ifndef TRACUU_SHARED_DIR
 #define TRACUU_SHARED_DIR "../shared"

@@ -56,11 +56,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "corpus.h"
-#include "dynbuf.h"
-#include "query.h"
-#include "shard.h"
-#include "stats.h"
+#include "bench/corpus.h"
+#include "bench/stats.h"
+#include "common/dynbuf.h"
+#include "indexer/shard.h"
+#include "query/query.h"
 
 #ifndef TRACUU_SHARED_DIR
 #define TRACUU_SHARED_DIR "../shared"

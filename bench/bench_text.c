@@ -24,7 +24,7 @@
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
-#include "text.h"
+#include "text/text.h"
 
 typedef struct {
   char *data;

@@ -39,7 +39,7 @@
 
 #include <stddef.h>
 
-#include "record.h"
+#include "model/record.h"
 
 /* No file of the shared data comes near this; it bounds what a damaged or
  * wrong path can make us allocate. */

@@ -5,7 +5,7 @@
  */
 #define _XOPEN_SOURCE 700 /* nftw */
 
-#include "searchers.h"
+#include "bench/searchers.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -17,10 +17,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "dynbuf.h"
-#include "engine.h"
-#include "indexer.h"
-#include "schema.h"
+#include "common/dynbuf.h"
+#include "engine/engine.h"
+#include "indexer/indexer.h"
+#include "model/schema.h"
 
 /* Room for one record's text or one FTS5 query; the shared data holds no
  * record near this (CORPUS_MAX_FILE bounds a whole file). */

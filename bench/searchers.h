@@ -35,8 +35,8 @@
 
 #include <stddef.h>
 
-#include "corpus.h"
-#include "query.h"
+#include "bench/corpus.h"
+#include "query/query.h"
 
 /* Where the indexes live: dir gets reuse (created if missing) when it is not
  * NULL, else a new temporary directory under $TMPDIR (or /tmp) whose name

@@ -1,5 +1,5 @@
 /* stats: the clock and the summary figures of a benchmark's samples. */
-#include "stats.h"
+#include "bench/stats.h"
 
 #include <math.h>
 #include <stdint.h>

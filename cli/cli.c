@@ -1,8 +1,8 @@
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "schema.h"
-#include "settings.h"
-#include "shard.h"
+#include "cli/settings.h"
+#include "indexer/shard.h"
+#include "model/schema.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "engine.h"
+#include "engine/engine.h"
 
 /* Exit codes: documented in README.md ("Exit codes"); never renumber. */
 enum {

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "dynbuf.h"
-#include "text.h"
+#include "cli/cli.h"
+#include "common/dynbuf.h"
+#include "text/text.h"
 
 #define ANALYZE_MAX_INPUT (16u * 1024 * 1024)
 

@@ -21,8 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "shard.h"
+#include "cli/cli.h"
+#include "indexer/shard.h"
 
 /* A writer committing twice during the compaction makes the source's old
  * revision unreadable (ENGINE_RETRY): start again, this many times. */

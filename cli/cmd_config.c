@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "settings.h"
+#include "cli/cli.h"
+#include "cli/settings.h"
 
 /* What a setting is when nothing sets it, as the subcommands behave. */
 static void default_value(setting_id id, char *out, size_t len) {

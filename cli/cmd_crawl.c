@@ -5,11 +5,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "config.h"
-#include "crawl.h"
-#include "fetch.h"
-#include "settings.h"
+#include "cli/cli.h"
+#include "cli/settings.h"
+#include "crawler/config.h"
+#include "crawler/crawl.h"
+#include "crawler/fetch.h"
 
 typedef struct {
   int tty;         /* stderr is a terminal: progress line */

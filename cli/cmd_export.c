@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "schema.h"
+#include "cli/cli.h"
+#include "model/schema.h"
 
 
 typedef struct {

@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "crawl.h"
-#include "indexer.h"
-#include "record.h"
-#include "shard.h"
+#include "cli/cli.h"
+#include "crawler/crawl.h"
+#include "indexer/indexer.h"
+#include "indexer/shard.h"
+#include "model/record.h"
 
 typedef struct {
   unsigned long added, skipped, repaired;

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "output.h"
-#include "query.h"
-#include "render_json.h"
+#include "cli/cli.h"
+#include "cli/output.h"
+#include "query/query.h"
+#include "query/render_json.h"
 
 
 /* How a relation reads from the document asked about. */

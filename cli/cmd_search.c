@@ -3,12 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "dynbuf.h"
-#include "output.h"
-#include "output_csv.h"
-#include "query.h"
-#include "settings.h"
+#include "cli/cli.h"
+#include "cli/output.h"
+#include "cli/output_csv.h"
+#include "cli/settings.h"
+#include "common/dynbuf.h"
+#include "query/query.h"
 
 
 static int parse_sort(const char *arg, query_sort *out) {

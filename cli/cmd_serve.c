@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "server.h"
+#include "cli/cli.h"
+#include "web/server.h"
 
 #define STORE_PATH_MAX 4096
 #define SERVE_DEFAULT_LISTEN "127.0.0.1:8080"

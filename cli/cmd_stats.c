@@ -11,8 +11,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "cli.h"
-#include "schema.h"
+#include "cli/cli.h"
+#include "model/schema.h"
+#include "store/store.h"
 
 #define HOST_MAX 256
 #define WALK_MAX_DEPTH 8 /* a database, a sharded index: 2 levels are enough */
@@ -102,17 +103,20 @@ static uint64_t disk_bytes(const char *const *names, size_t n) {
 /* STORE/last-crawl.json of the store beside the first index, with "at":
  * when it was written; NULL when there is none. */
 static json_object *last_crawl(const char *db) {
-  char store[4200], path[4300], at[32];
-  struct stat st;
+  char store[4200], at[32], err[512];
+  char *text = NULL;
+  int64_t written_at = 0;
   cli_default_store(db, store, sizeof store);
-  snprintf(path, sizeof path, "%s/last-crawl.json", store);
-  json_object *o = stat(path, &st) == 0 ? json_object_from_file(path) : NULL;
+  if (store_report_read(store, &text, &written_at, err, sizeof err) != 1) return NULL;
+  json_object *o = json_tokener_parse(text);
+  free(text);
   if (!o || !json_object_is_type(o, json_type_object)) {
     json_object_put(o);
     return NULL;
   }
   struct tm tm;
-  strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&st.st_mtime, &tm));
+  time_t t = (time_t)written_at;
+  strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
   json_object_object_add(o, "at", json_object_new_string(at));
   return o;
 }

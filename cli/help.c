@@ -5,7 +5,7 @@
  * pages, never the generated table. */
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 typedef struct {
   const char *name;

@@ -1,8 +1,8 @@
-#include "output.h"
+#include "cli/output.h"
 
 #include <string.h>
 
-#include "render_json.h"
+#include "query/render_json.h"
 
 #define ANSI_HIGHLIGHT "\033[1;33m"
 #define ANSI_DIM "\033[2m"

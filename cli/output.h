@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "query.h"
+#include "query/query.h"
 
 typedef struct {
   int json;

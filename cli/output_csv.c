@@ -1,8 +1,8 @@
-#include "output_csv.h"
+#include "cli/output_csv.h"
 
 #include <string.h>
 
-#include "output.h"
+#include "cli/output.h"
 
 void csv_field(FILE *fp, const char *s) {
   if (!s) return;

@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "query.h"
+#include "query/query.h"
 
 /* Writes s (NULL: an empty field) as one CSV field: as is, or, when it holds
  * a comma, a double quote, CR or LF, between double quotes with each double

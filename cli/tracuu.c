@@ -6,9 +6,9 @@
 #include <string.h>
 #include <unicode/uversion.h>
 
-#include "cli.h"
-#include "engine.h"
-#include "settings.h"
+#include "cli/cli.h"
+#include "cli/settings.h"
+#include "engine/engine.h"
 
 #ifndef TRACUU_VERSION
 #define TRACUU_VERSION "0.0.0"

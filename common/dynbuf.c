@@ -1,4 +1,4 @@
-#include "dynbuf.h"
+#include "common/dynbuf.h"
 
 #include <stdint.h>
 #include <stdio.h>

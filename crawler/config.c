@@ -1,5 +1,5 @@
 /* config: INI through inih into crawl_config. */
-#include "config.h"
+#include "crawler/config.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fetch.h"
+#include "crawler/fetch.h"
 
 static const char *const selector_keys[7] = {"title",  "date",   "body",    "number",
                                              "type",   "issuer", "category"};

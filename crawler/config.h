@@ -29,7 +29,7 @@
 
 #include <stddef.h>
 
-#include "extract.h"
+#include "crawler/extract.h"
 
 #define CONFIG_MAX_SITES 256
 #define CONFIG_MAX_LIST 256 /* start/sitemap/include/exclude lines per site */

@@ -4,7 +4,7 @@
  * committed only after the WARC records it names are fsynced: a crash
  * loses at most the turn in progress, whose URLs are still in the
  * frontier and are fetched again by the next run. */
-#include "crawl.h"
+#include "crawler/crawl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,14 +18,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dynbuf.h"
-#include "extract.h"
-#include "fetch.h"
-#include "indexer.h"
-#include "robots.h"
-#include "sitemap.h"
-#include "state.h"
-#include "warc.h"
+#include "common/dynbuf.h"
+#include "crawler/extract.h"
+#include "crawler/fetch.h"
+#include "crawler/robots.h"
+#include "crawler/sitemap.h"
+#include "indexer/indexer.h"
+#include "store/store.h"
 
 #define CRAWL_WINDOW 64        /* URLs taken from the frontier and not yet answered */
 #define CRAWL_BATCH 32         /* frontier rows read at once */
@@ -81,7 +80,8 @@ struct item {
 typedef struct {
   const crawl_options *o;
   crawl_summary *sum;
-  crawl_state *st;
+  store *store;     /* the crawl's store, open with its lock (NULL when replaying) */
+  crawl_state *st;  /* its state (or an in-memory one when replaying) */
   warc_writer *warc;
   indexer *ix;
   fetcher *f;
@@ -860,8 +860,7 @@ static void on_done(void *ctx, const fetch_result *r) {
 
 typedef struct {
   crawler *c;
-  warc_reader *rd;
-  char file[128];
+  store_reader *rd;
 } replay_ctx;
 
 static const site_view *site_or_null(crawler *c, const char *url) { return site_for(c, url); }
@@ -872,89 +871,42 @@ static int replay_pending(void *ctx, const char *url, int pending, const char *f
   if (pending == 2) {
     unindex(c, url, 1);
   } else if (file) {
-    char err[512], path[4300];
-    if (strcmp(rc->file, file) != 0) {
-      warc_reader_close(rc->rd);
-      rc->rd = NULL;
-      snprintf(rc->file, sizeof rc->file, "%s", file);
-      snprintf(path, sizeof path, "%s/%s", c->o->store, file);
-      if (warc_reader_open(path, &rc->rd, err, sizeof err) != 0) logf_url(c, url, "%s", err);
-    }
+    char err[512];
     warc_record rec;
-    if (rc->rd && warc_reader_seek(rc->rd, off) == 0 &&
-        warc_reader_next(rc->rd, &rec, err, sizeof err) == 1 && rec.http_status == 200)
+    int got = store_reader_get(rc->rd, file, off, &rec, err, sizeof err);
+    if (got == 1 && rec.http_status == 200)
       use_page(c, site_or_null(c, url), url, rec.content_type, rec.body, rec.body_len, 0);
     else
-      logf_url(c, url, "cannot replay from the store: %s", rc->rd ? err : "no WARC file");
+      logf_url(c, url, "cannot replay from the store: %s",
+               got == 1 ? "the stored answer is not a page" : err);
   }
   c->sum->recovered++;
   return c->fatal != CRAWL_OK;
 }
 
 static void recover(crawler *c) {
-  replay_ctx rc = {.c = c};
-  if (state_pending_each(c->st, replay_pending, &rc) != 0)
+  replay_ctx rc = {.c = c, .rd = store_reader_new(c->o->store)};
+  if (!rc.rd) stop(c, CRAWL_NOMEM, "out of memory%s", NULL);
+  else if (state_pending_each(c->st, replay_pending, &rc) != 0)
     stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
-  warc_reader_close(rc.rd);
+  store_reader_free(rc.rd);
   c->sum->indexed = c->sum->removed = 0; /* recovered work is counted apart */
   index_commit(c);
 }
 
 /* --- setup and the loop ------------------------------------------------- */
 
-static int take_lock(const char *store, int *fd, char *err, size_t errlen) {
-  char path[4200];
-  snprintf(path, sizeof path, "%s/lock", store);
-  *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (*fd < 0) {
-    snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-    return -1;
-  }
-  if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
-    int busy = errno == EWOULDBLOCK;
-    snprintf(err, errlen, busy ? "another crawl is running (it holds %s)" : "cannot lock %s: %s",
-             path, strerror(errno));
-    close(*fd);
-    *fd = -1;
-    return busy ? 1 : -1;
-  }
-  char pid[32];
-  int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-  if (ftruncate(*fd, 0) == 0 && write(*fd, pid, (size_t)n) < 0) { /* only informative */
-  }
-  return 0;
-}
-
-static int make_dirs(const char *path) {
-  char tmp[4200];
-  snprintf(tmp, sizeof tmp, "%s", path);
-  for (char *p = tmp + 1; *p; p++)
-    if (*p == '/') {
-      *p = '\0';
-      if (mkdir(tmp, 0755) != 0 && errno != EEXIST) return -1;
-      *p = '/';
-    }
-  return mkdir(tmp, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 static int open_store(crawler *c) {
-  char path[4200], *msg = NULL, *file = NULL, *end = NULL, err[512];
-  snprintf(path, sizeof path, "%s/state.sqlite", c->o->store);
-  if (state_open(path, &c->st, &msg) != 0) {
-    stop(c, CRAWL_IO, "%s", msg);
-    free(msg);
+  store_options so = {.warc_rotate_bytes = c->o->warc_rotate_bytes, .software = CRAWL_USER_AGENT};
+  char err[512];
+  int rc = store_open(c->o->store, &so, &c->store, err, sizeof err);
+  if (rc != 0) {
+    stop(c, rc > 0 ? CRAWL_BUSY : CRAWL_IO, "%s", err);
     return -1;
   }
-  if (state_meta_get(c->st, "warc_file", &file) < 0 || state_meta_get(c->st, "warc_end", &end) < 0) {
-    stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
-  } else if (warc_open(c->o->store, file, end ? strtoll(end, NULL, 10) : 0,
-                       c->o->warc_rotate_bytes, CRAWL_USER_AGENT, &c->warc, err,
-                       sizeof err) != 0) {
-    stop(c, CRAWL_IO, "%s", err);
-  }
-  free(file);
-  free(end);
-  return c->fatal == CRAWL_OK ? 0 : -1;
+  c->st = store_state(c->store);
+  c->warc = store_warc(c->store);
+  return 0;
 }
 
 static int open_index(crawler *c) {
@@ -1089,16 +1041,10 @@ char *crawl_summary_json(const crawl_summary *s) {
 }
 
 static void write_last_crawl(crawler *c) {
-  char path[4200], tmp[4300];
+  char err[512];
   char *json = crawl_summary_json(c->sum);
   if (!json) return;
-  snprintf(path, sizeof path, "%s/last-crawl.json", c->o->store);
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  FILE *fp = fopen(tmp, "w");
-  int ok = fp && fprintf(fp, "%s\n", json) > 0;
-  if (fp && fclose(fp) != 0) ok = 0;
-  if (ok) ok = rename(tmp, path) == 0;
-  if (!ok) stop(c, CRAWL_IO, "cannot write %s", path);
+  if (store_report_write(c->o->store, json, err, sizeof err) != 0) stop(c, CRAWL_IO, "%s", err);
   free(json);
 }
 
@@ -1116,8 +1062,11 @@ static crawl_status finish_run(crawler *c) {
   if (c->st) write_last_crawl(c);
   fetch_destroy(c->f);
   origins_free(c);
-  if (c->warc && warc_close(c->warc) != 0) stop(c, CRAWL_IO, "cannot sync the WARC store%s", NULL);
-  state_close(c->st);
+  char err[512];
+  if (store_close(c->store, err, sizeof err) != 0) stop(c, CRAWL_IO, "%s", err);
+  c->store = NULL;
+  c->st = NULL;
+  c->warc = NULL;
   sites_free(c);
   return c->fatal;
 }
@@ -1128,13 +1077,6 @@ crawl_status crawl_run(const crawl_options *o, crawl_summary *out, char *err, si
   c.max_pages = o->max_pages ? o->max_pages : CRAWL_MAX_PAGES;
   err[0] = '\0';
   int64_t t0 = mono_ms();
-  if (make_dirs(o->store) != 0) {
-    snprintf(err, errlen, "cannot create %s: %s", o->store, strerror(errno));
-    return CRAWL_IO;
-  }
-  int lock_fd;
-  int locked = take_lock(o->store, &lock_fd, err, errlen);
-  if (locked != 0) return locked > 0 ? CRAWL_BUSY : CRAWL_IO;
   if (build_sites(&c) != 0) stop(&c, CRAWL_NOMEM, "out of memory%s", NULL);
   else if (c.n_sites == 0) stop(&c, CRAWL_USAGE, "nothing to crawl: give a start URL or a config%s", NULL);
   if (c.fatal == CRAWL_OK && open_store(&c) == 0 && open_index(&c) == 0 && open_fetcher(&c) == 0) {
@@ -1143,9 +1085,7 @@ crawl_status crawl_run(const crawl_options *o, crawl_summary *out, char *err, si
     loop(&c, t0);
   }
   progress(&c, t0, 1);
-  crawl_status st = finish_run(&c);
-  close(lock_fd); /* releases the lock */
-  return st;
+  return finish_run(&c);
 }
 
 /* --- rebuilding the index from the store ---------------------------------- */
@@ -1195,27 +1135,19 @@ static void replay_record(crawler *c, const warc_record *rec) {
   count(c, v);
 }
 
-static int replay_file(void *ctx, const char *path) {
+static int replay_answer(void *ctx, const warc_record *rec) {
   crawler *c = ctx;
-  warc_reader *rd;
-  char err[512];
-  if (warc_reader_open(path, &rd, err, sizeof err) != 0) {
-    logf_url(c, path, "%s", err);
-    c->sum->failed++;
-    return 0;
-  }
-  warc_record rec;
-  int got;
-  while (c->fatal == CRAWL_OK && (got = warc_reader_next(rd, &rec, err, sizeof err)) == 1) {
-    if (strcmp(rec.type, "response") == 0 && rec.target_uri) replay_record(c, &rec);
-    if (c->in_tx && c->sum->fetched % 256 == 0) flush_turn(c);
-  }
-  if (got < 0) { /* a torn tail (a crash after the last recorded page) ends the file */
-    logf_url(c, path, "%s", err);
-  }
-  flush_turn(c);
-  warc_reader_close(rd);
+  replay_record(c, rec);
+  if (c->in_tx && c->sum->fetched % 256 == 0) flush_turn(c);
   return c->fatal != CRAWL_OK;
+}
+
+/* A file that cannot be read, or a torn tail (a crash after the last
+ * recorded page): reported, and the replay goes on with the next file. */
+static void replay_error(void *ctx, const char *path, const char *msg, int unopened) {
+  crawler *c = ctx;
+  logf_url(c, path, "%s", msg);
+  if (unopened) c->sum->failed++;
 }
 
 crawl_status crawl_index_store(const char *store, const char *db, crawl_log_fn log, void *ctx,
@@ -1234,8 +1166,11 @@ crawl_status crawl_index_store(const char *store, const char *db, crawl_log_fn l
     return CRAWL_NOMEM;
   }
   if (state_begin_run(c.st, 0, &resumed, &run) != 0) stop(&c, CRAWL_IO, "%s", state_errmsg(c.st));
-  else if (open_index(&c) == 0 && warc_list(store, replay_file, &c, err, errlen) < 0)
-    c.fatal = CRAWL_IO;
+  else if (open_index(&c) == 0) {
+    store_replay_fns fns = {.record = replay_answer, .on_error = replay_error, .ctx = &c};
+    if (store_replay(store, &fns, err, errlen) < 0) c.fatal = CRAWL_IO;
+    flush_turn(&c);
+  }
   out->seconds = (double)(mono_ms() - t0) / 1000.0;
   if (c.ix) {
     engine_status es = indexer_close(c.ix);

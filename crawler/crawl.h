@@ -20,8 +20,8 @@
  * include patterns, or else the scheme+host+port of its start URLs; and no
  * exclude pattern. A start URL given without a config is a site of its own.
  *
- * The store directory holds: state.sqlite (crawl state, see state.h),
- * tracuu-NNNNN.warc.gz (every page kept, see warc.h), lock, last-crawl.json.
+ * The store directory (store/store.h) holds the crawl state, the WARC
+ * files of every page kept, the lock and the last run's report.
  *
  * Never prints: per-page messages and progress go to the callbacks.
  */
@@ -31,8 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "engine.h"
+#include "crawler/config.h"
+#include "engine/engine.h"
 
 #define CRAWL_MAX_PAGES 1000000 /* pages per run when --max-pages is not given */
 /* Pages a site may have (known to the store: fetched, or queued) when

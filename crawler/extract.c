@@ -14,7 +14,7 @@
 
 #include <libxml/parser.h>
 
-#include "extract_internal.h"
+#include "crawler/extract_internal.h"
 
 const char *extract_strerror(extract_status st) {
   switch (st) {

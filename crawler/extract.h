@@ -59,8 +59,8 @@
 
 #include <stddef.h>
 
-#include "record.h"
-#include "text.h"
+#include "model/record.h"
+#include "text/text.h"
 
 /* Pages larger than this are refused (bytes, before decoding). */
 #define EXTRACT_MAX_PAGE (16u * 1024 * 1024)

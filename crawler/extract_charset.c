@@ -24,7 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "extract_internal.h"
+#include "crawler/extract_internal.h"
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid
  * (overlong forms, surrogates and code points past U+10FFFF included). */

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "extract_internal.h"
+#include "crawler/extract_internal.h"
 
 void ex_walk(xmlNodePtr root, ex_enter_fn enter, ex_leave_fn leave, void *ctx) {
   xmlNodePtr n = root;

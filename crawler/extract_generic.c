@@ -20,7 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "extract_internal.h"
+#include "crawler/extract_internal.h"
 
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                        */

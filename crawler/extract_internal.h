@@ -12,8 +12,8 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
-#include "dynbuf.h"
-#include "extract.h"
+#include "common/dynbuf.h"
+#include "crawler/extract.h"
 
 /* Writes "fmt..." into err (if any); returns st, so error paths are one line. */
 extract_status ex_fail(extract_status st, char *err, size_t errlen, const char *fmt, ...)

@@ -12,7 +12,7 @@
 
 #include <libxml/uri.h>
 
-#include "extract_internal.h"
+#include "crawler/extract_internal.h"
 
 static const char *const DOC_EXT[] = {".pdf", ".docx", ".doc", ".xlsx", ".xls", ".zip", ".rar",
                                       NULL};

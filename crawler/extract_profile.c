@@ -11,7 +11,7 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
-#include "extract_internal.h"
+#include "crawler/extract_internal.h"
 
 /* vbpl.vn (CSDL quốc gia về văn bản pháp luật). Its pages share a
    breadcrumb (div.box-map: "... » Văn bản pháp luật » Bộ luật 101/2015/QH13");

@@ -1,7 +1,7 @@
 /* fetch: a queue per host, one transfer per host at a time, libcurl's
  * multi handle underneath. Redirects and retries go back to the front of
  * their host's queue, so they obey the host's delay like any request. */
-#include "fetch.h"
+#include "crawler/fetch.h"
 
 #include <curl/curl.h>
 #include <stdio.h>

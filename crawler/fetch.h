@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dynbuf.h"
+#include "common/dynbuf.h"
 
 #define FETCH_MAX_URL 4096            /* longer URLs are refused */
 #define FETCH_MAX_HEADERS (64u * 1024) /* response header block */

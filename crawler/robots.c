@@ -1,5 +1,5 @@
 /* robots.txt: parse into the rules of our group, then match paths. */
-#include "robots.h"
+#include "crawler/robots.h"
 
 #include <ctype.h>
 #include <stdlib.h>

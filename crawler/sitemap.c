@@ -1,11 +1,11 @@
 /* sitemap: <urlset>/<sitemapindex> through xmlTextReader. */
-#include "sitemap.h"
+#include "crawler/sitemap.h"
 
 #include <libxml/xmlreader.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "dynbuf.h"
+#include "common/dynbuf.h"
 
 #define SITEMAP_MAX_LOC 4096
 

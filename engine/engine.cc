@@ -10,7 +10,7 @@
  * queries, opening and reading, searching (with the recency posting source),
  * results, maintenance.
  */
-#include "engine.h"
+#include "engine/engine.h"
 
 #include <xapian.h>
 

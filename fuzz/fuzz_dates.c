@@ -6,10 +6,10 @@
  * its iso form says the same day; a date typed alone may be a month or a
  * year (day, or month and day, 0; iso "2021-07" or "2021"); query_parse_date gives
  * what record_date_valid accepts. */
-#include "fuzz_util.h"
-#include "query.h"
-#include "record.h"
-#include "text.h"
+#include "fuzz/fuzz_util.h"
+#include "model/record.h"
+#include "query/query.h"
+#include "text/text.h"
 
 static int days_in(int y, int m) {
   static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};

@@ -6,8 +6,8 @@
  * bytes. Checked: the output is valid UTF-8, NUL-terminated, of the length
  * reported; valid UTF-8 input declared UTF-8 (or undeclared) comes back as
  * it went in when nothing needed repair. */
-#include "fuzz_util.h"
-#include "text.h"
+#include "fuzz/fuzz_util.h"
+#include "text/text.h"
 
 static const char *const labels[] = {NULL,         "utf-8",        "UTF-8",       "windows-1258",
                                      "cp1258",     "iso-8859-1",   "latin1",      "windows-1252",

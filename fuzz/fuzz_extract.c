@@ -7,8 +7,8 @@
  * attachments are absolute http(s) URLs within EXTRACT_MAX_URL, at most
  * EXTRACT_MAX_LINKS of them; on failure the result is empty and the error
  * is one line. */
-#include "extract.h"
-#include "fuzz_util.h"
+#include "crawler/extract.h"
+#include "fuzz/fuzz_util.h"
 
 static const char *const content_types[] = {
     NULL,

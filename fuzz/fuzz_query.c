@@ -6,8 +6,8 @@
  * ones missing are NULL), so flags and typed fields are fuzzed together.
  * Checked: the status is one of the documented ones, QUERY_OK comes with a
  * query, QUERY_BAD with a one-line message, and nothing leaks. */
-#include "fuzz_util.h"
-#include "query_internal.h"
+#include "fuzz/fuzz_util.h"
+#include "query/query_internal.h"
 
 #define N_PARTS 6
 

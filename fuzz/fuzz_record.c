@@ -6,8 +6,8 @@
  * one out gives the same line. On error the record is empty and the reason
  * is one line of valid UTF-8. Layout-independent: the record's fields are
  * compared through their JSON form, so new fields are covered as they come. */
-#include "fuzz_util.h"
-#include "record.h"
+#include "fuzz/fuzz_util.h"
+#include "model/record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   record r, back;

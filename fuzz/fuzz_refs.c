@@ -4,8 +4,8 @@
  * Checked: references come in order, inside the input, every fixed-size
  * field NUL-terminated and valid UTF-8; a number typed alone that parses
  * once parses again from its own canonical form to the same key. */
-#include "fuzz_util.h"
-#include "text.h"
+#include "fuzz/fuzz_util.h"
+#include "text/text.h"
 
 static void check_ref(const text_ref *r, size_t len) {
   FUZZ_CHECK(r->start <= r->end && r->end <= len, "reference offsets inside the input");

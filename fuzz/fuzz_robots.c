@@ -5,8 +5,8 @@
  * values (cut at the first 256 bytes) and a few fixed ones. Checked: no
  * crash, no leak, bounded time for hostile '*' patterns (libFuzzer's
  * -timeout catches the exponential case), sitemaps within the cap. */
-#include "fuzz_util.h"
-#include "robots.h"
+#include "crawler/robots.h"
+#include "fuzz/fuzz_util.h"
 
 static const char *const fixed_paths[] = {"/", "/robots.txt", "/a/b.html?x=1", "/*", "/$", ""};
 

@@ -6,8 +6,8 @@
  * an error comes with a one-line message. Entity expansion (billion laughs)
  * and external DTDs must not blow time or memory: libFuzzer's -rss_limit_mb
  * and -timeout catch that. */
-#include "fuzz_util.h"
-#include "sitemap.h"
+#include "crawler/sitemap.h"
+#include "fuzz/fuzz_util.h"
 
 typedef struct {
   int n;

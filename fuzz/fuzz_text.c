@@ -7,8 +7,8 @@
  * TEXT_MAX_TOKEN bytes (exact form); positions count up from 0. Normalized
  * text is valid UTF-8 of the length reported, and normalizing it again
  * changes nothing. */
-#include "fuzz_util.h"
-#include "text.h"
+#include "fuzz/fuzz_util.h"
+#include "text/text.h"
 
 typedef struct {
   const char *s;

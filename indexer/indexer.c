@@ -1,4 +1,4 @@
-#include "indexer.h"
+#include "indexer/indexer.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -6,11 +6,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "dynbuf.h"
-#include "legal.h"
-#include "schema.h"
-#include "schema_terms.h"
-#include "text.h"
+#include "common/dynbuf.h"
+#include "model/schema.h"
+#include "model/schema_terms.h"
+#include "text/legal.h"
+#include "text/text.h"
+
+_Static_assert(SCHEMA_MAX_TERM == ENGINE_MAX_TERM, "the schema builds terms the engine can store");
 
 struct indexer {
   engine_writer *writer;

@@ -13,8 +13,8 @@
 
 #include <stdint.h>
 
-#include "engine.h"
-#include "record.h"
+#include "engine/engine.h"
+#include "model/record.h"
 
 #define INDEXER_BATCH 1000
 

@@ -1,4 +1,4 @@
-#include "shard.h"
+#include "indexer/shard.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dynbuf.h"
+#include "common/dynbuf.h"
 
 /* A stub tracuu wrote is n short lines; anything bigger is not ours. */
 #define STUB_MAX_BYTES (64u * 1024)

@@ -28,9 +28,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine.h"
-#include "indexer.h"
-#include "record.h"
+#include "engine/engine.h"
+#include "indexer/indexer.h"
+#include "model/record.h"
 
 #define SHARD_MAX 256               /* shards one index may have */
 #define SHARD_STUB_NAME "tracuu.stub"

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "query_internal.h"
-#include "schema_terms.h"
+#include "model/schema_terms.h"
+#include "query/query_internal.h"
 
 typedef struct {
   record *rec;

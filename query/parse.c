@@ -10,12 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dynbuf.h"
-#include "query_internal.h"
-#include "record.h"
-#include "schema.h"
-#include "schema_terms.h"
-#include "text.h"
+#include "common/dynbuf.h"
+#include "model/record.h"
+#include "model/schema.h"
+#include "model/schema_terms.h"
+#include "query/query_internal.h"
+#include "text/text.h"
 
 #define EXACT_BOOST 0.5   /* an accented word also matching its exact form */
 #define STOPWORD_WEIGHT 0.2

@@ -25,8 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine.h"
-#include "record.h"
+#include "engine/engine.h"
+#include "model/record.h"
 
 typedef enum {
   QUERY_SORT_BLEND = 0,     /* relevance with a recency factor (default) */

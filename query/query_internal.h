@@ -4,8 +4,8 @@
 
 #include <stddef.h>
 
-#include "engine.h"
-#include "query.h"
+#include "engine/engine.h"
+#include "query/query.h"
 
 /* The folded words a hit's snippet should highlight. Bounded and small: a
  * query has few words, so a linear search is the fastest set. */

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "query_internal.h"
-#include "record.h"
-#include "schema.h"
-#include "schema_terms.h"
-#include "text.h"
+#include "model/record.h"
+#include "model/schema.h"
+#include "model/schema_terms.h"
+#include "query/query_internal.h"
+#include "text/text.h"
 
 /* Incoming relations read per kind; the graph of one document is small. */
 #define RELATED_MAX_PER_KIND 10000

@@ -1,4 +1,4 @@
-#include "render_json.h"
+#include "query/render_json.h"
 
 #include <string.h>
 

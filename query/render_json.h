@@ -12,7 +12,7 @@
 
 #include <json-c/json.h>
 
-#include "query.h"
+#include "query/query.h"
 
 /* New objects (caller releases with json_object_put); NULL out of memory. */
 json_object *render_json_hit(const query_hit *h, int explain);

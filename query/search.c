@@ -7,12 +7,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "dynbuf.h"
-#include "query_internal.h"
-#include "record.h"
-#include "schema.h"
-#include "schema_terms.h"
-#include "text.h"
+#include "common/dynbuf.h"
+#include "model/record.h"
+#include "model/schema.h"
+#include "model/schema_terms.h"
+#include "query/query_internal.h"
+#include "text/text.h"
 
 /* In blend mode the recency factor re-ranks this many of the best matches: the
  * factor moves a score by at most QUERY_DEFAULT_RECENCY_WEIGHT (30%), so a

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dynbuf.h"
-#include "query_internal.h"
-#include "text.h"
+#include "common/dynbuf.h"
+#include "query/query_internal.h"
+#include "text/text.h"
 
 /* Bodies longer than this many tokens (about 25 KB of text) are only
  * searched for a snippet in their first part: a gazette document runs to

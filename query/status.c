@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "query_internal.h"
-#include "record.h"
-#include "schema.h"
-#include "text.h"
+#include "model/record.h"
+#include "model/schema.h"
+#include "query/query_internal.h"
+#include "text/text.h"
 
 #define MAX_RETRIES 5
 

@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dynbuf.h"
-#include "query_internal.h"
-#include "schema.h"
-#include "text.h"
+#include "common/dynbuf.h"
+#include "model/schema.h"
+#include "query/query_internal.h"
+#include "text/text.h"
 
 #define SUGGEST_MAX_WORDS 16
 #define SUGGEST_MAX_VARIANTS 8

@@ -15,7 +15,7 @@
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 
-#include "text_internal.h"
+#include "text/text_internal.h"
 
 int32_t tx_utf8_decode(const unsigned char *s, size_t len, size_t *adv) {
   unsigned char b = s[0];

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text_internal.h"
+#include "text/text_internal.h"
 
 /* Up to max ASCII digits at p; their count (0 if none or more than max). */
 static size_t digits_at(const char *s, size_t len, size_t p, size_t max, int *val) {

@@ -23,8 +23,8 @@
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 
-#include "dynbuf.h"
-#include "text_internal.h"
+#include "common/dynbuf.h"
+#include "text/text_internal.h"
 
 static const uint16_t CP1252_HIGH[32] = {
   0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,

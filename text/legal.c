@@ -4,7 +4,7 @@
  * a header is a column layout flattened by PDF extraction, so lines (not
  * sentences) are its units. Relations are matched on the folded text of the
  * sentence around each number text_find_refs reports. */
-#include "legal.h"
+#include "text/legal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -43,7 +43,7 @@
 
 #include <stddef.h>
 
-#include "text.h"
+#include "text/text.h"
 
 /* Named limits: hostile input cannot grow a legal_info past them. */
 #define LEGAL_HEADER_LINES 80      /* lines read as the header */

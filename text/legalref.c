@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "text_internal.h"
+#include "text/text_internal.h"
 
 #define SEG_MAX 24  /* bytes of one segment's canonical form */
 #define MAX_SEGS 6

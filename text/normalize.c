@@ -6,9 +6,9 @@
  * Worst-case growth is 3x (one invalid byte -> U+FFFD). */
 #include <stdlib.h>
 
-#include "dynbuf.h"
-#include "text_internal.h"
-#include "text_word.h"
+#include "common/dynbuf.h"
+#include "text/text_internal.h"
+#include "text/text_word.h"
 
 static void flush(tx_word *w, int fold, dynbuf *out) {
   if (w->n == 0) return;

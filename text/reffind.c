@@ -7,7 +7,7 @@
  * prefixes work without accents and in NFD. */
 #include <string.h>
 
-#include "text_internal.h"
+#include "text/text_internal.h"
 
 typedef struct {
   const char *words; /* folded, space separated */

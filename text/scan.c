@@ -12,8 +12,8 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "text_internal.h"
-#include "text_word.h"
+#include "text/text_internal.h"
+#include "text/text_word.h"
 
 typedef struct {
   const char *s;

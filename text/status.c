@@ -1,5 +1,5 @@
 /* status.c: names for the module's enums. */
-#include "text.h"
+#include "text/text.h"
 
 const char *text_strerror(text_status st) {
   switch (st) {

@@ -5,7 +5,7 @@
  * and "lá" all fold to the same string. */
 #include <string.h>
 
-#include "text_internal.h"
+#include "text/text_internal.h"
 
 int text_is_stopword(const char *exact, size_t len) {
   size_t lo = 0, hi = tx_stopword_count;

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "text.h"
+#include "text/text.h"
 
 /* ---- classes of a cluster (a starter character and its combining marks) ---- */
 enum {

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "text_internal.h"
+#include "text/text_internal.h"
 
 static inline size_t tx_cluster_exact_len(const tx_cluster *c) {
   if (c->cls == TX_CL_LETTER) return c->exact_len;

@@ -7,7 +7,7 @@
  * the exact forms match what users see in the documents. Syllables with a
  * final consonant (hoàn, thuyết, hoạch) are spelled one way in both rules and
  * are left alone, as are three-vowel nuclei (hoài, khuya). */
-#include "text_internal.h"
+#include "text/text_internal.h"
 
 static int is_vowel(uint8_t b) {
   switch (b) {

@@ -3,7 +3,7 @@
  * call it, so the fast tables and the fallback cannot disagree. */
 #include <unicode/uchar.h>
 
-#include "text_internal.h"
+#include "text/text_internal.h"
 
 int tx_classify(int32_t cp) {
   if (cp == 0) return TX_CL_SPACE; /* NUL bytes separate tokens */

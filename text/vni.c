@@ -11,8 +11,8 @@
 
 #include <unicode/uchar.h>
 
-#include "dynbuf.h"
-#include "text_internal.h"
+#include "common/dynbuf.h"
+#include "text/text_internal.h"
 
 typedef struct {
   unsigned char byte;

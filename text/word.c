@@ -2,7 +2,7 @@
  * a movable tone (tone.c) is the exact form written again. */
 #include <string.h>
 
-#include "text_word.h"
+#include "text/text_word.h"
 
 void tx_word_finish(tx_word *w) {
   /* a tone to move needs two vowels at least: "hoà" */

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "render_json.h"
-#include "web_internal.h"
+#include "query/render_json.h"
+#include "web/web_internal.h"
 
 static void api_reply(json_object *o, int status, web_reply *out) {
   out->status = status;

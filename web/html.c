@@ -1,4 +1,4 @@
-#include "html.h"
+#include "web/html.h"
 
 #include <string.h>
 

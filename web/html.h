@@ -21,8 +21,8 @@
 
 #include <stddef.h>
 
-#include "dynbuf.h"
-#include "query.h"
+#include "common/dynbuf.h"
+#include "query/query.h"
 
 void html_text(dynbuf *b, const char *s);
 void html_text_n(dynbuf *b, const char *s, size_t n);

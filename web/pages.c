@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "html.h"
-#include "web_internal.h"
+#include "web/html.h"
+#include "web/web_internal.h"
 
 /* ---- the frame ---- */
 

@@ -1,6 +1,6 @@
 /* The HTTP side: libmicrohttpd, routing, limits, one database handle per
  * worker. */
-#include "server.h"
+#include "web/server.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "html.h"
-#include "web_internal.h"
+#include "web/html.h"
+#include "web/web_internal.h"
 
 /* Request headers and the URL must fit in this much memory per connection. */
 #define WEB_CONNECTION_MEMORY (32u * 1024)

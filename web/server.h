@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine.h"
+#include "engine/engine.h"
 
 #define WEB_MAX_THREADS 4
 #define WEB_MAX_CONNECTIONS 256

@@ -4,10 +4,10 @@
 
 #include <stddef.h>
 
-#include "dynbuf.h"
-#include "engine.h"
-#include "query.h"
-#include "server.h"
+#include "common/dynbuf.h"
+#include "engine/engine.h"
+#include "query/query.h"
+#include "web/server.h"
 
 #define WEB_PAGE_SIZE 10
 #define WEB_MAX_OFFSET 10000

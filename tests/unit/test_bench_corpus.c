@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "corpus.h"
+#include "bench/corpus.h"
+#include "tests/unit/check.h"
 
 /* ------------------------------------------------------------------ */
 /* A made-up shared folder                                              */

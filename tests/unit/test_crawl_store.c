@@ -6,12 +6,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "config.h"
-#include "fetch.h"
-#include "sitemap.h"
-#include "state.h"
-#include "warc.h"
+#include "crawler/config.h"
+#include "crawler/fetch.h"
+#include "crawler/sitemap.h"
+#include "store/state.h"
+#include "store/warc.h"
+#include "tests/unit/check.h"
 
 static char tmpdir[256];
 

@@ -1,8 +1,8 @@
 /* dynbuf: appends, the size cap, sticky errors, ownership hand-over. */
 #include <stdlib.h>
 
-#include "check.h"
-#include "dynbuf.h"
+#include "common/dynbuf.h"
+#include "tests/unit/check.h"
 
 int main(void) {
   dynbuf b;

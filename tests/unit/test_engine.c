@@ -25,8 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "engine.h"
+#include "engine/engine.h"
+#include "tests/unit/check.h"
 
 enum { SLOT_DATE = 0, SLOT_CAT = 1 };
 

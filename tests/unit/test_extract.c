@@ -30,8 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "extract.h"
+#include "crawler/extract.h"
+#include "tests/unit/check.h"
 
 #define FIXTURES TRACUU_SOURCE_DIR "/tests/fixtures/html/"
 #define VBPL TRACUU_SHARED_DIR "/corpus/vbpl-html/"

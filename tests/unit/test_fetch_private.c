@@ -10,8 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "fetch.h"
+#include "crawler/fetch.h"
+#include "tests/unit/check.h"
 
 typedef struct {
   fetch_error error;

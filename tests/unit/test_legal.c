@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "corpus.h"
-#include "legal.h"
+#include "bench/corpus.h"
+#include "tests/unit/check.h"
+#include "text/legal.h"
 
 #define LABEL_MIN 0.90
 #define CITATION_MIN 0.95

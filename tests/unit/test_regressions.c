@@ -9,12 +9,12 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
-#include "check.h"
-#include "fuzz_util.h" /* fuzz_utf8_valid: the fuzz targets' own check */
-#include "extract.h"
-#include "query_internal.h"
-#include "record.h"
-#include "text.h"
+#include "crawler/extract.h"
+#include "fuzz/fuzz_util.h" /* fuzz_utf8_valid: the fuzz targets' own check */
+#include "model/record.h"
+#include "query/query_internal.h"
+#include "tests/unit/check.h"
+#include "text/text.h"
 
 /* A message meant for one line of stderr: one line, valid UTF-8. */
 static void check_one_line(const char *msg) {

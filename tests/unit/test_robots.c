@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "robots.h"
+#include "crawler/robots.h"
+#include "tests/unit/check.h"
 
 #define UA "tracuu/0.1 (+https://example.org/bot)"
 

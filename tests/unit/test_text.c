@@ -19,8 +19,8 @@
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
-#include "check.h"
-#include "text.h"
+#include "tests/unit/check.h"
+#include "text/text.h"
 
 /* ------------------------------------------------------------------ */
 /* helpers                                                              */

@@ -2,8 +2,8 @@
  * input -> expected output, plus the highlight marks and URL decoding. */
 #include <stdlib.h>
 
-#include "check.h"
-#include "html.h"
+#include "tests/unit/check.h"
+#include "web/html.h"
 
 typedef void (*escape_fn)(dynbuf *b, const char *s);
 

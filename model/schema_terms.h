@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#include "dynbuf.h"
-#include "schema.h"
+#include "common/dynbuf.h"
+#include "model/schema.h"
 
 /* The unique id term of a record: "Q" + id, or "QH" + a 128-bit hash in hex
  * when the id would pass Xapian's term length limit (long URLs). Returns the

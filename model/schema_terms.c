@@ -1,14 +1,13 @@
-#include "schema_terms.h"
+#include "model/schema_terms.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
-#include "text.h"
+#include "text/text.h"
 
 /* Longest value kept after a prefix of up to 3 bytes. */
-#define VALUE_MAX (ENGINE_MAX_TERM - 5)
+#define VALUE_MAX (SCHEMA_MAX_TERM - 5)
 
 /* FNV-1a, 64 bits, from a chosen starting point. Two different starts give
  * the 128 bits of a long id's term: stable across runs and machines. */

@@ -92,6 +92,11 @@ enum {
   SLOT_SIGNER = 5
 };
 
+/* The longest term Xapian stores, prefix included (engine.h's
+ * ENGINE_MAX_TERM, which the indexer checks is the same): terms are built
+ * within it here, without linking the engine. */
+#define SCHEMA_MAX_TERM 245
+
 /* Title words count this many times in the body stream's statistics. */
 #define SCHEMA_TITLE_WDF 3
 /* Positions of the body start this far after the title's, so that a phrase

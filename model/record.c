@@ -1,4 +1,4 @@
-#include "record.h"
+#include "model/record.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text.h"
+#include "text/text.h"
 
 /* The fields of a record in output order, with where each lives. */
 static const struct {

@@ -1,7 +1,7 @@
 /* state: the crawl's memory in SQLite. One prepared statement per query,
  * prepared once at open; every change runs inside the caller's
  * transaction or, when there is none, on its own. */
-#include "state.h"
+#include "store/state.h"
 
 #include <sqlite3.h>
 #include <stdio.h>

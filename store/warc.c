@@ -1,5 +1,5 @@
 /* warc: WARC/1.1 records, one gzip member each (zlib), and their reader. */
-#include "warc.h"
+#include "store/warc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "dynbuf.h"
+#include "common/dynbuf.h"
 
 #define WARC_PREFIX "tracuu-"
 #define WARC_SUFFIX ".warc.gz"
