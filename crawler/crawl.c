@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,7 +81,7 @@ struct item {
 typedef struct {
   const crawl_options *o;
   crawl_summary *sum;
-  store *store;     /* the crawl's store, open with its lock (NULL when replaying) */
+  page_store *store;     /* the crawl's store, open with its lock (NULL when replaying) */
   crawl_state *st;  /* its state (or an in-memory one when replaying) */
   warc_writer *warc;
   indexer *ix;
@@ -123,16 +124,24 @@ const char *crawl_strerror(crawl_status st) {
 }
 
 /* Stops the run (the first reason wins) with a message. */
-static void stop(crawler *c, crawl_status st, const char *fmt, const char *detail) {
+__attribute__((format(printf, 3, 4))) static void stop(crawler *c, crawl_status st,
+                                                       const char *fmt, ...) {
   if (c->fatal != CRAWL_OK) return;
   c->fatal = st;
-  snprintf(c->err, c->errlen, fmt, detail ? detail : "");
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(c->err, c->errlen, fmt, ap);
+  va_end(ap);
 }
 
-static void logf_url(crawler *c, const char *url, const char *fmt, const char *detail) {
+__attribute__((format(printf, 3, 4))) static void logf_url(crawler *c, const char *url,
+                                                           const char *fmt, ...) {
   if (!c->o->log) return;
   char msg[600];
-  snprintf(msg, sizeof msg, fmt, detail ? detail : "");
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
   c->o->log(c->o->ctx, url, msg);
 }
 
@@ -485,7 +494,7 @@ static void ensure_robots(crawler *c, origin *o) {
   snprintf(url_robots, sizeof url_robots, "%s/robots.txt", o->name);
   item *r = item_new(ITEM_ROBOTS, url_robots, o, 0, 0);
   if (!r) {
-    stop(c, CRAWL_NOMEM, "out of memory%s", NULL);
+    stop(c, CRAWL_NOMEM, "out of memory");
     return;
   }
   o->phase = ROBOTS_PENDING;
@@ -502,7 +511,7 @@ static void take_row(crawler *c, int64_t fid, const char *url) {
   }
   item *it = item_new(ITEM_PAGE, url, o, fid, 0);
   if (!it) {
-    stop(c, CRAWL_NOMEM, "out of memory%s", NULL);
+    stop(c, CRAWL_NOMEM, "out of memory");
     return;
   }
   if (o->phase == ROBOTS_READY) {
@@ -545,7 +554,7 @@ static void top_up(crawler *c) {
     for (size_t i = 0; i < b.n; i++) {
       c->cursor = b.rows[i].id;
       if (b.rows[i].url && c->fatal == CRAWL_OK) take_row(c, b.rows[i].id, b.rows[i].url);
-      else if (!b.rows[i].url) stop(c, CRAWL_NOMEM, "out of memory%s", NULL);
+      else if (!b.rows[i].url) stop(c, CRAWL_NOMEM, "out of memory");
       free(b.rows[i].url);
     }
   }
@@ -603,7 +612,7 @@ static void on_robots(crawler *c, item *it, const fetch_result *r) {
              r->error != FETCH_OK ? r->message : "HTTP error");
   }
   if (!o->rules) {
-    stop(c, CRAWL_NOMEM, "out of memory%s", NULL);
+    stop(c, CRAWL_NOMEM, "out of memory");
     return;
   }
   o->phase = ROBOTS_READY;
@@ -731,7 +740,7 @@ static int store_answer(crawler *c, const fetch_result *r, const char *url, cons
 static state_verdict on_ok(crawler *c, const site_view *s, const fetch_result *r, const char *url,
                            state_fetch *sf, char *hash) {
   if (!is_html(r->content_type)) {
-    logf_url(c, url, "skipped: not HTML (%s)", r->content_type);
+    logf_url(c, url, "skipped: not HTML (%s)", r->content_type ? r->content_type : "");
     return STATE_SKIPPED;
   }
   warc_sha256_hex(r->body->data ? r->body->data : "", r->body->len, hash);
@@ -886,7 +895,7 @@ static int replay_pending(void *ctx, const char *url, int pending, const char *f
 
 static void recover(crawler *c) {
   replay_ctx rc = {.c = c, .rd = store_reader_new(c->o->store)};
-  if (!rc.rd) stop(c, CRAWL_NOMEM, "out of memory%s", NULL);
+  if (!rc.rd) stop(c, CRAWL_NOMEM, "out of memory");
   else if (state_pending_each(c->st, replay_pending, &rc) != 0)
     stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
   store_reader_free(rc.rd);
@@ -946,7 +955,7 @@ static int open_fetcher(crawler *c) {
   fo.allow = allow_redirect;
   fo.allow_ctx = c;
   c->f = fetch_create(&fo);
-  if (!c->f) stop(c, CRAWL_NOMEM, "out of memory%s", NULL);
+  if (!c->f) stop(c, CRAWL_NOMEM, "out of memory");
   return c->f ? 0 : -1;
 }
 
@@ -990,7 +999,7 @@ static void loop(crawler *c, int64_t t0) {
   while (c->fatal == CRAWL_OK) {
     top_up(c);
     if (fetch_pending(c->f) == 0 && c->parked == 0) break;
-    if (fetch_perform(c->f, 100, on_done, c) != FETCH_OK) stop(c, CRAWL_NOMEM, "libcurl failed%s", NULL);
+    if (fetch_perform(c->f, 100, on_done, c) != FETCH_OK) stop(c, CRAWL_NOMEM, "libcurl failed");
     if (c->turn_answers >= CRAWL_TURN_ANSWERS || mono_ms() - c->turn_start >= CRAWL_TURN_MS)
       flush_turn(c);
     progress(c, t0, 0);
@@ -1077,8 +1086,8 @@ crawl_status crawl_run(const crawl_options *o, crawl_summary *out, char *err, si
   c.max_pages = o->max_pages ? o->max_pages : CRAWL_MAX_PAGES;
   err[0] = '\0';
   int64_t t0 = mono_ms();
-  if (build_sites(&c) != 0) stop(&c, CRAWL_NOMEM, "out of memory%s", NULL);
-  else if (c.n_sites == 0) stop(&c, CRAWL_USAGE, "nothing to crawl: give a start URL or a config%s", NULL);
+  if (build_sites(&c) != 0) stop(&c, CRAWL_NOMEM, "out of memory");
+  else if (c.n_sites == 0) stop(&c, CRAWL_USAGE, "nothing to crawl: give a start URL or a config");
   if (c.fatal == CRAWL_OK && open_store(&c) == 0 && open_index(&c) == 0 && open_fetcher(&c) == 0) {
     if (c.ix) recover(&c);
     seed(&c);

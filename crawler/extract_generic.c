@@ -630,12 +630,12 @@ static char *header_date(const lines *l, char **place, int *nomem) {
     const char *f = l->v[i].fold;
     const char *comma = f ? strstr(f, ", ngay ") : NULL;
     if (!comma || comma - f > 60 || comma == f || has_digit(f, (size_t)(comma - f))) continue;
-    char *line = strndup(l->v[i].s, l->v[i].n);
-    if (!line) return *nomem = 1, NULL;
-    char *v = ex_norm_date(line, nomem);
-    const char *c = strchr(line, ',');
-    if (v && c && !*place) *place = dup_field(line, (size_t)(c - line), nomem);
-    free(line);
+    char *text = strndup(l->v[i].s, l->v[i].n);
+    if (!text) return *nomem = 1, NULL;
+    char *v = ex_norm_date(text, nomem);
+    const char *c = strchr(text, ',');
+    if (v && c && !*place) *place = dup_field(text, (size_t)(c - text), nomem);
+    free(text);
     if (v || *nomem) return v;
   }
   return NULL;
@@ -651,10 +651,10 @@ static char *posted_date(const lines *l, int *nomem) {
     int hit = 0;
     for (size_t k = 0; f && k < sizeof KEYS / sizeof KEYS[0] && !hit; k++) hit = starts_with(f, KEYS[k]);
     if (!hit) continue;
-    char *line = strndup(l->v[i].s, l->v[i].n);
-    if (!line) return *nomem = 1, NULL;
-    char *v = ex_norm_date(line, nomem);
-    free(line);
+    char *text = strndup(l->v[i].s, l->v[i].n);
+    if (!text) return *nomem = 1, NULL;
+    char *v = ex_norm_date(text, nomem);
+    free(text);
     if (v || *nomem) return v;
   }
   return NULL;

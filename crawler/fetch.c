@@ -102,17 +102,17 @@ void fetch_options_default(fetch_options *o) {
 /* One spelling per URL, so that the frontier and the state see one page:
  * host in lower case, no default port. */
 static int normalize(CURLU *u) {
-  char *host = NULL, *port = NULL, *scheme = NULL;
-  int rc = curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK ? 0 : -1;
-  for (char *p = host; rc == 0 && *p; p++)
+  char *hostname = NULL, *port = NULL, *scheme = NULL;
+  int rc = curl_url_get(u, CURLUPART_HOST, &hostname, 0) == CURLUE_OK ? 0 : -1;
+  for (char *p = hostname; rc == 0 && *p; p++)
     if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
-  if (rc == 0) rc = curl_url_set(u, CURLUPART_HOST, host, 0) == CURLUE_OK ? 0 : -1;
+  if (rc == 0) rc = curl_url_set(u, CURLUPART_HOST, hostname, 0) == CURLUE_OK ? 0 : -1;
   if (rc == 0 && curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK &&
       curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
       ((strcmp(scheme, "http") == 0 && strcmp(port, "80") == 0) ||
        (strcmp(scheme, "https") == 0 && strcmp(port, "443") == 0)))
     rc = curl_url_set(u, CURLUPART_PORT, NULL, 0) == CURLUE_OK ? 0 : -1;
-  curl_free(host);
+  curl_free(hostname);
   curl_free(port);
   curl_free(scheme);
   return rc;
@@ -431,21 +431,21 @@ static int private_address(const char *ip) {
 
 int fetch_url_private(const char *url) {
   CURLU *u = parse_url(NULL, url);
-  char *host = NULL;
+  char *hostname = NULL;
   int priv = 0;
-  if (u && curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-    size_t n = strlen(host);
-    if (n >= 2 && host[0] == '[' && host[n - 1] == ']') { /* an IPv6 literal */
-      host[n - 1] = '\0';
-      priv = private_address(host + 1);
+  if (u && curl_url_get(u, CURLUPART_HOST, &hostname, 0) == CURLUE_OK) {
+    size_t n = strlen(hostname);
+    if (n >= 2 && hostname[0] == '[' && hostname[n - 1] == ']') { /* an IPv6 literal */
+      hostname[n - 1] = '\0';
+      priv = private_address(hostname + 1);
     } else {
       unsigned char a[4];
-      priv = strcasecmp(host, "localhost") == 0 ||
-             (n > 10 && strcasecmp(host + n - 10, ".localhost") == 0) ||
-             (inet_pton(AF_INET, host, a) == 1 && private_v4(a));
+      priv = strcasecmp(hostname, "localhost") == 0 ||
+             (n > 10 && strcasecmp(hostname + n - 10, ".localhost") == 0) ||
+             (inet_pton(AF_INET, hostname, a) == 1 && private_v4(a));
     }
   }
-  curl_free(host);
+  curl_free(hostname);
   curl_url_cleanup(u);
   return priv;
 }

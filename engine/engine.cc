@@ -915,11 +915,11 @@ namespace {
  * ENGINE_BAD_QUERY, "serialise() not supported for this PostingSource"). */
 class RecencySource : public Xapian::ValuePostingSource {
  public:
-  RecencySource(Xapian::valueno slot, double now, double halflife, double weight)
-      : Xapian::ValuePostingSource(slot), now_(now), halflife_(halflife), weight_(weight) {}
+  RecencySource(Xapian::valueno date_slot, double now, double halflife, double weight)
+      : Xapian::ValuePostingSource(date_slot), now_(now), halflife_(halflife), weight_(weight) {}
 
-  void init(const Xapian::Database &db) override {
-    Xapian::ValuePostingSource::init(db);
+  void init(const Xapian::Database &database) override {
+    Xapian::ValuePostingSource::init(database);
     /* Exact: a document dated now (or later) gets the full weight. The
      * matcher prunes with this bound, so it must never be too small. */
     set_maxweight(weight_);

@@ -1,6 +1,7 @@
 #include "indexer/indexer.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -359,9 +360,14 @@ static engine_status build_view(const record *r, engine_doc *doc) {
 /* The writer                                                           */
 /* ------------------------------------------------------------------ */
 
-static void set_error(indexer *ix, const char *fmt, const char *arg) {
+__attribute__((format(printf, 2, 3))) static void set_error(indexer *ix, const char *fmt, ...) {
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
   dynbuf_reset(&ix->errmsg);
-  dynbuf_printf(&ix->errmsg, fmt, arg);
+  dynbuf_append_str(&ix->errmsg, msg);
 }
 
 /* Creates every missing parent directory of path (not path itself: Xapian

@@ -6,6 +6,7 @@
  * words, fields (so:, loai:, coquan:, linhvuc:, tu:, den:, nam:) and the
  * filter flags are handled here too. The weights are named below; they were
  * tuned on the relevance harness in bench/ (see README). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -475,21 +476,36 @@ static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == 
 /* arg (what the user typed) is shown cut to 80 bytes at a character
  * boundary, control characters as spaces: the message stays one line of
  * valid UTF-8 even for --from $'2021\n...' or tu:"a<newline>b". */
-static void fail(parse_state *ps, const char *fmt, const char *arg) {
-  char shown[81];
+/* A user's text as a message shows it: control characters blanked, at most
+ * 80 bytes, cut at a character boundary. Returns out->s. */
+typedef struct {
+  char s[81];
+} shown_text;
+static const char *shown(const char *arg, shown_text *out) {
   size_t n = 0;
-  for (; arg[n] && n + 1 < sizeof shown; n++)
-    shown[n] = ((unsigned char)arg[n] < 0x20 || arg[n] == 0x7f) ? ' ' : arg[n];
+  for (; arg[n] && n + 1 < sizeof out->s; n++)
+    out->s[n] = ((unsigned char)arg[n] < 0x20 || arg[n] == 0x7f) ? ' ' : arg[n];
   if (arg[n])
     while (n > 0 && ((unsigned char)arg[n] & 0xC0) == 0x80) n--;
-  shown[n] = '\0';
-  if (!ps->bad) snprintf(ps->err, ps->errlen, fmt, shown);
+  out->s[n] = '\0';
+  return out->s;
+}
+
+/* The first failure wins: its message is the one the user sees. */
+__attribute__((format(printf, 2, 3))) static void fail(parse_state *ps, const char *fmt, ...) {
+  if (!ps->bad) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ps->err, ps->errlen, fmt, ap);
+    va_end(ap);
+  }
   ps->bad = 1;
 }
 
 static void set_date(parse_state *ps, char dst[11], const char *value, int end) {
   if (!query_parse_date(value, end, dst))
-    fail(ps, "invalid date \"%s\": write it as YYYY-MM-DD (or dd/mm/yyyy, YYYY-MM, YYYY)", value);
+    fail(ps, "invalid date \"%s\": write it as YYYY-MM-DD (or dd/mm/yyyy, YYYY-MM, YYYY)",
+         shown(value, &(shown_text){0}));
 }
 
 static int highlight_token(void *ctx, const text_token *tok) {
@@ -498,7 +514,7 @@ static int highlight_token(void *ctx, const text_token *tok) {
 
 static void apply_field(parse_state *ps, const char *name, const char *value) {
   if (!value[0]) {
-    fail(ps, "\"%s:\" needs a value", name);
+    fail(ps, "\"%s:\" needs a value", shown(name, &(shown_text){0}));
     return;
   }
   if (strcmp(name, "so") == 0) {
@@ -510,7 +526,9 @@ static void apply_field(parse_state *ps, const char *name, const char *value) {
       snprintf(folded, sizeof folded, "%s", value);
       q = partial_number_query(folded, strlen(folded));
     }
-    if (!q) fail(ps, "\"so:%s\" is not a legal number (e.g. so:2696/QĐ-UBND, so:32/2021, so:2696)", value);
+    if (!q)
+      fail(ps, "\"so:%s\" is not a legal number (e.g. so:2696/QĐ-UBND, so:32/2021, so:2696)",
+           shown(value, &(shown_text){0}));
     else qlist_push(&ps->required, q);
     /* Highlight the number where the text writes it, in any spelling. */
     text_tokenize(value, n, highlight_token, &ps->hs);
@@ -594,7 +612,7 @@ static void apply_flags(parse_state *ps, const query_request *req) {
   if (req->category) qlist_push(&ps->filters, facet_filter(PREFIX_CATEGORY, req->category, NULL));
   if (req->signer) qlist_push(&ps->filters, facet_filter(PREFIX_SIGNER, req->signer, PREFIX_SIGNER_WORD));
   if (!ps->bad && ps->from[0] && ps->to[0] && strcmp(ps->from, ps->to) > 0)
-    fail(ps, "the date range is empty: from %s is after to", ps->from);
+    fail(ps, "the date range is empty: from %s is after to", shown(ps->from, &(shown_text){0}));
 }
 
 /* Puts the parts together: the free text (weighted), the required parts

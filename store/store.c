@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-struct store {
+struct page_store {
   char *dir;
   int lock_fd;
   crawl_state *st;
@@ -69,7 +69,7 @@ static int take_lock(const char *dir, int *fd, char *err, size_t errlen) {
 }
 
 /* The state and the WARC writer, where the state says the last run ended. */
-static int open_parts(store *s, const store_options *o, char *err, size_t errlen) {
+static int open_parts(page_store *s, const store_options *o, char *err, size_t errlen) {
   char path[PATH_MAX], *msg = NULL, *file = NULL, *end = NULL;
   if (store_path(s->dir, STORE_STATE_FILE, path, err, errlen) != 0) return -1;
   if (state_open(path, &s->st, &msg) != 0) {
@@ -88,14 +88,14 @@ static int open_parts(store *s, const store_options *o, char *err, size_t errlen
   return rc;
 }
 
-int store_open(const char *dir, const store_options *o, store **out, char *err, size_t errlen) {
+int store_open(const char *dir, const store_options *o, page_store **out, char *err, size_t errlen) {
   *out = NULL;
   err[0] = '\0';
   if (store_make_dirs(dir) != 0) {
     snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
     return -1;
   }
-  store *s = calloc(1, sizeof *s);
+  page_store *s = calloc(1, sizeof *s);
   if (!s || !(s->dir = strdup(dir))) {
     free(s);
     snprintf(err, errlen, "out of memory");
@@ -111,11 +111,11 @@ int store_open(const char *dir, const store_options *o, store **out, char *err, 
   return 0;
 }
 
-crawl_state *store_state(store *s) { return s->st; }
-warc_writer *store_warc(store *s) { return s->warc; }
-const char *store_dir(const store *s) { return s->dir; }
+crawl_state *store_state(page_store *s) { return s->st; }
+warc_writer *store_warc(page_store *s) { return s->warc; }
+const char *store_dir(const page_store *s) { return s->dir; }
 
-int store_close(store *s, char *err, size_t errlen) {
+int store_close(page_store *s, char *err, size_t errlen) {
   if (!s) return 0;
   int rc = 0;
   if (s->warc && warc_close(s->warc) != 0) {

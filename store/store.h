@@ -28,7 +28,7 @@
 #define STORE_LOCK_FILE "lock"
 #define STORE_REPORT_FILE "last-crawl.json"
 
-typedef struct store store;
+typedef struct page_store page_store;
 
 typedef struct {
   uint64_t warc_rotate_bytes; /* 0 = WARC_ROTATE_BYTES */
@@ -40,17 +40,17 @@ typedef struct {
  * last run stopped. Returns 0 with *out set; 1 when another process holds
  * the lock (err says who); -1 on error. On failure *out is NULL and nothing
  * is left open or locked. */
-int store_open(const char *dir, const store_options *o, store **out /* OUT */, char *err /* OUT */,
+int store_open(const char *dir, const store_options *o, page_store **out /* OUT */, char *err /* OUT */,
                size_t errlen);
 
 /* The store's parts, owned by it and valid until store_close. */
-crawl_state *store_state(store *s);
-warc_writer *store_warc(store *s);
-const char *store_dir(const store *s);
+crawl_state *store_state(page_store *s);
+warc_writer *store_warc(page_store *s);
+const char *store_dir(const page_store *s);
 
 /* Syncs and closes the WARC writer, closes the state and releases the lock.
  * Returns -1 (err set) when the last sync failed. NULL is ok. */
-int store_close(store *s, char *err /* OUT */, size_t errlen);
+int store_close(page_store *s, char *err /* OUT */, size_t errlen);
 
 /* --- reading answers back ------------------------------------------------- */
 

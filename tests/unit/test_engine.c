@@ -1076,7 +1076,7 @@ static void plain_doc(engine_writer *w, const char *id, const char *title, const
   engine_doc_free(d);
 }
 
-static engine_query *P(const char *text) { return engine_query_parse_plain(text, strlen(text)); }
+static engine_query *P(const char *q) { return engine_query_parse_plain(q, strlen(q)); }
 
 static void test_plain(void) {
   engine_writer *w = create_db("plain");
