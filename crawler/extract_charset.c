@@ -2,7 +2,7 @@
  *
  * libxml2 must never guess: left alone it parses a page that declares
  * windows-1258 but holds UTF-8 into an EMPTY document, and reads
- * windows-1258 bytes as latin-1 without a word (DEPENDENCIES.md). So the
+ * windows-1258 bytes as latin-1 without a word (doc/libraries.md). So the
  * bytes are turned into clean UTF-8 here and libxml2 is told "UTF-8".
  *
  * Order of decisions:

@@ -2,7 +2,7 @@
  * temporary directory (removed at the end).
  *
  * Each test_* function is one paragraph of the contract in engine.h, and
- * most also pin a Xapian pitfall from DEPENDENCIES.md: the unique term that
+ * most also pin a Xapian pitfall from doc/libraries.md: the unique term that
  * replace_document does not add, the 245-byte term that throws a batch away,
  * phrases without positions, the stale reader, the millisecond timeouts.
  */
