@@ -296,33 +296,41 @@ static query_status fill_hit(attempt *at, const candidate *c, query_hit *h, char
   return QUERY_OK;
 }
 
-static query_status run_once(attempt *at, engine_status *est, char *err, size_t errlen) {
-  const query_request *req = at->req;
-  engine_search_opts opts;
-  engine_search_opts_init(&opts);
-  int blend = req->sort == QUERY_SORT_BLEND && at->pq->has_text;
-  uint32_t want = req->offset + req->limit;
-  opts.offset = blend ? 0 : req->offset;
-  opts.limit = blend ? (want > BLEND_POOL ? want : BLEND_POOL) : req->limit;
-  opts.sort_slot = SLOT_DATE;
-  opts.sort_descending = 1;
-  opts.sort = (req->sort == QUERY_SORT_DATE || !at->pq->has_text) ? ENGINE_SORT_VALUE
-                                                                   : ENGINE_SORT_RELEVANCE;
+/* The engine's part of one attempt: in blend mode a pool of the best matches
+ * that the recency factor re-ranks, else just the page asked for. */
+static void search_options(const attempt *at, int blend, engine_search_opts *opts) {
   static const unsigned slots[] = {SLOT_YEAR, SLOT_TYPE, SLOT_ISSUER, SLOT_SIGNER};
+  const query_request *req = at->req;
+  uint32_t want = req->offset + req->limit;
+  engine_search_opts_init(opts);
+  opts->offset = blend ? 0 : req->offset;
+  opts->limit = blend ? (want > BLEND_POOL ? want : BLEND_POOL) : req->limit;
+  opts->sort_slot = SLOT_DATE;
+  opts->sort_descending = 1;
+  opts->sort = (req->sort == QUERY_SORT_DATE || !at->pq->has_text) ? ENGINE_SORT_VALUE
+                                                                    : ENGINE_SORT_RELEVANCE;
   if (req->facets) {
-    opts.facet_slots = slots;
-    opts.n_facet_slots = N_FACETS;
+    opts->facet_slots = slots;
+    opts->n_facet_slots = N_FACETS;
   }
-  *est = engine_db_search(at->db, at->q, &opts, &at->mset);
-  if (*est != ENGINE_OK) {
-    snprintf(err, errlen, "%s", engine_db_errmsg(at->db));
-    return QUERY_ENGINE;
-  }
-  size_t n = engine_mset_size(at->mset);
-  candidate *cands = calloc(n ? n : 1, sizeof *cands);
-  if (!cands) return QUERY_NOMEM;
-  double now = today_days(req->today);
-  for (size_t i = 0; i < n; i++) {
+}
+
+/* The recency blend: relevance * (1 - w + w * 0.5 ^ (age / halflife)); a
+ * document with no date gets the factor of a very old one. */
+static double blended(const query_request *req, double relevance, int has_date, double age) {
+  double w = req->recency_weight;
+  if (!has_date) return relevance * (1.0 - w);
+  return relevance * (1.0 - w + w * pow(0.5, (age < 0 ? 0 : age) / req->halflife_days));
+}
+
+/* The mset's matches as candidates with their scores, in final order (the
+ * engine's, or re-sorted by the blended score). NULL when out of memory. */
+static candidate *score_candidates(const attempt *at, int blend, size_t *n /* OUT */) {
+  *n = engine_mset_size(at->mset);
+  candidate *cands = calloc(*n ? *n : 1, sizeof *cands);
+  if (!cands) return NULL;
+  double now = today_days(at->req->today);
+  for (size_t i = 0; i < *n; i++) {
     candidate *c = &cands[i];
     c->index = i;
     c->relevance = c->score = engine_mset_weight(at->mset, i);
@@ -330,16 +338,17 @@ static query_status run_once(attempt *at, engine_status *est, char *err, size_t 
     const char *v = engine_mset_value(at->mset, i, SLOT_DATE, &vlen);
     c->has_date = v && vlen > 0;
     c->days = c->has_date ? engine_sortable_unserialise(v, vlen) : -1e9;
-    if (blend && c->has_date) {
-      double age = now - c->days;
-      if (age < 0) age = 0;
-      double w = req->recency_weight;
-      c->score = c->relevance * (1.0 - w + w * pow(0.5, age / req->halflife_days));
-    } else if (blend) {
-      c->score = c->relevance * (1.0 - req->recency_weight);
-    }
+    if (blend) c->score = blended(at->req, c->relevance, c->has_date, now - c->days);
   }
-  if (blend) qsort(cands, n, sizeof *cands, by_score_then_date);
+  if (blend) qsort(cands, *n, sizeof *cands, by_score_then_date);
+  return cands;
+}
+
+/* The page of hits: candidates [offset, offset + limit) of the blend order,
+ * or all of them when the engine already cut the page. */
+static query_status fill_hits(attempt *at, const candidate *cands, size_t n, int blend, char *err,
+                              size_t errlen) {
+  const query_request *req = at->req;
   size_t first = blend ? req->offset : 0;
   size_t count = first < n ? n - first : 0;
   if (count > req->limit) count = req->limit;
@@ -351,18 +360,36 @@ static query_status run_once(attempt *at, engine_status *est, char *err, size_t 
     qs = fill_hit(at, &cands[first + i], &res->hits[i], err, errlen);
     res->n_hits = i + 1;
   }
-  free(cands);
-  res->estimated = engine_mset_estimated(at->mset);
-  if (qs == QUERY_OK && req->facets) {
-    engine_status fst = collect_facets(at->mset, res);
-    if (fst == ENGINE_NOMEM) qs = QUERY_NOMEM;
-    else if (fst != ENGINE_OK) {
-      *est = fst;
-      snprintf(err, errlen, "%s", engine_mset_errmsg(at->mset));
-      qs = QUERY_ENGINE;
-    }
+  return qs;
+}
+
+static query_status fill_facets(attempt *at, engine_status *est, char *err, size_t errlen) {
+  engine_status fst = collect_facets(at->mset, at->res);
+  if (fst == ENGINE_OK) return QUERY_OK;
+  if (fst == ENGINE_NOMEM) return QUERY_NOMEM;
+  *est = fst;
+  snprintf(err, errlen, "%s", engine_mset_errmsg(at->mset));
+  return QUERY_ENGINE;
+}
+
+static query_status run_once(attempt *at, engine_status *est, char *err, size_t errlen) {
+  int blend = at->req->sort == QUERY_SORT_BLEND && at->pq->has_text;
+  engine_search_opts opts;
+  search_options(at, blend, &opts);
+  *est = engine_db_search(at->db, at->q, &opts, &at->mset);
+  if (*est != ENGINE_OK) {
+    snprintf(err, errlen, "%s", engine_db_errmsg(at->db));
+    return QUERY_ENGINE;
   }
-  if (qs == QUERY_ENGINE && engine_mset_status(at->mset) != ENGINE_OK) *est = engine_mset_status(at->mset);
+  size_t n;
+  candidate *cands = score_candidates(at, blend, &n);
+  if (!cands) return QUERY_NOMEM;
+  query_status qs = fill_hits(at, cands, n, blend, err, errlen);
+  free(cands);
+  at->res->estimated = engine_mset_estimated(at->mset);
+  if (qs == QUERY_OK && at->req->facets) qs = fill_facets(at, est, err, errlen);
+  if (qs == QUERY_ENGINE && engine_mset_status(at->mset) != ENGINE_OK)
+    *est = engine_mset_status(at->mset);
   return qs;
 }
 

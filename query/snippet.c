@@ -115,65 +115,61 @@ static void append_collapsed(dynbuf *b, const char *text, size_t from, size_t to
   if (space && b->len) dynbuf_append_byte(b, ' ');
 }
 
-int snippet_make(const char *text, size_t len, const highlight_set *hs, size_t max_tokens,
-                 char **out, query_span **spans, size_t *n_spans) {
-  *out = NULL;
-  *spans = NULL;
-  *n_spans = 0;
-  snip_scan sc = {.hs = hs, .window = max_tokens};
-  if (text && len) text_tokenize(text, len, collect_token, &sc);
-  if (sc.nomem) {
-    free(sc.toks);
-    return -1;
-  }
-  size_t win = sc.n < max_tokens ? sc.n : max_tokens;
+/* The first token of the best window of win tokens: the one with the most
+ * distinct highlighted words, then the most matches side by side; it starts
+ * a few tokens before its first match so the reader sees some context. 0
+ * (the top) when nothing matched. */
+static size_t pick_window(const snip_token *t, size_t n, size_t win) {
   size_t best = 0;
   unsigned best_score = 0;
   /* Windows worth trying start at a match (or at the top): bounded work
-   * even for long bodies. The chosen one then starts a few tokens before its
-   * first match so the reader sees some context. */
-  for (size_t c = 0; win && c < sc.n; c++) {
-    if (c > 0 && sc.toks[c].word < 0) continue;
-    size_t from = c + win <= sc.n ? c : sc.n - win;
-    unsigned s = window_score(sc.toks, from, win);
+   * even for long bodies. */
+  for (size_t c = 0; win && c < n; c++) {
+    if (c > 0 && t[c].word < 0) continue;
+    size_t from = c + win <= n ? c : n - win;
+    unsigned s = window_score(t, from, win);
     if (s > best_score) {
       best_score = s;
       best = from;
     }
   }
-  if (best_score && best > 0) {
-    /* Lead with some context, but never so much that a match at the end of
-     * the window falls out of it. */
-    size_t first = best, last = best;
-    for (size_t i = best; i < best + win; i++) {
-      if (sc.toks[i].word < 0) continue;
-      if (sc.toks[first].word < 0) first = i;
-      last = i;
-    }
-    size_t room = win - 1 - (last - first);
-    size_t lead = win / 6 < room ? win / 6 : room;
-    best = first > lead ? first - lead : 0;
-    if (best + win > sc.n) best = sc.n - win;
+  if (!best_score || best == 0) return best;
+  /* Lead with some context, but never so much that a match at the end of
+   * the window falls out of it. */
+  size_t first = best, last = best;
+  for (size_t i = best; i < best + win; i++) {
+    if (t[i].word < 0) continue;
+    if (t[first].word < 0) first = i;
+    last = i;
   }
+  size_t room = win - 1 - (last - first);
+  size_t lead = win / 6 < room ? win / 6 : room;
+  best = first > lead ? first - lead : 0;
+  return best + win > n ? n - win : best;
+}
 
+/* Tokens [from, from + win) of text as one line (white space collapsed, "…"
+ * where text was cut), with a span for each highlighted token. 0, or -1
+ * when out of memory (nothing is returned then). */
+static int render_window(const char *text, const snip_token *t, size_t n, size_t from, size_t win,
+                         char **out, query_span **spans, size_t *n_spans) {
   dynbuf b;
   dynbuf_init(&b, 64 * 1024);
   query_span *sp = win ? calloc(win, sizeof *sp) : NULL;
   size_t nsp = 0;
-  if (win && !sp) return free(sc.toks), -1;
+  if (win && !sp) return -1;
   if (win) {
-    if (best > 0) dynbuf_append_str(&b, "… ");
-    size_t cursor = sc.toks[best].start;
-    for (size_t i = best; i < best + win; i++) {
-      append_collapsed(&b, text, cursor, sc.toks[i].start);
+    if (from > 0) dynbuf_append_str(&b, "… ");
+    size_t cursor = t[from].start;
+    for (size_t i = from; i < from + win; i++) {
+      append_collapsed(&b, text, cursor, t[i].start);
       size_t s = b.len;
-      append_collapsed(&b, text, sc.toks[i].start, sc.toks[i].end);
-      if (sc.toks[i].word >= 0) sp[nsp++] = (query_span){s, b.len};
-      cursor = sc.toks[i].end;
+      append_collapsed(&b, text, t[i].start, t[i].end);
+      if (t[i].word >= 0) sp[nsp++] = (query_span){s, b.len};
+      cursor = t[i].end;
     }
-    if (best + win < sc.n) dynbuf_append_str(&b, " …");
+    if (from + win < n) dynbuf_append_str(&b, " …");
   }
-  free(sc.toks);
   if (dynbuf_status(&b) != DYNBUF_OK && dynbuf_status(&b) != DYNBUF_TOO_BIG) {
     dynbuf_free(&b);
     free(sp);
@@ -189,6 +185,23 @@ int snippet_make(const char *text, size_t len, const highlight_set *hs, size_t m
   *spans = sp;
   *n_spans = nsp;
   return 0;
+}
+
+int snippet_make(const char *text, size_t len, const highlight_set *hs, size_t max_tokens,
+                 char **out, query_span **spans, size_t *n_spans) {
+  *out = NULL;
+  *spans = NULL;
+  *n_spans = 0;
+  snip_scan sc = {.hs = hs, .window = max_tokens};
+  if (text && len) text_tokenize(text, len, collect_token, &sc);
+  int rc = -1;
+  if (!sc.nomem) {
+    size_t win = sc.n < max_tokens ? sc.n : max_tokens;
+    size_t from = pick_window(sc.toks, sc.n, win);
+    rc = render_window(text, sc.toks, sc.n, from, win, out, spans, n_spans);
+  }
+  free(sc.toks);
+  return rc;
 }
 
 /* ---- the whole text highlighted (a document page) ---- */

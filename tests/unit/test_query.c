@@ -1,0 +1,350 @@
+/* test_query: the query module over a real index built from a dozen records
+ * written here, one named case per promise of query.h. Every expected order
+ * or score is computed from what the records say (their dates, the blend
+ * formula), not copied from a run.
+ *
+ *   test_query                 every case
+ *   test_query CASE...         only these (a failure names its case)
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/engine.h"
+#include "indexer/indexer.h"
+#include "model/record.h"
+#include "query/query.h"
+#include "tests/unit/check.h"
+
+/* The index every case reads; built once by main. */
+static engine_db *db;
+static char dir[] = "/tmp/tracuu-test-query.XXXXXX";
+
+#define TODAY "2024-06-01"
+
+typedef struct {
+  const char *id, *title, *date, *number, *type, *issuer, *body;
+} doc;
+
+/* Two spellings of one issuer, numbers that cite each other, two documents
+ * alike but for their dates, a long body whose match is far from its top. */
+static const doc DOCS[] = {
+    {"qd-2696", "Quyết định về phòng chống dịch bệnh", "2021-07-03", "2696/QĐ-UBND", "Quyết định",
+     "UBND quận Tây Hồ",
+     "Quyết định phòng chống dịch bệnh COVID-19 trên địa bàn quận Tây Hồ. Giao các phường "
+     "thực hiện."},
+    {"tb-cite-new", "Thông báo triển khai", "2021-08-01", "15/TB-UBND", "Thông báo",
+     "ỦY BAN NHÂN DÂN QUẬN TÂY HỒ",
+     "Thực hiện Quyết định số 2696/QĐ-UBND của quận về phòng chống dịch, các phường báo cáo."},
+    {"kh-cite-old", "Kế hoạch của phường", "2021-07-20", "7/KH-UBND", "Kế hoạch", "UBND phường Bưởi",
+     "Căn cứ Quyết định số 2696/QĐ-UBND, phường Bưởi lập kế hoạch tuyên truyền."},
+    {"ts-old", "Tuyển sinh", "1990-05-01", NULL, "Thông báo", "Phòng Giáo dục",
+     "Kế hoạch tuyển sinh lớp mười, tuyển sinh lớp mười năm học mới."},
+    {"ts-new", "Tuyển sinh", "2024-05-01", NULL, "Thông báo", "Phòng Giáo dục",
+     "Kế hoạch tuyển sinh lớp mười năm học mới của quận."},
+    {"cv-1", "Công văn về đất đai", "2022-03-10", "101/UBND-TNMT", "Công văn", "UBND quận Tây Hồ",
+     "Về việc cấp giấy chứng nhận quyền sử dụng đất cho hộ gia đình trên địa bàn quận."},
+    {"cv-2", "Công văn về xây dựng", "2022-04-11", "102/UBND-QLĐT", "Công văn", "UBND quận Tây Hồ",
+     "Về việc cấp phép xây dựng nhà ở riêng lẻ trên địa bàn quận."},
+    {"tb-3", "Thông báo lịch tiếp dân", "2023-01-05", "3/TB-UBND", "Thông báo", "UBND quận Tây Hồ",
+     "Lịch tiếp công dân định kỳ của lãnh đạo quận trong quý I."},
+    {"tb-4", "Thông báo nghỉ Tết", "2023-01-15", "4/TB-UBND", "Thông báo", "UBND quận Tây Hồ",
+     "Cán bộ công chức của quận nghỉ Tết Nguyên đán theo quy định."},
+    {"qd-5", "Quyết định khen thưởng", "2023-02-01", "5/QĐ-UBND", "Quyết định", "UBND quận Tây Hồ",
+     "Khen thưởng tập thể và cá nhân của quận có thành tích xuất sắc."},
+    {"qd-6", "Quyết định thành lập tổ công tác", "2023-03-01", "6/QĐ-UBND", "Quyết định",
+     "UBND quận Tây Hồ", "Thành lập tổ công tác chuyển đổi số của quận."},
+    {"long", "Báo cáo dài", "2023-04-01", NULL, "Báo cáo", "UBND quận Tây Hồ", NULL /* built */},
+};
+#define N_DOCS (sizeof DOCS / sizeof DOCS[0])
+
+/* The body of "long": filler, then the one sentence a query can find. */
+static char *long_body(void) {
+  size_t cap = 8192, n = 0;
+  char *b = malloc(cap);
+  if (!b) return NULL;
+  for (int i = 0; i < 60; i++)
+    n += (size_t)snprintf(b + n, cap - n, "Nội dung báo cáo phần %d về công tác thường kỳ. ", i);
+  snprintf(b + n, cap - n, "Đề nghị tổ chức tiêm chủng vắc xin cho người cao tuổi. Hết.");
+  return b;
+}
+
+static int build_index(void) {
+  char path[sizeof dir + 8];
+  snprintf(path, sizeof path, "%s/db", dir);
+  indexer *ix = NULL;
+  char *msg = NULL;
+  if (indexer_open(path, &ix, &msg) != ENGINE_OK) {
+    fprintf(stderr, "cannot build the test index: %s\n", msg ? msg : "?");
+    free(msg);
+    return -1;
+  }
+  int rc = 0;
+  for (size_t i = 0; i < N_DOCS && rc == 0; i++) {
+    const doc *d = &DOCS[i];
+    char *body = d->body ? strdup(d->body) : long_body();
+    record r = {.id = strdup(d->id), .title = strdup(d->title), .date = strdup(d->date),
+                .number = d->number ? strdup(d->number) : NULL, .type = strdup(d->type),
+                .issuer = strdup(d->issuer), .body = body};
+    if (indexer_add(ix, &r) != ENGINE_OK) rc = -1;
+    record_clear(&r);
+  }
+  if (indexer_close(ix) != ENGINE_OK) rc = -1;
+  const char *names[] = {path};
+  if (rc == 0 && engine_db_open(names, 1, 0, &db, &msg) != ENGINE_OK) {
+    fprintf(stderr, "cannot open the test index: %s\n", msg ? msg : "?");
+    free(msg);
+    rc = -1;
+  }
+  return rc;
+}
+
+/* Runs text (with sort, offset, limit) and returns the result, or NULL
+ * after a failed CHECK. */
+static query_result *run(const char *text, query_sort sort, uint32_t offset, uint32_t limit) {
+  query_request req;
+  query_request_init(&req);
+  req.text = text;
+  req.sort = sort;
+  req.offset = offset;
+  req.limit = limit;
+  req.today = TODAY;
+  query_result *res = NULL;
+  char err[256] = "";
+  query_status qs = query_run(db, &req, &res, err, sizeof err);
+  if (qs != QUERY_OK) fprintf(stderr, "query \"%s\": %s\n", text, err);
+  CHECK_INT(qs, QUERY_OK);
+  return qs == QUERY_OK ? res : NULL;
+}
+
+/* The ids of the hits, space-separated, into out. */
+static const char *ids(const query_result *res, char *out, size_t cap) {
+  size_t n = 0;
+  out[0] = '\0';
+  for (size_t i = 0; res && i < res->n_hits && n < cap; i++)
+    n += (size_t)snprintf(out + n, cap - n, "%s%s", i ? " " : "", res->hits[i].rec.id);
+  return out;
+}
+
+static int rank_of(const query_result *res, const char *id) {
+  for (size_t i = 0; res && i < res->n_hits; i++)
+    if (strcmp(res->hits[i].rec.id, id) == 0) return (int)i + 1;
+  return 0;
+}
+
+static double days_of(const char *ymd) {
+  int y, m, d;
+  if (!record_date_valid(ymd, &y, &m, &d)) return 0;
+  /* days from civil (Howard Hinnant's algorithm), for the expected factor */
+  y -= m <= 2;
+  long era = (y >= 0 ? y : y - 399) / 400;
+  long yoe = y - era * 400;
+  long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return (double)(era * 146097 + doe - 719468);
+}
+
+TEST(accentless_finds_what_accented_finds) {
+  char a[512], b[512];
+  query_result *accented = run("phòng chống dịch", QUERY_SORT_RELEVANCE, 0, 20);
+  query_result *plain = run("phong chong dich", QUERY_SORT_RELEVANCE, 0, 20);
+  CHECK(accented && accented->n_hits >= 2);
+  ids(accented, a, sizeof a);
+  ids(plain, b, sizeof b);
+  /* The same documents; an accented query may order exact spellings first,
+   * so compare as sets. */
+  for (size_t i = 0; accented && plain && i < accented->n_hits; i++)
+    CHECK(rank_of(plain, accented->hits[i].rec.id) > 0);
+  CHECK_INT(plain ? plain->n_hits : 0, accented ? accented->n_hits : 1);
+  query_result_free(accented);
+  query_result_free(plain);
+}
+
+TEST(own_number_ranks_first_then_its_citations) {
+  /* Ranked orders; --sort date stays newest first (query_ref below puts
+   * the own number first in date order). */
+  for (int sort = QUERY_SORT_BLEND; sort <= QUERY_SORT_RELEVANCE; sort++) {
+    query_result *res = run("2696/QĐ-UBND", (query_sort)sort, 0, 10);
+    CHECK(res && res->n_hits == 3);
+    if (!res || res->n_hits != 3) continue;
+    CHECK_STR(res->hits[0].rec.id, "qd-2696");
+    CHECK(rank_of(res, "tb-cite-new") > 1 && rank_of(res, "kh-cite-old") > 1);
+    query_result_free(res);
+  }
+  /* Spelled without accents and in lower case, and by its bare number. */
+  query_result *res = run("2696/qd-ubnd", QUERY_SORT_BLEND, 0, 10);
+  CHECK(res && res->n_hits == 3 && strcmp(res->hits[0].rec.id, "qd-2696") == 0);
+  query_result_free(res);
+  query_result *ref = NULL;
+  char err[256];
+  CHECK_INT(query_ref(db, "2696/QĐ-UBND", 10, &ref, err, sizeof err), QUERY_OK);
+  CHECK(ref && ref->n_hits == 3 && strcmp(ref->hits[0].rec.id, "qd-2696") == 0);
+  /* query_ref: then newest first */
+  CHECK(ref && ref->n_hits == 3 && rank_of(ref, "tb-cite-new") < rank_of(ref, "kh-cite-old"));
+  query_result_free(ref);
+}
+
+TEST(blend_multiplies_relevance_by_recency) {
+  /* ts-old says the words twice and is 34 years old; ts-new once, and new. */
+  query_result *rel = run("tuyển sinh lớp mười", QUERY_SORT_RELEVANCE, 0, 10);
+  query_result *blend = run("tuyển sinh lớp mười", QUERY_SORT_BLEND, 0, 10);
+  CHECK(rel && blend && rel->n_hits == 2 && blend->n_hits == 2);
+  if (!rel || !blend || rel->n_hits != 2 || blend->n_hits != 2) goto out;
+  CHECK_STR(rel->hits[0].rec.id, "ts-old"); /* more of the words: more relevant */
+  double now = days_of(TODAY), w = QUERY_DEFAULT_RECENCY_WEIGHT;
+  double expected_first = 0;
+  for (size_t i = 0; i < 2; i++) {
+    const query_hit *h = &blend->hits[i];
+    double age = now - days_of(h->rec.date);
+    double factor = 1 - w + w * pow(0.5, age / QUERY_DEFAULT_HALFLIFE_DAYS);
+    CHECK(fabs(h->score - h->relevance * factor) < 1e-9);
+    if (i == 0) expected_first = h->score;
+    else CHECK(expected_first >= h->score);
+  }
+  /* Whichever wins, it is the one whose blended score is higher. */
+  int old_wins = rel->hits[0].relevance * (1 - w + w * pow(0.5, (now - days_of("1990-05-01")) /
+                                                                   QUERY_DEFAULT_HALFLIFE_DAYS)) >
+                 rel->hits[1].relevance *
+                     (1 - w + w * pow(0.5, (now - days_of("2024-05-01")) / QUERY_DEFAULT_HALFLIFE_DAYS));
+  CHECK_STR(blend->hits[0].rec.id, old_wins ? "ts-old" : "ts-new");
+out:
+  query_result_free(rel);
+  query_result_free(blend);
+}
+
+TEST(every_sort_order_pages_with_offsets) {
+  static const char *const names[] = {"blend", "relevance", "date"};
+  for (int sort = QUERY_SORT_BLEND; sort <= QUERY_SORT_DATE; sort++) {
+    char all_ids[1024], paged[1024] = "", page[512];
+    query_result *all = run("quận", (query_sort)sort, 0, 100);
+    CHECK(all && all->n_hits >= 8);
+    ids(all, all_ids, sizeof all_ids);
+    for (uint32_t off = 0; all && off < all->n_hits; off += 3) {
+      query_result *p = run("quận", (query_sort)sort, off, 3);
+      if (!p) break;
+      for (size_t i = 0; i < p->n_hits; i++) CHECK_INT(p->hits[i].rank, off + i + 1);
+      size_t n = strlen(paged);
+      snprintf(paged + n, sizeof paged - n, "%s%s", n ? " " : "", ids(p, page, sizeof page));
+      query_result_free(p);
+    }
+    if (strcmp(paged, all_ids) != 0) fprintf(stderr, "sort %s: pages %s\n", names[sort], paged);
+    CHECK_STR(paged, all_ids);
+    if (sort == QUERY_SORT_DATE)
+      for (size_t i = 1; all && i < all->n_hits; i++)
+        CHECK(strcmp(all->hits[i - 1].rec.date, all->hits[i].rec.date) >= 0);
+    query_result_free(all);
+  }
+}
+
+TEST(issuer_facet_merges_spellings) {
+  query_request req;
+  query_request_init(&req);
+  req.text = "phòng chống dịch";
+  req.facets = 1;
+  req.today = TODAY;
+  query_result *res = NULL;
+  char err[256];
+  CHECK_INT(query_run(db, &req, &res, err, sizeof err), QUERY_OK);
+  const query_facet *issuer = NULL;
+  for (size_t f = 0; res && f < res->n_facets; f++)
+    if (strcmp(res->facets[f].name, "issuer") == 0) issuer = &res->facets[f];
+  CHECK(issuer != NULL);
+  uint64_t tay_ho = 0;
+  for (size_t i = 0; issuer && i < issuer->n; i++) {
+    CHECK(strcmp(issuer->values[i].value, "ỦY BAN NHÂN DÂN QUẬN TÂY HỒ") != 0); /* merged away */
+    if (strcmp(issuer->values[i].value, "UBND quận Tây Hồ") == 0) tay_ho = issuer->values[i].count;
+  }
+  CHECK_INT(tay_ho, 2);
+  query_result_free(res);
+  /* And the filter finds both spellings. */
+  query_request_init(&req);
+  req.text = "phòng chống dịch";
+  req.issuer = "UBND quận Tây Hồ";
+  CHECK_INT(query_run(db, &req, &res, err, sizeof err), QUERY_OK);
+  CHECK(res && rank_of(res, "qd-2696") && rank_of(res, "tb-cite-new"));
+  query_result_free(res);
+}
+
+TEST(snippet_window_shows_the_match) {
+  query_result *res = run("tiêm chủng vắc xin", QUERY_SORT_RELEVANCE, 0, 1);
+  CHECK(res && res->n_hits == 1);
+  if (!res || res->n_hits != 1) goto out;
+  const query_hit *h = &res->hits[0];
+  CHECK_STR(h->rec.id, "long");
+  /* The match is some 600 words in: the window starts there, after "… ". */
+  CHECK(strncmp(h->snippet, "… ", strlen("… ")) == 0);
+  CHECK(strstr(h->snippet, "tiêm chủng vắc xin") != NULL);
+  CHECK(h->n_spans >= 4);
+  for (size_t i = 0; i < h->n_spans; i++) {
+    const query_span *sp = &h->spans[i];
+    CHECK(sp->start < sp->end && sp->end <= strlen(h->snippet));
+    /* every span covers one of the query's words */
+    char word[32];
+    snprintf(word, sizeof word, "%.*s", (int)(sp->end - sp->start), h->snippet + sp->start);
+    CHECK(strstr("tiêm chủng vắc xin", word) != NULL);
+  }
+  /* a little context before the first match */
+  CHECK(h->spans[0].start > strlen("… "));
+out:
+  query_result_free(res);
+}
+
+TEST(explain_says_why) {
+  query_request req;
+  query_request_init(&req);
+  req.text = "2696/QĐ-UBND";
+  req.explain = 1;
+  req.today = TODAY;
+  query_result *res = NULL;
+  char err[256];
+  CHECK_INT(query_run(db, &req, &res, err, sizeof err), QUERY_OK);
+  CHECK(res && res->n_hits >= 1 && res->hits[0].explain && res->description);
+  if (res && res->n_hits >= 1 && res->hits[0].explain) {
+    CHECK(strstr(res->hits[0].explain, "own number") != NULL);
+    CHECK(strstr(res->hits[0].explain, "bm25 ") != NULL);
+  }
+  if (res && res->n_hits >= 2 && res->hits[1].explain)
+    CHECK(strstr(res->hits[1].explain, "citation") != NULL);
+  query_result_free(res);
+}
+
+TEST(bad_queries_say_why) {
+  query_request req;
+  query_request_init(&req);
+  query_result *res = NULL;
+  char err[256] = "";
+  req.text = "so:abc";
+  CHECK_INT(query_run(db, &req, &res, err, sizeof err), QUERY_BAD);
+  CHECK(strstr(err, "not a legal number") != NULL);
+  CHECK(res == NULL);
+  req.text = "tu:2021-13-01";
+  CHECK_INT(query_run(db, &req, &res, err, sizeof err), QUERY_BAD);
+  CHECK(strstr(err, "invalid date") != NULL);
+}
+
+int main(int argc, char **argv) {
+  check_init(argc, argv);
+  if (!mkdtemp(dir)) {
+    perror("mkdtemp");
+    return 2;
+  }
+  if (build_index() == 0) {
+    RUN(accentless_finds_what_accented_finds);
+    RUN(own_number_ranks_first_then_its_citations);
+    RUN(blend_multiplies_relevance_by_recency);
+    RUN(every_sort_order_pages_with_offsets);
+    RUN(issuer_facet_merges_spellings);
+    RUN(snippet_window_shows_the_match);
+    RUN(explain_says_why);
+    RUN(bad_queries_say_why);
+  } else {
+    CHECK(!"the test index could be built");
+  }
+  engine_db_close(db);
+  char cmd[sizeof dir + 16];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+  return check_summary("test_query");
+}
