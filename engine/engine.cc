@@ -44,10 +44,22 @@ struct engine_query {
   Xapian::Query q;
 };
 
+/* What a local name (a database directory or a stub file, symlinks
+ * followed) was when a reader opened it: engine_db_refresh compares. */
+struct engine_path_id {
+  std::string path;
+  dev_t dev;
+  ino_t ino;
+  off_t size;           /* stub files: rewritten in place shows here ... */
+  struct timespec mtime; /* ... or here; 0 for directories */
+};
+
 struct engine_db {
   Xapian::Database db;
   std::string err;
   size_t shards = 0; /* leaf databases opened (stubs expanded) */
+  std::vector<engine_path_id> paths; /* every local name the open read */
+  std::string uuid;                  /* of the revision last read */
 };
 
 struct engine_mset {
@@ -625,6 +637,7 @@ struct open_state {
   const engine_open_opts *opts = nullptr; /* NULL: every shard must open */
   size_t opened = 0, skipped = 0;
   std::string last_skip;                  /* the message of the last shard left out */
+  std::vector<engine_path_id> *paths = nullptr; /* where to note each local name */
 };
 
 /* Stubs may name stubs; this bounds a stub that (indirectly) names itself. */
@@ -634,6 +647,7 @@ constexpr std::streamoff kMaxStubBytes = 1 << 20;
 
 engine_status add_named(Xapian::Database *all, const std::string &name, open_state *os,
                         std::string *err, int depth);
+void note_path(std::vector<engine_path_id> *paths, const std::string &name, const struct stat &st);
 
 /* A relative path in a stub is relative to the stub's own directory (as
  * Xapian reads stubs). */
@@ -745,7 +759,9 @@ engine_status add_named(Xapian::Database *all, const std::string &name, open_sta
   if (depth > kMaxStubDepth) return refuse(err, ENGINE_INVALID, "stub files nested too deep");
   if (name.compare(0, 4, "tcp:") == 0) return add_leaf(all, "tcp", name.substr(4), name, os, err);
   struct stat st;
-  if (::stat(name.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return add_stub(all, name, os, err, depth);
+  const bool found = ::stat(name.c_str(), &st) == 0;
+  if (found && os->paths) note_path(os->paths, name, st);
+  if (found && S_ISREG(st.st_mode)) return add_stub(all, name, os, err, depth);
   return add_leaf(all, "auto", name, name, os, err);
 }
 
@@ -775,6 +791,7 @@ engine_status engine_db_open_opts(const char *const *names, size_t n, const engi
   os.opts = opts;
   engine_status st = guard(&msg, [&] {
     db.reset(new engine_db);
+    os.paths = &db->paths;
     engine_status rc = ENGINE_OK;
     for (size_t i = 0; rc == ENGINE_OK && i < n; i++) {
       culprit = names[i];
@@ -787,6 +804,10 @@ engine_status engine_db_open_opts(const char *const *names, size_t n, const engi
     return hand_over_error(errmsg, "every shard", "out of reach; the last: " + os.last_skip,
                            ENGINE_NETWORK);
   }
+  if (st == ENGINE_OK) st = guard(&msg, [&] {
+      db->uuid = db->db.get_uuid();
+      return ENGINE_OK;
+    });
   if (st != ENGINE_OK) return hand_over_error(errmsg, culprit, msg, st);
   db->shards = os.opened;
   *out = db.release();
@@ -1245,6 +1266,68 @@ engine_status engine_compact(const char *const *sources, size_t n, const char *d
     return ENGINE_OK;
   });
   return st == ENGINE_OK ? st : hand_over_error(errmsg, culprit, msg, st);
+}
+
+}  // extern "C"
+
+/* ------------------------------------------------------------------ */
+/* Following an index that changes (tracuu serve)                       */
+/* ------------------------------------------------------------------ */
+
+/* A reader that lives for months must see new commits (reopen), and must
+ * notice when its names now mean another database: a symlink swapped by
+ * `tracuu compact --swap`, a stub rewritten, a directory deleted or
+ * replaced. Xapian cannot be asked the second question: measured on 1.4.22,
+ * reopen() on a handle whose directory symlink was swapped reads the NEW
+ * revision file (new document count and UUID) but keeps reading the OLD
+ * table files it holds open, so documents come back from the wrong
+ * database. So the names are checked first (stat), and the UUID after. */
+
+namespace {
+
+void note_path(std::vector<engine_path_id> *paths, const std::string &name, const struct stat &st) {
+  engine_path_id id{name, st.st_dev, st.st_ino, 0, {0, 0}};
+  if (S_ISREG(st.st_mode)) {
+    id.size = st.st_size;
+    id.mtime = st.st_mtim;
+  }
+  paths->push_back(std::move(id));
+}
+
+/* The first noted name that no longer is what it was, or nullptr. */
+const engine_path_id *moved_path(const engine_db &db) {
+  for (const auto &p : db.paths) {
+    struct stat st;
+    if (::stat(p.path.c_str(), &st) != 0 || st.st_dev != p.dev || st.st_ino != p.ino) return &p;
+    if (S_ISREG(st.st_mode) && (st.st_size != p.size || st.st_mtim.tv_sec != p.mtime.tv_sec ||
+                                st.st_mtim.tv_nsec != p.mtime.tv_nsec))
+      return &p;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+extern "C" {
+
+engine_status engine_db_refresh(engine_db *db, int *moved) {
+  if (!moved) return ENGINE_INVALID;
+  *moved = 0;
+  if (!db) return ENGINE_INVALID;
+  return guard(&db->err, [&] {
+    if (const engine_path_id *p = moved_path(*db)) {
+      *moved = 1;
+      set_message(&db->err, (p->path + ": now names another database, or none").c_str());
+      return ENGINE_OK;
+    }
+    db->db.reopen();
+    const std::string uuid = db->db.get_uuid();
+    if (uuid != db->uuid) { /* replaced in place, or swapped between the stat and the reopen */
+      *moved = 1;
+      set_message(&db->err, "the database was replaced by another one");
+    }
+    return ENGINE_OK;
+  });
 }
 
 }  // extern "C"

@@ -328,6 +328,24 @@ engine_query *engine_query_parse_plain(const char *text, size_t len);
 engine_status engine_compact(const char *const *sources, size_t n, const char *dest,
                              char **errmsg /* OUT, may be NULL */);
 
+/* ------------------------------------------------------------------ */
+/* Following an index that changes (tracuu serve)                       */
+/* ------------------------------------------------------------------ */
+
+/* Brings a long-lived reader up to date, cheaply: first stat(2) of every
+ * local name the open read (database directories and stub files, symlinks
+ * followed), then, when none changed, Xapian's reopen() (a small file read
+ * per local shard, one round trip per remote one) and a look at the UUID.
+ *
+ * *moved = 1 when the handle no longer stands for what its names now mean:
+ * a symlink or stub swapped (tracuu compact --swap), a stub rewritten, a
+ * directory deleted or replaced, a UUID that changed. Such a handle must
+ * not be used again (after a swap Xapian would mix the new revision with
+ * the old files): close it and open the names anew. *moved = 0: the handle
+ * holds the latest committed revision. A failure (a remote shard gone,
+ * ENGINE_NETWORK; the directory deleted meanwhile) also means: open anew. */
+engine_status engine_db_refresh(engine_db *db, int *moved /* OUT */);
+
 #ifdef __cplusplus
 }
 #endif

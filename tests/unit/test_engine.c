@@ -1201,6 +1201,89 @@ static void test_null_arguments(void) {
   CHECK_INT(engine_compact(names, 0, NULL, NULL), ENGINE_INVALID);
 }
 
+/* 23. A long-lived reader follows its names: new commits (reopen), a
+ * symlink swapped to another database, a stub rewritten, a directory
+ * deleted or replaced in place: each is seen, and a handle whose names
+ * moved is never reopened into a mix of two databases. */
+static void put_n(const char *name, const char *word, int n) {
+  engine_writer *w = create_db(name);
+  for (int i = 0; i < n; i++) {
+    char id[32];
+    snprintf(id, sizeof id, "%s%d", word, i);
+    put_doc(w, id, word, i, NULL, 1);
+  }
+  CHECK_INT(engine_writer_close(w), ENGINE_OK);
+}
+
+static void test_refresh(void) {
+  char v1[256], v2[256], cur[256], tmp[256], stub[256];
+  put_n("follow-v1", "mot", 3);
+  put_n("follow-v2", "hai", 5);
+  tmp_path(v1, sizeof v1, "follow-v1");
+  tmp_path(v2, sizeof v2, "follow-v2");
+  CHECK(symlink(v1, tmp_path(cur, sizeof cur, "follow-cur")) == 0);
+  const char *names[] = {cur};
+  engine_db *db = NULL;
+  CHECK_INT(engine_db_open(names, 1, 0, &db, NULL), ENGINE_OK);
+  int moved = -1;
+  CHECK_INT(engine_db_refresh(db, &moved), ENGINE_OK);
+  CHECK_INT(moved, 0);
+
+  /* A commit: the same handle sees it. */
+  engine_writer *w = NULL;
+  CHECK_INT(engine_writer_open(v1, ENGINE_OPEN_EXISTING, &w, NULL), ENGINE_OK);
+  put_doc(w, "mot-new", "mot", 9, NULL, 1);
+  CHECK_INT(engine_writer_commit(w), ENGINE_OK);
+  CHECK_INT(engine_db_doccount(db), 3);
+  CHECK_INT(engine_db_refresh(db, &moved), ENGINE_OK);
+  CHECK_INT(moved, 0);
+  CHECK_INT(engine_db_doccount(db), 4);
+  CHECK_INT(engine_writer_close(w), ENGINE_OK);
+
+  /* The symlink swapped (what compact --swap does): moved, not reopened. */
+  CHECK(symlink(v2, tmp_path(tmp, sizeof tmp, "follow-cur.new")) == 0);
+  CHECK(rename(tmp, cur) == 0);
+  CHECK_INT(engine_db_refresh(db, &moved), ENGINE_OK);
+  CHECK_INT(moved, 1);
+  CHECK(strstr(engine_db_errmsg(db), "another database") != NULL);
+  text hits;
+  CHECK_INT(search(db, T("mot"), NULL, &hits), ENGINE_OK); /* still the old one, whole */
+  CHECK(strstr(hits.buf, "mot-new") != NULL);
+  engine_db_close(db);
+  CHECK_INT(engine_db_open(names, 1, 0, &db, NULL), ENGINE_OK);
+  CHECK_INT(engine_db_doccount(db), 5);
+
+  /* Replaced in place (deleted, made again under the same name): moved,
+   * by the directory's identity or else by the UUID. */
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", v2);
+  CHECK(system(cmd) == 0);
+  CHECK_INT(engine_db_refresh(db, &moved), ENGINE_OK);
+  CHECK_INT(moved, 1); /* deleted */
+  put_n("follow-v2", "ba", 2);
+  CHECK_INT(engine_db_refresh(db, &moved), ENGINE_OK);
+  CHECK_INT(moved, 1);
+  engine_db_close(db);
+
+  /* A stub rewritten to name other shards. */
+  FILE *f = fopen(tmp_path(stub, sizeof stub, "follow.stub"), "w");
+  CHECK(f != NULL);
+  if (f) fprintf(f, "auto follow-v1\n"), fclose(f);
+  const char *stubs[] = {stub};
+  CHECK_INT(engine_db_open(stubs, 1, 0, &db, NULL), ENGINE_OK);
+  CHECK_INT(engine_db_refresh(db, &moved), ENGINE_OK);
+  CHECK_INT(moved, 0);
+  f = fopen(stub, "a");
+  CHECK(f != NULL);
+  if (f) fprintf(f, "auto follow-v2\n"), fclose(f);
+  CHECK_INT(engine_db_refresh(db, &moved), ENGINE_OK);
+  CHECK_INT(moved, 1);
+  engine_db_close(db);
+
+  CHECK_INT(engine_db_refresh(NULL, &moved), ENGINE_INVALID);
+  CHECK_INT(engine_db_refresh(db = NULL, NULL), ENGINE_INVALID);
+}
+
 int main(void) {
   strcpy(tmpdir, "/tmp/test_engine.XXXXXX");
   if (!mkdtemp(tmpdir)) {
@@ -1229,6 +1312,7 @@ int main(void) {
   test_elite_and_offset();
   test_null_arguments();
   test_plain();
+  test_refresh();
   nftw(tmpdir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
   return check_summary("test_engine");
 }
