@@ -1,4 +1,5 @@
-/* tracuu serve: the local search page (web/server.h) until SIGINT or SIGTERM. */
+/* tracuu serve: the local search page (web/server.h) until SIGINT or SIGTERM,
+ * over index handles that follow the index while it changes (web/dbpool.h). */
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -7,16 +8,21 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "indexer/shard.h"
 #include "web/server.h"
 
 #define STORE_PATH_MAX 4096
 #define SERVE_DEFAULT_LISTEN "127.0.0.1:8080"
 #define SERVE_THREADS 4
 
+enum { OPT_TIMEOUT = 256, OPT_PARTIAL };
+
 static const struct option serve_options[] = {{"db", required_argument, NULL, 'd'},
                                               {"store", required_argument, NULL, 's'},
                                               {"listen", required_argument, NULL, 'l'},
                                               {"threads", required_argument, NULL, 't'},
+                                              {"timeout", required_argument, NULL, OPT_TIMEOUT},
+                                              {"allow-partial", no_argument, NULL, OPT_PARTIAL},
                                               {"help", no_argument, NULL, 'h'},
                                               {NULL, 0, NULL, 0}};
 
@@ -26,6 +32,7 @@ typedef struct {
   const char *store;
   char address[64];
   unsigned port, threads;
+  cli_db_opts dbo;
 } serve_args;
 
 /* "HOST:PORT" (numeric IPv4 or "localhost") into a; -1 with a message. */
@@ -58,6 +65,14 @@ static int parse_serve(int argc, char **argv, serve_args *a) {
     case 't':
       if (cli_parse_uint("--threads", optarg, WEB_MAX_THREADS, &a->threads) != 0) return -1;
       break;
+    case OPT_TIMEOUT:
+      if (cli_parse_uint("--timeout", optarg, 3600000, &a->dbo.timeout_ms) != 0) return -1;
+      if (a->dbo.timeout_ms == 0) {
+        cli_error("--timeout must be at least 1 millisecond");
+        return -1;
+      }
+      break;
+    case OPT_PARTIAL: a->dbo.allow_partial = 1; break;
     case 'h': cli_help("serve", stdout); return 1;
     default: cli_usage_error("serve", "d:s:l:t:h", argc, argv); return -1;
     }
@@ -67,10 +82,6 @@ static int parse_serve(int argc, char **argv, serve_args *a) {
     return -1;
   }
   return 0;
-}
-
-static void close_all(engine_db **dbs, size_t n) {
-  for (size_t i = 0; i < n; i++) engine_db_close(dbs[i]);
 }
 
 /* Serves until SIGINT or SIGTERM (blocked in every thread, waited for here). */
@@ -101,6 +112,28 @@ static int serve_until_signal(web_config *cfg) {
   return EXIT_OK;
 }
 
+/* The index is opened once the way every command opens it (its messages
+ * and exit codes for a bad --db), then handed to the pool that follows it. */
+static int open_pool(serve_args *a, dbpool **pool) {
+  engine_db *db = NULL;
+  int rc = cli_open_db_opts(a->dbs, a->n_dbs, &a->dbo, &db);
+  engine_db_close(db);
+  if (rc != EXIT_OK) return rc;
+  const char *fallback = cli_default_db();
+  dbpool_config pc = {
+      .names = a->n_dbs ? a->dbs : &fallback,
+      .n = a->n_dbs ? a->n_dbs : 1,
+      .resolve = shard_resolve_db,
+      .timeout_ms = a->dbo.timeout_ms ? a->dbo.timeout_ms : CLI_DEFAULT_TIMEOUT_MS,
+      .allow_partial = a->dbo.allow_partial,
+      .handles = a->threads,
+  };
+  char err[700];
+  engine_status st = dbpool_open(&pc, pool, err, sizeof err);
+  if (st != ENGINE_OK) cli_error("cannot open the index: %s", err);
+  return cli_exit_for(st);
+}
+
 int cmd_serve(int argc, char **argv) {
   serve_args a = {.threads = SERVE_THREADS};
   if (parse_listen(SERVE_DEFAULT_LISTEN, &a) != 0) return EXIT_INTERNAL;
@@ -108,12 +141,11 @@ int cmd_serve(int argc, char **argv) {
   if (prc != 0) return prc > 0 ? EXIT_OK : EXIT_USAGE;
   char store[STORE_PATH_MAX];
   if (!a.store) cli_default_store(a.n_dbs ? a.dbs[0] : cli_default_db(), store, sizeof store);
-  web_config cfg = {.store = a.store ? a.store : store, .address = a.address, .port = (uint16_t)a.port};
-  int rc = EXIT_OK;
   if (a.threads == 0) a.threads = 1;
-  for (; rc == EXIT_OK && cfg.n_dbs < a.threads; cfg.n_dbs++)
-    rc = cli_open_db(a.dbs, a.n_dbs, &cfg.dbs[cfg.n_dbs]);
-  if (rc == EXIT_OK) rc = serve_until_signal(&cfg); /* else the failed slot is NULL */
-  close_all(cfg.dbs, cfg.n_dbs);
+  web_config cfg = {.threads = a.threads, .store = a.store ? a.store : store, .address = a.address,
+                    .port = (uint16_t)a.port};
+  int rc = open_pool(&a, &cfg.pool);
+  if (rc == EXIT_OK) rc = serve_until_signal(&cfg);
+  dbpool_close(cfg.pool);
   return rc;
 }

@@ -41,6 +41,14 @@ dynbuf_status_t dynbuf_reserve(dynbuf *b, size_t n, char **out) {
   return DYNBUF_OK;
 }
 
+void dynbuf_drop_front(dynbuf *b, size_t n) {
+  if (!b->data) return;
+  if (n > b->len) n = b->len;
+  memmove(b->data, b->data + n, b->len - n);
+  b->len -= n;
+  b->data[b->len] = '\0';
+}
+
 dynbuf_status_t dynbuf_append(dynbuf *b, const void *p, size_t n) {
   char *dst;
   if (dynbuf_reserve(b, n, &dst) != DYNBUF_OK) return b->status;

@@ -46,6 +46,10 @@ dynbuf_status_t dynbuf_printf(dynbuf *b, const char *fmt, ...)
 /* Makes room for n more bytes without changing len; *out points at them. */
 dynbuf_status_t dynbuf_reserve(dynbuf *b, size_t n, char **out /* OUT */);
 
+/* Drops the first n bytes (all of them when n >= len), keeping the rest and
+ * the memory: what a reader does with input it has consumed. */
+void dynbuf_drop_front(dynbuf *b, size_t n);
+
 /* Hands the content to the caller, who frees it with free(); the buffer is
  * empty afterwards. Returns an empty string (owned by the caller) if nothing
  * was appended, NULL only when out of memory. */

@@ -1310,6 +1310,15 @@ const engine_path_id *moved_path(const engine_db &db) {
 
 extern "C" {
 
+int engine_db_moved(const engine_db *db) {
+  if (!db) return 1;
+  try {
+    return moved_path(*db) != nullptr;
+  } catch (...) {
+    return 1;
+  }
+}
+
 engine_status engine_db_refresh(engine_db *db, int *moved) {
   if (!moved) return ENGINE_INVALID;
   *moved = 0;

@@ -346,6 +346,11 @@ engine_status engine_compact(const char *const *sources, size_t n, const char *d
  * ENGINE_NETWORK; the directory deleted meanwhile) also means: open anew. */
 engine_status engine_db_refresh(engine_db *db, int *moved /* OUT */);
 
+/* The first half of engine_db_refresh alone: 1 when a local name the open
+ * read now stands for another file or directory, or for none (NULL too).
+ * Only stat(2), no Xapian call: safe while another thread searches db. */
+int engine_db_moved(const engine_db *db);
+
 #ifdef __cplusplus
 }
 #endif

@@ -32,7 +32,6 @@
 #define LONG_QUERY_ELITE 18
 #define OWN_NUMBER_BOOST 10.0  /* the document that IS the number */
 #define CITED_NUMBER_BOOST 2.0 /* documents citing it */
-#define MAX_QUERY_BYTES 4096
 /* Up to this many content words, every one is required (with a fallback to
  * any of them when that finds nothing); longer queries rank by how many match. */
 #define STRICT_MAX_WORDS 4
@@ -688,10 +687,10 @@ query_status parse_request_db(const query_request *req, engine_db *db, parsed_qu
                               char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
   parse_state ps = {.err = err, .errlen = errlen, .db = db};
-  dynbuf_init(&ps.free_text, MAX_QUERY_BYTES);
+  dynbuf_init(&ps.free_text, QUERY_MAX_BYTES);
   size_t n = req->text ? strlen(req->text) : 0;
-  if (n > MAX_QUERY_BYTES) {
-    snprintf(err, errlen, "the query is longer than %d bytes", MAX_QUERY_BYTES);
+  if (n > QUERY_MAX_BYTES) {
+    snprintf(err, errlen, "the query is longer than %d bytes", QUERY_MAX_BYTES);
     dynbuf_free(&ps.free_text);
     return QUERY_BAD;
   }

@@ -28,6 +28,10 @@
 #include "engine/engine.h"
 #include "model/record.h"
 
+/* The longest query text accepted (bytes), from the command line and from
+ * the search page alike: one ALQAC question is 555 bytes. */
+#define QUERY_MAX_BYTES 4096
+
 typedef enum {
   QUERY_SORT_BLEND = 0,     /* relevance with a recency factor (default) */
   QUERY_SORT_RELEVANCE = 1, /* BM25, newest first among equal scores */

@@ -12,7 +12,6 @@ packages=(
   libsqlite3-dev sqlite3                # crawl state; FTS5 baseline in bench/
   zlib1g-dev libssl-dev                 # the WARC store (gzip members, SHA-256 digests)
   libinih-dev                           # the crawl config (INI)
-  libmicrohttpd-dev                     # tracuu serve (the search page)
   python3 jq bc                         # test helpers: the HTTP server, JSON checks; bench_crawl
   graphviz                              # test_cli_related: dot -Tsvg checks "tracuu related --format dot"
   scdoc man-db groff-base               # the man pages (doc/*.scd) and test_native's check of them

@@ -71,21 +71,54 @@ static int hex_value(char c) {
   return -1;
 }
 
-long html_url_decode(const char *s, size_t n, char *out, size_t cap) {
+/* Length of the well-formed UTF-8 sequence at s[0..n), 0 when it is not
+ * one (overlong forms, surrogates and code points past U+10FFFF are not). */
+static size_t utf8_seq(const unsigned char *s, size_t n) {
+  unsigned c = s[0];
+  if (c < 0x80) return 1;
+  size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  if (!len || len > n) return 0;
+  for (size_t i = 1; i < len; i++)
+    if ((s[i] & 0xC0) != 0x80) return 0;
+  if (c == 0xE0 && s[1] < 0xA0) return 0; /* overlong */
+  if (c == 0xED && s[1] > 0x9F) return 0; /* surrogate */
+  if (c == 0xF0 && s[1] < 0x90) return 0; /* overlong */
+  if (c == 0xF4 && s[1] > 0x8F) return 0; /* past U+10FFFF */
+  return len;
+}
+
+int html_utf8_valid(const char *s, size_t n) {
+  for (size_t i = 0, len; i < n; i += len)
+    if (!(len = utf8_seq((const unsigned char *)s + i, n - i))) return 0;
+  return 1;
+}
+
+html_decode_status html_url_decode_arg(const char *s, size_t n, int plus, char *out, size_t cap,
+                                       size_t *len) {
   size_t o = 0;
-  if (cap == 0) return -1;
+  *len = 0;
+  if (cap == 0) return HTML_DECODE_TOO_LONG;
   for (size_t i = 0; i < n; i++) {
     int c = (unsigned char)s[i];
     if (c == '%') {
-      if (i + 2 >= n) return -1;
-      int h = hex_value(s[i + 1]), l = hex_value(s[i + 2]);
-      if (h < 0 || l < 0) return -1;
+      int h = i + 2 < n ? hex_value(s[i + 1]) : -1, l = i + 2 < n ? hex_value(s[i + 2]) : -1;
+      if (h < 0 || l < 0) return HTML_DECODE_MALFORMED;
       c = h * 16 + l;
       i += 2;
+    } else if (c == '+' && plus) {
+      c = ' ';
     }
-    if (c == 0 || o + 1 >= cap) return -1;
+    if (c == 0) return HTML_DECODE_MALFORMED;
+    if (o + 1 >= cap) return HTML_DECODE_TOO_LONG;
     out[o++] = (char)c;
   }
   out[o] = '\0';
-  return (long)o;
+  if (!html_utf8_valid(out, o)) return HTML_DECODE_NOT_UTF8;
+  *len = o;
+  return HTML_DECODED;
+}
+
+long html_url_decode(const char *s, size_t n, char *out, size_t cap) {
+  size_t len;
+  return html_url_decode_arg(s, n, 0, out, cap, &len) == HTML_DECODED ? (long)len : -1;
 }

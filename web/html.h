@@ -32,10 +32,25 @@ void html_url_part(dynbuf *b, const char *s);
  * of bounds or overlapping are ignored rather than trusted. */
 void html_marked(dynbuf *b, const char *text, const query_span *spans, size_t n);
 
-/* Decodes %XX escapes of s[0..n) into out (NUL-terminated, at most cap-1
- * bytes). Returns the decoded length, or -1 when the result would not fit,
- * holds a NUL byte, or an escape is malformed. '+' is left as it is (the
- * HTTP library already turned it into a space in query arguments). */
+typedef enum {
+  HTML_DECODED = 0,
+  HTML_DECODE_TOO_LONG,  /* the result would not fit in cap - 1 bytes */
+  HTML_DECODE_MALFORMED, /* a cut or non-hex escape, or a NUL byte */
+  HTML_DECODE_NOT_UTF8   /* the bytes are not well-formed UTF-8 */
+} html_decode_status;
+
+/* Decodes the %XX escapes of s[0..n) (and, with plus, '+' as a space: a
+ * query argument) into out, NUL-terminated, *len bytes. The result must be
+ * well-formed UTF-8 without NUL bytes. */
+html_decode_status html_url_decode_arg(const char *s, size_t n, int plus, char *out /* OUT */,
+                                       size_t cap, size_t *len /* OUT */);
+
+/* The same for a path component ('+' stays): the decoded length, or -1 for
+ * any of the failures above. */
 long html_url_decode(const char *s, size_t n, char *out /* OUT */, size_t cap);
+
+/* 1 when s[0..n) is well-formed UTF-8 (no overlong forms, surrogates or
+ * code points past U+10FFFF). */
+int html_utf8_valid(const char *s, size_t n);
 
 #endif

@@ -1,68 +1,91 @@
-/* The HTTP side: libmicrohttpd, routing, limits, one database handle per
- * worker. */
+/* The application side of the server: routing, parameters, a fresh index
+ * handle per request (dbpool.h), the headers every answer carries, and
+ * errors worded for where they land (JSON under /api/, else a page). The
+ * HTTP side is http.c. */
 #include "web/server.h"
 
 #include <arpa/inet.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "web/html.h"
+#include "web/http.h"
 #include "web/web_internal.h"
 
-/* Request headers and the URL must fit in this much memory per connection. */
-#define WEB_CONNECTION_MEMORY (32u * 1024)
-
 struct web_server {
-  struct MHD_Daemon *daemon;
-  engine_db *dbs[WEB_MAX_THREADS];
-  pthread_mutex_t locks[WEB_MAX_THREADS];
-  size_t n_dbs;
+  http_server *http;
+  dbpool *pool;
   const char *store;
-  uint16_t port;
-  char answered; /* its address marks a connection already answered (con_cls) */
 };
 
-/* ---- one database handle per request ---- */
+static int is_api(const char *target) { return strncmp(target, "/api/", 5) == 0; }
 
-/* A free handle: there are as many as worker threads, so one is free; the
- * blocking lock is only a fallback. Returns its index. */
-static size_t db_acquire(web_server *s) {
-  for (size_t i = 0; i < s->n_dbs; i++)
-    if (pthread_mutex_trylock(&s->locks[i]) == 0) return i;
-  pthread_mutex_lock(&s->locks[0]);
-  return 0;
+/* An error in the words of where it lands. */
+static void web_error(int api, int status, const char *message, web_reply *out) {
+  if (api) api_error(status, message, out);
+  else page_error(status, message, out);
 }
-
-static void db_release(web_server *s, size_t i) { pthread_mutex_unlock(&s->locks[i]); }
 
 /* ---- parameters ---- */
 
-/* The decoded argument `name` into out; 0 absent or fine, -1 too long or malformed. */
-static int get_param(struct MHD_Connection *c, const char *name, char *out, size_t cap) {
-  out[0] = '\0';
-  const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
-  if (!v) return 0;
-  return html_url_decode(v, strlen(v), out, cap) < 0 ? -1 : 0;
-}
+typedef struct {
+  const char *name;
+  size_t offset, cap;
+} param_field;
 
-static int read_params(struct MHD_Connection *c, web_params *p) {
-  char offset[16];
-  int rc = get_param(c, "q", p->q, sizeof p->q);
-  rc |= get_param(c, "from", p->from, sizeof p->from);
-  rc |= get_param(c, "to", p->to, sizeof p->to);
-  rc |= get_param(c, "type", p->type, sizeof p->type);
-  rc |= get_param(c, "issuer", p->issuer, sizeof p->issuer);
-  rc |= get_param(c, "category", p->category, sizeof p->category);
-  rc |= get_param(c, "sort", p->sort, sizeof p->sort);
-  rc |= get_param(c, "offset", offset, sizeof offset);
-  if (rc) return -1;
+#define FIELD(f) {#f, offsetof(web_params, f), sizeof(((web_params *)0)->f)}
+static const param_field FIELDS[] = {FIELD(q),      FIELD(from),     FIELD(to), FIELD(type),
+                                     FIELD(issuer), FIELD(category), FIELD(sort)};
+#undef FIELD
+
+/* The query string into p: each known name's first value, decoded. 0, or an
+ * HTTP status with *why. */
+static int read_params(const char *query, web_params *p, char *why, size_t whylen) {
+  char offset[16] = "";
+  unsigned args = 0;
+  unsigned char seen[sizeof FIELDS / sizeof FIELDS[0] + 1] = {0};
+  for (const char *a = query; a && *a;) {
+    size_t n = strcspn(a, "&");
+    const char *eq = memchr(a, '=', n);
+    size_t nl = eq ? (size_t)(eq - a) : n;
+    const char *v = eq ? eq + 1 : a + n;
+    size_t vl = (size_t)(a + n - v);
+    if (n && ++args > WEB_MAX_ARGS) {
+      snprintf(why, whylen, "too many query parameters (at most %d)", WEB_MAX_ARGS);
+      return 400;
+    }
+    size_t k = 0, nf = sizeof FIELDS / sizeof FIELDS[0];
+    while (k < nf && !(strlen(FIELDS[k].name) == nl && memcmp(FIELDS[k].name, a, nl) == 0)) k++;
+    int is_offset = nl == 6 && memcmp(a, "offset", 6) == 0;
+    if ((k < nf || is_offset) && !seen[is_offset ? nf : k]) {
+      seen[is_offset ? nf : k] = 1;
+      char *out = is_offset ? offset : (char *)p + FIELDS[k].offset;
+      size_t cap = is_offset ? sizeof offset : FIELDS[k].cap, len;
+      const char *name = is_offset ? "offset" : FIELDS[k].name;
+      switch (html_url_decode_arg(v, vl, 1, out, cap, &len)) {
+      case HTML_DECODED: break;
+      case HTML_DECODE_TOO_LONG:
+        snprintf(why, whylen, "%s: longer than %zu bytes", name, cap - 1);
+        return 414;
+      case HTML_DECODE_NOT_UTF8:
+        snprintf(why, whylen, "%s: not UTF-8", name);
+        return 400;
+      case HTML_DECODE_MALFORMED:
+        snprintf(why, whylen, "%s: a malformed %%-escape or a NUL byte", name);
+        return 400;
+      }
+    }
+    a += n;
+    if (*a) a++;
+  }
   char *end;
   unsigned long off = offset[0] ? strtoul(offset, &end, 10) : 0;
-  if (offset[0] && (*end || off > WEB_MAX_OFFSET)) return -1;
+  if (offset[0] && (*end || offset[0] == '-' || off > WEB_MAX_OFFSET)) {
+    snprintf(why, whylen, "offset: a whole number from 0 to %d", WEB_MAX_OFFSET);
+    return 400;
+  }
   p->offset = (unsigned)off;
   return 0;
 }
@@ -86,54 +109,101 @@ static const route ROUTES[] = {
     {"/", 0, page_search},
 };
 
-/* path (raw, still percent-encoded) -> handler and decoded argument. For
- * /doc/ID/original, ID is the component before "/original". */
-static handler route_of(const char *path, char *arg, size_t cap, int *bad) {
+/* path [0, n) (still percent-encoded) -> handler and decoded argument
+ * (arg holds n + 1 bytes). For /doc/ID/original, ID is the component
+ * before "/original". NULL with *bad = 0: the stylesheet. */
+static handler route_of(const char *path, size_t n, char *arg, int *bad) {
   *bad = 0;
-  if (strcmp(path, "/style.css") == 0) return NULL;
-  size_t n = strlen(path);
+  if (n == 10 && memcmp(path, "/style.css", 10) == 0) return NULL;
   static const char orig[] = "/original";
-  if (strncmp(path, "/doc/", 5) == 0 && n > 5 + sizeof orig - 1 &&
-      strcmp(path + n - (sizeof orig - 1), orig) == 0) {
-    *bad = html_url_decode(path + 5, n - 5 - (sizeof orig - 1), arg, cap) <= 0;
+  size_t ol = sizeof orig - 1;
+  if (strncmp(path, "/doc/", 5) == 0 && n > 5 + ol && memcmp(path + n - ol, orig, ol) == 0) {
+    *bad = html_url_decode(path + 5, n - 5 - ol, arg, n + 1) <= 0;
     return page_original;
   }
   for (size_t i = 0; i < sizeof ROUTES / sizeof ROUTES[0]; i++) {
     size_t plen = strlen(ROUTES[i].prefix);
     if (!ROUTES[i].has_arg) {
-      if (strcmp(path, ROUTES[i].prefix) == 0) return ROUTES[i].h;
+      if (n == plen && memcmp(path, ROUTES[i].prefix, n) == 0) return ROUTES[i].h;
       continue;
     }
-    if (strncmp(path, ROUTES[i].prefix, plen) != 0) continue;
-    *bad = html_url_decode(path + plen, n - plen, arg, cap) <= 0;
+    if (n < plen || memcmp(path, ROUTES[i].prefix, plen) != 0) continue;
+    *bad = html_url_decode(path + plen, n - plen, arg, n + 1) <= 0;
     return ROUTES[i].h;
   }
   *bad = 1;
   return NULL;
 }
 
-/* Builds the reply for one request. */
-static void answer(web_server *s, struct MHD_Connection *c, const char *path, web_reply *out) {
-  web_params p = {0};
-  char arg[WEB_MAX_PARAM + 1] = "";
-  int bad;
-  handler h = route_of(path, arg, sizeof arg, &bad);
-  if (!h && !bad) {
-    page_style(out);
-    return;
+/* The status and message for an index that cannot be leased. */
+static int unavailable(engine_status st, const char *msg, char *why, size_t whylen) {
+  switch (st) {
+  case ENGINE_NO_INDEX:
+    snprintf(why, whylen, "no index to serve (%s): it was deleted or moved, or is being "
+                          "rebuilt; it is served again as soon as it is back", msg);
+    return 503;
+  case ENGINE_NETWORK:
+    snprintf(why, whylen, "a shard is out of reach: %s (tracuu serve --allow-partial "
+                          "answers from the others)", msg);
+    return 503;
+  case ENGINE_CORRUPT:
+  case ENGINE_VERSION:
+    snprintf(why, whylen, "the index cannot be read (%s): %s; rebuild it", engine_strerror(st), msg);
+    return 500;
+  default:
+    snprintf(why, whylen, "cannot open the index: %s", msg);
+    return st == ENGINE_IO || st == ENGINE_LOCKED ? 503 : 500;
   }
-  if (bad) {
-    page_error(404, "Không có trang này.", out);
-    return;
+}
+
+/* Runs h on a fresh handle; once more on new handles when the first try
+ * failed on the server's side (a shard that dropped, a database that
+ * changed under the request, a record read in the middle of a swap):
+ * only what fails twice is answered as a failure. */
+static void run_with_index(web_server *s, handler h, web_req *rq, int api, web_reply *out) {
+  for (int attempt = 0; attempt < 2; attempt++) {
+    dbpool_lease lease;
+    char msg[600], why[800];
+    engine_status st = dbpool_acquire(s->pool, &lease, msg, sizeof msg);
+    if (st != ENGINE_OK) {
+      int status = unavailable(st, msg, why, sizeof why);
+      web_error(api, status, why, out);
+      return;
+    }
+    rq->db = lease.db;
+    rq->left_out = lease.left_out;
+    rq->left_out_names = lease.left_out_names;
+    web_reply_free(out);
+    web_reply_init(out);
+    h(rq, out);
+    int failed = out->status >= 500;
+    dbpool_release(s->pool, &lease, failed);
+    rq->db = NULL;
+    rq->left_out_names = "";
+    if (!failed) return;
   }
-  if (read_params(c, &p) != 0) {
-    page_error(414, "Tham số quá dài hoặc không hợp lệ.", out);
-    return;
+}
+
+static void answer(web_server *s, const char *target, web_reply *out) {
+  int api = is_api(target);
+  size_t n = strcspn(target, "?");
+  const char *query = target[n] ? target + n + 1 : "";
+  char *arg = malloc(n + 1);
+  web_params *p = calloc(1, sizeof *p);
+  char why[300];
+  int bad = 0;
+  handler h = arg && p ? route_of(target, n, arg, &bad) : NULL;
+  int status;
+  if (!arg || !p) web_error(api, 500, "out of memory", out);
+  else if (!h && !bad) page_style(out);
+  else if (bad) web_error(api, 404, api ? "no such page or document" : "Không có trang này.", out);
+  else if ((status = read_params(query, p, why, sizeof why)) != 0) web_error(api, status, why, out);
+  else {
+    web_req rq = {.store = s->store, .p = p, .arg = arg, .left_out_names = ""};
+    run_with_index(s, h, &rq, api, out);
   }
-  size_t slot = db_acquire(s);
-  web_req rq = {.db = s->dbs[slot], .store = s->store, .p = &p, .arg = arg};
-  h(&rq, out);
-  db_release(s, slot);
+  free(arg);
+  free(p);
 }
 
 /* Headers every answer carries; the archived original gets its own CSP. */
@@ -141,52 +211,20 @@ static void answer(web_server *s, struct MHD_Connection *c, const char *path, we
   "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-src 'self'; form-action 'self'; " \
   "base-uri 'none'; frame-ancestors 'self'"
 
-static enum MHD_Result send_reply(struct MHD_Connection *c, web_reply *r) {
-  if (dynbuf_status(&r->body) != DYNBUF_OK) page_error(500, "Trang quá lớn.", r);
-  struct MHD_Response *resp = MHD_create_response_from_buffer(r->body.len, r->body.data ? r->body.data : (void *)"",
-                                                              MHD_RESPMEM_MUST_COPY);
-  if (!resp) return MHD_NO;
-  MHD_add_response_header(resp, "Content-Type", r->content_type);
-  MHD_add_response_header(resp, "Content-Security-Policy", r->csp ? r->csp : APP_CSP);
-  MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-  MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-  MHD_add_response_header(resp, "Cache-Control", "no-store");
-  if (!r->csp) MHD_add_response_header(resp, "X-Frame-Options", "SAMEORIGIN");
-  enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->status, resp);
-  MHD_destroy_response(resp);
-  return ret;
-}
-
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version, const char *upload,
-                                  size_t *upload_size, void **con_cls) {
-  (void)version;
-  (void)upload;
-  web_server *s = cls;
-  int readonly = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+static void on_request(void *ctx, const http_request *hr, http_reply *out) {
+  web_server *s = ctx;
   web_reply r;
-  if (*upload_size || *con_cls == &s->answered) {
-    *upload_size = 0; /* a body is read and dropped */
-    return MHD_YES;
-  }
-  if (!*con_cls) { /* the headers only: refuse writes now, else wait for the end */
-    *con_cls = readonly ? (void *)s : (void *)&s->answered;
-    if (readonly) return MHD_YES;
-  }
   web_reply_init(&r);
-  if (!readonly) page_error(405, "Chỉ đọc: chỉ nhận GET và HEAD.", &r);
-  else answer(s, c, url, &r);
-  enum MHD_Result ret = send_reply(c, &r);
-  web_reply_free(&r);
-  return ret;
-}
-
-/* The path is decoded by route_of (an ID may hold "%2F"); query arguments
- * by read_params. MHD itself leaves them as they came. */
-static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s) {
-  (void)cls;
-  (void)c;
-  return strlen(s);
+  if (hr->refused) web_error(is_api(hr->target), hr->refused, hr->why, &r);
+  else answer(s, hr->target, &r);
+  if (dynbuf_status(&r.body) != DYNBUF_OK) web_error(is_api(hr->target), 500, "the answer is too large", &r);
+  out->status = r.status;
+  dynbuf_printf(&out->headers,
+                "Content-Type: %s\r\nContent-Security-Policy: %s\r\nX-Content-Type-Options: nosniff\r\n"
+                "Referrer-Policy: no-referrer\r\nCache-Control: no-store\r\n%s",
+                r.content_type, r.csp ? r.csp : APP_CSP, r.csp ? "" : "X-Frame-Options: SAMEORIGIN\r\n");
+  dynbuf_free(&out->body);
+  out->body = r.body; /* handed over */
 }
 
 /* ---- start and stop ---- */
@@ -196,20 +234,10 @@ int web_is_loopback(const char *address) {
   return inet_pton(AF_INET, address, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
 }
 
-static void server_free(web_server *s) {
-  for (size_t i = 0; i < s->n_dbs; i++) pthread_mutex_destroy(&s->locks[i]);
-  free(s);
-}
-
 int web_server_start(const web_config *cfg, web_server **out, char *err, size_t errlen) {
   *out = NULL;
-  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(cfg->port)};
-  if (inet_pton(AF_INET, cfg->address, &sa.sin_addr) != 1) {
-    snprintf(err, errlen, "\"%s\" is not an IPv4 address", cfg->address);
-    return -1;
-  }
-  if (cfg->n_dbs < 1 || cfg->n_dbs > WEB_MAX_THREADS) {
-    snprintf(err, errlen, "1 to %d database handles are needed", WEB_MAX_THREADS);
+  if (!cfg->pool || cfg->threads < 1 || cfg->threads > WEB_MAX_THREADS) {
+    snprintf(err, errlen, "an index and 1 to %d threads are needed", WEB_MAX_THREADS);
     return -1;
   }
   web_server *s = calloc(1, sizeof *s);
@@ -217,37 +245,21 @@ int web_server_start(const web_config *cfg, web_server **out, char *err, size_t 
     snprintf(err, errlen, "out of memory");
     return -1;
   }
-  for (; s->n_dbs < cfg->n_dbs; s->n_dbs++) {
-    s->dbs[s->n_dbs] = cfg->dbs[s->n_dbs];
-    pthread_mutex_init(&s->locks[s->n_dbs], NULL);
-  }
+  s->pool = cfg->pool;
   s->store = cfg->store;
-  s->daemon = MHD_start_daemon(
-      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO, 0, NULL, NULL, on_request, s,
-      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-      MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->n_dbs,
-      MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_MAX_CONNECTIONS,
-      MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)WEB_MAX_PER_IP,
-      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_TIMEOUT_SECONDS,
-      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_CONNECTION_MEMORY,
-      MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
-      MHD_OPTION_END);
-  if (!s->daemon) {
-    snprintf(err, errlen, "cannot listen on %s:%u (in use, or not an address of this machine)",
-             cfg->address, (unsigned)cfg->port);
-    server_free(s);
+  http_config hc = {cfg->address, cfg->port, cfg->threads, on_request, s};
+  if (http_start(&hc, &s->http, err, errlen) != 0) {
+    free(s);
     return -1;
   }
-  const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
-  s->port = info ? info->port : cfg->port;
   *out = s;
   return 0;
 }
 
-uint16_t web_server_port(const web_server *s) { return s->port; }
+uint16_t web_server_port(const web_server *s) { return http_port(s->http); }
 
 void web_server_stop(web_server *s) {
   if (!s) return;
-  MHD_stop_daemon(s->daemon);
-  server_free(s);
+  http_stop(s->http);
+  free(s);
 }

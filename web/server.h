@@ -1,6 +1,6 @@
 /* web: the local search page, `tracuu serve`.
  *
- * A read-only HTTP server (libmicrohttpd) over open databases and, when
+ * A read-only HTTP server (web/http.h) over an index and, when
  * given, the crawl store:
  *   /                  the search page (q, from, to, type, issuer, category,
  *                      sort, offset)
@@ -17,10 +17,12 @@
  * looked up as an index term, never used as a path; the WARC file of an
  * original comes from the store's state, never from the URL.
  *
- * Bounded against slow or abusive clients: a fixed pool of worker threads,
- * a connection limit, a per-IP limit, an idle timeout, a cap on the request
- * header memory and on each parameter (WEB_MAX_PARAM bytes: longer is 414).
- * Only GET and HEAD are answered.
+ * The index is followed while it changes (web/dbpool.h): new commits are
+ * seen within DBPOOL_REFRESH_MS, a swapped or deleted index at the next
+ * request; a request that meets a remote shard gone or a database changed
+ * under it is run once more on fresh handles. The HTTP side (web/http.h)
+ * bounds slow and greedy clients. Under /api/ every answer, errors too, is
+ * JSON: {"error": {"code": STATUS, "message": "..."}}.
  *
  * Never prints. */
 #ifndef TRACUU_WEB_SERVER_H
@@ -29,20 +31,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/engine.h"
+#include "web/dbpool.h"
 
 #define WEB_MAX_THREADS 4
-#define WEB_MAX_CONNECTIONS 256
-#define WEB_MAX_PER_IP 64
-#define WEB_TIMEOUT_SECONDS 15
-#define WEB_MAX_PARAM 512
+#define WEB_MAX_PARAM 512  /* bytes of a decoded parameter other than q */
+#define WEB_MAX_ARGS 32    /* query arguments; more: 400 */
 
 typedef struct {
-  /* One database handle per worker thread (a handle serves one request at a
-   * time): 1 to WEB_MAX_THREADS of them. Borrowed: they must outlive the
-   * server. */
-  engine_db *dbs[WEB_MAX_THREADS];
-  size_t n_dbs;
+  dbpool *pool;        /* borrowed: it must outlive the server */
+  unsigned threads;    /* worker threads, 1 to WEB_MAX_THREADS (at most the pool's handles) */
   const char *store;   /* the crawl store directory, or NULL: no originals */
   const char *address; /* numeric IPv4 address to bind ("127.0.0.1") */
   uint16_t port;       /* 0 = any free port (see web_server_port) */

@@ -14,9 +14,9 @@
 #define WEB_MAX_REPLY (16u * 1024 * 1024) /* a reply body never grows past this */
 #define WEB_MAX_RELATED 200
 
-/* The search parameters, decoded; "" when absent. */
+/* The search parameters, decoded; "" when absent. q has the CLI's limit. */
 typedef struct {
-  char q[WEB_MAX_PARAM + 1];
+  char q[QUERY_MAX_BYTES + 1];
   char from[WEB_MAX_PARAM + 1], to[WEB_MAX_PARAM + 1];
   char type[WEB_MAX_PARAM + 1], issuer[WEB_MAX_PARAM + 1], category[WEB_MAX_PARAM + 1];
   char sort[16];
@@ -29,6 +29,8 @@ typedef struct {
   const char *store;       /* or NULL */
   const web_params *p;
   const char *arg;         /* the decoded ID or NUMBER of the path, or NULL */
+  size_t left_out;         /* shards left out of this answer (--allow-partial) */
+  const char *left_out_names; /* "tcp:HOST:PORT, ..." or "" */
 } web_req;
 
 /* What goes back. body is owned by the reply (web_reply_free). */
@@ -73,6 +75,8 @@ void page_style(web_reply *out);
 void api_search(const web_req *rq, web_reply *out);
 void api_doc(const web_req *rq, web_reply *out);
 void api_number(const web_req *rq, web_reply *out);
+/* {"error": {"code": STATUS, "message": "..."}}: every error under /api/. */
+void api_error(int status, const char *message, web_reply *out);
 
 /* The HTTP status for a query status (400 for QUERY_BAD, 503 network, 500). */
 int web_status_of(query_status qs);

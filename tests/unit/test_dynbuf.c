@@ -32,6 +32,18 @@ int main(void) {
   CHECK_INT(big.len, 0);
   free(owned);
 
+  /* Dropping consumed input from the front keeps the rest, NUL-terminated. */
+  dynbuf in;
+  dynbuf_init(&in, 64);
+  dynbuf_drop_front(&in, 3); /* nothing yet: fine */
+  CHECK_INT(dynbuf_append_str(&in, "GET / HTTP/1.1\r\n\r\nGET /x"), DYNBUF_OK);
+  dynbuf_drop_front(&in, 18);
+  CHECK_STR(dynbuf_str(&in), "GET /x");
+  dynbuf_drop_front(&in, 100);
+  CHECK_STR(dynbuf_str(&in), "");
+  CHECK_INT(in.len, 0);
+  dynbuf_free(&in);
+
   char *empty = dynbuf_take(&b);
   CHECK_STR(empty, "");
   free(empty);

@@ -1225,6 +1225,7 @@ static void test_refresh(void) {
   const char *names[] = {cur};
   engine_db *db = NULL;
   CHECK_INT(engine_db_open(names, 1, 0, &db, NULL), ENGINE_OK);
+  CHECK_INT(engine_db_moved(db), 0);
   int moved = -1;
   CHECK_INT(engine_db_refresh(db, &moved), ENGINE_OK);
   CHECK_INT(moved, 0);
@@ -1243,6 +1244,7 @@ static void test_refresh(void) {
   /* The symlink swapped (what compact --swap does): moved, not reopened. */
   CHECK(symlink(v2, tmp_path(tmp, sizeof tmp, "follow-cur.new")) == 0);
   CHECK(rename(tmp, cur) == 0);
+  CHECK_INT(engine_db_moved(db), 1);
   CHECK_INT(engine_db_refresh(db, &moved), ENGINE_OK);
   CHECK_INT(moved, 1);
   CHECK(strstr(engine_db_errmsg(db), "another database") != NULL);
@@ -1280,6 +1282,7 @@ static void test_refresh(void) {
   CHECK_INT(moved, 1);
   engine_db_close(db);
 
+  CHECK_INT(engine_db_moved(NULL), 1);
   CHECK_INT(engine_db_refresh(NULL, &moved), ENGINE_INVALID);
   CHECK_INT(engine_db_refresh(db = NULL, NULL), ENGINE_INVALID);
 }

@@ -67,6 +67,24 @@ static void test_decode(void) {
   CHECK_INT(html_url_decode("0123456789abcdef", 16, out, sizeof out), -1); /* too long */
   CHECK_INT(html_url_decode("", 0, out, sizeof out), 0);
   CHECK_INT(html_url_decode("x", 1, out, 0), -1);
+  CHECK_INT(html_url_decode("%ff", 3, out, sizeof out), -1);     /* not UTF-8 */
+
+  /* Query arguments: '+' is a space, and each failure says what it is. */
+  size_t len = 99;
+  CHECK_INT(html_url_decode_arg("b%E1%BA%A3ng+gi%C3%A1", 21, 1, out, sizeof out, &len), HTML_DECODED);
+  CHECK_STR(out, "bảng giá");
+  CHECK_INT(len, 11);
+  CHECK_INT(html_url_decode_arg("so:%ff", 6, 1, out, sizeof out, &len), HTML_DECODE_NOT_UTF8);
+  CHECK_INT(len, 0);
+  CHECK_INT(html_url_decode_arg("%C4", 3, 1, out, sizeof out, &len), HTML_DECODE_NOT_UTF8); /* cut */
+  CHECK_INT(html_url_decode_arg("%C0%AF", 6, 1, out, sizeof out, &len), HTML_DECODE_NOT_UTF8); /* overlong */
+  CHECK_INT(html_url_decode_arg("%ED%A0%80", 9, 1, out, sizeof out, &len), HTML_DECODE_NOT_UTF8); /* surrogate */
+  CHECK_INT(html_url_decode_arg("%F4%90%80%80", 12, 1, out, sizeof out, &len), HTML_DECODE_NOT_UTF8);
+  CHECK_INT(html_url_decode_arg("a%00", 4, 1, out, sizeof out, &len), HTML_DECODE_MALFORMED);
+  CHECK_INT(html_url_decode_arg("a%2", 3, 1, out, sizeof out, &len), HTML_DECODE_MALFORMED);
+  CHECK_INT(html_url_decode_arg("0123456789abcdef", 16, 1, out, sizeof out, &len), HTML_DECODE_TOO_LONG);
+  CHECK_INT(html_utf8_valid("\xF0\x9F\x98\x80 Đ", 7), 1);
+  CHECK_INT(html_utf8_valid("\xC3", 1), 0);
 }
 
 /* The cap of the buffer holds: a huge hostile title cannot grow a page. */
