@@ -257,6 +257,7 @@ typedef struct {
   const engine_query *q;  /* pq->query, or pq->fallback when that found nothing */
   query_result *res;
   engine_mset *mset;
+  int damaged; /* a record did not parse: retried on a reopened database first */
 } attempt;
 
 static query_status fill_hit(attempt *at, const candidate *c, query_hit *h, char *err, size_t errlen) {
@@ -273,6 +274,7 @@ static query_status fill_hit(attempt *at, const candidate *c, query_hit *h, char
   if (record_parse_stored(data, len, &h->rec, perr, sizeof perr) != 0) {
     snprintf(err, errlen, "document %llu holds a damaged record (%s): rebuild the index",
              (unsigned long long)h->docid, perr);
+    at->damaged = 1;
     return QUERY_ENGINE;
   }
   const char *body = h->rec.body ? h->rec.body : "";
@@ -390,6 +392,9 @@ static query_status run_once(attempt *at, engine_status *est, char *err, size_t 
   if (qs == QUERY_OK && at->req->facets) qs = fill_facets(at, est, err, errlen);
   if (qs == QUERY_ENGINE && engine_mset_status(at->mset) != ENGINE_OK)
     *est = engine_mset_status(at->mset);
+  /* Read in the middle of a commit, a record may be whole after a reopen:
+   * only one that stays damaged is reported as such. */
+  if (qs == QUERY_ENGINE && at->damaged && *est == ENGINE_OK) *est = ENGINE_RETRY;
   return qs;
 }
 
@@ -401,7 +406,7 @@ static query_status run_query(engine_db *db, const query_request *req, parsed_qu
   for (int tries = 0;; tries++) {
     query_result *res = calloc(1, sizeof *res);
     if (!res) return QUERY_NOMEM;
-    attempt at = {db, req, pq, q, res, NULL};
+    attempt at = {db, req, pq, q, res, NULL, 0};
     engine_status est = ENGINE_OK;
     query_status qs = run_once(&at, &est, err, errlen);
     engine_mset_free(at.mset);

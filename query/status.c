@@ -51,19 +51,27 @@ static size_t make_term(const char *prefix, const char *key, char out[ENGINE_MAX
 
 /* ---- the documents holding one term ---- */
 
-static query_status visit_mset(engine_mset *m, term_doc_cb cb, void *ctx, char *err, size_t errlen) {
+/* Hands each hit's record to cb. *retry = 1 when it failed before cb saw
+ * anything, in a way a reopened database may not fail: the database
+ * changed under the read, or a record that does not parse (read in the
+ * middle of a writer's commit, it may be whole on the next revision). */
+static query_status visit_mset(engine_mset *m, term_doc_cb cb, void *ctx, int *retry, char *err,
+                               size_t errlen) {
   size_t n = engine_mset_size(m);
+  *retry = 0;
   for (size_t i = 0; i < n; i++) {
     size_t len = 0;
     const char *data = engine_mset_data(m, i, &len);
     if (!data) {
       snprintf(err, errlen, "%s", engine_mset_errmsg(m));
+      *retry = i == 0 && engine_mset_status(m) == ENGINE_RETRY;
       return QUERY_ENGINE;
     }
     record rec;
     char perr[160];
     if (record_parse_stored(data, len, &rec, perr, sizeof perr) != 0) {
       snprintf(err, errlen, "a damaged record (%s): rebuild the index", perr);
+      *retry = i == 0;
       return QUERY_ENGINE;
     }
     int stop = cb(ctx, &rec);
@@ -91,13 +99,14 @@ query_status term_docs(engine_db *db, const char *prefix, const char *key, uint3
   for (int tries = 0; tries <= MAX_RETRIES; tries++) {
     engine_mset *m = NULL;
     engine_status est = engine_db_search(db, q, &opts, &m);
+    int retry = est == ENGINE_RETRY;
     if (est == ENGINE_OK) {
-      qs = visit_mset(m, cb, ctx, err, errlen);
+      qs = visit_mset(m, cb, ctx, &retry, err, errlen);
       engine_mset_free(m);
-      break;
+    } else {
+      snprintf(err, errlen, "%s", engine_db_errmsg(db));
     }
-    snprintf(err, errlen, "%s", engine_db_errmsg(db));
-    if (est != ENGINE_RETRY || engine_db_reopen(db) != ENGINE_OK) break;
+    if (!retry || tries == MAX_RETRIES || engine_db_reopen(db) != ENGINE_OK) break;
   }
   engine_query_free(q);
   return qs;

@@ -344,8 +344,12 @@ static head_state parse_head(conn *c) {
     /* Not yet whole: refuse early what can never fit. */
     const char *nl = n ? memchr(d, '\n', n) : NULL;
     const char *sp = n ? memchr(d, ' ', n) : NULL;
+    if (sp && (!nl || sp < nl)) {
+      const char *t = sp + 1, *te = nl ? nl : d + n;
+      const char *sp2 = memchr(t, ' ', (size_t)(te - t));
+      keep_prefix(c, t, (size_t)((sp2 ? sp2 : te) - t));
+    }
     if (!nl && n > HTTP_MAX_TARGET + 32) {
-      if (sp) keep_prefix(c, sp + 1, n - (size_t)(sp + 1 - d));
       refuse(c, 414, "the URL is too long");
     } else if (n >= HTTP_MAX_HEAD) {
       refuse(c, 431, "the request headers are too large");

@@ -109,16 +109,26 @@ static const route ROUTES[] = {
     {"/", 0, page_search},
 };
 
+/* The decoded path argument: 0, or the status to answer (404 for an empty
+ * one, 400 for bytes that are not UTF-8 or a malformed escape). */
+static int decode_arg(const char *s, size_t n, char *arg, size_t cap) {
+  size_t len;
+  html_decode_status st = html_url_decode_arg(s, n, 0, arg, cap, &len);
+  if (st == HTML_DECODED) return len ? 0 : 404;
+  return st == HTML_DECODE_TOO_LONG ? 414 : 400;
+}
+
 /* path [0, n) (still percent-encoded) -> handler and decoded argument
- * (arg holds n + 1 bytes). For /doc/ID/original, ID is the component
- * before "/original". NULL with *bad = 0: the stylesheet. */
+ * (arg holds n + 1 bytes); *bad is 0 or the status to answer instead. For
+ * /doc/ID/original, ID is the component before "/original". NULL with
+ * *bad = 0: the stylesheet. */
 static handler route_of(const char *path, size_t n, char *arg, int *bad) {
   *bad = 0;
   if (n == 10 && memcmp(path, "/style.css", 10) == 0) return NULL;
   static const char orig[] = "/original";
   size_t ol = sizeof orig - 1;
   if (strncmp(path, "/doc/", 5) == 0 && n > 5 + ol && memcmp(path + n - ol, orig, ol) == 0) {
-    *bad = html_url_decode(path + 5, n - 5 - ol, arg, n + 1) <= 0;
+    *bad = decode_arg(path + 5, n - 5 - ol, arg, n + 1);
     return page_original;
   }
   for (size_t i = 0; i < sizeof ROUTES / sizeof ROUTES[0]; i++) {
@@ -128,10 +138,10 @@ static handler route_of(const char *path, size_t n, char *arg, int *bad) {
       continue;
     }
     if (n < plen || memcmp(path, ROUTES[i].prefix, plen) != 0) continue;
-    *bad = html_url_decode(path + plen, n - plen, arg, n + 1) <= 0;
+    *bad = decode_arg(path + plen, n - plen, arg, n + 1);
     return ROUTES[i].h;
   }
-  *bad = 1;
+  *bad = 404;
   return NULL;
 }
 
@@ -196,7 +206,9 @@ static void answer(web_server *s, const char *target, web_reply *out) {
   int status;
   if (!arg || !p) web_error(api, 500, "out of memory", out);
   else if (!h && !bad) page_style(out);
-  else if (bad) web_error(api, 404, api ? "no such page or document" : "Không có trang này.", out);
+  else if (bad == 404) web_error(api, 404, api ? "no such page or document" : "Không có trang này.", out);
+  else if (bad) web_error(api, bad, api ? "the path is not UTF-8, or holds a malformed %-escape"
+                                        : "Đường dẫn không hợp lệ (không phải UTF-8).", out);
   else if ((status = read_params(query, p, why, sizeof why)) != 0) web_error(api, status, why, out);
   else {
     web_req rq = {.store = s->store, .p = p, .arg = arg, .left_out_names = ""};

@@ -111,10 +111,20 @@ get "/" -X POST -d 'x=1'
 expect_eq "$CODE" 405 "POST refused"
 get "/" -X DELETE
 expect_eq "$CODE" 405 "DELETE refused"
-get "/?q=$(head -c 600 /dev/zero | tr '\0' a)"
-expect_eq "$CODE" 414 "a query past 512 bytes"
+# The query's limit is the CLI's (4,096 bytes): a 555-byte question is fine.
+question=$(printf 'Trong trường hợp nào thì Ủy ban nhân dân quận được ban hành quyết định về bảng giá đất %.0s' $(seq 6) | head -c 555)
+get "/api/search?q=$(uri "$question")"
+expect_eq "$CODE" 200 "a 555-byte question"
+get "/?q=$(head -c 4096 /dev/zero | tr '\0' a)"
+expect_eq "$CODE" 200 "a query of 4,096 bytes"
+get "/?q=$(head -c 4097 /dev/zero | tr '\0' a)"
+expect_eq "$CODE" 414 "a query past 4,096 bytes"
+"$TRACUU" search "$(head -c 4097 /dev/zero | tr '\0' a)" >/dev/null 2>"$TMP/cli.err"
+if grep -q "longer than 4096 bytes" "$TMP/cli.err"; then pass; else fail "the CLI's limit is the same: $(cat "$TMP/cli.err")"; fi
+get "/?type=$(head -c 513 /dev/zero | tr '\0' a)"
+expect_eq "$CODE" 414 "a filter past 512 bytes"
 get "/?q=a%00b"
-expect_eq "$CODE" 414 "a NUL byte in a parameter"
+expect_eq "$CODE" 400 "a NUL byte in a parameter"
 get "/?from=2021-13-45&q=x"
 expect_eq "$CODE" 400 "a bad date"
 has 'not a date' "says which parameter"
@@ -133,7 +143,83 @@ done
 get "/?q=x"
 expect_eq "$CODE" 200 "the server is still up"
 
-# 7. --listen.
+# 7. Under /api/ every answer is UTF-8 JSON, errors {"error": {"code", "message"}}.
+api_error() { # STATUS WHAT [curl options...]: the last answer is that error, as JSON
+  local status=$1 what=$2
+  expect_eq "$CODE" "$status" "$what: status"
+  expect_eq "$(header content-type)" "application/json; charset=utf-8" "$what: JSON"
+  if iconv -f UTF-8 -t UTF-8 "$TMP/out" >/dev/null 2>&1 &&
+    jq -e --argjson s "$status" '(.error|keys) == ["code","message"] and .error.code == $s and
+      (.error.message|type == "string" and length > 0)' "$TMP/out" >/dev/null; then
+    pass
+  else
+    fail "$what: not {\"error\": {\"code\": $status, \"message\"}} in UTF-8: $(head -c 300 "$TMP/out")"
+  fi
+}
+get "/api/search?from=2021-13-45&q=x"
+api_error 400 "a bad date"
+get "/api/search?q=so%3Aabc"
+api_error 400 "a query that cannot be understood"
+get "/api/so/%ff"
+api_error 400 "a number that is not UTF-8"
+get "/api/search?q=so%3A%ff"
+api_error 400 "so: with a byte that is not UTF-8"
+get "/api/search?q=nam%3A%ff"
+api_error 400 "nam: with a byte that is not UTF-8"
+get "/api/doc/%C3"
+api_error 400 "an id cut in the middle of a character"
+get "/api/nothing"
+api_error 404 "an unknown API path"
+get "/api/doc/no-such-id"
+api_error 404 "an unknown id"
+get "/api/search?q=x" -X POST -d 'x=1'
+api_error 405 "POST"
+expect_eq "$(header allow)" "GET, HEAD" "405 says what is allowed"
+get "/api/search?q=x" -X GET -H 'Content-Length: 3' --data-binary abc
+api_error 413 "a request body"
+get "/api/search?q=$(head -c 4097 /dev/zero | tr '\0' a)"
+api_error 414 "a query past 4,096 bytes"
+get "/api/search?q=$(head -c 17000 /dev/zero | tr '\0' a)"
+api_error 414 "a URL past 16 KB"
+get "/api/search?q=x" -H "X-Big: $(head -c 40000 /dev/zero | tr '\0' b)"
+api_error 431 "headers past 32 KB"
+get "/api/search?q=x" $(for i in $(seq 120); do printf -- '-H X-H%d:%d ' "$i" "$i"; done)
+api_error 431 "more than 100 header lines"
+many=$(for i in $(seq 500); do printf 'a%d=1&' "$i"; done)
+start=$(date +%s%N)
+get "/api/search?${many}q=x" --max-time 5
+api_error 400 "500 query arguments"
+expect_eq "$(( ($(date +%s%N) - start) / 1000000 < 2000 ))" 1 "500 query arguments are answered promptly"
+get "/?${many}q=x"
+expect_eq "$CODE" 400 "500 query arguments on the page"
+has '<html lang="vi">' "a page's error is a page"
+get "/api/search?q=x&q=y"
+expect_eq "$CODE" 200 "a repeated parameter: the first counts"
+# A raw request a client library would not send: bytes that must be escaped.
+printf 'GET /api/so/\xff HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' |
+  curl -s --max-time 5 "telnet://127.0.0.1:${WEB##*:}" >"$TMP/raw" 2>/dev/null || true
+if head -1 "$TMP/raw" | grep -q "^HTTP/1.1 400" && tail -1 "$TMP/raw" | jq -e '.error.code == 400' >/dev/null 2>&1; then
+  pass
+else
+  fail "a raw byte in the URL: $(head -c 300 "$TMP/raw")"
+fi
+
+# 8. Long ids are reachable: the link the page writes works.
+long_id="dai-$(printf 'văn-bản-có-mã-rất-dài-%.0s' $(seq 60))"
+printf '{"id": "%s", "title": "Thông báo mã dài lophatdai", "body": "Nội dung lophatdai."}\n' "$long_id" >"$TMP/long.jsonl"
+"$TRACUU" index --quiet "$TMP/long.jsonl"
+expect_eq "$(( ${#long_id} > 1000 ))" 1 "the id is long"
+sleep 0.5
+get "/?q=lophatdai"
+link=$(grep -o 'href="/doc/dai-[^"?]*' "$TMP/out" | head -1 | sed 's/^href="//')
+[ -n "$link" ] && pass || fail "the long id's link: $(head -c 300 "$TMP/out")"
+get "$link"
+expect_eq "$CODE" 200 "the long id's document page"
+has 'lophatdai' "shows the document"
+get "/api/doc/${link#/doc/}"
+expect_eq "$(jq -r '.hits[0].id' "$TMP/out")" "$long_id" "the long id through the API"
+
+# 9. --listen.
 stop_serve
 run "$TRACUU" serve --listen nowhere
 expect_rc 2 "--listen without a port"
