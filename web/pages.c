@@ -272,6 +272,12 @@ void page_search(const web_req *rq, web_reply *out) {
     query_status qs = QUERY_BAD;
     if (web_request_of(rq->p, &req, from, to, err, sizeof err) == 0)
       qs = query_run(rq->db, &req, &res, err, sizeof err);
+    if (qs == QUERY_OK && rq->left_out) {
+      dynbuf_printf(b, "<p class=\"error\" role=\"status\">Kết quả chưa đầy đủ: %zu phân đoạn "
+                       "của chỉ mục không truy cập được (", rq->left_out);
+      html_text(b, rq->left_out_names);
+      dynbuf_append_str(b, ").</p>\n");
+    }
     if (qs == QUERY_OK) results(b, rq->p, res);
     else {
       out->status = web_status_of(qs);

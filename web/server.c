@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "web/html.h"
 #include "web/http.h"
@@ -166,11 +167,23 @@ static int unavailable(engine_status st, const char *msg, char *why, size_t whyl
   }
 }
 
+/* A first try that failed faster than this is tried again (a dropped
+ * connection fails at once); one that waited out a shard's --timeout is not,
+ * so a shard that hangs costs one --timeout, not two. */
+#define WEB_RETRY_FAST_MS 500
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 /* Runs h on a fresh handle; once more on new handles when the first try
- * failed on the server's side (a shard that dropped, a database that
- * changed under the request, a record read in the middle of a swap):
- * only what fails twice is answered as a failure. */
+ * failed fast on the server's side (a shard whose connection dropped, a
+ * database that changed under the request, a record read in the middle of
+ * a swap): only what fails twice is answered as a failure. */
 static void run_with_index(web_server *s, handler h, web_req *rq, int api, web_reply *out) {
+  double start = now_ms();
   for (int attempt = 0; attempt < 2; attempt++) {
     dbpool_lease lease;
     char msg[600], why[800];
@@ -190,7 +203,7 @@ static void run_with_index(web_server *s, handler h, web_req *rq, int api, web_r
     dbpool_release(s->pool, &lease, failed);
     rq->db = NULL;
     rq->left_out_names = "";
-    if (!failed) return;
+    if (!failed || now_ms() - start > WEB_RETRY_FAST_MS) return;
   }
 }
 
