@@ -1,0 +1,75 @@
+# tracuu serve under steady, bounded loopback load (tests/server/load.py: 8
+# keep-alive clients over 7 routes) for LONGRUN_SECONDS (default 120) while
+# real writers change its index: tracuu index (a batch of new records each
+# round), tracuu crawl (a local site that grows each round) and, every
+# fourth round, tracuu compact --swap onto a new directory, the old one
+# then deleted. No error answer; every new document visible within 2 s of
+# the writer's end; RSS and open files flat. bench/bench_serve.sh --long
+# runs the same and prints the figures.
+. "$(dirname "$0")/lib.sh"
+. "$TRACUU_SRC/tests/server/server.sh"
+. "$TRACUU_SRC/tests/web/fixture.sh"
+SECONDS_RUN=${LONGRUN_SECONDS:-120}
+IDX=$TMP/idx
+mkdir -p "$IDX"
+"$TRACUU" index --quiet --db "$IDX/v1" "$TRACUU_SRC/corpus/sample/records.jsonl"
+ln -s v1 "$IDX/current"
+gen_site "$TMP/site" 20
+start_server "$TMP/site"
+"$TRACUU" crawl --delay 0 --db "$IDX/current" --store "$TMP/store" "$BASE/" >/dev/null 2>&1
+start_serve --db "$IDX/current" --store "$TMP/store"
+: >"$TMP/commits"
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+nice python3 "$TRACUU_SRC/tests/server/load.py" --port "${WEB##*:}" --pid "$SERVE_PID" \
+  --seconds "$SECONDS_RUN" --commits "$TMP/commits" --sample "${LONGRUN_SAMPLE:-10}" >"$TMP/load.json" &
+load=$!
+
+# The writers, one after another (they share the index's lock), until the load ends.
+round=0 version=1 pages=20 failures=0
+while kill -0 "$load" 2>/dev/null; do
+  round=$((round + 1))
+  for i in 1 2 3 4 5; do
+    printf '{"id": "lr-%d-%d", "title": "Thông báo vòng %d số %d", "date": "2025-01-%02d", "body": "Nội dung vòng %d, bản %d: kế hoạch cải cách hành chính."}\n' \
+      "$round" "$i" "$round" "$i" "$((i + 1))" "$round" "$i"
+  done >"$TMP/batch.jsonl"
+  if "$TRACUU" index --quiet --db "$IDX/current" "$TMP/batch.jsonl" 2>>"$TMP/writers.err"; then
+    echo "$(now_ms) lr-$round-5" >>"$TMP/commits"
+  else
+    failures=$((failures + 1))
+  fi
+  pages=$((pages + 3))
+  gen_site "$TMP/site" "$pages"
+  if "$TRACUU" crawl --delay 0 --db "$IDX/current" --store "$TMP/store" "$BASE/" >/dev/null 2>>"$TMP/writers.err"; then
+    echo "$(now_ms) $BASE/bai/$pages.html" >>"$TMP/commits"
+  else
+    failures=$((failures + 1))
+  fi
+  if [ $((round % 4)) = 0 ]; then
+    old=$(readlink "$IDX/current")
+    version=$((version + 1))
+    if "$TRACUU" compact --db "$IDX/current" --out "$IDX/v$version" --swap "$IDX/current" 2>>"$TMP/writers.err"; then
+      rm -rf "${IDX:?}/$old"
+    else
+      failures=$((failures + 1))
+    fi
+  fi
+  sleep 1
+done
+wait "$load"
+echo "longrun: $round writer rounds, $((version - 1)) swaps; $(jq -c 'del(.timeline)' "$TMP/load.json")" >&2
+jq -c '.timeline[]' "$TMP/load.json" >&2
+r() { jq -r "$1" "$TMP/load.json"; }
+expect_eq "$failures" 0 "every writer succeeded ($(tail -3 "$TMP/writers.err"))"
+expect_eq "$(r '.requests > 0')" true "the load ran"
+expect_eq "$(r .errors)" 0 "no error answer ($(r '.error_examples|join(" | ")'))"
+expect_eq "$(r '.visible >= 2')" true "new documents were checked"
+expect_eq "$(r '.visible_over_2s|length')" 0 "every new document visible within 2 s ($(jq -c .visible_over_2s "$TMP/load.json"))"
+# Flat: the last samples against the first ones after warming up.
+expect_eq "$(r '(.timeline|length) >= 3')" true "samples over time"
+expect_eq "$(r '.timeline as $t | ($t[-1].fds - $t[0].fds) <= 8')" true "open files flat ($(jq -c '[.timeline[].fds]' "$TMP/load.json"))"
+expect_eq "$(r '.timeline as $t | ($t[-1].rss_kb <= $t[0].rss_kb * 1.5 + 8192)')" true \
+  "RSS flat ($(jq -c '[.timeline[].rss_kb]' "$TMP/load.json"))"
+expect_eq "$(ls -l "/proc/$SERVE_PID/fd" | grep -c "(deleted)")" 0 "no deleted index held open"
+stop_serve
+finish
