@@ -197,10 +197,31 @@ static void icu_cluster(tx_cluster *c, int32_t starter, const int32_t *marks, in
   c->cls = c->exact_len ? TX_CL_LETTER : TX_CL_PUNCT;
 }
 
+/* Letters of other scripts that real Vietnamese pages put in place of the
+ * Latin ones they look like (a font's or an editor's slip: "NĐ-СР" with
+ * Cyrillic С and Р; "hƣớng" with U+01A3, the Latin letter "oi", from PDF
+ * extraction where "ư" belongs), read as what they stand for. */
+static int32_t lookalike(int32_t cp) {
+  static const struct {
+    uint16_t from, to;
+  } MAP[] = {
+      {0x01A2, 0x01AF}, {0x01A3, 0x01B0}, /* Ƣ ƣ -> Ư ư */
+      {0x0405, 'S'}, {0x0406, 'I'}, {0x0408, 'J'}, {0x0410, 'A'}, {0x0412, 'B'}, {0x0415, 'E'},
+      {0x041A, 'K'}, {0x041C, 'M'}, {0x041D, 'H'}, {0x041E, 'O'}, {0x0420, 'P'}, {0x0421, 'C'},
+      {0x0422, 'T'}, {0x0423, 'Y'}, {0x0425, 'X'}, {0x0430, 'a'}, {0x0435, 'e'}, {0x043E, 'o'},
+      {0x0440, 'p'}, {0x0441, 'c'}, {0x0443, 'y'}, {0x0445, 'x'}, {0x0455, 's'}, {0x0456, 'i'},
+      {0x0458, 'j'},
+  };
+  if (cp < 0x01A2 || cp > 0x0458) return cp;
+  for (size_t i = 0; i < sizeof MAP / sizeof MAP[0]; i++)
+    if (MAP[i].from == cp) return MAP[i].to;
+  return cp;
+}
+
 size_t tx_cluster_slow(const char *s, size_t len, size_t p, tx_cluster *c) {
   const unsigned char *u = (const unsigned char *)s;
   size_t adv;
-  int32_t cp = tx_utf8_decode(u + p, len - p, &adv);
+  int32_t cp = lookalike(tx_utf8_decode(u + p, len - p, &adv));
   size_t q = p + adv;
   c->start = p;
   c->cp = cp ? cp : ' ';

@@ -120,6 +120,9 @@ static const tok_case TOKEN_CASES[] = {
   {"Vie\xcc\xa3\xcc\x82t", "việt:viet"}, /* marks in the other order */
   /* 3 đ, Đ and Ð (U+00D0) and ð (U+00F0) are all đ */
   {"Đà Nẵng đà \xc3\x90\xc3\xa0 \xc3\xb0\xc3\xa0", "đà:da nẵng:nang đà:da đà:da đà:da"},
+  /* 3b look-alikes of other scripts are the letters they stand for: Cyrillic
+   * С, Р, о in a real vbpl.vn number, U+01A3 (ƣ) for ư from PDF extraction */
+  {"\xd0\xa1\xd0\xa0 h\xc6\xa3\xe1\xbb\x9bng c\xd0\xbeng", "cp hướng:huong cong"},
   /* 4 invisible characters are removed and do not split */
   {"Quy\xe2\x80\x8b\xe1\xba\xbft", "quyết:quyet"},           /* ZWSP */
   {"\xef\xbb\xbfQuyết", "quyết:quyet"},                      /* BOM */
@@ -287,6 +290,7 @@ static const ref_case REF_CASES[] = {
   {"10/QĐ-HĐND8", "10/QĐ-HĐND8", "10/QD-HDND8", "10", "", "QĐ", "HĐND8", 0, ""},
   {"155/QĐ-TTg", "155/QĐ-TTg", "155/QD-TTG", "155", "", "QĐ", "TTg", 0, ""},
   {"03-TB/BCĐ", "03-TB/BCĐ", "03-TB/BCD", "03", "", "TB", "BCĐ", 0, ""},
+  {"07/2025/NĐ-\xd0\xa1\xd0\xa0", "07/2025/NĐ-CP", "07/2025/ND-CP", "07", "2025", "NĐ", "CP", 0, ""},
   {"1830 QĐ-UBND", "1830/QĐ-UBND", "1830/QD-UBND", "1830", "", "QĐ", "UBND", 0, ""},
   {"157/TB_UBND", "157/TB-UBND", "157/TB-UBND", "157", "", "TB", "UBND", 0, ""},
   {"12/BCĐ (CAT-PC02)", "12/BCĐ", "12/BCD", "12", "", "", "BCĐ", 0, ""},
