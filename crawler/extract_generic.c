@@ -21,6 +21,8 @@
 #include <strings.h>
 
 #include "crawler/extract_internal.h"
+#include "text/legal.h"
+#include "text/legalvocab.h"
 
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                        */
@@ -107,64 +109,19 @@ char *ex_norm_number(const char *s, int *nomem) {
   return has_digit(s, n) && n <= 64 ? dup_field(s, n, nomem) : NULL;
 }
 
-/* Document types, folded -> as written in a record. */
-static const struct {
-  const char *folded, *name;
-} TYPES[] = {
-  {"thong bao", "Thông báo"}, {"quyet dinh", "Quyết định"}, {"ke hoach", "Kế hoạch"},
-  {"chi thi", "Chỉ thị"}, {"cong van", "Công văn"}, {"nghi quyet", "Nghị quyết"},
-  {"nghi quyet lien tich", "Nghị quyết liên tịch"}, {"nghi dinh", "Nghị định"},
-  {"thong tu", "Thông tư"}, {"thong tu lien tich", "Thông tư liên tịch"},
-  {"bao cao", "Báo cáo"}, {"to trinh", "Tờ trình"}, {"luat", "Luật"}, {"bo luat", "Bộ luật"},
-  {"hien phap", "Hiến pháp"}, {"phap lenh", "Pháp lệnh"}, {"lenh", "Lệnh"},
-  {"quy che", "Quy chế"}, {"quy dinh", "Quy định"}, {"huong dan", "Hướng dẫn"},
-  {"giay moi", "Giấy mời"}, {"chuong trinh", "Chương trình"}, {"de an", "Đề án"},
-  {"cong dien", "Công điện"}, {"van ban hop nhat", "Văn bản hợp nhất"},
-  {"thong cao", "Thông cáo"}, {"bien ban", "Biên bản"},
-};
-
-static const char *type_by_fold(const char *f) {
-  for (size_t i = 0; f && i < sizeof TYPES / sizeof TYPES[0]; i++)
-    if (strcmp(f, TYPES[i].folded) == 0) return TYPES[i].name;
-  return NULL;
-}
-
+/* A type as records write it ("Quyết định"), from any spelling of its
+   words or its code (legalvocab.h); what is no known type stays as written. */
 char *ex_norm_type(const char *s, int *nomem) {
-  char *f = fold(s, strlen(s), nomem);
-  const char *known = type_by_fold(f);
-  free(f);
+  const char *known = legal_type_name(s, strlen(s));
   return dup_str(known ? known : s, nomem);
-}
-
-/* The type a number's kind code stands for: "215/TB-UBND" -> Thông báo. */
-static const char *type_by_kind(const char *kind) {
-  static const struct {
-    const char *code, *name;
-  } KINDS[] = {{"qd", "Quyết định"}, {"tb", "Thông báo"}, {"kh", "Kế hoạch"},
-               {"ct", "Chỉ thị"}, {"nq", "Nghị quyết"}, {"nd", "Nghị định"},
-               {"tt", "Thông tư"}, {"ttlt", "Thông tư liên tịch"}, {"bc", "Báo cáo"},
-               {"ttr", "Tờ trình"}, {"vbhn", "Văn bản hợp nhất"}, {"hd", "Hướng dẫn"},
-               {"cd", "Công điện"}, {"gm", "Giấy mời"}, {"ctr", "Chương trình"},
-               {"qc", "Quy chế"}};
-  char code[16];
-  size_t n = 0;
-  for (const char *p = kind; *p && n + 1 < sizeof code; p++) {
-    if ((unsigned char)p[0] == 0xC4 && ((unsigned char)p[1] == 0x90 || (unsigned char)p[1] == 0x91))
-      code[n++] = 'd', p++; /* Đ, đ */
-    else if (isalpha((unsigned char)*p)) code[n++] = (char)tolower((unsigned char)*p);
-    else return NULL;
-  }
-  code[n] = '\0';
-  for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0]; i++)
-    if (strcmp(code, KINDS[i].code) == 0) return KINDS[i].name;
-  return NULL;
 }
 
 /* The type a document number implies ("31/VBHN-VPQH"), or NULL. */
 static const char *type_of_number(const char *number) {
   text_ref r;
   if (!number || !text_parse_ref(number, strlen(number), &r) || !r.kind[0]) return NULL;
-  return type_by_kind(r.kind);
+  const legal_doctype *t = legal_doctype_by_code(r.kind);
+  return t ? t->name : NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -470,98 +427,9 @@ static void find_props(const lines *l, char *props[P_COUNT], int *nomem) {
 /* The document header                                                  */
 /* ------------------------------------------------------------------ */
 
-typedef struct {
-  text_ref own;   /* the first own number ("Số: ..."), own.canonical[0] = 0 if none */
-  size_t anchor;  /* the line of the own number or of "CỘNG HÒA XÃ HỘI...", */
-  int has_anchor; /* when there is one */
-  const char *type; /* from the type line (static), or NULL */
-  size_t type_line;
-} header;
-
-static int first_own_ref(void *ctx, const text_ref *r) {
-  if (!r->own) return 0;
-  *(text_ref *)ctx = *r;
-  return 1;
-}
-
-/* "Số: 215/TB-UBND", "Số: Không số". */
-static int is_number_line(const line *ln) {
-  return ln->fold && (starts_with(ln->fold, "so:") || starts_with(ln->fold, "so :"));
-}
-
-/* The own number is looked for only on lines that say "Số:": scanning a
-   whole 1 MB law for references took most of the extraction time. */
-static void find_header(const lines *l, header *h, int *nomem) {
-  memset(h, 0, sizeof *h);
-  for (size_t i = 0; i < l->n && !h->has_anchor && !*nomem; i++) {
-    const line *ln = &l->v[i];
-    if (!ln->fold || !(strstr(ln->fold, "so:") || strstr(ln->fold, "so :"))) continue;
-    if (text_find_refs(ln->s, ln->n, first_own_ref, &h->own) == TEXT_NOMEM) *nomem = 1;
-    if (h->own.canonical[0]) h->anchor = i, h->has_anchor = 1;
-  }
-  if (h->has_anchor) return;
-  /* no number ("Số: Không số"): the "Số:" line, else the motto */
-  for (size_t i = 0; i < l->n && !h->has_anchor; i++)
-    if (is_number_line(&l->v[i])) h->anchor = i, h->has_anchor = 1;
-  for (size_t i = 0; i < l->n && !h->has_anchor; i++)
-    if (l->v[i].fold && starts_with(l->v[i].fold, "cong hoa xa hoi chu nghia"))
-      h->anchor = i, h->has_anchor = 1;
-}
-
-/* Lines of the national motto block, and rules ("-------", "___"). */
-static int is_motto_or_rule(const line *ln) {
-  if (!ln->fold) return 0;
-  if (starts_with(ln->fold, "cong hoa xa hoi chu nghia") || starts_with(ln->fold, "doc lap"))
-    return 1;
-  for (size_t i = 0; i < ln->n; i++)
-    if (isalnum((unsigned char)ln->s[i]) || (unsigned char)ln->s[i] >= 0x80) return 0;
-  return 1;
-}
-
-/* The issuing body: the upper-case lines just above the anchor, joined
-   ("ỦY BAN NHÂN DÂN" + "QUẬN TÂY HỒ"). */
-static char *header_issuer(const lines *l, const header *h, int *nomem) {
-  if (!h->has_anchor) return NULL;
-  size_t first = h->anchor, count = 0;
-  for (size_t i = h->anchor, seen = 0; i > 0 && seen < 8 && count < 3; seen++) {
-    const line *ln = &l->v[--i];
-    if (ln->n == 0 || is_motto_or_rule(ln) || is_number_line(ln)) {
-      if (count) break; /* a rule above the name ends it */
-      continue;
-    }
-    if (ln->n > 80 || !is_upper(ln->s, ln->n) || has_digit(ln->s, ln->n)) break;
-    first = i, count++;
-  }
-  if (!count) return NULL;
-  ex_text t;
-  ex_text_init(&t, EX_MAX_FIELD);
-  for (size_t i = first; i < h->anchor; i++)
-    if (l->v[i].n && !is_motto_or_rule(&l->v[i]) && !is_number_line(&l->v[i])) {
-      ex_text_add(&t, " ", 1); /* ex_text drops it at the start */
-      ex_text_add(&t, l->v[i].s, l->v[i].n);
-    }
-  char *v = ex_text_take(&t);
-  if (!v) *nomem = 1;
-  return v;
-}
-
-/* The type line after the anchor ("THÔNG BÁO", "QUYẾT ĐỊNH"): sets
-   h->type and h->type_line. A letter (Công văn) has no type line but a
-   "V/v ..." line under its number: then that is h->type_line. */
-static void header_type(const lines *l, header *h) {
-  if (!h->has_anchor) return;
-  size_t end = h->anchor + 12 < l->n ? h->anchor + 12 : l->n;
-  for (size_t i = h->anchor; i < end && !h->type; i++) {
-    const line *ln = &l->v[i];
-    h->type = ln->whole && is_upper(ln->s, ln->n) ? type_by_fold(ln->fold) : NULL;
-    h->type_line = i;
-  }
-  for (size_t i = h->anchor + 1; i < end && i <= h->anchor + 3 && !h->type; i++)
-    if (l->v[i].fold && starts_with(l->v[i].fold, "v/v")) {
-      h->type = "Công văn";
-      h->type_line = i - 1; /* the summary is the V/v line itself */
-    }
-}
+/* The header ("ỦY BAN NHÂN DÂN / QUẬN TÂY HỒ", "Số: 215/TB-UBND", "Tây Hồ,
+   ngày ...", "THÔNG BÁO", "V/v ...") is read by legal.c's header reader,
+   the one the indexer reads a document's text with (legal_parse_header). */
 
 /* The first word of s in lower case ("Về" -> "về"), the rest as written. */
 static void add_lowered_first_word(ex_text *t, const char *s, size_t n, int *nomem) {
@@ -574,71 +442,51 @@ static void add_lowered_first_word(ex_text *t, const char *s, size_t n, int *nom
   ex_text_add(t, s + w, n - w);
 }
 
+/* The type a header's title names: its type line ("THÔNG BÁO"), or for a
+   letter, whose "V/v ..." line stands under its number, the number's type
+   (a Công văn); NULL when the header has no title. */
+static const char *header_title_type(const legal_info *h) {
+  if (h->header_type[0]) return h->header_type;
+  return strncasecmp(h->summary, "v/v", 3) == 0 && h->type[0] ? h->type : NULL;
+}
+
 /* A document's title as the sample records write it: its type and its
    summary line ("Thông báo về việc thực hiện giãn cách xã hội ...", from
    "THÔNG BÁO" / "V/v thực hiện giãn cách xã hội ..."). */
-/* The summary line under the type line ("V/v ...", "Về việc ...",
-   "HÌNH SỰ"), or NULL. */
-static const line *header_summary(const lines *l, const header *h) {
-  if (!h->type) return NULL;
-  size_t i = h->type_line + 1;
-  while (i < l->n && i < h->type_line + 3 && (l->v[i].n == 0 || is_motto_or_rule(&l->v[i]))) i++;
-  if (i >= l->n || l->v[i].n == 0 || !l->v[i].fold) return NULL;
-  const line *sum = &l->v[i];
-  if (starts_with(sum->fold, "can cu") || starts_with(sum->fold, "kinh gui")) return NULL;
-  return sum;
-}
-
-static char *header_title(const lines *l, const header *h, int *nomem) {
-  const line *sum = header_summary(l, h);
-  if (!sum) return NULL;
+static char *header_title(const legal_info *h, int *nomem) {
+  const char *type = header_title_type(h);
+  const char *sum = h->summary;
+  size_t sn = strlen(sum);
+  if (!type || !sn) return NULL;
   ex_text t;
   ex_text_init(&t, EX_MAX_FIELD);
   /* "Kế hoạch cải cách hành chính năm 2024" already names its type */
-  char *type_fold = fold(h->type, strlen(h->type), nomem);
+  char *type_fold = fold(type, strlen(type), nomem);
+  char *sum_fold = fold(sum, sn, nomem);
   size_t tl = type_fold ? strlen(type_fold) : 0;
-  int named = type_fold && strncmp(sum->fold, type_fold, tl) == 0 && sum->fold[tl] == ' ';
+  int named = type_fold && sum_fold && strncmp(sum_fold, type_fold, tl) == 0 && sum_fold[tl] == ' ';
   free(type_fold);
+  free(sum_fold);
   if (named) {
-    ex_text_add(&t, sum->s, sum->n);
-    char *v = ex_text_take(&t);
-    if (!v) *nomem = 1;
-    return v;
-  }
-  ex_text_add(&t, h->type, strlen(h->type));
-  ex_text_add(&t, " ", 1);
-  if (starts_with(sum->fold, "v/v") && strncasecmp(sum->s, "v/v", 3) == 0) {
-    ex_text_add(&t, "về việc ", strlen("về việc "));
-    ex_text_add(&t, sum->s + 3, sum->n - 3);
-  } else if (is_upper(sum->s, sum->n)) { /* "HÌNH SỰ" -> "hình sự" */
-    char *low = NULL;
-    if (text_normalize(sum->s, sum->n, 0, &low, NULL) == TEXT_NOMEM) *nomem = 1;
-    if (low) ex_text_add(&t, low, strlen(low));
-    free(low);
+    ex_text_add(&t, sum, sn);
   } else {
-    add_lowered_first_word(&t, sum->s, sum->n, nomem);
+    ex_text_add(&t, type, strlen(type));
+    ex_text_add(&t, " ", 1);
+    if (strncasecmp(sum, "v/v", 3) == 0) {
+      ex_text_add(&t, "về việc ", strlen("về việc "));
+      ex_text_add(&t, sum + 3, sn - 3);
+    } else if (is_upper(sum, sn)) { /* "HÌNH SỰ" -> "hình sự" */
+      char *low = NULL;
+      if (text_normalize(sum, sn, 0, &low, NULL) == TEXT_NOMEM) *nomem = 1;
+      if (low) ex_text_add(&t, low, strlen(low));
+      free(low);
+    } else {
+      add_lowered_first_word(&t, sum, sn, nomem);
+    }
   }
   char *v = ex_text_take(&t);
   if (!v) *nomem = 1;
   return v;
-}
-
-/* "Tây Hồ, ngày 28 tháng 7 năm 2021": a place, a comma, a date. The date
-   is returned, the place ("Tây Hồ") set in *place when it is NULL. */
-static char *header_date(const lines *l, char **place, int *nomem) {
-  for (size_t i = 0; i < l->n; i++) {
-    const char *f = l->v[i].fold;
-    const char *comma = f ? strstr(f, ", ngay ") : NULL;
-    if (!comma || comma - f > 60 || comma == f || has_digit(f, (size_t)(comma - f))) continue;
-    char *text = strndup(l->v[i].s, l->v[i].n);
-    if (!text) return *nomem = 1, NULL;
-    char *v = ex_norm_date(text, nomem);
-    const char *c = strchr(text, ',');
-    if (v && c && !*place) *place = dup_field(text, (size_t)(c - text), nomem);
-    free(text);
-    if (v || *nomem) return v;
-  }
-  return NULL;
 }
 
 /* "Ngày đăng 03/07/2021 | 10:38", "Thứ Sáu, 20/08/2021 - 14:20". */
@@ -767,11 +615,10 @@ static int names_a_section(const crumbs *c, const char *t, int *nomem) {
   return hit;
 }
 
-static char *generic_title(const ex_page *pg, const lines *l, const header *h,
-                           const crumbs *c, int *nomem) {
+static char *generic_title(const ex_page *pg, const legal_info *h, const crumbs *c, int *nomem) {
   char *v = pg->og_title ? dup_field(pg->og_title, strlen(pg->og_title), nomem) : NULL;
   if (!v) v = node_field(pg->h1, nomem);
-  if (!v) v = header_title(l, h, nomem);
+  if (!v) v = header_title(h, nomem);
   if (!v && pg->title_el) {
     char *t = node_field(pg->title_el, nomem);
     if (t) v = strip_site_name(t, pg->og_site, nomem);
@@ -834,13 +681,11 @@ static char *office_line(const char *body, int *nomem) {
 
 /* The legal metadata of record schema 2, where the page states it (the
    indexer fills the rest from the body). */
-static void fill_legal(const lines *l, const header *h, char *const props[P_COUNT], record *rec,
-                       int *nomem) {
+static void fill_legal(const legal_info *h, char *const props[P_COUNT], record *rec, int *nomem) {
   if (!rec->effective && props[P_EFFECTIVE]) rec->effective = ex_norm_date(props[P_EFFECTIVE], nomem);
   if (!rec->signer) rec->signer = dup_str(props[P_SIGNER], nomem);
   if (!rec->summary) rec->summary = dup_str(props[P_SUMMARY], nomem);
-  const line *sum = rec->summary ? NULL : header_summary(l, h);
-  if (sum) rec->summary = dup_field(sum->s, sum->n, nomem);
+  if (!rec->summary && header_title_type(h)) rec->summary = dup_str(h->summary, nomem);
 }
 
 /* Each rule runs only for a field still empty; each returns a malloc'ed
@@ -849,33 +694,30 @@ static void fill_legal(const lines *l, const header *h, char *const props[P_COUN
 static void fill_fields(ex_page *pg, const lines *l, record *rec, int *nomem) {
   char *props[P_COUNT] = {0};
   find_props(l, props, nomem);
-  header h;
-  find_header(l, &h, nomem);
-  header_type(l, &h);
+  legal_info h;
+  if (legal_parse_header(pg->page_text, strlen(pg->page_text), &h) == TEXT_NOMEM) *nomem = 1;
   crumbs c;
   crumbs_read(pg, &c);
 
-  if (!rec->title) rec->title = generic_title(pg, l, &h, &c, nomem);
+  if (!rec->title) rec->title = generic_title(pg, &h, &c, nomem);
   if (!rec->number && props[P_NUMBER]) rec->number = ex_norm_number(props[P_NUMBER], nomem);
-  if (!rec->number && h.own.canonical[0]) rec->number = dup_str(h.own.canonical, nomem);
+  if (!rec->number && h.has_number) rec->number = dup_str(h.number.canonical, nomem);
   if (!rec->date && props[P_DATE]) rec->date = ex_norm_date(props[P_DATE], nomem);
-  if (!rec->date || !rec->place) { /* the header line also gives the place */
-    char *d = header_date(l, &rec->place, nomem);
-    if (!rec->date) rec->date = d;
-    else free(d);
-  }
+  if (!rec->date) rec->date = dup_str(h.date[0] ? h.date : NULL, nomem);
+  if (!rec->place) rec->place = dup_str(h.place[0] ? h.place : NULL, nomem);
   if (!rec->date && pg->published) rec->date = ex_norm_date(pg->published, nomem);
   if (!rec->date) rec->date = posted_date(l, nomem);
   if (!rec->type && props[P_TYPE]) rec->type = ex_norm_type(props[P_TYPE], nomem);
-  if (!rec->type) rec->type = dup_str(h.type, nomem);
+  if (!rec->type) rec->type = dup_str(header_title_type(&h), nomem);
   if (!rec->type) rec->type = dup_str(type_of_number(rec->number), nomem);
+  if (!rec->type && h.type[0]) rec->type = dup_str(h.type, nomem);
   if (!rec->issuer) rec->issuer = dup_str(props[P_ISSUER], nomem);
-  if (!rec->issuer) rec->issuer = header_issuer(l, &h, nomem);
+  if (!rec->issuer) rec->issuer = dup_str(h.issuer[0] ? h.issuer : NULL, nomem);
   /* a document's own "Lĩnh vực" says more than the site section it sits in */
   if (!rec->category) rec->category = dup_str(props[P_CATEGORY], nomem);
   if (!rec->category) rec->category = crumb_category(&c, rec->title, nomem);
   if (!rec->category) rec->category = dup_str(pg->section, nomem);
-  fill_legal(l, &h, props, rec, nomem);
+  fill_legal(&h, props, rec, nomem);
   if (c.nomem || dynbuf_status(&c.folded) == DYNBUF_NOMEM) *nomem = 1;
   crumbs_free(&c);
   for (size_t i = 0; i < P_COUNT; i++) free(props[i]);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text/legalvocab.h"
 #include "text/text.h"
 
 /* Longest value kept after a prefix of up to 3 bytes. */
@@ -70,21 +71,11 @@ int schema_fold_value(const char *value, size_t len, dynbuf *out) {
   return rc;
 }
 
-/* Abbreviations of issuers' names, folded, and what they stand for. */
-static const struct {
-  const char *abbr, *full;
-} ISSUER_ABBR[] = {
-    {"ubnd", "uy ban nhan dan"},   {"hdnd", "hoi dong nhan dan"},
-    {"ubmttq", "uy ban mat tran to quoc"}, {"mttq", "mat tran to quoc"},
-    {"tp", "thanh pho"},           {"tw", "trung uong"},
-    {"vp", "van phong"},           {"bch", "ban chap hanh"},
-};
-
 static int add_issuer_word(void *ctx, const text_token *t) {
   dynbuf *key = ctx;
   const char *w = t->folded;
-  for (size_t i = 0; i < sizeof ISSUER_ABBR / sizeof ISSUER_ABBR[0]; i++)
-    if (strcmp(w, ISSUER_ABBR[i].abbr) == 0) w = ISSUER_ABBR[i].full;
+  const char *full = legal_issuer_word(w); /* "ubnd" -> "uy ban nhan dan" */
+  if (full) w = full;
   if (key->len) dynbuf_append_byte(key, ' ');
   dynbuf_append_str(key, w);
   return dynbuf_status(key) != DYNBUF_OK; /* full: the rest would be cut anyway */

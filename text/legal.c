@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text/legalvocab.h"
+
 /* Words of one line kept for matching; header lines are short. */
 #define LINE_WORDS 24
 #define WORD_FOLD 32
@@ -44,39 +46,7 @@ int legal_rel_parse(const char *name, legal_rel_kind *kind) {
   return 0;
 }
 
-/* Document types: folded words as a title line or doctype word writes them,
- * and the canonical name. Longer names first: "thong tu lien tich" before
- * "thong tu". */
-static const struct {
-  const char *words, *name;
-} TYPES[] = {
-    {"thong tu lien tich", "Thông tư liên tịch"}, {"nghi quyet lien tich", "Nghị quyết liên tịch"},
-    {"van ban hop nhat", "Văn bản hợp nhất"},     {"nghi dinh", "Nghị định"},
-    {"thong tu", "Thông tư"},                     {"quyet dinh", "Quyết định"},
-    {"bo luat", "Bộ luật"},                       {"luat", "Luật"},
-    {"nghi quyet", "Nghị quyết"},                 {"phap lenh", "Pháp lệnh"},
-    {"lenh", "Lệnh"},                             {"thong bao", "Thông báo"},
-    {"ke hoach", "Kế hoạch"},                     {"chi thi", "Chỉ thị"},
-    {"cong van", "Công văn"},                     {"huong dan", "Hướng dẫn"},
-    {"bao cao", "Báo cáo"},                       {"to trinh", "Tờ trình"},
-    {"cong dien", "Công điện"},                   {"ket luan", "Kết luận"},
-    {"quy dinh", "Quy định"},                     {"quy che", "Quy chế"},
-    {"chuong trinh", "Chương trình"},             {"hien phap", "Hiến pháp"},
-};
-#define N_TYPES (sizeof TYPES / sizeof TYPES[0])
-
-/* Kind codes that name exactly one type. "QH" (Luật, Bộ luật, Nghị quyết)
- * and issuer-only numbers are decided by words instead. */
-static const struct {
-  const char *kind, *name;
-} KIND_TYPES[] = {
-    {"NĐ", "Nghị định"},   {"QĐ", "Quyết định"},        {"TT", "Thông tư"},
-    {"TTLT", "Thông tư liên tịch"}, {"NQ", "Nghị quyết"}, {"NQLT", "Nghị quyết liên tịch"},
-    {"CT", "Chỉ thị"},     {"TB", "Thông báo"},         {"KH", "Kế hoạch"},
-    {"VBHN", "Văn bản hợp nhất"}, {"BC", "Báo cáo"},    {"TTR", "Tờ trình"},
-    {"HD", "Hướng dẫn"},   {"CĐ", "Công điện"},         {"KL", "Kết luận"},
-    {"PL", "Pháp lệnh"},   {"L", "Lệnh"},               {"CV", "Công văn"},
-};
+/* Document types and their kind codes come from legalvocab.h. */
 
 /* ------------------------------------------------------------------ */
 /* Small text helpers                                                   */
@@ -229,9 +199,11 @@ static int starts_with_any(const lline *ln, const char *const *pats) {
 }
 
 static const char *line_type_exact(const lline *ln) {
-  for (size_t i = 0; i < N_TYPES; i++) {
+  size_t n;
+  const legal_doctype *types = legal_doctypes(&n);
+  for (size_t i = 0; i < n; i++) {
     size_t after;
-    if (words_at(ln, 0, TYPES[i].words, &after) && after == ln->n) return TYPES[i].name;
+    if (words_at(ln, 0, types[i].words, &after) && after == ln->n) return types[i].name;
   }
   return NULL;
 }
@@ -417,14 +389,17 @@ typedef struct {
   char title_type[48];
   issuer_block block;
   int consolidated; /* the gazette files it under "VĂN BẢN HỢP NHẤT" */
-  int in_summary, summary_lines;
+  int in_summary, summary_lines, summary_upper;
 } header_state;
 
 static void summary_line(header_state *hs, const lline *ln) {
   static const char *const stop[] = {"can cu", "thuc hien", "theo de nghi", "xet de nghi",
                                      "dieu", "chuong", NULL};
   if (!hs->in_summary) return;
-  if (ln->upper || starts_with_any(ln, stop) || hs->summary_lines == 3) {
+  /* a summary in capitals ("HÌNH SỰ", "BÃI BỎ MỘT SỐ NGHỊ ĐỊNH") goes on in
+   * capitals; one in running case ends at the next line in capitals */
+  if (!hs->summary_lines) hs->summary_upper = ln->upper;
+  if (ln->upper != hs->summary_upper || starts_with_any(ln, stop) || hs->summary_lines == 3) {
     hs->in_summary = 0;
     return;
   }
@@ -474,15 +449,86 @@ static int header_line(header_state *hs, const lline *ln) {
   return 1;
 }
 
-static void parse_header(header_state *hs) {
+static void decide_type(legal_info *li, const char *title_type);
+
+/* Reads the header from offset p on, line by line, until its end. */
+static void parse_header(header_state *hs, size_t p) {
   lline ln;
-  size_t p = 0, lines = 0;
+  size_t lines = 0;
   while (p < hs->len && lines < LEGAL_HEADER_LINES) {
     p = read_line(hs->s, hs->len, p, &ln);
     if (ln.n == 0) continue;
     lines++;
     if (!header_line(hs, &ln)) break;
   }
+  snprintf(hs->li->header_type, sizeof hs->li->header_type, "%s",
+           hs->consolidated ? "Văn bản hợp nhất" : hs->title_type);
+}
+
+/* "Số: Không số", "Số:    /QĐ-UBND": the header's number line, without a number. */
+static int is_number_label(const char *s, const lline *ln) {
+  if (ln->n == 0 || strcmp(ln->w[0].f, "so") != 0) return 0;
+  size_t p = ln->w[0].end;
+  while (p < ln->end && s[p] == ' ') p++;
+  return p < ln->end && s[p] == ':';
+}
+
+/* Lines longer than this are running text, never a header's anchor. */
+#define ANCHOR_LINE_MAX 300
+/* Upper-case lines above the anchor read as the issuer's block. */
+#define ISSUER_LINES_ABOVE 4
+
+/* Where a header starts inside a longer text (a web page's, menus and
+ * all): the first line that is the national motto or presents an own
+ * number ("Số: 215/TB-UBND"), moved up over the upper-case lines right
+ * above it (the issuer: "ỦY BAN NHÂN DÂN" / "QUẬN TÂY HỒ"). */
+static int header_start(const char *s, size_t len, size_t *start) {
+  size_t above[ISSUER_LINES_ABOVE];
+  size_t n_above = 0;
+  lline ln;
+  for (size_t p = 0; p < len;) {
+    const char *nl = memchr(s + p, '\n', len - p);
+    size_t end = nl ? (size_t)(nl - s) : len, next = nl ? end + 1 : len;
+    if (end - p == 0 || end - p > ANCHOR_LINE_MAX) {
+      if (end - p) n_above = 0;
+      p = next;
+      continue;
+    }
+    read_line(s, len, p, &ln);
+    text_ref ref;
+    if ((ln.upper && words_at(&ln, 0, "cong hoa xa hoi chu nghia", NULL)) ||
+        line_number(s, &ln, &ref) || is_number_label(s, &ln)) {
+      *start = n_above ? above[0] : p;
+      return 1;
+    }
+    if (ln.n == 0) { /* a rule ("-------") between the issuer and its number */
+      p = next;
+      continue;
+    }
+    if (ln.upper) {
+      if (n_above == ISSUER_LINES_ABOVE) memmove(above, above + 1, sizeof above[0] * --n_above);
+      above[n_above++] = p;
+    } else {
+      n_above = 0;
+    }
+    p = next;
+  }
+  return 0;
+}
+
+text_status legal_parse_header(const char *s, size_t len, legal_info *out) {
+  memset(out, 0, sizeof *out);
+  if (len > TEXT_MAX_INPUT) return TEXT_TOO_BIG;
+  size_t start;
+  if (!header_start(s, len, &start)) return TEXT_OK;
+  header_state hs;
+  memset(&hs, 0, sizeof hs);
+  hs.s = s;
+  hs.len = len;
+  hs.li = out;
+  parse_header(&hs, start);
+  decide_type(out, out->header_type);
+  return TEXT_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -631,15 +677,13 @@ static const char *type_of_words(const char *text) {
   char buf[64];
   size_t n = strlen(text);
   if (fold_span(text, 0, n, buf, sizeof buf) <= 0) return "";
-  for (size_t i = 0; i < N_TYPES; i++)
-    if (strcmp(buf, TYPES[i].words) == 0) return TYPES[i].name;
-  return "";
+  const legal_doctype *t = legal_doctype_by_words(buf, strlen(buf));
+  return t ? t->name : "";
 }
 
 static const char *type_of_kind(const char *kind) {
-  for (size_t i = 0; i < sizeof KIND_TYPES / sizeof KIND_TYPES[0]; i++)
-    if (strcmp(kind, KIND_TYPES[i].kind) == 0) return KIND_TYPES[i].name;
-  return "";
+  const legal_doctype *t = kind[0] ? legal_doctype_by_code(kind) : NULL;
+  return t ? t->name : "";
 }
 
 const char *legal_type_of_ref(const text_ref *ref) {
@@ -925,9 +969,9 @@ text_status legal_parse(const char *s, size_t len, legal_info *out) {
   hs.s = s;
   hs.len = len;
   hs.li = out;
-  parse_header(&hs);
+  parse_header(&hs, 0);
   parse_signatures(s, len, out);
-  decide_type(out, hs.consolidated ? "Văn bản hợp nhất" : hs.title_type);
+  decide_type(out, out->header_type);
   text_status st = whole_text_dates(s, len, out);
   if (st == TEXT_OK) st = legal_add_relations(s, len, out->has_number ? out->number.key : NULL, out);
   if (st != TEXT_OK) {

@@ -76,6 +76,8 @@ typedef struct {
 typedef struct {
   char issuer[LEGAL_FIELD_MAX];       /* "ỦY BAN NHÂN DÂN QUẬN TÂY HỒ", or "" */
   char type[48];                      /* canonical: "Nghị định", "Quyết định", ... or "" */
+  char header_type[48];               /* the type the header's title line prints
+                                         ("THÔNG BÁO" -> "Thông báo"), or "" */
   int has_number;
   text_ref number;                    /* the own number, when has_number */
   char place[64];                     /* "Tây Hồ", or "" */
@@ -98,6 +100,16 @@ text_status legal_parse(const char *s, size_t len, legal_info *out /* OUT */);
  * the same de-duplication; own_key (a text_ref.key, or NULL) is skipped. */
 text_status legal_add_relations(const char *s, size_t len, const char *own_key,
                                 legal_info *out /* IN/OUT */);
+
+/* Only the header (issuer, number, place, date, type, summary) of a
+ * document that starts somewhere inside s: a web page's text, with menus
+ * and news before it. The header begins at the first line that is the
+ * national motto ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") or presents an own
+ * number ("Số: 215/TB-UBND"), together with the upper-case lines right above
+ * it (the issuer); from there it is read exactly as legal_parse reads a
+ * document's first lines. No header: every field "". Allocates nothing
+ * (no relations; legal_info_free is not needed, and harmless). */
+text_status legal_parse_header(const char *s, size_t len, legal_info *out /* OUT */);
 
 /* Frees the relations; the struct is empty afterwards. NULL is ok. */
 void legal_info_free(legal_info *li);

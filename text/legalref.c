@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text/legalvocab.h"
 #include "text/text_internal.h"
 
 #define SEG_MAX 24  /* bytes of one segment's canonical form */
@@ -40,17 +41,12 @@ static const struct { const char *key, *canon; } RESTORE[] = {
   {"CTR", "CTr"},   {"DU", "ĐU"},     {"HDBC", "HĐBC"},
 };
 
-/* Document kind codes (folded): the first segment names the kind when it is one. */
-static const char *const KINDS[] = {
-  "QD", "ND", "TT", "TTLT", "CT", "TB", "KH", "BC", "CV", "NQ", "NQLT", "PL", "VBHN", "HD",
-  "TTR", "CTR", "QC", "KL", "CD", "GP", "GM", "BB", "DA", "QDLT", "NDLT", "HDLT", "TTG", "L",
-  "CTHD", "HDBC",
-};
-
+/* The first segment names the kind when it is a kind code of the
+ * vocabulary ("QĐ" in 2696/QĐ-UBND), or the code of a body whose numbers it
+ * opens like one ("TTg" in 225/TTg-NN): legalvocab.h. key is folded. */
 static int is_kind(const char *key) {
-  for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0]; i++)
-    if (strcmp(KINDS[i], key) == 0) return 1;
-  return 0;
+  const legal_issuer_code *ic = legal_doctype_by_code(key) ? NULL : legal_issuer_by_code(key);
+  return legal_doctype_by_code(key) != NULL || (ic && ic->leads);
 }
 
 static int is_space_cp(int32_t cp) { return cp == ' ' || cp == 0xA0 || cp == '\t'; }

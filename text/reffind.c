@@ -5,27 +5,17 @@
  * (doctype), and "Số:" (also "Luật số:") or "Số" at the start of a line (the
  * document's own number, as printed in its header). Words are compared folded, so the
  * prefixes work without accents and in NFD. */
+#include <stdio.h>
 #include <string.h>
 
+#include "text/legalvocab.h"
 #include "text/text_internal.h"
 
-typedef struct {
-  const char *words; /* folded, space separated */
-  const char *name;  /* what goes into text_ref.doctype */
-} doctype_name;
-
-static const doctype_name DOCTYPES[] = {
-  {"quyet dinh", "Quyết định"},     {"nghi dinh", "Nghị định"},
-  {"thong tu", "Thông tư"},         {"thong tu lien tich", "Thông tư liên tịch"},
-  {"van ban", "văn bản"},           {"van ban hop nhat", "văn bản hợp nhất"},
-  {"luat", "Luật"},                 {"cong van", "Công văn"},
-  {"chi thi", "Chỉ thị"},           {"thong bao", "Thông báo"},
-  {"nghi quyet", "Nghị quyết"},     {"ke hoach", "Kế hoạch"},
-  {"bao cao", "Báo cáo"},           {"to trinh", "Tờ trình"},
-  {"huong dan", "Hướng dẫn"},       {"phap lenh", "Pháp lệnh"},
-  {"chuong trinh", "Chương trình"}, {"cong dien", "Công điện"},
-  {"ket luan", "Kết luận"},         {"quy dinh", "Quy định"},
-};
+/* The words that may stand before "số" and a number: every document type
+ * of the vocabulary (longest first: "Thông tư liên tịch" before "Thông
+ * tư"), and "văn bản", which names none in particular. */
+static const char GENERIC_WORDS[] = "van ban";
+static const char GENERIC_NAME[] = "văn bản";
 
 #define RING 6
 #define WORD_CAP 24
@@ -71,24 +61,32 @@ static int is_word(const seen *w, const char *folded, size_t n) {
   return w->kind == TEXT_TOKEN_WORD && strlen(w->folded) == n && memcmp(w->folded, folded, n) == 0;
 }
 
-/* Does DOCTYPES[d] end at ring[at], right before offset `before`? Sets *start. */
-static int doctype_at(const ref_finder *f, const doctype_name *d, int at, size_t before,
-                      size_t *start) {
-  const char *end = d->words + strlen(d->words);
+/* Do the folded words end at ring[at], right before offset `before`? Sets *start. */
+static int doctype_at(const ref_finder *f, const char *words, int at, size_t before, size_t *start) {
+  const char *end = words + strlen(words);
   size_t next_start = before;
   int i = at;
-  while (end > d->words) { /* compare words from the last one backwards */
+  while (end > words) { /* compare words from the last one backwards */
     const char *w = end;
-    while (w > d->words && w[-1] != ' ') w--;
+    while (w > words && w[-1] != ' ') w--;
     if (i >= f->have || !is_word(&f->ring[i], w, (size_t)(end - w)) ||
         !gap_ok(f->s, f->ring[i].end, next_start, 0, NULL))
       return 0;
     next_start = f->ring[i].start;
     i++;
-    end = w > d->words ? w - 1 : w;
+    end = w > words ? w - 1 : w;
   }
   *start = next_start;
   return 1;
+}
+
+/* The type name (or "văn bản") whose words end right before `before`. */
+static const char *doctype_before(const ref_finder *f, int at, size_t before, size_t *start) {
+  size_t n;
+  const legal_doctype *types = legal_doctypes(&n);
+  for (size_t d = 0; d < n; d++)
+    if (doctype_at(f, types[d].words, at, before, start)) return types[d].name;
+  return doctype_at(f, GENERIC_WORDS, at, before, start) ? GENERIC_NAME : NULL;
 }
 
 static void describe(ref_finder *f, text_ref *ref, size_t *prefix_start) {
@@ -101,13 +99,11 @@ static void describe(ref_finder *f, text_ref *ref, size_t *prefix_start) {
     *prefix_start = f->ring[0].start;
   }
   size_t before = has_so ? f->ring[0].start : ref->start;
-  for (size_t d = 0; d < sizeof DOCTYPES / sizeof DOCTYPES[0]; d++) {
-    size_t start;
-    if (doctype_at(f, &DOCTYPES[d], at, before, &start)) {
-      strcpy(ref->doctype, DOCTYPES[d].name); /* every name fits text_ref.doctype */
-      *prefix_start = start;
-      break;
-    }
+  size_t start;
+  const char *name = doctype_before(f, at, before, &start);
+  if (name) {
+    snprintf(ref->doctype, sizeof ref->doctype, "%s", name);
+    *prefix_start = start;
   }
   /* The header's forms: "Số: 215/TB-UBND" or "Số 215/TB-UBND" first on its
    * line, "Luật số: 41/2024/QH15" (the colon: citations in running text go

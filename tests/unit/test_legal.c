@@ -16,6 +16,7 @@
 #include "bench/corpus.h"
 #include "tests/unit/check.h"
 #include "text/legal.h"
+#include "text/legalvocab.h"
 
 #define LABEL_MIN 0.90
 #define CITATION_MIN 0.95
@@ -156,6 +157,119 @@ static void tally(score *s, const char *file, const char *truth, const char *got
 
 static double precision(const score *s) { return s->tp + s->fp ? (double)s->tp / (s->tp + s->fp) : 1; }
 static double recall(const score *s) { return s->tp + s->fn ? (double)s->tp / (s->tp + s->fn) : 1; }
+
+
+/* ---- 1b. the vocabulary: one table, every reader agrees with it ---- */
+
+/* Each type of the table is known by its words and its code to every
+ * reader: the type field's normalizer, the words before "số" in a citation
+ * (reffind.c) and a number's kind code (legal.c). Once these were three
+ * lists, and they had drifted. */
+static void test_vocabulary(void) {
+  size_t n;
+  const legal_doctype *types = legal_doctypes(&n);
+  CHECK(n >= 30);
+  for (size_t i = 0; i < n; i++) {
+    const legal_doctype *t = &types[i];
+    int before = check_failed;
+    CHECK_STR(legal_type_name(t->name, strlen(t->name)), t->name);
+    CHECK_STR(legal_type_name(t->words, strlen(t->words)), t->name);
+    char cite[160];
+    snprintf(cite, sizeof cite, "theo %s số 12/2020/XY-UBND", t->name);
+    text_ref ref;
+    memset(&ref, 0, sizeof ref);
+    CHECK(text_parse_ref(cite + 5, strlen(cite + 5), &ref));
+    CHECK_STR(ref.doctype, t->name);
+    char doc[512];
+    legal_info li;
+    if (t->code) {
+      CHECK_STR(legal_type_name(t->code, strlen(t->code)), t->name);
+      CHECK(legal_doctype_by_code(t->code) == t);
+      snprintf(doc, sizeof doc, "Số: 15/%s-UBND\n", t->code);
+      CHECK_INT(legal_parse(doc, strlen(doc), &li), TEXT_OK);
+      CHECK_STR(li.type, t->name);
+      legal_info_free(&li);
+    }
+    if (check_failed != before) fprintf(stderr, "  ^ type %s\n", t->name);
+  }
+  /* the longest words win: "Thông tư liên tịch số" is no "Thông tư" */
+  text_ref ref;
+  CHECK(text_parse_ref("Thông tư liên tịch số 15/2016/TTLT-BTTTT-BXD", 46, &ref));
+  CHECK_STR(ref.doctype, "Thông tư liên tịch");
+  /* codes in any spelling; QH names no single type */
+  CHECK_STR(legal_type_name("qđ", strlen("qđ")), "Quyết định");
+  CHECK_STR(legal_type_name("TTR", 3), "Tờ trình");
+  CHECK_STR(legal_type_name("QUYẾT ĐỊNH", strlen("QUYẾT ĐỊNH")), "Quyết định");
+  CHECK(legal_type_name("QH", 2) == NULL);
+  CHECK(legal_type_name("tin tức", strlen("tin tức")) == NULL);
+  /* issuer codes and abbreviations */
+  const legal_issuer_code *ic = legal_issuer_by_code("stttt");
+  CHECK(ic && strcmp(ic->name, "Sở Thông tin và Truyền thông") == 0 && ic->local);
+  ic = legal_issuer_by_code("HDND");
+  CHECK(ic && strcmp(ic->code, "HĐND") == 0);
+  ic = legal_issuer_by_code("TTg");
+  CHECK(ic && ic->leads && !ic->local);
+  CHECK(legal_issuer_by_code("XYZ") == NULL);
+  CHECK_STR(legal_issuer_word("ubnd"), "uy ban nhan dan");
+  CHECK(legal_issuer_word("quan") == NULL);
+  /* a kind code or a leading issuer code opens a number in lower case too */
+  CHECK(text_parse_ref("225/ttg-nn", 10, &ref));
+  CHECK(text_parse_ref("12/ctr-ubnd", 11, &ref));
+}
+
+/* An issuer is shown one way, however it is written. */
+static void test_issuer_display(void) {
+  static const struct {
+    const char *in, *out;
+  } CASES[] = {
+      {"ỦY BAN NHÂN DÂN QUẬN TÂY HỒ", "UBND quận Tây Hồ"},
+      {"Ủy ban nhân dân quận Tây Hồ", "UBND quận Tây Hồ"},
+      {"UBND quận Tây Hồ", "UBND quận Tây Hồ"},
+      {"ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", "UBND thành phố Hà Nội"},
+      {"HỘI ĐỒNG NHÂN DÂN TỈNH LÂM ĐỒNG", "HĐND tỉnh Lâm Đồng"},
+      {"BỘ THÔNG TIN VÀ TRUYỀN THÔNG", "Bộ Thông tin và Truyền thông"},
+      {"SỞ TƯ PHÁP TỈNH LÂM ĐỒNG", "Sở Tư pháp tỉnh Lâm Đồng"},
+      {"QUỐC HỘI", "Quốc hội"},
+      {"  Bộ   Xây dựng ", "Bộ Xây dựng"},
+      {"Văn phòng HĐND&UBND quận", "Văn phòng HĐND&UBND quận"},
+  };
+  for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+    char *got = legal_issuer_display(CASES[i].in, strlen(CASES[i].in));
+    CHECK_STR(got, CASES[i].out);
+    free(got);
+  }
+  CHECK(legal_issuer_display("   ", 3) == NULL);
+}
+
+/* The header of a document inside a web page's text: menus and a
+ * property table above it, the same reading as legal_parse's. */
+static void test_header_in_page(void) {
+  const char *page =
+      "Trang chủ\nVĂN BẢN\nTIN TỨC\nNgày có hiệu lực: 01/01/2018\nQUỐC HỘI\nSố: 100/2015/QH13\n"
+      "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+      "Hà Nội, ngày 27 tháng 11 năm 2015\nBỘ LUẬT\nHÌNH SỰ\nCăn cứ Hiến pháp;\n";
+  legal_info li;
+  CHECK_INT(legal_parse_header(page, strlen(page), &li), TEXT_OK);
+  CHECK_STR(li.issuer, "QUỐC HỘI");
+  CHECK(li.has_number && strcmp(li.number.canonical, "100/2015/QH13") == 0);
+  CHECK_STR(li.date, "2015-11-27");
+  CHECK_STR(li.place, "Hà Nội");
+  CHECK_STR(li.type, "Bộ luật");
+  CHECK_STR(li.header_type, "Bộ luật");
+  CHECK_STR(li.summary, "HÌNH SỰ"); /* a summary in capitals */
+  /* the issuer above a rule and a number line without a number */
+  const char *noso = "Menu\nỦY BAN NHÂN DÂN\nQUẬN TÂY HỒ\n-------\nSố: Không số\nTHÔNG BÁO\nV/v thử\n";
+  CHECK_INT(legal_parse_header(noso, strlen(noso), &li), TEXT_OK);
+  CHECK_STR(li.issuer, "ỦY BAN NHÂN DÂN QUẬN TÂY HỒ");
+  CHECK(!li.has_number);
+  CHECK_STR(li.type, "Thông báo");
+  /* no header at all: nothing */
+  const char *news = "Tin tức\nNgày 3/2/2016, Bộ Thông tin và Truyền thông ra Thông báo.\n";
+  CHECK_INT(legal_parse_header(news, strlen(news), &li), TEXT_OK);
+  CHECK_STR(li.issuer, "");
+  CHECK_STR(li.type, "");
+  CHECK(!li.has_number);
+}
 
 /* ---- 2. labelled gazette documents ---- */
 
@@ -430,6 +544,9 @@ static void test_phapdien(const char *shared) {
 
 int main(void) {
   test_header();
+  test_vocabulary();
+  test_issuer_display();
+  test_header_in_page();
   test_labels(TRACUU_SHARED_DIR);
   test_phapdien(TRACUU_SHARED_DIR);
   return check_summary("test_legal");
