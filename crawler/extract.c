@@ -154,8 +154,7 @@ static extract_status fill(xmlDocPtr doc, const char *url, const extract_profile
   out->main_links = pg.main_links;
   out->main_chars = pg.main_chars;
   if (st == EXTRACT_OK) st = ex_generic(&pg, &out->rec);
-  out->listing = pg.main_links >= EXTRACT_LISTING_LINKS &&
-                 pg.main_chars < EXTRACT_LISTING_CHARS * pg.main_links && !out->rec.number;
+  out->listing = ex_list_shaped(&pg) && !out->rec.number;
   ex_page_clear(&pg);
   if (st == EXTRACT_OK) st = ex_links(doc, url, out);
   if (st == EXTRACT_NOMEM) ex_fail(st, err, errlen, "out of memory extracting fields");

@@ -19,12 +19,25 @@
  * hints: menu, sidebar, breadcrumb, footer, share, related, hidden-xs...),
  * one line per block or table cell, comparing lines folded (NFD, "Ð" and old
  * tone placement match). Most trusted first:
- *   title     og:title; the first <h1> outside the furniture; the document
+ *   title     og:title or <title>, as much of it as the page prints as a
+ *             line of its own (its heading: "Page - Category - Site" ->
+ *             "Page"); the first <h1> outside the furniture; the document
  *             header's type and summary lines ("THÔNG BÁO" / "V/v ..." ->
- *             "Thông báo về việc ..."); <title> without its " - Site name"
- *             part; a <title> that only names a breadcrumb section gives way
- *             to the page's own crumb (vbpl.vn: "Trung ương" -> "Bộ luật
+ *             "Thông báo về việc ..."); og:title or <title> without trailing
+ *             segments that name the site or repeat a line of the page; a
+ *             title that only names a breadcrumb section gives way to the
+ *             page's own crumb (vbpl.vn: "Trung ương" -> "Bộ luật
  *             101/2015/QH13").
+ *   number, type, issuer, date without a header: the title and the lead
+ *             sentence that open with the page's own number ("Công văn số
+ *             974/TTra ngày 03/5/2012 của Thanh tra Bộ ...", "QĐ 528/QĐ-UBND
+ *             ngày ...", "Toàn văn Chỉ thị số 30/CT-TTg của ...", "Ngày D, X đã
+ *             ban hành Quyết định số ..."): extract_lead.c. The issuer from
+ *             the number's code (legalvocab.h) where nothing names it.
+ *   posted    the portal's posting date ("31/07/2017 | 2:20 PM", "Ngày đăng
+ *             ...", article:published_time); date_source says where date
+ *             came from (header, title, text), or "posted" when it is the
+ *             posting date for want of a date of issue.
  *   date      "Ngày ban hành" in a property table (label cell, value cell, or
  *             "Label: value"); the header's "Tây Hồ, ngày 28 tháng 7 năm
  *             2021"; article:published_time or <time datetime>; "Ngày đăng

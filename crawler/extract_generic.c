@@ -133,6 +133,8 @@ typedef struct {
   xmlNodePtr node;
   size_t parent; /* 1-based index of the enclosing candidate, 0 = none */
   size_t own, bonus;
+  size_t links, link_chars; /* <a href>s and their text, this block and all below */
+  size_t all_own;           /* own text, this block and all below */
 } candidate;
 
 /* Per element, node->_private holds (candidate index << 2) | in_link << 1
@@ -185,10 +187,11 @@ static void credit_text(scan_walk *w, const xmlNode *t) {
   if (w->furniture || !t->parent || t->parent->type != XML_ELEMENT_NODE || !t->content) return;
   uintptr_t info = INFO(t->parent);
   size_t idx = info >> 2;
-  if ((info & 2) || idx == 0) return; /* link text says nothing about content */
+  if (idx == 0) return;
   size_t n = 0;
   for (const unsigned char *p = t->content; *p; p++) n += !isspace(*p);
-  w->c[idx - 1].own += n;
+  if (info & 2) w->c[idx - 1].link_chars += n; /* link text says nothing about content */
+  else w->c[idx - 1].own += n;
 }
 
 static size_t push_candidate(scan_walk *w, xmlNodePtr n, size_t parent) {
@@ -202,7 +205,7 @@ static size_t push_candidate(scan_walk *w, xmlNodePtr n, size_t parent) {
     w->c = c;
     w->cap = cap;
   }
-  w->c[w->n] = (candidate){n, parent, 0, 0};
+  w->c[w->n] = (candidate){n, parent, 0, 0, 0, 0, 0};
   return ++w->n;
 }
 
@@ -232,6 +235,8 @@ static int scan_enter(void *ctx, xmlNodePtr n) {
   scan_element(w, n, furniture);
   if (!furniture && (ex_tag(n) & EX_TAG_CANDIDATE) && !w->nomem) idx = push_candidate(w, n, idx);
   n->_private = INFO_MAKE(idx, link, furniture);
+  if (idx && !furniture && !w->furniture && ex_is(n, "a") && xmlHasProp(n, (const xmlChar *)"href"))
+    w->c[idx - 1].links++;
   w->furniture += furniture;
   return 1;
 }
@@ -246,12 +251,54 @@ static void scan_leave(void *ctx, xmlNodePtr n) {
 static xmlNodePtr best_block(scan_walk *w) {
   for (size_t i = 0; i < w->n; i++)
     if (w->c[i].parent) w->c[w->c[i].parent - 1].bonus += w->c[i].own / 2;
+  /* totals over each block's subtree: children come after their parent */
+  for (size_t i = 0; i < w->n; i++) w->c[i].all_own = w->c[i].own;
+  for (size_t i = w->n; i-- > 0;)
+    if (w->c[i].parent) {
+      candidate *up = &w->c[w->c[i].parent - 1];
+      up->links += w->c[i].links;
+      up->link_chars += w->c[i].link_chars;
+      up->all_own += w->c[i].all_own;
+    }
   size_t best = 0, best_score = 0;
   for (size_t i = 0; i < w->n; i++) {
     size_t s = w->c[i].own + w->c[i].bonus;
     if (s > best_score) best = i + 1, best_score = s;
   }
   return best ? w->c[best - 1].node : NULL;
+}
+
+/* The block that is most a list of links: the most link text, where it
+   outweighs the block's own (a table of documents, a category page's
+   list), for telling a listing whose items are all links, and whose main
+   block of text is therefore a crumb, from an article. */
+static void list_block(ex_page *pg, const scan_walk *w) {
+  for (size_t i = 0; i < w->n; i++) {
+    const candidate *c = &w->c[i];
+    if (c->link_chars <= pg->list_link_chars || c->link_chars < 2 * c->all_own) continue;
+    pg->list_links = c->links;
+    pg->list_link_chars = c->link_chars;
+  }
+  /* the main block is one item of a list: a news list's item (a title
+     link, a date, a summary), among as many as the block above has links */
+  size_t m = pg->main ? (size_t)(INFO(pg->main) >> 2) : 0;
+  const candidate *main = m && w->c[m - 1].all_own >= EX_ITEM_MIN_CHARS ? &w->c[m - 1] : NULL;
+  for (size_t up = main ? main->parent : 0, level = 0; up && level < 8; up = w->c[up - 1].parent, level++) {
+    const candidate *c = &w->c[up - 1];
+    if (c->links >= EXTRACT_LISTING_LINKS && main->all_own * 3 < c->all_own &&
+        c->all_own < EX_ITEM_CHARS * c->links) {
+      pg->item_list = 1;
+      break;
+    }
+  }
+}
+
+int ex_list_shaped(const ex_page *pg) {
+  if (pg->main_links >= EXTRACT_LISTING_LINKS && pg->main_chars < EXTRACT_LISTING_CHARS * pg->main_links)
+    return 1;
+  if (pg->item_list) return 1;
+  return pg->list_links >= EX_LIST_LINKS && pg->list_link_chars >= EX_LIST_LINK_CHARS * pg->list_links &&
+         pg->main_chars < EX_LIST_MAIN_CHARS;
 }
 
 /* Links and text of the main block, for telling a list of links (a
@@ -286,6 +333,7 @@ extract_status ex_page_scan(ex_page *pg, xmlDocPtr doc) {
   ex_walk((xmlNodePtr)doc, scan_enter, scan_leave, &w);
   if (!pg->body) pg->body = xmlDocGetRootElement(doc);
   pg->main = w.nomem ? NULL : best_block(&w);
+  list_block(pg, &w);
   count_main(pg);
   free(w.c);
   if (w.nomem) return EXTRACT_NOMEM;
@@ -489,17 +537,30 @@ static char *header_title(const legal_info *h, int *nomem) {
   return v;
 }
 
-/* "Ngày đăng 03/07/2021 | 10:38", "Thứ Sáu, 20/08/2021 - 14:20". */
+/* "h:mm" somewhere in s[0..n). */
+static int has_time(const char *s, size_t n) {
+  for (size_t i = 1; i + 2 < n; i++)
+    if (s[i] == ':' && isdigit((unsigned char)s[i - 1]) && isdigit((unsigned char)s[i + 1]) &&
+        isdigit((unsigned char)s[i + 2]))
+      return 1;
+  return 0;
+}
+
+/* The portal's posting date: a short line with a date and a time ("31/07/2017
+   | 2:20 PM", "Thứ Sáu, 20/08/2021 - 14:20") or a posting label ("Ngày đăng
+   03/07/2021", "Publish date 29/09/2014 | 12:00 AM"). "Cập nhật" without a
+   time is a database's update date, and "Ngày có hiệu lực" none at all. */
 static char *posted_date(const lines *l, int *nomem) {
-  static const char *const KEYS[] = {"ngay dang", "dang ngay", "ngay cap nhat", "cap nhat",
-                                     "thoi gian dang", "ngay:", "thu hai", "thu ba", "thu tu",
-                                     "thu nam", "thu sau", "thu bay", "chu nhat"};
+  static const char *const POSTED[] = {"ngay dang", "dang ngay", "thoi gian dang", "ngay:",
+                                       "publish", "posted", "ngay xuat ban", "thu hai", "thu ba",
+                                       "thu tu", "thu nam", "thu sau", "thu bay", "chu nhat"};
   for (size_t i = 0; i < l->n; i++) {
-    const char *f = l->v[i].fold;
-    int hit = 0;
-    for (size_t k = 0; f && k < sizeof KEYS / sizeof KEYS[0] && !hit; k++) hit = starts_with(f, KEYS[k]);
+    const line *ln = &l->v[i];
+    if (!ln->fold || ln->n > 120 || !has_digit(ln->s, ln->n) || strstr(ln->fold, "hieu luc")) continue;
+    int hit = has_time(ln->s, ln->n);
+    for (size_t k = 0; k < sizeof POSTED / sizeof POSTED[0] && !hit; k++) hit = starts_with(ln->fold, POSTED[k]);
     if (!hit) continue;
-    char *text = strndup(l->v[i].s, l->v[i].n);
+    char *text = strndup(ln->s, ln->n);
     if (!text) return *nomem = 1, NULL;
     char *v = ex_norm_date(text, nomem);
     free(text);
@@ -548,6 +609,86 @@ static char *strip_site_name(const char *t, const char *site, int *nomem) {
   if (first && first < end && is_site_name(t, (size_t)(first - t), site, nomem))
     start = first + first_len;
   return dup_field(start, (size_t)(end - start), nomem);
+}
+
+/* Where the separators of a declared title are ("A - B | C"): offsets of
+   each separator's start and end, in order. */
+#define MAX_SEGMENTS 12
+typedef struct {
+  size_t at[MAX_SEGMENTS], after[MAX_SEGMENTS];
+  size_t n;
+} separators;
+
+static void find_separators(const char *t, separators *sp) {
+  static const char *const SEPS[] = {" - ", " | ", " – ", " — ", " :: ", " » "};
+  sp->n = 0;
+  for (size_t i = 0; t[i] && sp->n < MAX_SEGMENTS; i++)
+    for (size_t k = 0; k < sizeof SEPS / sizeof SEPS[0]; k++)
+      if (strncmp(t + i, SEPS[k], strlen(SEPS[k])) == 0) {
+        sp->at[sp->n] = i;
+        sp->after[sp->n++] = i + strlen(SEPS[k]);
+        i += strlen(SEPS[k]) - 1;
+        break;
+      }
+}
+
+/* 1 when s[0..n) is, folded, a whole line of the page's text. */
+static int is_page_line(const lines *l, const char *s, size_t n, int *nomem) {
+  char *f = fold(s, n, nomem);
+  if (!f) return 0;
+  size_t fl = strlen(f);
+  int hit = 0;
+  for (size_t i = 0; i < l->n && !hit && !*nomem; i++) {
+    const line *ln = &l->v[i];
+    if (ln->n + 8 < fl || ln->n > fl * 2 + 8) continue; /* marks change byte lengths */
+    char *g = fold(ln->s, ln->n, nomem);
+    hit = g && strcmp(f, g) == 0;
+    free(g);
+  }
+  free(f);
+  return hit;
+}
+
+/* The page's own title inside a declared one (<title>, og:title) that
+   carries the site's furniture ("Page - Category - Site", "Site | Page"):
+   the longest run of its first (or last) segments that the page prints as
+   a line of its own (its heading). NULL when the page prints none of it. */
+static char *title_in_page(const char *t, const lines *l, const char *site, int *nomem) {
+  separators sp;
+  find_separators(t, &sp);
+  size_t len = strlen(t);
+  /* the whole, then ever shorter leading runs, then trailing runs */
+  for (size_t k = sp.n + 1; k-- > 0;) {
+    size_t end = k == sp.n ? len : sp.at[k];
+    if (is_page_line(l, t, end, nomem) && !is_site_name(t, end, site, nomem))
+      return dup_field(t, end, nomem);
+  }
+  for (size_t k = 0; k < sp.n; k++) {
+    size_t start = sp.after[k];
+    if (is_page_line(l, t + start, len - start, nomem) &&
+        !is_site_name(t + start, len - start, site, nomem))
+      return dup_field(t + start, len - start, nomem);
+  }
+  return NULL;
+}
+
+/* A declared title without its trailing segments that name the site or
+   repeat a line of the page that is not its heading (the category). */
+static char *strip_furniture(const char *t, const lines *l, const char *site, int *nomem) {
+  separators sp;
+  find_separators(t, &sp);
+  size_t end = strlen(t);
+  for (size_t k = sp.n; k-- > 0;) {
+    const char *seg = t + sp.after[k];
+    size_t n = end - sp.after[k];
+    if (!is_site_name(seg, n, site, nomem) && !is_page_line(l, seg, n, nomem)) break;
+    end = sp.at[k];
+  }
+  char *cut = dup_field(t, end, nomem);
+  if (!cut) return NULL;
+  char *v = strip_site_name(cut, site, nomem);
+  free(cut);
+  return v;
 }
 
 static char *node_field(xmlNodePtr n, int *nomem) {
@@ -615,15 +756,19 @@ static int names_a_section(const crumbs *c, const char *t, int *nomem) {
   return hit;
 }
 
-static char *generic_title(const ex_page *pg, const legal_info *h, const crumbs *c, int *nomem) {
-  char *v = pg->og_title ? dup_field(pg->og_title, strlen(pg->og_title), nomem) : NULL;
+/* Most trusted first: what the page declares (og:title, <title>) where it
+   prints it as its heading; its first <h1>; its header's type and summary;
+   what it declares without the site's furniture; its own breadcrumb. */
+static char *generic_title(const ex_page *pg, const lines *l, const legal_info *h, const crumbs *c,
+                           int *nomem) {
+  char *declared = node_field(pg->title_el, nomem);
+  char *v = pg->og_title ? title_in_page(pg->og_title, l, pg->og_site, nomem) : NULL;
+  if (!v && declared) v = title_in_page(declared, l, pg->og_site, nomem);
   if (!v) v = node_field(pg->h1, nomem);
   if (!v) v = header_title(h, nomem);
-  if (!v && pg->title_el) {
-    char *t = node_field(pg->title_el, nomem);
-    if (t) v = strip_site_name(t, pg->og_site, nomem);
-    free(t);
-  }
+  if (!v && pg->og_title) v = strip_furniture(pg->og_title, l, pg->og_site, nomem);
+  if (!v && declared) v = strip_furniture(declared, l, pg->og_site, nomem);
+  free(declared);
   if (c->current && (!v || names_a_section(c, v, nomem))) {
     free(v);
     v = dup_str(c->current, nomem);
@@ -688,9 +833,102 @@ static void fill_legal(const legal_info *h, char *const props[P_COUNT], record *
   if (!rec->summary && header_title_type(h)) rec->summary = dup_str(h->summary, nomem);
 }
 
+/* "thành phố Hà Nội", "tỉnh Lâm Đồng", "quận Tây Hồ": the first place a
+   text names with its rank, for a local body known only by its code. */
+/* 1 when the letter at s is a capital (its case-folded form differs). */
+static int is_capital(const char *s) {
+  size_t n = 1;
+  while (n < 4 && ((unsigned char)s[n] & 0xC0) == 0x80) n++;
+  if (isdigit((unsigned char)*s) || !*s) return 0;
+  char *low = NULL;
+  if (text_normalize(s, n, 0, &low, NULL) != TEXT_OK) return 0;
+  int cap = strncmp(low, s, n) != 0 || strlen(low) != n;
+  free(low);
+  return cap;
+}
+
+static char *place_in(const char *text, int *nomem) {
+  static const char *const RANKS[] = {"thành phố ", "tỉnh ", "quận ", "huyện ", "thị xã ", "TP ", "TP. "};
+  if (!text) return NULL;
+  for (const char *p = text; *p; p++) {
+    if (p != text && p[-1] != ' ') continue;
+    for (size_t k = 0; k < sizeof RANKS / sizeof RANKS[0]; k++) {
+      size_t rl = strlen(RANKS[k]);
+      /* "thành phố", "Thành phố" (the rank's first letter in either case) */
+      int same = strncmp(p, RANKS[k], rl) == 0 ||
+                 (tolower((unsigned char)p[0]) == RANKS[k][0] && strncmp(p + 1, RANKS[k] + 1, rl - 1) == 0);
+      if (!same) continue;
+      /* the capitalized words after the rank */
+      const char *q = p + rl, *end = q;
+      int words = 0;
+      while (*q && words < 3 && is_capital(q)) {
+        const char *w = q;
+        while (*q && *q != ' ' && *q != ',' && *q != '.' && *q != ';' && *q != '\n' && *q != ')') q++;
+        if (q == w) break;
+        end = q;
+        words++;
+        if (*q != ' ') break;
+        q++;
+      }
+      if (words) return dup_field(p, (size_t)(end - p), nomem);
+    }
+  }
+  return NULL;
+}
+
+/* The body a number's code names ("1220/STTTT-BCVT": Sở Thông tin và
+   Truyền thông; "15/2016/TTLT-BTTTT-BXD": both ministries), a local one
+   with the place the page names. NULL when no code is known. */
+static char *issuer_of_number(const char *number, const char *title, const char *body, int *nomem) {
+  text_ref r;
+  if (!number || !text_parse_ref(number, strlen(number), &r) || !r.issuer[0]) return NULL;
+  ex_text t;
+  ex_text_init(&t, EX_MAX_FIELD);
+  int local = 0, named = 0;
+  char codes[sizeof r.issuer];
+  memcpy(codes, r.issuer, sizeof codes);
+  for (char *seg = strtok(codes, "-"); seg; seg = strtok(NULL, "-")) {
+    const legal_issuer_code *ic = legal_issuer_by_code(seg);
+    if (!ic) {
+      if (named) break; /* the unit after the body ("BCVT") */
+      continue;
+    }
+    if (named) ex_text_add(&t, " - ", 3);
+    ex_text_add(&t, ic->name, strlen(ic->name));
+    local |= ic->local;
+    named++;
+    if (strcmp(r.kind, "TTLT") != 0 && strcmp(r.kind, "NQLT") != 0) break; /* one body */
+  }
+  if (named == 1 && local) {
+    char *place = place_in(title, nomem);
+    if (!place) place = place_in(body, nomem);
+    if (place) {
+      ex_text_add(&t, " ", 1);
+      ex_text_add(&t, place, strlen(place));
+    } else if (strncmp(r.issuer, "S", 1) != 0) {
+      named = 0; /* "Ủy ban nhân dân" of no place names no one ("Sở ..." names a kind of office) */
+    }
+    free(place);
+  }
+  char *v = ex_text_take(&t);
+  if (!v) *nomem = 1;
+  if (v && !named) free(v), v = NULL;
+  return v;
+}
+
+static void set_date(record *rec, char *date, const char *source, int *nomem) {
+  if (rec->date || !date) {
+    free(date);
+    return;
+  }
+  rec->date = date;
+  if (!rec->date_source) rec->date_source = dup_str(source, nomem);
+}
+
 /* Each rule runs only for a field still empty; each returns a malloc'ed
    value or NULL. Order = trust: property tables, then the document header,
-   then page metadata, then news conventions. */
+   then the title and lead sentence, then page metadata and news
+   conventions. */
 static void fill_fields(ex_page *pg, const lines *l, record *rec, int *nomem) {
   char *props[P_COUNT] = {0};
   find_props(l, props, nomem);
@@ -699,20 +937,41 @@ static void fill_fields(ex_page *pg, const lines *l, record *rec, int *nomem) {
   crumbs c;
   crumbs_read(pg, &c);
 
-  if (!rec->title) rec->title = generic_title(pg, &h, &c, nomem);
+  if (!rec->title) rec->title = generic_title(pg, l, &h, &c, nomem);
   if (!rec->number && props[P_NUMBER]) rec->number = ex_norm_number(props[P_NUMBER], nomem);
   if (!rec->number && h.has_number) rec->number = dup_str(h.number.canonical, nomem);
-  if (!rec->date && props[P_DATE]) rec->date = ex_norm_date(props[P_DATE], nomem);
-  if (!rec->date) rec->date = dup_str(h.date[0] ? h.date : NULL, nomem);
+  if (props[P_DATE]) set_date(rec, ex_norm_date(props[P_DATE], nomem), "header", nomem);
+  set_date(rec, dup_str(h.date[0] ? h.date : NULL, nomem), "header", nomem);
   if (!rec->place) rec->place = dup_str(h.place[0] ? h.place : NULL, nomem);
-  if (!rec->date && pg->published) rec->date = ex_norm_date(pg->published, nomem);
-  if (!rec->date) rec->date = posted_date(l, nomem);
+  /* no header: the title and the lead sentence ("Công văn số 974/TTra ngày ...") */
+  ex_lead lead;
+  memset(&lead, 0, sizeof lead);
+  /* a list of links (a listing's shape) presents no document of its own:
+     its title ("Văn bản hợp nhất 31/VBHN-VPQH" over a diagram of others)
+     only names the one it is about */
+  int headed = rec->number || h.header_type[0] || props[P_TYPE] || ex_list_shaped(pg);
+  if (!headed && ex_read_lead(rec->title, rec->body, &lead) < 0) *nomem = 1;
+  if (!rec->number && lead.has_number) rec->number = dup_str(lead.number.canonical, nomem);
+  if (lead.date[0]) set_date(rec, dup_str(lead.date, nomem), lead.from_title ? "title" : "text", nomem);
+  if (!rec->posted && pg->published) rec->posted = ex_norm_date(pg->published, nomem);
+  if (!rec->posted) rec->posted = posted_date(l, nomem);
+  set_date(rec, dup_str(rec->posted, nomem), "posted", nomem);
   if (!rec->type && props[P_TYPE]) rec->type = ex_norm_type(props[P_TYPE], nomem);
   if (!rec->type) rec->type = dup_str(header_title_type(&h), nomem);
   if (!rec->type) rec->type = dup_str(type_of_number(rec->number), nomem);
   if (!rec->type && h.type[0]) rec->type = dup_str(h.type, nomem);
+  if (!rec->type) rec->type = dup_str(lead.type, nomem);
+  if (!rec->type && rec->number && (lead.has_number || h.has_number)) {
+    /* a number with no kind code, only its issuer's ("974/TTra"): a letter */
+    text_ref r;
+    if (text_parse_ref(rec->number, strlen(rec->number), &r) && !r.kind[0] && r.issuer[0])
+      rec->type = dup_str("Công văn", nomem);
+  }
   if (!rec->issuer) rec->issuer = dup_str(props[P_ISSUER], nomem);
   if (!rec->issuer) rec->issuer = dup_str(h.issuer[0] ? h.issuer : NULL, nomem);
+  if (!rec->issuer) rec->issuer = dup_str(lead.issuer[0] ? lead.issuer : NULL, nomem);
+  if (!rec->issuer && (lead.has_number || h.has_number))
+    rec->issuer = issuer_of_number(rec->number, rec->title, rec->body, nomem);
   /* a document's own "Lĩnh vực" says more than the site section it sits in */
   if (!rec->category) rec->category = dup_str(props[P_CATEGORY], nomem);
   if (!rec->category) rec->category = crumb_category(&c, rec->title, nomem);

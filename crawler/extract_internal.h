@@ -131,7 +131,28 @@ typedef struct {
   char *page_text;       /* the text of body without furniture (malloc'ed) */
   size_t main_links;     /* <a href> elements in main, outside furniture */
   size_t main_chars;     /* non-space bytes of main's text outside links */
+  size_t list_links;     /* links of the block most a list of links (list_block) */
+  size_t list_link_chars; /* their text's non-space bytes */
+  int item_list;         /* the main block is one item of a list (list_block) */
 } ex_page;
+
+/* 1 when the page has a listing's shape: its main block is mostly links
+   (EXTRACT_LISTING_LINKS, EXTRACT_LISTING_CHARS), or its text is no more
+   than a crumb (under EX_LIST_MAIN_CHARS) beside a block of at least
+   EX_LIST_LINKS links whose text outweighs the block's own and runs to
+   EX_LIST_LINK_CHARS bytes a link (a table of documents: a category page of
+   a portal whose items are all links), or its main block is one item of a
+   list: it has a summary's length (EX_ITEM_MIN_CHARS), and a block above it
+   holds at least EXTRACT_LISTING_LINKS links, three
+   times its text and under EX_ITEM_CHARS bytes a link (a title link, a date
+   and a summary per item). A page with a number of its own is
+   a document whatever its shape (the caller decides). */
+#define EX_LIST_LINKS 8
+#define EX_LIST_LINK_CHARS 20
+#define EX_LIST_MAIN_CHARS 300
+#define EX_ITEM_CHARS 500
+#define EX_ITEM_MIN_CHARS 100 /* an item's summary; less is an article's one line */
+int ex_list_shaped(const ex_page *pg);
 
 /* Fills in every field of rec that is still NULL from the generic rules.
  * Returns EXTRACT_OK or EXTRACT_NOMEM. */
@@ -148,6 +169,24 @@ void ex_page_clear(ex_page *pg);
 char *ex_norm_date(const char *s, int *nomem);
 char *ex_norm_number(const char *s, int *nomem);
 char *ex_norm_type(const char *s, int *nomem);
+
+/* ------------------------------------------------------------------ */
+/* Interface to code in extract_lead.c                                  */
+/* ------------------------------------------------------------------ */
+
+/* The document a page's title and lead sentence present. */
+typedef struct {
+  int has_number;
+  text_ref number;      /* its own number, when has_number */
+  const char *type;     /* the type's name (static), or NULL */
+  char issuer[256];     /* as written, or "" */
+  char date[11];        /* the date of issue, YYYY-MM-DD, or "" */
+  int from_title;       /* the number (and date) came from the title */
+} ex_lead;
+
+/* Reads title (may be NULL) and then the first lines of text (may be NULL)
+   into *out. 0, or -1 when out of memory. */
+int ex_read_lead(const char *title, const char *text, ex_lead *out /* OUT */);
 
 /* ------------------------------------------------------------------ */
 /* Interface to code in extract_links.c                                 */

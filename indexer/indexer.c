@@ -11,6 +11,7 @@
 #include "model/schema.h"
 #include "model/schema_terms.h"
 #include "text/legal.h"
+#include "text/legalvocab.h"
 #include "text/text.h"
 
 _Static_assert(SCHEMA_MAX_TERM == ENGINE_MAX_TERM, "the schema builds terms the engine can store");
@@ -236,11 +237,30 @@ typedef struct {
   record view;
   legal_info li;
   record_relation *rels;
+  char *issuer_shown; /* the view's issuer when shown another way than written */
 } enriched;
 
 static void enriched_free(enriched *e) {
   legal_info_free(&e->li);
   free(e->rels);
+  free(e->issuer_shown);
+}
+
+/* Types and issuers are shown one way however written (text/legalvocab.h):
+ * "QĐ" is "Quyết định"; "ỦY BAN NHÂN DÂN QUẬN TÂY HỒ" is "UBND quận Tây
+ * Hồ", and the written form stays in issuer_as_written. */
+static engine_status show_one_way(enriched *e) {
+  record *v = &e->view;
+  const char *type = v->type && v->type[0] ? legal_type_name(v->type, strlen(v->type)) : NULL;
+  if (type) v->type = (char *)type; /* static; the view never frees or writes it */
+  if (!v->issuer || !v->issuer[0]) return ENGINE_OK;
+  e->issuer_shown = legal_issuer_display(v->issuer, strlen(v->issuer));
+  if (!e->issuer_shown) return ENGINE_NOMEM;
+  if (strcmp(e->issuer_shown, v->issuer) != 0) {
+    if (!v->issuer_as_written) v->issuer_as_written = v->issuer;
+    v->issuer = e->issuer_shown;
+  }
+  return ENGINE_OK;
 }
 
 static void fill(char **field, char *value) {
@@ -289,6 +309,8 @@ static engine_status enrich(const record *r, enriched *e) {
   fill(&v->place, li->place);
   fill(&v->summary, li->summary);
   fill(&v->effective, li->effective);
+  engine_status st = show_one_way(e);
+  if (st != ENGINE_OK) return st;
   return r->n_relations ? ENGINE_OK : text_relations(e, own_key);
 }
 

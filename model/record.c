@@ -16,8 +16,10 @@ static const struct {
 } record_fields[] = {
     {"id", offsetof(record, id)},           {"url", offsetof(record, url)},
     {"title", offsetof(record, title)},     {"date", offsetof(record, date)},
+    {"posted", offsetof(record, posted)},   {"date_source", offsetof(record, date_source)},
     {"number", offsetof(record, number)},   {"type", offsetof(record, type)},
-    {"issuer", offsetof(record, issuer)},   {"category", offsetof(record, category)},
+    {"issuer", offsetof(record, issuer)},   {"issuer_as_written", offsetof(record, issuer_as_written)},
+    {"category", offsetof(record, category)},
     {"signer", offsetof(record, signer)},   {"signer_role", offsetof(record, signer_role)},
     {"place", offsetof(record, place)},     {"summary", offsetof(record, summary)},
     {"effective", offsetof(record, effective)},
@@ -56,6 +58,13 @@ void record_clear(record *r) {
   free(r->relations);
   r->relations = NULL;
   r->n_relations = 0;
+}
+
+int record_date_source_valid(const char *s) {
+  static const char *const SOURCES[] = {"header", "title", "text", "posted"};
+  for (size_t i = 0; s && i < sizeof SOURCES / sizeof SOURCES[0]; i++)
+    if (strcmp(s, SOURCES[i]) == 0) return 1;
+  return 0;
 }
 
 static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
@@ -264,6 +273,18 @@ static int parse_record(const char *line, size_t len, record *r, int *repaired, 
     char shown[41];
     snprintf(err, errlen, "\"date\" is \"%s\", expected a real date as YYYY-MM-DD",
              one_line(r->date, shown, sizeof shown));
+    rc = -1;
+  }
+  if (rc == 0 && r->posted && r->posted[0] && !record_date_valid(r->posted, NULL, NULL, NULL)) {
+    char shown[41];
+    snprintf(err, errlen, "\"posted\" is \"%s\", expected a real date as YYYY-MM-DD",
+             one_line(r->posted, shown, sizeof shown));
+    rc = -1;
+  }
+  if (rc == 0 && r->date_source && r->date_source[0] && !record_date_source_valid(r->date_source)) {
+    char shown[41];
+    snprintf(err, errlen, "\"date_source\" is \"%s\", expected one of " RECORD_DATE_SOURCES,
+             one_line(r->date_source, shown, sizeof shown));
     rc = -1;
   }
   if (rc == 0 && r->effective && r->effective[0] && !record_date_valid(r->effective, NULL, NULL, NULL)) {

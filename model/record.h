@@ -19,6 +19,18 @@
  * The indexer fills any of these (and number, type, issuer, date) the
  * record lacks from its body, and stores the result: what a record gives
  * explicitly always wins.
+ *
+ * Dates and issuers of real portals (schema 4; optional):
+ *   "posted"            YYYY-MM-DD, when the portal posted the page (not when
+ *                       the document was issued)
+ *   "date_source"       where "date" came from: "header" (the document's
+ *                       header or a property table), "title", "text" (the
+ *                       lead sentence: "ngày 15/5/2020 ... ký ban hành") or
+ *                       "posted" (no date of issue was found: "date" is the
+ *                       posting date)
+ *   "issuer_as_written" the issuer as the document writes it ("ỦY BAN NHÂN
+ *                       DÂN QUẬN TÂY HỒ") when "issuer" shows it another way
+ *                       ("UBND quận Tây Hồ")
  */
 #ifndef TRACUU_RECORD_H
 #define TRACUU_RECORD_H
@@ -42,9 +54,12 @@ typedef struct {
   char *url;
   char *title;
   char *date;     /* "YYYY-MM-DD" */
+  char *posted;   /* "YYYY-MM-DD" */
+  char *date_source; /* "header", "title", "text" or "posted" */
   char *number;   /* the document's own legal number, as written */
   char *type;
   char *issuer;
+  char *issuer_as_written;
   char *category;
   char *signer;
   char *signer_role;
@@ -75,6 +90,12 @@ char *record_to_json(const record *r);
 
 /* Frees every field and relation; the record is empty afterwards. NULL is ok. */
 void record_clear(record *r);
+
+/* The values "date_source" may take. */
+#define RECORD_DATE_SOURCES "header, title, text, posted"
+
+/* 1 when s is one of RECORD_DATE_SOURCES. */
+int record_date_source_valid(const char *s);
 
 /* 1 when s is a real calendar date written YYYY-MM-DD; fills y/m/d if non-NULL. */
 int record_date_valid(const char *s, int *y, int *m, int *d);

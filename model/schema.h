@@ -48,12 +48,15 @@
  * see text/legal.h) are stored as if they had been given.
  *
  * Version 2 added G/GW/SLOT_SIGNER, XH and the relation terms; version 3
- * spells the issuer terms with abbreviations written out.
+ * spells the issuer terms with abbreviations written out; version 4 stores
+ * posted, date_source and issuer_as_written, shows types and issuers one
+ * way (text/legalvocab.h) and reads look-alike letters (Cyrillic С, U+01A3)
+ * as the Latin ones they stand for.
  */
 #ifndef TRACUU_SCHEMA_H
 #define TRACUU_SCHEMA_H
 
-#define TRACUU_SCHEMA_VERSION "3"
+#define TRACUU_SCHEMA_VERSION "4"
 #define TRACUU_SCHEMA_KEY "tracuu.schema"
 
 #define PREFIX_EXACT "E"

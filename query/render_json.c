@@ -25,9 +25,12 @@ json_object *render_json_hit(const query_hit *h, int explain) {
   add(o, "url", str_or_null(h->rec.url));
   add(o, "title", str_or_null(h->rec.title));
   add(o, "date", str_or_null(h->rec.date));
+  add(o, "posted", str_or_null(h->rec.posted));
+  add(o, "date_source", str_or_null(h->rec.date_source));
   add(o, "number", str_or_null(h->rec.number));
   add(o, "type", str_or_null(h->rec.type));
   add(o, "issuer", str_or_null(h->rec.issuer));
+  add(o, "issuer_as_written", str_or_null(h->rec.issuer_as_written));
   add(o, "category", str_or_null(h->rec.category));
   add(o, "signer", str_or_null(h->rec.signer));
   add(o, "effective", str_or_null(h->rec.effective));

@@ -269,12 +269,6 @@ static int line_number(const char *s, const lline *ln, text_ref *ref) {
   return 0;
 }
 
-static const char *const ISSUER_STARTS[] = {
-    "uy ban",    "chinh phu",  "thu tuong", "bo",         "quoc hoi",    "ngan hang",
-    "hoi dong",  "van phong",  "toa an",    "vien kiem sat", "kiem toan", "tong lien doan",
-    "bao hiem xa hoi", "so",   "phong",     "ban",        "tong cuc",    "cuc",
-    "chu tich nuoc", "mat tran", "doan",    "kho bac",    "thanh tra",   "dang uy",
-    "hoc vien",  "dai hoc",    "truong",    NULL};
 
 static int only_words(const lline *ln, size_t from) {
   for (size_t i = from; i < ln->n; i++)
@@ -287,8 +281,9 @@ static int is_issuer_start(const lline *ln, size_t from) {
   if (!ln->upper || ln->n > 16 + from || from >= ln->n) return 0;
   if (words_at(ln, from, "bo truong", NULL)) return 0;
   if (!only_words(ln, from)) return 0; /* "Số: 12/VBHN-BTC" is no "Sở" */
-  for (size_t i = 0; ISSUER_STARTS[i]; i++)
-    if (words_at(ln, from, ISSUER_STARTS[i], NULL)) return 1;
+  const char *const *starts = legal_issuer_starts();
+  for (size_t i = 0; starts[i]; i++)
+    if (words_at(ln, from, starts[i], NULL)) return 1;
   return 0;
 }
 

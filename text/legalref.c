@@ -20,7 +20,7 @@
 #include "text/text_internal.h"
 
 #define SEG_MAX 24  /* bytes of one segment's canonical form */
-#define MAX_SEGS 6
+#define MAX_SEGS 8 /* 29/2025/TTLT-BTP-BCA-BQP-BTC-TANDTC-VKSNDTC has 7 */
 #define MAX_NUMBER_DIGITS 7
 
 typedef struct {

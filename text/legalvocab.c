@@ -18,39 +18,39 @@
 /* Longest words first: a title starting "Thông tư liên tịch" is that, not a
  * "Thông tư". Codes are the canonical spellings of the kind codes. */
 static const legal_doctype DOCTYPES[] = {
-    {"Chương trình hành động", "chuong trinh hanh dong", "CTHĐ"},
-    {"Thông tư liên tịch", "thong tu lien tich", "TTLT"},
-    {"Nghị quyết liên tịch", "nghi quyet lien tich", "NQLT"},
-    {"Quyết định liên tịch", "quyet dinh lien tich", "QĐLT"},
-    {"Nghị định liên tịch", "nghi dinh lien tich", "NĐLT"},
-    {"Hướng dẫn liên tịch", "huong dan lien tich", "HDLT"},
-    {"Văn bản hợp nhất", "van ban hop nhat", "VBHN"},
-    {"Nghị định", "nghi dinh", "NĐ"},
-    {"Nghị quyết", "nghi quyet", "NQ"},
-    {"Quyết định", "quyet dinh", "QĐ"},
-    {"Thông tư", "thong tu", "TT"},
-    {"Thông báo", "thong bao", "TB"},
-    {"Thông cáo", "thong cao", NULL},
-    {"Chỉ thị", "chi thi", "CT"},
-    {"Công văn", "cong van", "CV"},
-    {"Công điện", "cong dien", "CĐ"},
-    {"Kế hoạch", "ke hoach", "KH"},
-    {"Báo cáo", "bao cao", "BC"},
-    {"Tờ trình", "to trinh", "TTr"},
-    {"Hướng dẫn", "huong dan", "HD"},
-    {"Kết luận", "ket luan", "KL"},
-    {"Pháp lệnh", "phap lenh", "PL"},
-    {"Hiến pháp", "hien phap", NULL},
-    {"Bộ luật", "bo luat", NULL},
-    {"Luật", "luat", NULL},
-    {"Lệnh", "lenh", "L"},
-    {"Quy định", "quy dinh", NULL},
-    {"Quy chế", "quy che", "QC"},
-    {"Chương trình", "chuong trinh", "CTr"},
-    {"Giấy mời", "giay moi", "GM"},
-    {"Giấy phép", "giay phep", "GP"},
-    {"Biên bản", "bien ban", "BB"},
-    {"Đề án", "de an", "ĐA"},
+    {"Chương trình hành động", "chuong trinh hanh dong", "CTHĐ", 0},
+    {"Thông tư liên tịch", "thong tu lien tich", "TTLT", 1},
+    {"Nghị quyết liên tịch", "nghi quyet lien tich", "NQLT", 1},
+    {"Quyết định liên tịch", "quyet dinh lien tich", "QĐLT", 1},
+    {"Nghị định liên tịch", "nghi dinh lien tich", "NĐLT", 1},
+    {"Hướng dẫn liên tịch", "huong dan lien tich", "HDLT", 1},
+    {"Văn bản hợp nhất", "van ban hop nhat", "VBHN", 1},
+    {"Nghị định", "nghi dinh", "NĐ", 1},
+    {"Nghị quyết", "nghi quyet", "NQ", 1},
+    {"Quyết định", "quyet dinh", "QĐ", 1},
+    {"Thông tư", "thong tu", "TT", 1},
+    {"Thông báo", "thong bao", "TB", 1},
+    {"Thông cáo", "thong cao", NULL, 1},
+    {"Chỉ thị", "chi thi", "CT", 1},
+    {"Công văn", "cong van", "CV", 1},
+    {"Công điện", "cong dien", "CĐ", 1},
+    {"Kế hoạch", "ke hoach", "KH", 1},
+    {"Báo cáo", "bao cao", "BC", 1},
+    {"Tờ trình", "to trinh", "TTr", 1},
+    {"Hướng dẫn", "huong dan", "HD", 0},
+    {"Kết luận", "ket luan", "KL", 0},
+    {"Pháp lệnh", "phap lenh", "PL", 1},
+    {"Hiến pháp", "hien phap", NULL, 1},
+    {"Bộ luật", "bo luat", NULL, 1},
+    {"Luật", "luat", NULL, 1},
+    {"Lệnh", "lenh", "L", 0},
+    {"Quy định", "quy dinh", NULL, 0},
+    {"Quy chế", "quy che", "QC", 0},
+    {"Chương trình", "chuong trinh", "CTr", 0},
+    {"Giấy mời", "giay moi", "GM", 1},
+    {"Giấy phép", "giay phep", "GP", 0},
+    {"Biên bản", "bien ban", "BB", 0},
+    {"Đề án", "de an", "ĐA", 0},
 };
 #define N_DOCTYPES (sizeof DOCTYPES / sizeof DOCTYPES[0])
 
@@ -113,6 +113,16 @@ static const legal_issuer_code ISSUERS[] = {
     {"SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", 1, 0},
 };
 #define N_ISSUERS (sizeof ISSUERS / sizeof ISSUERS[0])
+
+/* Words that open a body's name, folded, longest first. */
+static const char *const ISSUER_STARTS[] = {
+    "bao hiem xa hoi", "tong lien doan", "vien kiem sat", "chu tich nuoc", "uy ban",
+    "chinh phu", "thu tuong", "quoc hoi", "ngan hang", "hoi dong", "van phong", "toa an",
+    "kiem toan", "tong cuc", "mat tran", "kho bac", "thanh tra", "dang uy", "hoc vien",
+    "dai hoc", "bo", "so", "phong", "ban", "cuc", "doan", "truong", "ubnd", "hdnd", "ubmttq",
+    NULL};
+
+const char *const *legal_issuer_starts(void) { return ISSUER_STARTS; }
 
 /* Abbreviated words of issuers' names, folded. */
 static const struct {

@@ -25,6 +25,10 @@ typedef struct {
   const char *name;  /* as records and facets show it: "Quyết định" */
   const char *words; /* folded, one space between words: "quyet dinh" */
   const char *code;  /* the kind code in numbers ("QĐ"), or NULL when it has none */
+  int title_alone;   /* a page title opening with these words presents such a
+                        document even without a number ("Công văn đề nghị
+                        ..."); 0 for words that also open news headlines
+                        ("Quy định mới ...", "Chương trình ...", "Kết luận ...") */
 } legal_doctype;
 
 /* The table, longest words first ("thong tu lien tich" before "thong tu"),
@@ -42,6 +46,10 @@ const legal_doctype *legal_doctype_by_code(const char *code);
  * type's words in any case or accents ("QUYẾT ĐỊNH", "quyet dinh"), or its
  * code ("QĐ"). NULL when s names no known type. */
 const char *legal_type_name(const char *s, size_t n);
+
+/* The folded words that open the name of an issuing body ("uy ban", "bo",
+ * "so", "thanh tra", "ubnd"...), longest first; NULL-terminated. */
+const char *const *legal_issuer_starts(void);
 
 /* Codes of issuing bodies as numbers carry them. */
 typedef struct {

@@ -138,9 +138,17 @@ static void status_line(dynbuf *b, const query_hit *h) {
   dynbuf_append_str(b, "</p>\n");
 }
 
+/* A date that is only the portal's posting date says so (date_source). */
+static const char *date_shown(const record *r, char *buf, size_t cap) {
+  if (!r->date || !r->date_source || strcmp(r->date_source, "posted") != 0) return r->date;
+  snprintf(buf, cap, "%s (ngày đăng)", r->date);
+  return buf;
+}
+
 /* number · date · type · issuer, the number a link to its page. */
 static void meta_line(dynbuf *b, const record *r) {
-  const char *rest[] = {r->date, r->type, r->issuer};
+  char when[48];
+  const char *rest[] = {date_shown(r, when, sizeof when), r->type, r->issuer};
   int any = 0;
   dynbuf_append_str(b, "<p class=\"meta\">");
   if (r->number) {
@@ -332,9 +340,13 @@ static void metadata(dynbuf *b, const query_hit *h) {
     link_part(b, "/so/", r->number, NULL, r->number);
     dynbuf_append_str(b, "</dd>\n");
   }
-  dl_item(b, "Ngày ban hành", r->date);
+  int posted_only = r->date_source && strcmp(r->date_source, "posted") == 0;
+  dl_item(b, "Ngày ban hành", posted_only ? NULL : r->date);
+  dl_item(b, "Ngày đăng", r->posted ? r->posted : posted_only ? r->date : NULL);
   dl_item(b, "Loại văn bản", r->type);
   dl_item(b, "Cơ quan ban hành", r->issuer);
+  if (r->issuer_as_written && (!r->issuer || strcmp(r->issuer_as_written, r->issuer) != 0))
+    dl_item(b, "Ghi trên văn bản", r->issuer_as_written);
   dl_item(b, "Lĩnh vực", r->category);
   dl_item(b, "Người ký", r->signer);
   dl_item(b, "Chức vụ", r->signer_role);

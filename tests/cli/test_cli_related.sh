@@ -112,9 +112,11 @@ JSONL
 run "$TRACUU" index --db "$TMP/hdb" "$TMP/header.jsonl"
 expect_rc 0 "index header records"
 run "$TRACUU" search --db "$TMP/hdb" --json --limit 1 215/TB-UBND
-expect_eq "$(jq -r '[.number, .type, .issuer, .date, .signer, .effective] | join("|")' "$TMP/out")" \
+expect_eq "$(jq -r '[.number, .type, .issuer_as_written, .date, .signer, .effective] | join("|")' "$TMP/out")" \
   "215/TB-UBND|Thông báo|ỦY BAN NHÂN DÂN QUẬN TÂY HỒ|2021-07-28|Nguyễn Văn An|2021-07-28" \
   "metadata from the header"
+# the issuer is shown one way, whatever the header's capitals (issue 15)
+expect_eq "$(jq -r .issuer "$TMP/out")" "UBND quận Tây Hồ" "the issuer as shown"
 run "$TRACUU" search --db "$TMP/hdb" --json --limit 1 16/KH-UBND
 expect_eq "$(jq -r '.type + "|" + .date' "$TMP/out")" "Kế hoạch|2022-01-05" "explicit type kept, date from text"
 run "$TRACUU" search --db "$TMP/hdb" --json --signer "nguyen van an" --limit 5

@@ -857,6 +857,157 @@ static void test_listings(void) {
   }
 }
 
+
+/* ------------------------------------------------------------------ */
+/* 8. Real portals' conventions (issue 15): one rule per case           */
+/* ------------------------------------------------------------------ */
+
+/* A department portal's article page, the way Liferay and most provincial
+ * portals lay it out: a <title> with the category and the site's name
+ * appended, a menu, a heading in a div, a posting line, the text. */
+static char *portal_page(const char *title_tag, const char *heading, const char *posted,
+                         const char *text) {
+#define PORTAL_FMT                                                                                  \
+  "<html><head><meta charset='utf-8'><title>%s</title></head><body>"                               \
+  "<nav><a href='/'>Trang chủ</a> <a href='/tin'>Tin tức</a> <a href='/vb'>Văn bản</a></nav>"     \
+  "<div class='dd_chuyenmuc'><span><a href='/'>Trang chủ</a></span><span><p>Văn bản chỉ đạo</p>" \
+  "</span></div><div class='asset'><div class='asset-full-content-title'>%s</div>"               \
+  "<div class='assetPublishDate'>%s</div><div class='journal-content-article'>%s</div></div>"     \
+  "<footer>Sở Thông tin và Truyền thông tỉnh Hòa Bình</footer></body></html>"
+  size_t n = strlen(PORTAL_FMT) + strlen(title_tag) + strlen(heading) + strlen(posted) + strlen(text) + 1;
+  char *page = malloc(n);
+  if (page) snprintf(page, n, PORTAL_FMT, title_tag, heading, posted, text);
+  return page;
+#undef PORTAL_FMT
+}
+
+typedef struct {
+  const char *rule;
+  const char *title_tag, *heading, *posted, *text;
+  const char *title, *date, *date_source, *posted_out, *number, *type, *issuer;
+} portal_case;
+
+static const portal_case PORTAL_CASES[] = {
+    {"the title without ' - category - site', from the heading the page prints",
+     "Công văn về việc thử nghiệm - Văn bản chỉ đạo - Sở Thông Tin Và Truyền Thông",
+     "Công văn về việc thử nghiệm", "31/07/2017 | 2:20 PM",
+     "<p>Công văn số 729/STTTT-BCVT ngày 03/5/2017 của Sở Thông tin và Truyền thông về việc thử nghiệm.</p>"
+     "<p>Chi tiết xem văn bản đính kèm./.</p>",
+     "Công văn về việc thử nghiệm", "2017-05-03", "text", "2017-07-31", "729/STTTT-BCVT", "Công văn",
+     "Sở Thông tin và Truyền thông"},
+    {"number, type and date from the title; an abbreviated type ('QĐ 528/...')",
+     "QĐ 528/QĐ-UBND ngày 29/01/2018 v/v công bố thủ tục - Văn bản - Cổng thông tin",
+     "QĐ 528/QĐ-UBND ngày 29/01/2018 v/v công bố thủ tục", "05/02/2018 | 9:00 AM",
+     "<p>Chi tiết xem tại văn bản đính kèm.</p>",
+     "QĐ 528/QĐ-UBND ngày 29/01/2018 v/v công bố thủ tục", "2018-01-29", "title", "2018-02-05",
+     "528/QĐ-UBND", "Quyết định", NULL},
+    {"'Toàn văn TYPE số N của ISSUER': the lead's own number and issuer, no date: posted",
+     "Chỉ thị về việc tăng cường tiết kiệm - Văn bản - Sở X", "Chỉ thị về việc tăng cường tiết kiệm",
+     "Publish date 06/05/2014 | 12:00 AM | View count: 571",
+     "<p>Toàn văn Chỉ thị số 30/CT-TTg của Thủ tướng Chính phủ xem tại file đính kèm./.</p>",
+     "Chỉ thị về việc tăng cường tiết kiệm", "2014-05-06", "posted", "2014-05-06", "30/CT-TTg", "Chỉ thị",
+     "Thủ tướng Chính phủ"},
+    {"'Ngày D, ISSUER đã ban hành TYPE số N': the dated lead; the number's type wins the title's",
+     "Công khai số liệu dự toán năm 2019", "Công khai số liệu dự toán năm 2019", "Ngày đăng 05/04/2019 | 10:10 AM",
+     "<p>Ngày 14/3/2019, Sở Tư pháp đã ban hành Quyết định số 31/QĐ-STP về việc công khai số liệu.</p>",
+     "Công khai số liệu dự toán năm 2019", "2019-03-14", "text", "2019-04-05", "31/QĐ-STP", "Quyết định",
+     "Sở Tư pháp"},
+    {"a cited number is not the page's own ('Căn cứ ...', 'Thực hiện ...')",
+     "Thông báo lịch thi tuyển công chức", "Thông báo lịch thi tuyển công chức", "23/08/2022 | 2:28 PM",
+     "<p>Căn cứ Thông báo số 2468/TB-HĐTT ngày 22/8/2022 của Hội đồng thi tuyển;</p>"
+     "<p>Sở Nội vụ tỉnh Hòa Bình thông báo lịch tổ chức thi tuyển công chức năm 2022.</p>",
+     "Thông báo lịch thi tuyển công chức", "2022-08-23", "posted", "2022-08-23", NULL, "Thông báo",
+     "Sở Nội vụ tỉnh Hòa Bình"},
+    {"the issuer from the number's code, with the place the page names",
+     "Quy định về quản lý cột ăng ten trên địa bàn tỉnh Hòa Bình", "Quy định về quản lý cột ăng ten trên địa bàn tỉnh Hòa Bình",
+     "31/07/2017 | 3:45 PM",
+     "<p>Quyết định số 07/2017/QĐ-UBND ngày 17/3/2017 về ban hành Quy định.</p>",
+     "Quy định về quản lý cột ăng ten trên địa bàn tỉnh Hòa Bình", "2017-03-17", "text", "2017-07-31",
+     "07/2017/QĐ-UBND", "Quyết định", "Ủy ban nhân dân tỉnh Hòa Bình"},
+    {"a number written without its slash ('1704STTTT-BCVT'); joint issuers of a TTLT",
+     "Công văn số 1704STTTT-BCVT về việc ngừng dịch vụ (Lần 4)", "Công văn số 1704STTTT-BCVT về việc ngừng dịch vụ (Lần 4)",
+     "04/11/2013 | 12:00 AM", "<p>Chi tiết xem tại văn bản đính kèm./.</p>",
+     "Công văn số 1704STTTT-BCVT về việc ngừng dịch vụ (Lần 4)", "2013-11-04", "posted", "2013-11-04",
+     "1704/STTTT-BCVT", "Công văn", "Sở Thông tin và Truyền thông"},
+    {"a news item: no number, no type, no issuer; its date is the posting date",
+     "Chuẩn hóa 35 thủ tục hành chính", "Chuẩn hóa 35 thủ tục hành chính", "12/09/2016 | 9:00 AM",
+     "<p>Ngày 29/8, Ủy ban nhân dân Thành phố ban hành quyết định chuẩn hóa thủ tục hành chính.</p>",
+     "Chuẩn hóa 35 thủ tục hành chính", "2016-09-12", "posted", "2016-09-12", NULL, NULL, NULL},
+    {"Cyrillic look-alikes in a title's number read as Latin",
+     "Nghị định số 07/2025/NĐ-\xd0\xa1\xd0\xa0 sửa đổi một số điều", "Nghị định số 07/2025/NĐ-\xd0\xa1\xd0\xa0 sửa đổi một số điều",
+     "", "<p>Chính phủ ban hành Nghị định.</p>",
+     "Nghị định số 07/2025/NĐ-\xd0\xa1\xd0\xa0 sửa đổi một số điều", NULL, NULL, NULL, "07/2025/NĐ-CP",
+     "Nghị định", "Chính phủ"},
+};
+
+static void test_portal_rules(void) {
+  for (size_t i = 0; i < sizeof PORTAL_CASES / sizeof PORTAL_CASES[0]; i++) {
+    const portal_case *c = &PORTAL_CASES[i];
+    char *page = portal_page(c->title_tag, c->heading, c->posted, c->text);
+    extract_result r;
+    char err[256];
+    int before = check_failed;
+    CHECK_INT(run(page, strlen(page), "http://127.0.0.1:8000/a.html", NULL, NULL, &r, err, sizeof err),
+              EXTRACT_OK);
+    CHECK_FIELD(r.rec.title, c->title);
+    CHECK_FIELD(r.rec.date, c->date);
+    CHECK_FIELD(r.rec.date_source, c->date_source);
+    CHECK_FIELD(r.rec.posted, c->posted_out);
+    CHECK_FIELD(r.rec.number, c->number);
+    CHECK_FIELD(r.rec.type, c->type);
+    CHECK_FIELD(r.rec.issuer, c->issuer);
+    CHECK_INT(r.listing, 0);
+    if (check_failed != before) fprintf(stderr, "  ^ portal rule: %s\n", c->rule);
+    extract_result_clear(&r);
+    free(page);
+  }
+}
+
+/* Listings, both ways: a category page whose items are all links (a table
+ * of documents) and a news list (title link, date, summary per item) are
+ * listings; an article with a few links in its text is not. */
+static void test_portal_listings(void) {
+  char rows[8192] = "<table><tr><th>Tiêu đề</th></tr>";
+  for (int i = 0; i < 12; i++) {
+    char row[512];
+    snprintf(row, sizeof row, "<tr><td><a href='/vb/%d.html'>Quyết định số %d/QĐ-UBND về việc ban hành quy chế %d</a></td></tr>",
+             i, 100 + i, i);
+    strcat(rows, row);
+  }
+  strcat(rows, "</table>");
+  char *page = portal_page("Văn bản chỉ đạo - Sở X", "Văn bản chỉ đạo", "", rows);
+  extract_result r;
+  char err[256];
+  CHECK_INT(run(page, strlen(page), "http://127.0.0.1:8000/l.html", NULL, NULL, &r, err, sizeof err), EXTRACT_OK);
+  CHECK_INT(r.listing, 1);
+  CHECK(r.rec.number == NULL);
+  extract_result_clear(&r);
+  free(page);
+  char items[16384] = "";
+  for (int i = 0; i < 8; i++) {
+    char item[1024];
+    snprintf(item, sizeof item,
+             "<div class='item'><div class='c'><h3><a href='/tin/%d.html'>Triển khai nhiệm vụ chuyển đổi số đợt %d</a></h3>"
+             "<div class='d'>10/08/2016 | 10:17 AM</div><div class='s'>Ngày 02/8/2016, Ủy ban nhân dân tỉnh có văn bản về "
+             "việc triển khai các nhiệm vụ chuyển đổi số trên địa bàn, giao các sở, ngành và địa phương thực hiện đợt %d.</div></div></div>",
+             i, i, i);
+    strcat(items, item);
+  }
+  page = portal_page("Tin tức - Sở X", "Tin tức", "", items);
+  CHECK_INT(run(page, strlen(page), "http://127.0.0.1:8000/n.html", NULL, NULL, &r, err, sizeof err), EXTRACT_OK);
+  CHECK_INT(r.listing, 1);
+  extract_result_clear(&r);
+  free(page);
+  page = portal_page("Kế hoạch chuyển đổi số", "Kế hoạch chuyển đổi số", "01/02/2021 | 8:00 AM",
+                     "<p>Kế hoạch số 12/KH-UBND ngày 20/01/2021 triển khai <a href='/a'>Nghị quyết</a>, "
+                     "<a href='/b'>Chỉ thị</a> và <a href='/c'>Quyết định</a> của Thành phố.</p>");
+  CHECK_INT(run(page, strlen(page), "http://127.0.0.1:8000/k.html", NULL, NULL, &r, err, sizeof err), EXTRACT_OK);
+  CHECK_INT(r.listing, 0);
+  CHECK_STR(r.rec.number, "12/KH-UBND");
+  extract_result_clear(&r);
+  free(page);
+}
+
 /* ------------------------------------------------------------------ */
 /* Tools                                                                */
 /* ------------------------------------------------------------------ */
@@ -874,7 +1025,8 @@ static int dump(const char *path, const char *url, const char *prof) {
   printf("title: %s\ndate: %s\nnumber: %s\ntype: %s\nissuer: %s\ncategory: %s\n", r.rec.title,
          r.rec.date, r.rec.number, r.rec.type, r.rec.issuer, r.rec.category);
   printf("body (%zu bytes):\n%s\n", r.rec.body ? strlen(r.rec.body) : 0, r.rec.body ? r.rec.body : "");
-  printf("links %zu attachments %zu\n", r.n_links, r.n_attachments);
+  printf("links %zu attachments %zu listing %d (main block: %zu links, %zu bytes)\n", r.n_links,
+         r.n_attachments, r.listing, r.main_links, r.main_chars);
   for (size_t i = 0; i < r.n_attachments; i++)
     printf("  attachment %s [%s]\n", r.attachments[i].url, r.attachments[i].text);
   extract_result_clear(&r);
@@ -916,6 +1068,8 @@ int main(int argc, char **argv) {
   test_vbpl();
   test_site();
   test_listings();
+  test_portal_rules();
+  test_portal_listings();
   CHECK_INT(stderr_bytes, 0);
   return check_summary("test_extract");
 }
