@@ -265,6 +265,19 @@ static xmlNodePtr best_block(scan_walk *w) {
     size_t s = w->c[i].own + w->c[i].bonus;
     if (s > best_score) best = i + 1, best_score = s;
   }
+  /* no paragraph of the article left out: a lead ("sapo") or a heading
+     kept in a sibling block comes in with the block above, as long as that
+     adds little text and no more than a couple of links */
+  for (int level = 0; best && level < EX_CLIMB_LEVELS; level++) {
+    const candidate *c = &w->c[best - 1];
+    if (!c->parent) break;
+    const candidate *up = &w->c[c->parent - 1];
+    size_t added = up->all_own - c->all_own;
+    if (added > EX_CLIMB_CHARS || added > c->all_own || up->links > c->links + 2 ||
+        ex_is(up->node, "body"))
+      break;
+    best = c->parent;
+  }
   return best ? w->c[best - 1].node : NULL;
 }
 

@@ -147,6 +147,11 @@ typedef struct {
    times its text and under EX_ITEM_CHARS bytes a link (a title link, a date
    and a summary per item). A page with a number of its own is
    a document whatever its shape (the caller decides). */
+/* The main block takes in the blocks around it (a lead paragraph, a
+   heading) up to EX_CLIMB_LEVELS levels up, while each adds at most
+   EX_CLIMB_CHARS bytes of text (and no more than it holds itself). */
+#define EX_CLIMB_LEVELS 3
+#define EX_CLIMB_CHARS 300
 #define EX_LIST_LINKS 8
 #define EX_LIST_LINK_CHARS 20
 #define EX_LIST_MAIN_CHARS 300
