@@ -7,7 +7,8 @@ and .ci/run call this script.
 
 Seeds follow each target's input layout (see the fuzz_<target>.c header):
 fuzz_encoding and fuzz_extract take a first byte choosing the label / the
-Content-Type and profile; fuzz_query takes NUL-separated text and filters.
+Content-Type and profile; fuzz_query takes NUL-separated text and filters;
+fuzz_http takes two bytes choosing where the request is cut in two.
 """
 import hashlib
 import json
@@ -126,6 +127,39 @@ def main():
     c.add("sitemap", '<?xml version="1.0"?><!DOCTYPE urlset [<!ENTITY a "aaaaaaaaaa">'
                      '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY x SYSTEM "file:///etc/passwd">]>'
                      "<urlset><url><loc>&b;&x;</loc></url></urlset>")
+
+    # Request heads for fuzz_http: two bytes choosing the cut, then what a
+    # client sends: the tests' own requests and the shapes http.h decides.
+    heads = [
+        "GET /?q=quyet+dinh HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /api/search?q=b%E1%BA%A3ng+gi%C3%A1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: curl/7.88.1\r\n"
+        "Accept: */*\r\n\r\n",
+        "HEAD /doc/tayho-2019-0031 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "GET /so/45%2FKH-UBND HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+        "GET / HTTP/1.0\r\n\r\n",
+        "GET http://example.org/api/doc/x?q=1 HTTP/1.1\r\nHost: example.org\r\n\r\n",
+        "GET http://example.org?q=1 HTTP/1.1\r\nHost: example.org\r\n\r\n",
+        "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\nHEAD /c HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /a HTTP/1.1\nHost: x\n\nGET /b HTTP/1.1\nHost: x\n\n",
+        "\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 5\r\n\r\nabcde",
+        "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n folded\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost : x\r\n\r\n",
+        "GET /\r\n",
+        "POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc",
+        "GET / HTTP/2.0\r\nHost: x\r\n\r\n",
+        "GET /" + "a" * 17000 + " HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b" * 33000 + "\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\n" + "".join("X-H%d: %d\r\n" % (i, i) for i in range(120)) + "\r\n",
+    ]
+    for i, h in enumerate(heads):
+        data = h.encode("latin-1")
+        cut = (len(data) * (i % 4)) // 4
+        c.add("http", bytes([cut & 0xff, cut >> 8 & 0xff]) + data)
 
     for t in sorted(c.counts):
         print(f"{t}: {c.counts[t]} seeds")

@@ -28,7 +28,6 @@
 
 #define TICK_MS 200      /* how often the clocks are looked at */
 #define READ_CHUNK 16384
-#define PREFIX_MAX 64    /* what a refusal keeps of the target */
 #define IDLE_BUFFER 4096 /* an idle connection keeps at most this much memory */
 
 /* C_DEAD: closed, its memory freed after the current batch of events
@@ -48,13 +47,11 @@ typedef struct conn {
   double since;       /* start of the clock of the current state */
   int kept;           /* answered a request already: may idle first */
   int got_bytes;      /* some of the next head has arrived */
-  size_t scanned;     /* bytes of `in` searched for the end of the head */
   dynbuf in;
-  size_t head_len;    /* bytes of `in` the request being answered takes */
+  http_head head;     /* the head being read, or answered, at the start of `in` */
+  char *target;       /* of the request being answered (owned) */
   int keep_alive;
   http_request rq;
-  char method[16];
-  char prefix[PREFIX_MAX + 1];
   dynbuf out_head, out_body;
   size_t sent;        /* bytes of out_head + out_body written */
   int write_failed;   /* the worker's first write failed */
@@ -103,6 +100,7 @@ const char *http_reason(int status) {
   case 431: return "Request Header Fields Too Large";
   case 500: return "Internal Server Error";
   case 503: return "Service Unavailable";
+  case 505: return "HTTP Version Not Supported";
   default: return "";
   }
 }
@@ -135,6 +133,8 @@ static void conn_kill(http_server *s, conn *c) {
   dynbuf_free(&c->in);
   dynbuf_free(&c->out_head);
   dynbuf_free(&c->out_body);
+  free(c->target);
+  c->target = NULL;
   c->state = C_DEAD;
   c->qnext = s->dead;
   s->dead = c;
@@ -212,167 +212,238 @@ static void accept_all(http_server *s) {
   }
 }
 
-/* ---- parsing a request head ---- */
+/* ---- reading a request head (pure: http.h says what it decides) ---- */
 
-static int is_tchar(int ch) {
-  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-         (ch && strchr("!#$%&'*+-.^_`|~", ch));
+enum { PHASE_LINE, PHASE_HEADERS, PHASE_DONE };
+enum { F_CL = 1, F_CL_NONZERO = 2, F_TE = 4, F_HOST = 8, F_CLOSE = 16, F_KEEP = 32 };
+
+void http_head_init(http_head *h) { memset(h, 0, sizeof *h); }
+
+static int is_alnum(int ch) {
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
 }
 
-/* One line of the head: [p, end of line), without its CR LF or LF. */
-static const char *line_end(const char *p, const char *end, const char **next) {
-  const char *nl = memchr(p, '\n', (size_t)(end - p));
-  if (!nl) nl = end;
-  *next = nl < end ? nl + 1 : end;
-  return nl > p && nl[-1] == '\r' ? nl - 1 : nl;
+static int is_tchar(int ch) { return is_alnum(ch) || (ch && strchr("!#$%&'*+-.^_`|~", ch)); }
+
+/* A byte of host[:port] (RFC 3986 reg-name, IP literal, port; no userinfo). */
+static int is_host_char(int ch) { return is_alnum(ch) || (ch && strchr("-._~!$&'()*+,;=:%[]", ch)); }
+
+static int is_ows(int ch) { return ch == ' ' || ch == '\t'; }
+
+static int all_host_chars(const char *p, const char *e) {
+  for (; p < e; p++)
+    if (!is_host_char((unsigned char)*p)) return 0;
+  return 1;
 }
 
-static int refuse(conn *c, int status, const char *why) {
-  c->rq.refused = status;
-  c->rq.why = why;
-  c->keep_alive = 0;
-  return status;
-}
-
-/* Keeps the first bytes of the target for a refusal. */
-static void keep_prefix(conn *c, const char *target, size_t n) {
-  if (n > PREFIX_MAX) n = PREFIX_MAX;
-  memcpy(c->prefix, target, n);
-  c->prefix[n] = '\0';
-  c->rq.target = c->prefix;
-}
-
-/* "GET /target HTTP/1.1" in [p, e). 0, or the refusal's status. */
-static int parse_request_line(conn *c, char *p, char *e) {
-  char *sp1 = memchr(p, ' ', (size_t)(e - p));
-  if (!sp1 || sp1 == p || (size_t)(sp1 - p) >= sizeof c->method)
-    return refuse(c, 400, "the request line is not METHOD TARGET HTTP/1.x");
-  memcpy(c->method, p, (size_t)(sp1 - p));
-  c->method[sp1 - p] = '\0';
-  for (const char *m = c->method; *m; m++)
-    if (!is_tchar((unsigned char)*m)) return refuse(c, 400, "the method is malformed");
-  char *target = sp1 + 1;
-  char *sp2 = memchr(target, ' ', (size_t)(e - target));
-  keep_prefix(c, target, (size_t)((sp2 ? sp2 : e) - target));
-  if ((size_t)((sp2 ? sp2 : e) - target) > HTTP_MAX_TARGET)
-    return refuse(c, 414, "the URL is too long");
-  if (!sp2 || target[0] != '/') return refuse(c, 400, "the request target must start with /");
-  for (const char *t = target; t < sp2; t++)
-    if ((unsigned char)*t <= 0x20 || (unsigned char)*t >= 0x7f)
-      return refuse(c, 400, "the URL holds a byte that must be percent-encoded");
-  size_t vlen = (size_t)(e - sp2 - 1);
-  if (vlen == 8 && memcmp(sp2 + 1, "HTTP/1.1", 8) == 0) c->keep_alive = 1;
-  else if (vlen == 8 && memcmp(sp2 + 1, "HTTP/1.0", 8) == 0) c->keep_alive = 0;
-  else return refuse(c, 400, "only HTTP/1.0 and HTTP/1.1 are spoken here");
-  *sp2 = '\0';
-  c->rq.target = target;
-  c->rq.method = c->method;
+/* The length of "http://" or "https://" (any case) at the start of [p, e), or 0. */
+static size_t scheme_len(const char *p, const char *e) {
+  size_t n = (size_t)(e - p);
+  if (n >= 7 && strncasecmp(p, "http://", 7) == 0) return 7;
+  if (n >= 8 && strncasecmp(p, "https://", 8) == 0) return 8;
   return 0;
+}
+
+/* Where the authority of an absolute-form target [t, te) ends (its path or
+ * query starts); t when the target is not absolute-form. */
+static const char *authority_end(const char *t, const char *te) {
+  size_t sl = scheme_len(t, te);
+  if (!sl) return t;
+  const char *p = t + sl;
+  while (p < te && *p != '/' && *p != '?') p++;
+  return p;
+}
+
+/* Records where the target of the request line [s, e) (maybe not all of it
+ * arrived) is: after the first SP up to the next, its path for
+ * absolute-form. */
+static void locate_target(http_head *h, const char *buf, size_t s, size_t e) {
+  const char *sp = memchr(buf + s, ' ', e - s);
+  h->target_off = h->target_len = 0;
+  h->target_root = 0;
+  if (!sp) return;
+  const char *t = sp + 1, *te = memchr(t, ' ', (size_t)(buf + e - t));
+  if (!te) te = buf + e;
+  const char *path = authority_end(t, te);
+  h->target_root = path != t && (path == te || *path == '?');
+  h->target_off = (size_t)(path - buf);
+  h->target_len = (size_t)(te - path);
+}
+
+/* Ends the head with a refusal: the connection closes after its answer. */
+static http_head_result refuse(http_head *h, int status, const char *why) {
+  h->refused = status;
+  h->why = why;
+  h->keep_alive = 0;
+  h->head_len = 0;
+  if (h->target_len > HTTP_PREFIX_MAX) h->target_len = HTTP_PREFIX_MAX;
+  h->phase_ = PHASE_DONE;
+  return HTTP_HEAD_DONE;
+}
+
+/* The request line [s, e), CR LF cut off. */
+static http_head_result request_line(http_head *h, const char *buf, size_t s, size_t e) {
+  const char *l = buf + s, *le = buf + e;
+  const char *sp1 = memchr(l, ' ', e - s);
+  if (!sp1 || sp1 == l) return refuse(h, 400, "the request line is not METHOD TARGET HTTP/1.x");
+  for (const char *m = l; m < sp1; m++)
+    if (!is_tchar((unsigned char)*m)) return refuse(h, 400, "the method is malformed");
+  size_t ml = (size_t)(sp1 - l);
+  if (ml <= HTTP_MAX_METHOD) {
+    memcpy(h->method, l, ml);
+    h->method[ml] = '\0';
+  }
+  h->head_only = strcmp(h->method, "HEAD") == 0; /* a refusal of a HEAD has no body either */
+  const char *t = sp1 + 1, *sp2 = memchr(t, ' ', (size_t)(le - t));
+  if (!sp2) return refuse(h, 400, "the request line has no HTTP version (HTTP/0.9 is not spoken here)");
+  const char *v = sp2 + 1;
+  if (le - v != 8 || memcmp(v, "HTTP/", 5) != 0 || v[5] < '0' || v[5] > '9' || v[6] != '.' ||
+      v[7] < '0' || v[7] > '9')
+    return refuse(h, 400, "the request line is not METHOD TARGET HTTP/1.x");
+  if (v[5] != '1') return refuse(h, 505, "only HTTP/1.0 and HTTP/1.1 are spoken here");
+  h->version = v[7] == '0' ? 10 : 11;
+  if (!h->head_only && strcmp(h->method, "GET") != 0)
+    return refuse(h, 405, "read only: GET and HEAD only");
+  if ((size_t)(sp2 - t) > HTTP_MAX_TARGET) return refuse(h, 414, "the URL is too long");
+  if (sp2 == t) return refuse(h, 400, "the request line is not METHOD TARGET HTTP/1.x");
+  for (const char *c = t; c < sp2; c++)
+    if ((unsigned char)*c <= 0x20 || (unsigned char)*c >= 0x7f)
+      return refuse(h, 400, "the URL holds a byte that must be percent-encoded");
+  if (*t != '/') {
+    const char *path = authority_end(t, sp2), *host = t + scheme_len(t, sp2);
+    if (path == t || path == host || !all_host_chars(host, path))
+      return refuse(h, 400, "the request target is neither /PATH nor http://HOST/PATH");
+  }
+  h->phase_ = PHASE_HEADERS;
+  return HTTP_HEAD_MORE;
 }
 
 /* Does the comma-separated header value [v, e) hold token (any case)? */
 static int has_token(const char *v, const char *e, const char *token) {
   size_t tl = strlen(token);
   while (v < e) {
-    while (v < e && (*v == ' ' || *v == '\t' || *v == ',')) v++;
+    while (v < e && (*v == ',' || is_ows(*v))) v++;
     const char *w = v;
-    while (w < e && *w != ',' && *w != ' ' && *w != '\t') w++;
+    while (w < e && *w != ',' && !is_ows(*w)) w++;
     if ((size_t)(w - v) == tl && strncasecmp(v, token, tl) == 0) return 1;
     v = w;
   }
   return 0;
 }
 
-/* The header lines in [p, e): 0, or the refusal's status. */
-static int parse_headers(conn *c, const char *p, const char *e) {
-  int lines = 0, body = 0;
-  while (p < e) {
-    const char *next, *le = line_end(p, e, &next);
-    if (le == p) break; /* the empty line */
-    if (++lines > HTTP_MAX_HEADERS) return refuse(c, 431, "too many header lines");
-    const char *colon = memchr(p, ':', (size_t)(le - p));
-    if (!colon || colon == p) return refuse(c, 400, "a header line is malformed");
-    for (const char *n = p; n < colon; n++)
-      if (!is_tchar((unsigned char)*n)) return refuse(c, 400, "a header name is malformed");
-    const char *v = colon + 1;
-    size_t nl = (size_t)(colon - p);
-    if (nl == 10 && strncasecmp(p, "Connection", 10) == 0) {
-      if (has_token(v, le, "close")) c->keep_alive = 0;
-      else if (has_token(v, le, "keep-alive")) c->keep_alive = 1;
-    } else if (nl == 14 && strncasecmp(p, "Content-Length", 14) == 0) {
-      while (v < le && (*v == ' ' || *v == '\t')) v++;
-      int zero = v < le;
-      for (; v < le && *v != ' ' && *v != '\t'; v++)
-        if (*v != '0') zero = 0;
-      if (!zero) body = 1;
-    } else if (nl == 17 && strncasecmp(p, "Transfer-Encoding", 17) == 0) {
-      body = 1;
-    }
-    p = next;
-  }
-  int readonly = strcmp(c->method, "GET") == 0 || strcmp(c->method, "HEAD") == 0;
-  if (!readonly) {
-    if (body) c->keep_alive = 0; /* its body is never read */
-    c->rq.refused = 405;
-    c->rq.why = "read only: GET and HEAD only";
-    return 405;
-  }
-  if (body) return refuse(c, 413, "a request body is not accepted");
-  return 0;
+static int name_is(const char *n, size_t nl, const char *name) {
+  return nl == strlen(name) && strncasecmp(n, name, nl) == 0;
 }
 
-typedef enum { HEAD_MORE, HEAD_READY } head_state;
+/* The empty line: the head is whole. */
+static http_head_result end_of_head(http_head *h, size_t head_len) {
+  if ((h->flags_ & F_TE) && (h->flags_ & F_CL))
+    return refuse(h, 400, "Content-Length together with Transfer-Encoding: the request's end is ambiguous");
+  if (h->flags_ & F_TE) return refuse(h, 400, "Transfer-Encoding in a request: no request body is accepted");
+  if (h->version == 11 && !(h->flags_ & F_HOST)) return refuse(h, 400, "an HTTP/1.1 request needs a Host header");
+  if (h->flags_ & F_CL_NONZERO) return refuse(h, 413, "a request body is not accepted");
+  h->keep_alive = !(h->flags_ & F_CLOSE) && (h->version == 11 || (h->flags_ & F_KEEP));
+  h->head_len = head_len;
+  h->phase_ = PHASE_DONE;
+  return HTTP_HEAD_DONE;
+}
 
-/* Looks for a whole head in c->in; on one, fills c->rq (a request or a
- * refusal) and c->head_len. */
+/* A header line [s, e), CR LF cut off; head_len: where the head ends when
+ * this is the empty line. */
+static http_head_result header_line(http_head *h, const char *buf, size_t s, size_t e, size_t head_len) {
+  const char *l = buf + s, *le = buf + e;
+  if (l == le) return end_of_head(h, head_len);
+  if (++h->headers > HTTP_MAX_HEADERS) return refuse(h, 431, "too many header lines");
+  if (is_ows(*l)) return refuse(h, 400, "a header line continues the one before it (obsolete line folding)");
+  const char *colon = memchr(l, ':', e - s);
+  if (!colon || colon == l) return refuse(h, 400, "a header line is malformed");
+  for (const char *n = l; n < colon; n++)
+    if (!is_tchar((unsigned char)*n)) return refuse(h, 400, "a header name is malformed");
+  const char *v = colon + 1, *ve = le;
+  while (v < ve && is_ows(*v)) v++;
+  while (ve > v && is_ows(ve[-1])) ve--;
+  for (const char *c = v; c < ve; c++)
+    if (((unsigned char)*c < 0x20 && *c != '\t') || *c == 0x7f)
+      return refuse(h, 400, "a header value holds a control byte");
+  size_t nl = (size_t)(colon - l);
+  if (name_is(l, nl, "Content-Length")) {
+    if (h->flags_ & F_CL) return refuse(h, 400, "two Content-Length headers");
+    if (v == ve) return refuse(h, 400, "Content-Length is not a number");
+    h->flags_ |= F_CL;
+    for (const char *c = v; c < ve; c++) {
+      if (*c < '0' || *c > '9') return refuse(h, 400, "Content-Length is not a number");
+      if (*c != '0') h->flags_ |= F_CL_NONZERO;
+    }
+  } else if (name_is(l, nl, "Transfer-Encoding")) {
+    h->flags_ |= F_TE;
+  } else if (name_is(l, nl, "Host")) {
+    if (h->flags_ & F_HOST) return refuse(h, 400, "two Host headers");
+    if (!all_host_chars(v, ve)) return refuse(h, 400, "the Host header is not host[:port]");
+    h->flags_ |= F_HOST;
+  } else if (name_is(l, nl, "Connection")) {
+    if (has_token(v, ve, "close")) h->flags_ |= F_CLOSE;
+    if (has_token(v, ve, "keep-alive")) h->flags_ |= F_KEEP;
+  }
+  return HTTP_HEAD_MORE;
+}
+
+http_head_result http_parse_head(http_head *h, const char *buf, size_t len) {
+  while (h->phase_ != PHASE_DONE) {
+    /* A line must end (its LF) before limit: the request line within
+     * HTTP_MAX_LINE bytes, the head within HTTP_MAX_HEAD. */
+    int line_limit = h->phase_ == PHASE_LINE && h->pos_ + HTTP_MAX_LINE + 1 <= HTTP_MAX_HEAD;
+    size_t limit = line_limit ? h->pos_ + HTTP_MAX_LINE + 1 : HTTP_MAX_HEAD;
+    size_t to = len < limit ? len : limit, from = h->scanned_ > h->pos_ ? h->scanned_ : h->pos_;
+    const char *nl = from < to ? memchr(buf + from, '\n', to - from) : NULL;
+    if (!nl) {
+      if (to > h->scanned_) h->scanned_ = to;
+      if (len < limit) return HTTP_HEAD_MORE;
+      if (h->phase_ == PHASE_LINE) locate_target(h, buf, h->pos_, limit);
+      return line_limit ? refuse(h, 414, "the URL is too long")
+                        : refuse(h, 431, "the request headers are too large");
+    }
+    size_t s = h->pos_, e = (size_t)(nl - buf);
+    h->pos_ = h->scanned_ = e + 1;
+    if (e > s && buf[e - 1] == '\r') e--;
+    if (h->phase_ == PHASE_LINE) {
+      if (e == s) continue; /* an empty line before the request line */
+      locate_target(h, buf, s, e);
+    }
+    if (memchr(buf + s, '\r', e - s)) return refuse(h, 400, "a CR not followed by LF");
+    if ((h->phase_ == PHASE_LINE ? request_line(h, buf, s, e) : header_line(h, buf, s, e, h->pos_)) ==
+        HTTP_HEAD_DONE)
+      return HTTP_HEAD_DONE;
+  }
+  return HTTP_HEAD_DONE;
+}
+
+char *http_head_target(const http_head *h, const char *buf) {
+  size_t root = h->target_root ? 1 : 0, n = h->target_len;
+  char *t = malloc(root + n + 1);
+  if (!t) return NULL;
+  if (root) t[0] = '/';
+  if (n) memcpy(t + root, buf + h->target_off, n);
+  t[root + n] = '\0';
+  return t;
+}
+
+/* ---- a connection's head ---- */
+
+typedef enum { HEAD_MORE, HEAD_READY, HEAD_FAILED } head_state;
+
+/* Reads on in c->in; on a whole head (or a refusal), fills c->rq. */
 static head_state parse_head(conn *c) {
-  char *d = c->in.data;
-  size_t n = c->in.len, end = 0, from = c->scanned > 2 ? c->scanned - 2 : 0;
-  for (size_t i = from; i < n && !end; i++) {
-    if (d[i] != '\n') continue;
-    if (i + 1 < n && d[i + 1] == '\n') end = i + 2;
-    else if (i + 2 < n && d[i + 1] == '\r' && d[i + 2] == '\n') end = i + 3;
-  }
-  c->scanned = n;
-  memset(&c->rq, 0, sizeof c->rq);
-  c->rq.method = "";
-  c->rq.target = "";
-  c->rq.client = c->from->addr;
-  c->method[0] = '\0';
-  c->prefix[0] = '\0';
-  if (!end) {
-    /* Not yet whole: refuse early what can never fit. */
-    const char *nl = n ? memchr(d, '\n', n) : NULL;
-    const char *sp = n ? memchr(d, ' ', n) : NULL;
-    if (sp && (!nl || sp < nl)) {
-      const char *t = sp + 1, *te = nl ? nl : d + n;
-      const char *sp2 = memchr(t, ' ', (size_t)(te - t));
-      keep_prefix(c, t, (size_t)((sp2 ? sp2 : te) - t));
-    }
-    if (!nl && n > HTTP_MAX_TARGET + 32) {
-      refuse(c, 414, "the URL is too long");
-    } else if (n >= HTTP_MAX_HEAD) {
-      refuse(c, 431, "the request headers are too large");
-    } else {
-      return HEAD_MORE;
-    }
-    c->head_len = n;
-    return HEAD_READY;
-  }
-  if (end > HTTP_MAX_HEAD) {
-    refuse(c, 431, "the request headers are too large");
-    c->head_len = end;
-    return HEAD_READY;
-  }
-  c->head_len = end;
-  const char *next;
-  char *le = (char *)line_end(d, d + end, &next);
-  if (parse_request_line(c, d, le) == 0) {
-    int blank = le == d;
-    if (blank) refuse(c, 400, "an empty request line");
-    else parse_headers(c, next, d + end);
-  }
-  c->rq.head_only = strcmp(c->method, "HEAD") == 0;
+  if (http_parse_head(&c->head, c->in.data, c->in.len) == HTTP_HEAD_MORE) return HEAD_MORE;
+  free(c->target);
+  c->target = http_head_target(&c->head, c->in.data);
+  if (!c->target) return HEAD_FAILED;
+  c->rq = (http_request){.method = c->head.method,
+                         .target = c->target,
+                         .head_only = c->head.head_only,
+                         .refused = c->head.refused,
+                         .why = c->head.why,
+                         .client = c->from->addr};
+  c->keep_alive = c->head.keep_alive;
   return HEAD_READY;
 }
 
@@ -408,8 +479,10 @@ static void consider(http_server *s, conn *c) {
     c->got_bytes = 1;
     if (c->kept) c->since = now_s(); /* the head's clock starts with its first byte */
   }
-  if (parse_head(c) == HEAD_READY) enqueue(s, c);
-  else arm(s, c, EPOLLIN);
+  head_state hs = parse_head(c);
+  if (hs == HEAD_READY) enqueue(s, c);
+  else if (hs == HEAD_MORE) arm(s, c, EPOLLIN);
+  else conn_kill(s, c);
 }
 
 static void linger_start(http_server *s, conn *c) {
@@ -468,10 +541,11 @@ static void answered(http_server *s, conn *c) {
     linger_start(s, c);
     return;
   }
-  dynbuf_drop_front(&c->in, c->head_len);
+  dynbuf_drop_front(&c->in, c->head.head_len);
   if (c->in.len == 0 && c->in.cap > IDLE_BUFFER) dynbuf_free(&c->in);
-  c->head_len = 0;
-  c->scanned = 0;
+  http_head_init(&c->head);
+  free(c->target);
+  c->target = NULL;
   c->kept = 1;
   c->got_bytes = 0;
   c->state = C_READ;

@@ -30,16 +30,55 @@
  * slot. Only when every connection is busy with a real request is a new
  * one closed at once.
  *
- * Refusals: a head over HTTP_MAX_HEAD bytes (431), more than
- * HTTP_MAX_HEADERS header lines (431), a request target over HTTP_MAX_TARGET
- * bytes (414, as soon as that many bytes came without the end of the line),
- * a request body (413), a method other than GET and HEAD (405), anything
- * malformed (400). They go to the handler like requests, with `refused`
- * set, so the application words every answer (JSON under /api/). After a
- * refusal, or a request that asked for it, the connection is closed
- * gracefully: written, shut for writing, and the rest of the input read
- * and dropped for up to HTTP_LINGER_SECONDS, so the answer is not lost to
- * a reset.
+ * Refusals (what the head parser below decides) go to the handler like
+ * requests, with `refused` set, so the application words every answer
+ * (JSON under /api/). After a refusal, or a request that asked for it, the
+ * connection is closed gracefully: written, shut for writing, and the rest
+ * of the input read and dropped for up to HTTP_LINGER_SECONDS, so the
+ * answer is not lost to a reset.
+ *
+ * Reading a request head (http_parse_head), decided by RFC 9112 and, where
+ * it leaves a choice, for the stricter reading: this server never reads a
+ * request body, so any doubt about where a request ends closes the
+ * connection instead of guessing.
+ *   lines       end in CRLF or a bare LF (RFC 9112 2.2 allows a recipient
+ *               to take LF alone); a CR anywhere else in a line: 400.
+ *               Empty lines before the request line are skipped (2.2).
+ *   request     METHOD SP TARGET SP HTTP/d.d, single spaces (3); anything
+ *   line        else, HTTP/0.9's "GET /" included, is 400 as soon as its
+ *               line ends. HTTP/1.0 and HTTP/1.1 are spoken, HTTP/1.x
+ *               (x > 1) is taken as 1.1 (RFC 9110 6.2), another major
+ *               version is 505. A method other than GET and HEAD (methods
+ *               are case-sensitive: "get" is one) is 405, at the request
+ *               line. A line past HTTP_MAX_LINE bytes is 414, as soon as
+ *               that many bytes came without its end; a target past
+ *               HTTP_MAX_TARGET bytes is 414.
+ *   target      origin-form "/path?query" of visible ASCII (a space,
+ *               control or non-ASCII byte: 400), or absolute-form
+ *               "http://host/path" (3.2.2: a server MUST accept it), which
+ *               is served as its path and query ("http://host" as "/").
+ *               Authority-form and "*" are 400.
+ *   headers     NAME ":" OWS VALUE OWS; a name that is not a token (a space
+ *               before the colon too, 5.1): 400; a value holding a control
+ *               byte other than HTAB (NUL, CR, DEL, ...; RFC 9110 5.5): 400;
+ *               an obs-fold continuation line (SP or HTAB first, 5.2): 400.
+ *               More than HTTP_MAX_HEADERS lines: 431; a head past
+ *               HTTP_MAX_HEAD bytes: 431, as soon as that many came.
+ *   Host        HTTP/1.1 without one, two of them, or one that is not
+ *               host[:port]: 400 (3.2). Absolute-form's host wins.
+ *   framing     no request has a body here. Transfer-Encoding in any
+ *               request: 400 (with Content-Length too, the smuggling
+ *               shape of 6.1, or a GET "chunked": never guess its end).
+ *               Two Content-Length lines, or one that is not digits
+ *               ("1, 1", "+1", ""): 400 (6.3). Content-Length 0: a request;
+ *               any other: 413.
+ *   keep-alive  HTTP/1.1 keeps the connection unless "Connection: close";
+ *               HTTP/1.0 only with "Connection: keep-alive" (9.3); "close"
+ *               anywhere wins. Pipelined requests (several in one packet)
+ *               are answered in order, one head at a time.
+ * Each rule is decided by the bytes up to the line it concerns: feeding a
+ * head in pieces gives the same result as feeding it whole, and no request
+ * is decided before its empty line has arrived.
  *
  * Never prints. */
 #ifndef TRACUU_WEB_HTTP_H
@@ -56,9 +95,12 @@
 #define HTTP_IDLE_SECONDS 15
 #define HTTP_SEND_SECONDS 60
 #define HTTP_LINGER_SECONDS 2
-#define HTTP_MAX_HEAD (32u * 1024)
-#define HTTP_MAX_TARGET (16u * 1024)
+#define HTTP_MAX_HEAD (32u * 1024)   /* a head, through its empty line */
+#define HTTP_MAX_TARGET (16u * 1024) /* a request target */
+#define HTTP_MAX_LINE (HTTP_MAX_TARGET + 32) /* a request line, without its LF */
 #define HTTP_MAX_HEADERS 100
+#define HTTP_MAX_METHOD 15           /* longer: 405 with method "" */
+#define HTTP_PREFIX_MAX 64           /* what a refusal keeps of the target */
 #define HTTP_MAX_WORKERS 16
 #define HTTP_MAX_REPLY (16u * 1024 * 1024) /* a body never grows past this */
 
@@ -69,10 +111,57 @@ typedef struct {
    * tell /api/ from a page. */
   const char *target;
   int head_only;      /* HEAD: the body is not sent (its length is) */
-  int refused;        /* 0, or the status of a refusal: 400, 405, 413, 414, 431 */
+  int refused;        /* 0, or the status of a refusal: 400, 405, 413, 414, 431, 505 */
   const char *why;    /* the refusal's reason (English, static), or NULL */
   uint32_t client;    /* the client's IPv4 address, host order */
 } http_request;
+
+/* ---- the request head, apart from the sockets ---- */
+
+typedef enum { HTTP_HEAD_MORE, HTTP_HEAD_DONE } http_head_result;
+
+/* One request head being read. Zeroed (http_head_init) before its first
+ * byte; the fields below are the result once http_parse_head returned
+ * HTTP_HEAD_DONE. The target is not copied: it is a range of the caller's
+ * buffer (http_head_target makes the string). */
+typedef struct {
+  int refused;             /* 0: a request; else 400, 405, 413, 414, 431 or 505 */
+  const char *why;         /* the refusal's reason (English, static, one line), or NULL */
+  char method[HTTP_MAX_METHOD + 1]; /* as sent; "" when unreadable or too long */
+  int version;             /* 10 or 11 once the request line was read, else 0 */
+  int head_only;           /* HEAD */
+  int keep_alive;          /* another request may follow (never after a refusal) */
+  size_t head_len;         /* a request: bytes of the buffer its head takes, the
+                              empty lines before it and its own empty line included */
+  unsigned headers;        /* header lines read */
+  /* The origin-form path and query in the buffer: [target_off, +target_len),
+   * "/" first when target_root (absolute-form without a path). For a
+   * refusal, its first HTTP_PREFIX_MAX bytes, as far as they arrived. */
+  size_t target_off, target_len;
+  int target_root;
+  /* Progress, for http_parse_head only. */
+  size_t pos_, scanned_;
+  unsigned flags_;
+  int phase_;
+} http_head;
+
+void http_head_init(http_head *h /* OUT */);
+
+/* Reads the head at the start of buf[0, len): HTTP_HEAD_MORE until its
+ * empty line (or a refusal) has arrived, then HTTP_HEAD_DONE with h filled.
+ * Call it again with the same bytes and more after them as they arrive (it
+ * resumes where it stopped: the work is linear in the bytes) and never
+ * with fewer; after HTTP_HEAD_DONE it returns HTTP_HEAD_DONE and changes
+ * nothing. Never reads buf past len nor past HTTP_MAX_HEAD, and is done by
+ * HTTP_MAX_HEAD bytes at the latest. No allocation, no I/O. */
+http_head_result http_parse_head(http_head *h /* IN/OUT */, const char *buf, size_t len);
+
+/* The target of a parsed head as a string ("/path?query"; a refusal's
+ * prefix, maybe ""), from the same buffer. Caller frees; NULL when out of
+ * memory. */
+char *http_head_target(const http_head *h, const char *buf);
+
+/* ---- the server ---- */
 
 /* What the handler fills. The server writes the status line,
  * Content-Length and Connection; the handler adds its header lines, each

@@ -219,7 +219,52 @@ has 'lophatdai' "shows the document"
 get "/api/doc/${link#/doc/}"
 expect_eq "$(jq -r '.hits[0].id' "$TMP/out")" "$long_id" "the long id through the API"
 
-# 9. --listen.
+# 9. Raw heads on one connection (tests/unit/test_http_head.c has the
+# parser's table; here the server acts on its decisions): every answer
+# sent until the server closes, at most 5 s.
+raw() { # PRINTF-FORMAT: the bytes to send
+  timeout 5 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && printf "$2" >&3 && cat <&3' _ "${WEB##*:}" "$1" \
+    >"$TMP/raw" 2>/dev/null
+  RAW_RC=$?
+}
+statuses() { tr -d '\r' <"$TMP/raw" | grep -a '^HTTP/1.1 ' | cut -d' ' -f2 | tr '\n' ' ' | sed 's/ $//'; }
+raw 'GET /?q=quyet+dinh HTTP/1.1\r\nHost: x\r\n\r\nHEAD /api/search?q=x HTTP/1.1\r\nHost: x\r\n\r\nGET /api/doc/binhduong-2024-0611 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'
+expect_eq "$(statuses)" "200 200 200" "three pipelined requests in one packet, answered in order"
+expect_eq "$RAW_RC" 0 "the connection closes after the one that asked"
+expect_eq "$(tr -d '\r' <"$TMP/raw" | tail -1 | jq -r '.hits[0].id' 2>/dev/null)" "binhduong-2024-0611" \
+  "the last answer is the document's"
+raw 'GET /api/search?q=x HTTP/1.1\r\nHost: x\r\nContent-Length: 44\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /api/doc/binhduong-2024-0611 HTTP/1.1\r\nHost: x\r\n\r\n'
+expect_eq "$(statuses)" "400" "Content-Length with Transfer-Encoding: one 400, the smuggled request never answered"
+expect_eq "$RAW_RC" 0 "and the connection closed"
+raw 'GET /api/search?q=x HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 7\r\n\r\nGET / HTTP/1.1\r\n\r\n'
+expect_eq "$(statuses)" "400" "two Content-Lengths: 400 and closed"
+raw 'GET /api/search?q=x HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n  folded\r\n\r\n'
+expect_eq "$(statuses)" "400" "an obs-fold line: 400"
+if tr -d '\r' <"$TMP/raw" | tail -1 | jq -e '.error.message|test("folding")' >/dev/null 2>&1; then pass; else fail "the API's 400 says why: $(tail -c 200 "$TMP/raw")"; fi
+start=$(date +%s%N)
+raw 'GET /\r\n'
+expect_eq "$(statuses)" "400" "an HTTP/0.9 request: 400"
+expect_eq "$(( ($(date +%s%N) - start) / 1000000 < 2000 ))" 1 "at once, not at the head deadline"
+raw 'GET http://example.org/api/doc/binhduong-2024-0611 HTTP/1.1\r\nHost: example.org\r\nConnection: close\r\n\r\n'
+expect_eq "$(statuses)" "200" "an absolute-form target is served as its path"
+raw 'GET /?q=x HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /?q=y HTTP/1.0\r\n\r\n'
+expect_eq "$(statuses)" "200 200" "HTTP/1.0 with keep-alive: a second request on the connection"
+expect_eq "$(tr -d '\r' <"$TMP/raw" | grep -ai '^connection:' | tr '\n' ' ')" "Connection: keep-alive Connection: close " \
+  "kept for the first, closed after the second"
+raw 'GET /api/search?q=x HTTP/1.1\r\nAccept: */*\r\n\r\n'
+expect_eq "$(statuses)" "400" "HTTP/1.1 without Host"
+raw 'GET /api/search?q=x HTTP/2.0\r\nHost: x\r\n\r\n'
+expect_eq "$(statuses)" "505" "HTTP/2.0: 505"
+if tr -d '\r' <"$TMP/raw" | tail -1 | jq -e '.error.code == 505' >/dev/null 2>&1; then pass; else fail "505 as JSON: $(tail -c 200 "$TMP/raw")"; fi
+raw 'HEAD /api/search?q=x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nabcde'
+expect_eq "$(statuses)" "413" "a HEAD with a body: 413"
+expect_eq "$(tr -d '\r' <"$TMP/raw" | sed '1,/^$/d' | wc -c)" 0 "and, as a HEAD answer, no body"
+raw 'GET /api/search?q=x HTTP/1.1\r\nHost: x\r\nX-A: a\000b\r\n\r\n'
+expect_eq "$(statuses)" "400" "a NUL byte in a header value"
+get "/?q=x"
+expect_eq "$CODE" 200 "the server is fine afterwards"
+
+# 10. --listen.
 stop_serve
 run "$TRACUU" serve --listen nowhere
 expect_rc 2 "--listen without a port"
