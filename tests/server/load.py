@@ -11,9 +11,13 @@ answered, for --seconds. Meanwhile:
     delay from the commit is recorded.
 Prints one JSON object: requests, errors (any answer but 200, with
 examples), requests/s, p50/p99 latency, the timeline (per sample: t, rps,
-p50, p99, rss_kb, fds), and the visibility delays.
+p50, p99, rss_kb, fds), the trend of RSS and open descriptors over every
+sample (the least-squares line's rise from the first sample's time to the
+last's: a leak rises steadily, a one-off spike hardly moves it), and the
+visibility delays.
 """
 import argparse
+import array
 import json
 import os
 import socket
@@ -56,16 +60,18 @@ def read_answer(s, buf):
 class Stats:
     def __init__(self):
         self.lock = threading.Lock()
-        self.lat = []       # (time, seconds)
+        self.window = []               # seconds, of the answers since the last sample
+        self.lat = array.array("d")    # seconds, of every answer (8 bytes each)
         self.errors = []
+        self.n_errors = 0
         self.requests = 0
 
 
-def client(port, until, st):
+def client(port, until, st, paths):
     i = 0
     s, buf = None, b""
     while time.time() < until:
-        path = PATHS[i % len(PATHS)]
+        path = paths[i % len(paths)]
         i += 1
         start = time.time()
         try:
@@ -82,9 +88,12 @@ def client(port, until, st):
         end = time.time()
         with st.lock:
             st.requests += 1
-            st.lat.append((end, end - start))
-            if status != 200:
+            st.window.append(end - start)
+            st.lat.append(end - start)
+            if status != 200 and len(st.errors) < 1000:
                 st.errors.append("%s %s %s" % (path, status, body[:200].decode("utf-8", "replace")))
+            if status != 200:
+                st.n_errors += 1
     if s:
         s.close()
 
@@ -111,10 +120,23 @@ def checker(port, commits, until, vis):
         for line in lines[seen:]:
             ms, ident = line.split(" ", 1)
             path = "/api/doc/" + urllib.parse.quote(ident, safe="")
-            while get_status(port, path) != 200 and time.time() - int(ms) / 1000 < 10:
+            committed = int(ms) / 1000
+            first = time.time() - committed  # how late the first look was
+            polls, statuses = 0, {}
+            while True:
+                asked = time.time()
+                status = get_status(port, path)
+                polls += 1
+                statuses[str(status)] = statuses.get(str(status), 0) + 1
+                if status == 200 or time.time() - committed >= 10:
+                    break
                 time.sleep(0.01)
-            delay = time.time() - int(ms) / 1000
-            vis.append((ident, round(delay * 1000)))
+            delay = time.time() - committed
+            # The delay, and what it is made of: the first look's lateness,
+            # the looks and their answers, the last answer's own time.
+            vis.append((ident, round(delay * 1000), {"first_ms": round(first * 1000), "polls": polls,
+                                                     "statuses": statuses,
+                                                     "last_ms": round((time.time() - asked) * 1000)}))
         seen = len(lines)
         if time.time() > until:
             break
@@ -137,6 +159,21 @@ def pct(xs, p):
     return round(xs[min(len(xs) - 1, int(len(xs) * p))] * 1000, 1)
 
 
+def trend(timeline, key):
+    """The least-squares line of key over t, as its rise over the samples' span."""
+    pts = [(x["t"], x[key]) for x in timeline]
+    if len(pts) < 2:
+        return None
+    n = len(pts)
+    mt = sum(t for t, _ in pts) / n
+    mv = sum(v for _, v in pts) / n
+    var = sum((t - mt) ** 2 for t, _ in pts)
+    if var == 0:
+        return None
+    slope = sum((t - mt) * (v - mv) for t, v in pts) / var
+    return round(slope * (pts[-1][0] - pts[0][0]), 1)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
@@ -145,43 +182,57 @@ def main():
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--sample", type=float, default=10)
     ap.add_argument("--commits", default=None)
+    ap.add_argument("--paths", default=None, help="a file of paths to ask for, one a line (default: PATHS)")
+    ap.add_argument("--ready", default=None, help="a file written once the clients and the checker run")
     a = ap.parse_args()
+    paths = PATHS
+    if a.paths:
+        with open(a.paths) as f:
+            paths = [line.strip() for line in f if line.strip()]
     start = time.time()
     until = start + a.seconds
     st = Stats()
     vis = []
-    threads = [threading.Thread(target=client, args=(a.port, until, st)) for _ in range(a.clients)]
+    threads = [threading.Thread(target=client, args=(a.port, until, st, paths[i % len(paths):] + paths[:i % len(paths)]))
+               for i in range(a.clients)]
     if a.commits:
         threads.append(threading.Thread(target=checker, args=(a.port, a.commits, until, vis)))
     for t in threads:
         t.daemon = True
         t.start()
+    if a.ready:  # the writers wait for this: a commit before the checker runs would look late
+        with open(a.ready, "w") as f:
+            f.write("ready\n")
     timeline = []
     last = start
     while time.time() < until:
         time.sleep(min(a.sample, max(0.0, until - time.time())))
         now = time.time()
         with st.lock:
-            window = [d for (t, d) in st.lat if last < t <= now]
+            window, st.window = st.window, []
         rss, fds = proc(a.pid)
-        timeline.append({"t": round(now - start), "rps": round(len(window) / max(now - last, 1e-9)),
+        timeline.append({"t": round(now - start, 1), "rps": round(len(window) / max(now - last, 1e-9)),
                          "p50_ms": pct(window, 0.5), "p99_ms": pct(window, 0.99), "rss_kb": rss, "fds": fds})
         last = now
     for t in threads:
         t.join(timeout=20)
-    lat = [d for (_, d) in st.lat]
+    lat = st.lat
     out = {
         "seconds": round(time.time() - start, 1),
         "clients": a.clients,
         "requests": st.requests,
-        "errors": len(st.errors),
+        "errors": st.n_errors,
         "error_examples": st.errors[:5],
         "rps": round(st.requests / a.seconds),
         "p50_ms": pct(lat, 0.5),
         "p99_ms": pct(lat, 0.99),
         "timeline": timeline,
+        "rss_trend_kb": trend(timeline, "rss_kb"),
+        "fds_trend": trend(timeline, "fds"),
+        "rss_max_kb": max((x["rss_kb"] for x in timeline), default=None),
+        "fds_max": max((x["fds"] for x in timeline), default=None),
         "visible": len(vis),
-        "visible_max_ms": max((d for _, d in vis), default=None),
+        "visible_max_ms": max((v[1] for v in vis), default=None),
         "visible_over_2s": [v for v in vis if v[1] > 2000],
     }
     print(json.dumps(out))
