@@ -148,6 +148,9 @@ int ex_is_boilerplate(const xmlNode *n) {
   if (ex_tag(n) & EX_TAG_FURNITURE) return 1;
   if (ex_is(n, "header") && !header_in_article(n)) return 1;
   if (!n->properties) return 0; /* the common case: no attributes at all */
+  /* the page itself is never furniture: a print view's <body
+     class="portal-popup"> holds the whole article */
+  if (ex_is(n, "body") || ex_is(n, "html")) return 0;
   char *v = ex_attr(n, "class");
   int hit = attr_has_hint(v);
   xmlFree(v);

@@ -947,6 +947,10 @@ static void fill_fields(ex_page *pg, const lines *l, record *rec, int *nomem) {
   find_props(l, props, nomem);
   legal_info h;
   if (legal_parse_header(pg->page_text, strlen(pg->page_text), &h) == TEXT_NOMEM) *nomem = 1;
+  /* in a list of links, "Hướng dẫn số: 1212/..." is an item's summary: only
+     a header with its title line ("QUYẾT ĐỊNH") is the page's own */
+  int list_shaped = ex_list_shaped(pg);
+  if (list_shaped && !h.header_type[0]) memset(&h, 0, sizeof h);
   crumbs c;
   crumbs_read(pg, &c);
 
@@ -962,7 +966,7 @@ static void fill_fields(ex_page *pg, const lines *l, record *rec, int *nomem) {
   /* a list of links (a listing's shape) presents no document of its own:
      its title ("Văn bản hợp nhất 31/VBHN-VPQH" over a diagram of others)
      only names the one it is about */
-  int headed = rec->number || h.header_type[0] || props[P_TYPE] || ex_list_shaped(pg);
+  int headed = rec->number || h.header_type[0] || props[P_TYPE] || list_shaped;
   if (!headed && ex_read_lead(rec->title, rec->body, &lead) < 0) *nomem = 1;
   if (!rec->number && lead.has_number) rec->number = dup_str(lead.number.canonical, nomem);
   if (lead.date[0]) set_date(rec, dup_str(lead.date, nomem), lead.from_title ? "title" : "text", nomem);

@@ -346,7 +346,7 @@ static int lead_details(const char *text, ex_lead *out) {
         out->from_title = 0; /* the date is the text's */
       }
       if (!out->issuer[0]) memcpy(out->issuer, again.issuer, sizeof out->issuer);
-      return 0;
+      if (out->date[0] && out->issuer[0]) return 0;
     }
     p = e ? e + 1 : NULL;
   }

@@ -104,6 +104,17 @@ static void restore_canon(segment *g) {
     g->canon[g->canon_len] = '\0';
     return;
   }
+  /* a body's code in mixed case (legalvocab.h: "TTra", Thanh tra) */
+  const legal_issuer_code *ic = legal_issuer_by_code(letters);
+  int mixed = 0;
+  for (const char *p = ic ? ic->code : ""; *p; p++) mixed |= *p >= 'a' && *p <= 'z';
+  if (!mixed || strlen(ic->code) != g->letters) return;
+  size_t tail = g->key_len - g->letters;
+  if (g->letters + tail > SEG_MAX) return;
+  memcpy(g->canon, ic->code, g->letters);
+  memcpy(g->canon + g->letters, g->key + g->letters, tail);
+  g->canon_len = g->letters + tail;
+  g->canon[g->canon_len] = '\0';
 }
 
 /* Which letters of the canonical spelling are upper case (Đ is). */

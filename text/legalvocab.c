@@ -63,6 +63,7 @@ static const legal_issuer_code ISSUERS[] = {
     {"CTN", "Chủ tịch nước", 0, 0},
     {"VPCP", "Văn phòng Chính phủ", 0, 0},
     {"TTCP", "Thanh tra Chính phủ", 0, 0},
+    {"TTra", "Thanh tra", 0, 0},
     {"NHNN", "Ngân hàng Nhà nước Việt Nam", 0, 0},
     {"KTNN", "Kiểm toán nhà nước", 0, 0},
     {"TANDTC", "Tòa án nhân dân tối cao", 0, 0},

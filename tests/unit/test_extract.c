@@ -929,6 +929,18 @@ static const portal_case PORTAL_CASES[] = {
      "04/11/2013 | 12:00 AM", "<p>Chi tiết xem tại văn bản đính kèm./.</p>",
      "Công văn số 1704STTTT-BCVT về việc ngừng dịch vụ (Lần 4)", "2013-11-04", "posted", "2013-11-04",
      "1704/STTTT-BCVT", "Công văn", "Sở Thông tin và Truyền thông"},
+    {"a mixed-case code the vocabulary knows ('974/TTra'); the date after it, the issuer after 'của'",
+     "Công văn về ảnh hưởng của sóng điện từ - Trạm BTS - Sở X", "Công văn về ảnh hưởng của sóng điện từ",
+     "31/07/2017 | 2:20 PM",
+     "<p>Công văn số 974/TTra ngày 03/5/2012 của Thanh tra Bộ Thông tin và Truyền thông về ảnh hưởng.</p>",
+     "Công văn về ảnh hưởng của sóng điện từ", "2012-05-03", "text", "2017-07-31", "974/TTra", "Công văn",
+     "Thanh tra Bộ Thông tin và Truyền thông"},
+    {"the title's number, dated by the lead that cites it again",
+     "Nghị định số 84/2014/NĐ-CP của Chính phủ: Quy định chi tiết", "Nghị định số 84/2014/NĐ-CP của Chính phủ: Quy định chi tiết",
+     "Publish date 12/09/2014 | 12:00 AM",
+     "<p>Nghị định số 84/2014/NĐ-CP ngày 08/09/2014 của Chính phủ: Quy định chi tiết. Chi tiết xem tại văn bản đính kèm./.</p>",
+     "Nghị định số 84/2014/NĐ-CP của Chính phủ: Quy định chi tiết", "2014-09-08", "text", "2014-09-12",
+     "84/2014/NĐ-CP", "Nghị định", "Chính phủ"},
     {"a news item: no number, no type, no issuer; its date is the posting date",
      "Chuẩn hóa 35 thủ tục hành chính", "Chuẩn hóa 35 thủ tục hành chính", "12/09/2016 | 9:00 AM",
      "<p>Ngày 29/8, Ủy ban nhân dân Thành phố ban hành quyết định chuẩn hóa thủ tục hành chính.</p>",
@@ -961,6 +973,29 @@ static void test_portal_rules(void) {
     extract_result_clear(&r);
     free(page);
   }
+}
+
+/* No paragraph dropped: a lead kept in a block beside the article's
+ * ("sapo") is part of the body, and its number the page's own; a print
+ * view whose <body> has a "popup" class is read like any page. */
+static void test_portal_body(void) {
+  const char *page =
+      "<html><head><meta charset='utf-8'><title>Phê duyệt Chương trình - Sở X</title></head>"
+      "<body class='portal-popup'><div class='portlet-body'><div class='asset-full-content-title'>Phê duyệt "
+      "Chương trình</div><div class='asset-content'><div class='sapo-wrapper'><p class='sapo'><strong>Quyết "
+      "định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ:</strong></p></div><div class='article'>"
+      "<h2>Về việc phê duyệt Đề án xác định Bộ chỉ số đánh giá chuyển đổi số của các bộ, cơ quan ngang bộ, "
+      "cơ quan thuộc Chính phủ và các tỉnh, thành phố trực thuộc Trung ương.</h2><p><a href='/vb.pdf'>Nội "
+      "dung chi tiết văn bản tại đây.</a></p></div></div></div></body></html>";
+  extract_result r;
+  char err[256];
+  CHECK_INT(run(page, strlen(page), "http://127.0.0.1:8000/p.html", NULL, NULL, &r, err, sizeof err), EXTRACT_OK);
+  CHECK(contains(r.rec.body, "Quyết định số 749/QĐ-TTg"));
+  CHECK(contains(r.rec.body, "Bộ chỉ số đánh giá"));
+  CHECK_STR(r.rec.number, "749/QĐ-TTg");
+  CHECK_STR(r.rec.date, "2020-06-03");
+  CHECK_STR(r.rec.issuer, "Thủ tướng Chính phủ");
+  extract_result_clear(&r);
 }
 
 /* Listings, both ways: a category page whose items are all links (a table
@@ -1070,6 +1105,7 @@ int main(int argc, char **argv) {
   test_listings();
   test_portal_rules();
   test_portal_listings();
+  test_portal_body();
   CHECK_INT(stderr_bytes, 0);
   return check_summary("test_extract");
 }
