@@ -21,22 +21,44 @@
 #define VBPL_PROP(label_test) \
   "(//div[contains(@class,'vbProperties')]//td[" label_test "]/following-sibling::td[1])[1]"
 
+/* The 2025/26 vbpl.vn (a Next.js page saved after rendering): the same
+   properties as "label" and "content" spans of an Ant Design descriptions
+   table ("Số hiệu", "Ngày ký xác thực" for a consolidated text), the title
+   in the page's <h1>, the same <title> on every page. */
+#define VBPL_ANT_PROP(label_test)                                                           \
+  "(//span[contains(@class,'ant-descriptions-item-label')][" label_test "]"                 \
+  "/following-sibling::span[contains(@class,'ant-descriptions-item-content')][1])[1]"
+
 static const extract_profile VBPL = {
   .title = "concat(normalize-space((//div[@class='box-map']//li)[last()]/a), ' ',"
            " normalize-space((//div[contains(@class,'vbProperties')]"
            "//td[contains(@class,'title')])[1]))",
-  .date = VBPL_PROP("normalize-space()='Ngày ban hành' or normalize-space()='Ngày xác thực'"),
+  .date = VBPL_PROP("normalize-space()='Ngày ban hành' or normalize-space()='Ngày xác thực'")
+          " | " VBPL_ANT_PROP("normalize-space()='Ngày ban hành' or normalize-space()='Ngày ký xác thực'"),
   .number = VBPL_PROP("normalize-space()='Số ký hiệu'")
-            " | //div[contains(@class,'fulltext')]//td/div[starts-with(normalize-space(),'Số:')]",
-  .type = VBPL_PROP("normalize-space()='Loại văn bản'"),
+            " | //div[contains(@class,'fulltext')]//td/div[starts-with(normalize-space(),'Số:')]"
+            " | " VBPL_ANT_PROP("normalize-space()='Số hiệu'"),
+  .type = VBPL_PROP("normalize-space()='Loại văn bản'") " | " VBPL_ANT_PROP("normalize-space()='Loại văn bản'"),
   .issuer = VBPL_PROP("starts-with(normalize-space(),'Cơ quan ban hành')"
-                      " or starts-with(normalize-space(),'Cơ quan hợp nhất')"),
+                      " or starts-with(normalize-space(),'Cơ quan hợp nhất')")
+            " | " VBPL_ANT_PROP("normalize-space()='Cơ quan ban hành'"),
   .category = "(//div[@class='box-map']//li)[last()-1]/a",
   .body = "//div[@id='toanvancontent'] | //div[contains(@class,'vbProperties')]",
 };
 
+/* The Liferay "view_content" article that many provincial department
+   portals share (.../-/view_content/ID-slug.html): the heading in
+   div.asset-full-content-title, the lead ("sapo") and the text in
+   div.asset-content, the category in the portlet above. The posting date
+   (div.assetPublishDate) is the generic extractor's: it is no date of issue. */
+static const extract_profile LIFERAY = {
+  .title = "(//div[contains(@class,'asset-full-content-title')])[1]",
+  .body = "(//div[contains(@class,'asset-content')])[1]",
+};
+
 const extract_profile *extract_builtin_profile(const char *name) {
   if (name && strcmp(name, "vbpl") == 0) return &VBPL;
+  if (name && strcmp(name, "liferay") == 0) return &LIFERAY;
   return NULL;
 }
 

@@ -273,6 +273,17 @@ int tx_match_ref(const char *s, size_t len, size_t p, int lenient, text_ref *ref
   char number[MAX_NUMBER_DIGITS + 1], year[8] = "";
   size_t nd = read_digits(s, len, p, number, MAX_NUMBER_DIGITS);
   if (nd == 0 || nd > MAX_NUMBER_DIGITS) return 0;
+  /* a sub-number: "66.15/2026/NQ-CP" (one dot, then digits and "/") */
+  if (p + nd + 1 < len && s[p + nd] == '.') {
+    char sub[4];
+    size_t sd = read_digits(s, len, p + nd + 1, sub, 3);
+    if (sd > 0 && sd <= 3 && nd + 1 + sd <= MAX_NUMBER_DIGITS && p + nd + 1 + sd < len &&
+        s[p + nd + 1 + sd] == '/') {
+      number[nd] = '.';
+      memcpy(number + nd + 1, sub, sd + 1);
+      nd += 1 + sd;
+    }
+  }
   size_t q = p + nd;
   segment segs[MAX_SEGS];
   char seps[MAX_SEGS] = {0};
