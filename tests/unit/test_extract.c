@@ -36,6 +36,7 @@
 #define FIXTURES TRACUU_SOURCE_DIR "/tests/fixtures/html/"
 #define VBPL TRACUU_SHARED_DIR "/corpus/vbpl-html/"
 #define SITE TRACUU_SOURCE_DIR "/corpus/site/"
+#define PORTAL TRACUU_SHARED_DIR "/corpus/portal-pages/"
 
 static long stderr_bytes; /* what extraction wrote to stderr: must stay 0 */
 
@@ -998,6 +999,55 @@ static void test_portal_body(void) {
   extract_result_clear(&r);
 }
 
+/* The built-in profiles on real pages (../shared): vbpl.vn's 2025/26
+ * layout reads its Ant Design property table (a consolidated text's "Ngày
+ * ký xác thực"); the Liferay view_content article reads its heading and
+ * its lead with the text. */
+static void test_profiles_real(void) {
+  if (!have_dir(PORTAL "vbpl.vn")) {
+    printf("test_extract: %s missing, real portal profile checks skipped\n", PORTAL);
+    return;
+  }
+  static const struct {
+    const char *file, *profile, *date, *number, *type, *issuer, *title_starts, *body_has;
+  } CASES[] = {
+      {"vbpl.vn/vbhn-8376-vbhn-btp.html", "vbpl", "2025-12-18", "8376/VBHN-BTP", "Văn bản hợp nhất", "Bộ Tư pháp",
+       "Văn bản hợp nhất số 8376", NULL},
+      {"vbpl.vn/vbhn-06-vbhn-bnv.html", "vbpl", "2026-02-11", "06/VBHN-BNV", "Văn bản hợp nhất", "Bộ Nội vụ",
+       "Văn bản hợp nhất số 06/VBHN-BNV Quy định chi tiết", NULL}, /* as written: "hƣớng" */
+      {"vbpl.vn/nq-66.15-2026-nq-cp.html", "vbpl", "2026-02-13", "66.15/2026/NQ-CP", "Nghị quyết", NULL,
+       "Nghị quyết số 66.15/2026/NQ-CP", "Căn cứ Luật Nhà ở"},
+      {"vbpl.vn/nd-07-2025-nd-cp.html", NULL, "2025-01-09", "07/2025/NĐ-CP", "Nghị định", NULL,
+       "Nghị định số 07/2025/NĐ-", "Căn cứ Luật Hộ tịch"}, /* the title's Cyrillic "СР" as written */
+      {"sotttt.hanoi.gov.vn/a26-4378879-phe-duyet-chuong-trinh-chuyen-doi-so-quoc-gia-den-nam-2025-d.html",
+       "liferay", "2020-06-03", "749/QĐ-TTg", "Quyết định", "Thủ tướng Chính phủ", "Phê duyệt Chương trình",
+       "Quyết định số 749/QĐ-TTg"},
+      {"sotttt.hanoi.gov.vn/a26-4378879-phe-duyet-chuong-trinh-chuyen-doi-so-quoc-gia-den-nam-2025-d.html",
+       NULL, "2020-06-03", "749/QĐ-TTg", "Quyết định", "Thủ tướng Chính phủ", "Phê duyệt Chương trình",
+       "Quyết định số 749/QĐ-TTg"},
+  };
+  for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s%s", PORTAL, CASES[i].file);
+    extract_result r;
+    int before = check_failed;
+    if (run_file(path, "https://example.vn/a.html", extract_builtin_profile(CASES[i].profile), &r) != EXTRACT_OK) {
+      CHECK(0);
+      continue;
+    }
+    CHECK_STR(r.rec.date, CASES[i].date);
+    CHECK_STR(r.rec.number, CASES[i].number);
+    CHECK_STR(r.rec.type, CASES[i].type);
+    if (CASES[i].issuer) CHECK_STR(r.rec.issuer, CASES[i].issuer);
+    CHECK(r.rec.title && strncmp(r.rec.title, CASES[i].title_starts, strlen(CASES[i].title_starts)) == 0);
+    if (CASES[i].body_has) CHECK(contains(r.rec.body, CASES[i].body_has));
+    if (check_failed != before)
+      fprintf(stderr, "  ^ in %s (profile %s)\n", CASES[i].file, CASES[i].profile ? CASES[i].profile : "none");
+    extract_result_clear(&r);
+  }
+  CHECK(extract_builtin_profile("liferay") != NULL);
+}
+
 /* Listings, both ways: a category page whose items are all links (a table
  * of documents) and a news list (title link, date, summary per item) are
  * listings; an article with a few links in its text is not. */
@@ -1106,6 +1156,7 @@ int main(int argc, char **argv) {
   test_portal_rules();
   test_portal_listings();
   test_portal_body();
+  test_profiles_real();
   CHECK_INT(stderr_bytes, 0);
   return check_summary("test_extract");
 }
