@@ -387,6 +387,19 @@ typedef struct {
   int in_summary, summary_lines, summary_upper;
 } header_state;
 
+/* 1 when the line's first letter is a capital (its case-folded form differs). */
+static int starts_capital(const char *s, const lline *ln) {
+  if (ln->n == 0 || ln->w[0].kind != TEXT_TOKEN_WORD) return 0;
+  size_t a = ln->w[0].start, b = a + 1;
+  while (b < ln->w[0].end && ((unsigned char)s[b] & 0xC0) == 0x80) b++;
+  char *low = NULL;
+  size_t n = 0;
+  if (text_normalize(s + a, b - a, 0, &low, &n) != TEXT_OK) return 0;
+  int cap = n != b - a || memcmp(low, s + a, n) != 0;
+  free(low);
+  return cap;
+}
+
 static void summary_line(header_state *hs, const lline *ln) {
   static const char *const stop[] = {"can cu", "thuc hien", "theo de nghi", "xet de nghi",
                                      "dieu", "chuong", NULL};
@@ -394,7 +407,10 @@ static void summary_line(header_state *hs, const lline *ln) {
   /* a summary in capitals ("HÌNH SỰ", "BÃI BỎ MỘT SỐ NGHỊ ĐỊNH") goes on in
    * capitals; one in running case ends at the next line in capitals */
   if (!hs->summary_lines) hs->summary_upper = ln->upper;
-  if (ln->upper != hs->summary_upper || starts_with_any(ln, stop) || hs->summary_lines == 3) {
+  /* one in running case goes on only where its line wrapped: in lower case
+     ("V/v thực hiện giãn cách\ntrên địa bàn quận"); a capital opens the text */
+  int wrapped = hs->summary_lines == 0 || hs->summary_upper || !starts_capital(hs->s, ln);
+  if (ln->upper != hs->summary_upper || !wrapped || starts_with_any(ln, stop) || hs->summary_lines == 3) {
     hs->in_summary = 0;
     return;
   }
