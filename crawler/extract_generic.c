@@ -947,10 +947,10 @@ static void fill_fields(ex_page *pg, const lines *l, record *rec, int *nomem) {
   find_props(l, props, nomem);
   legal_info h;
   if (legal_parse_header(pg->page_text, strlen(pg->page_text), &h) == TEXT_NOMEM) *nomem = 1;
-  /* in a list of links, "Hướng dẫn số: 1212/..." is an item's summary: only
-     a header with its title line ("QUYẾT ĐỊNH") is the page's own */
+  /* in a list of links, "Hướng dẫn số: 1212/..." is an item's summary: a
+     header's own line says "Số: ..." alone, or has its title line */
   int list_shaped = ex_list_shaped(pg);
-  if (list_shaped && !h.header_type[0]) memset(&h, 0, sizeof h);
+  if (list_shaped && !h.header_type[0] && h.has_number && h.number.doctype[0]) memset(&h, 0, sizeof h);
   crumbs c;
   crumbs_read(pg, &c);
 
