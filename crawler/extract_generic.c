@@ -209,6 +209,23 @@ static size_t push_candidate(scan_walk *w, xmlNodePtr n, size_t parent) {
   return ++w->n;
 }
 
+/* An element that says it is a title: <h2>, or a class or id with "title",
+   "tieude", "tieu-de" ("article-title", "tieude_tin"). */
+static int is_heading(const xmlNode *n) {
+  static const char *const HINTS[] = {"title", "tieude", "tieu-de", "tieu_de"};
+  if (ex_is(n, "h2")) return 1;
+  if (!n->properties || ex_is(n, "title") || ex_is(n, "a")) return 0;
+  int hit = 0;
+  const char *attrs[] = {"class", "id"};
+  for (size_t a = 0; a < 2 && !hit; a++) {
+    char *v = ex_attr(n, attrs[a]);
+    for (char *p = v; p && *p; p++) *p = (char)tolower((unsigned char)*p);
+    for (size_t i = 0; v && i < sizeof HINTS / sizeof HINTS[0] && !hit; i++) hit = strstr(v, HINTS[i]) != NULL;
+    xmlFree(v);
+  }
+  return hit;
+}
+
 static void scan_element(scan_walk *w, xmlNodePtr n, int furniture) {
   ex_page *pg = w->pg;
   if (ex_is(n, "body") && !pg->body) pg->body = n;
@@ -217,6 +234,7 @@ static void scan_element(scan_walk *w, xmlNodePtr n, int furniture) {
   else if (ex_is(n, "h1") && !pg->h1 && !w->furniture && !furniture) pg->h1 = n;
   else if (ex_is(n, "time") && !pg->published) pg->published = ex_attr(n, "datetime");
   if (!pg->breadcrumb && is_breadcrumb(n)) pg->breadcrumb = n;
+  if (!pg->heading && !w->furniture && !furniture && is_heading(n)) pg->heading = n;
 }
 
 static int scan_enter(void *ctx, xmlNodePtr n) {
@@ -563,6 +581,36 @@ static int has_time(const char *s, size_t n) {
    | 2:20 PM", "Thứ Sáu, 20/08/2021 - 14:20") or a posting label ("Ngày đăng
    03/07/2021", "Publish date 29/09/2014 | 12:00 AM"). "Cập nhật" without a
    time is a database's update date, and "Ngày có hiệu lực" none at all. */
+/* A line that is a date and nothing else ("12/03/2024", "(12/03/2024)"). */
+static int date_only(const line *ln) {
+  if (ln->n == 0 || ln->n > 30) return 0;
+  for (size_t i = 0; i < ln->n; i++)
+    if (!strchr("0123456789/-.() ", ln->s[i])) return 0;
+  return has_digit(ln->s, ln->n);
+}
+
+/* The posting date printed alone under the page's heading. */
+static char *date_under_heading(const lines *l, const char *title, int *nomem) {
+  char *want = title ? fold(title, strlen(title), nomem) : NULL;
+  char *v = NULL;
+  for (size_t i = 0; want && i < l->n && !v && !*nomem; i++) {
+    const line *ln = &l->v[i];
+    if (!ln->fold || strncmp(ln->fold, want, strlen(ln->fold)) != 0) continue;
+    char *whole = fold(ln->s, ln->n, nomem);
+    int same = whole && strcmp(whole, want) == 0;
+    free(whole);
+    for (size_t k = i + 1; same && k < l->n && k <= i + 3 && !v; k++) {
+      if (!date_only(&l->v[k])) continue;
+      char *text = strndup(l->v[k].s, l->v[k].n);
+      if (!text) *nomem = 1;
+      else v = ex_norm_date(text, nomem);
+      free(text);
+    }
+  }
+  free(want);
+  return v;
+}
+
 static char *posted_date(const lines *l, int *nomem) {
   static const char *const POSTED[] = {"ngay dang", "dang ngay", "thoi gian dang", "ngay:",
                                        "publish", "posted", "ngay xuat ban", "thu hai", "thu ba",
@@ -691,6 +739,7 @@ static char *strip_furniture(const char *t, const lines *l, const char *site, in
   separators sp;
   find_separators(t, &sp);
   size_t end = strlen(t);
+  if (sp.n == 0 && is_site_name(t, end, site, nomem)) return NULL; /* "Cổng thông tin điện tử huyện X" */
   for (size_t k = sp.n; k-- > 0;) {
     const char *seg = t + sp.after[k];
     size_t n = end - sp.after[k];
@@ -701,6 +750,30 @@ static char *strip_furniture(const char *t, const lines *l, const char *site, in
   if (!cut) return NULL;
   char *v = strip_site_name(cut, site, nomem);
   free(cut);
+  return v;
+}
+
+static char *node_field(xmlNodePtr n, int *nomem);
+
+static int link_enter(void *ctx, xmlNodePtr n) {
+  if (n->type != XML_ELEMENT_NODE) return 0;
+  if (ex_is(n, "a") && xmlHasProp(n, (const xmlChar *)"href")) *(int *)ctx = 1;
+  return !*(int *)ctx;
+}
+
+/* 1 when n holds an <a href>: a heading that links names another page. */
+static int has_link(xmlNodePtr n) {
+  int found = 0;
+  ex_walk(n, link_enter, NULL, &found);
+  return found;
+}
+
+/* A heading's text when it reads like a title (8 to 400 bytes) and is no
+   link to another page (a list's first item). */
+static char *heading_field(xmlNodePtr n, int *nomem) {
+  if (!n || has_link(n)) return NULL;
+  char *v = node_field(n, nomem);
+  if (v && (strlen(v) < 8 || strlen(v) > 400)) free(v), v = NULL;
   return v;
 }
 
@@ -781,6 +854,7 @@ static char *generic_title(const ex_page *pg, const lines *l, const legal_info *
   if (!v) v = header_title(h, nomem);
   if (!v && pg->og_title) v = strip_furniture(pg->og_title, l, pg->og_site, nomem);
   if (!v && declared) v = strip_furniture(declared, l, pg->og_site, nomem);
+  if (!v && !ex_list_shaped(pg)) v = heading_field(pg->heading, nomem); /* not a list's first item */
   free(declared);
   if (c->current && (!v || names_a_section(c, v, nomem))) {
     free(v);
@@ -972,6 +1046,7 @@ static void fill_fields(ex_page *pg, const lines *l, record *rec, int *nomem) {
   if (lead.date[0]) set_date(rec, dup_str(lead.date, nomem), lead.from_title ? "title" : "text", nomem);
   if (!rec->posted && pg->published) rec->posted = ex_norm_date(pg->published, nomem);
   if (!rec->posted) rec->posted = posted_date(l, nomem);
+  if (!rec->posted) rec->posted = date_under_heading(l, rec->title, nomem);
   set_date(rec, dup_str(rec->posted, nomem), "posted", nomem);
   if (!rec->type && props[P_TYPE]) rec->type = ex_norm_type(props[P_TYPE], nomem);
   if (!rec->type) rec->type = dup_str(header_title_type(&h), nomem);

@@ -124,6 +124,8 @@ char *ex_strndup_trim(const char *s, size_t n, size_t max);
 typedef struct {
   xmlNodePtr body;       /* <body>, else the root element */
   xmlNodePtr h1;         /* first <h1> outside page furniture */
+  xmlNodePtr heading;    /* first element outside the furniture whose class or id
+                            says it is a title ("title", "tieu-de"), or <h2> */
   xmlNodePtr title_el;   /* <title> */
   xmlNodePtr breadcrumb; /* first breadcrumb container */
   xmlNodePtr main;       /* the main content block */

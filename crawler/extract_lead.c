@@ -217,6 +217,13 @@ static void after_number(const lwords *lw, size_t i, ex_lead *out) {
   if (date_at(lw, i, iso, &next)) {
     if (!out->date[0]) memcpy(out->date, iso, 11);
     i = next;
+  } else {
+    /* "... số 12/QĐ-UBND do Chủ tịch UBND tỉnh ký ban hành ngày 15/5/2020" */
+    for (size_t k = i; k < lw->count && k < i + 16 && !out->date[0]; k++) {
+      size_t a;
+      if ((phrase_at(lw, k, "ban hanh", &a) || phrase_at(lw, k, "ky", &a)) && date_at(lw, a, iso, &next))
+        memcpy(out->date, iso, 11);
+    }
   }
   if (word_is(lw, i, "nam") && i + 1 < lw->count && lw->w[i + 1].kind == TEXT_TOKEN_NUMBER) i += 2;
   if ((word_is(lw, i, "cua") || word_is(lw, i, "giua")) && !out->issuer[0])

@@ -942,6 +942,13 @@ static const portal_case PORTAL_CASES[] = {
      "<p>Nghị định số 84/2014/NĐ-CP ngày 08/09/2014 của Chính phủ: Quy định chi tiết. Chi tiết xem tại văn bản đính kèm./.</p>",
      "Nghị định số 84/2014/NĐ-CP của Chính phủ: Quy định chi tiết", "2014-09-08", "text", "2014-09-12",
      "84/2014/NĐ-CP", "Nghị định", "Chính phủ"},
+    {"a <title> that is only the site's name gives way to the heading; a date alone under it is the "
+     "posting date; 'ký ban hành ngày D' after the number is its date",
+     "Cổng thông tin điện tử huyện Lạc Sơn", "Quyết định phê duyệt quy hoạch chung xây dựng xã", "20/05/2020",
+     "<p>Quyết định số 1520/QĐ-UBND do Chủ tịch UBND huyện Lạc Sơn ký ban hành ngày 15/5/2020 về việc phê "
+     "duyệt quy hoạch.</p>",
+     "Quyết định phê duyệt quy hoạch chung xây dựng xã", "2020-05-15", "text", "2020-05-20", "1520/QĐ-UBND",
+     "Quyết định", "Ủy ban nhân dân huyện Lạc Sơn"},
     {"a news item: no number, no type, no issuer; its date is the posting date",
      "Chuẩn hóa 35 thủ tục hành chính", "Chuẩn hóa 35 thủ tục hành chính", "12/09/2016 | 9:00 AM",
      "<p>Ngày 29/8, Ủy ban nhân dân Thành phố ban hành quyết định chuẩn hóa thủ tục hành chính.</p>",
