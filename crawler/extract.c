@@ -154,9 +154,13 @@ static extract_status fill(xmlDocPtr doc, const char *url, const extract_profile
   out->main_links = pg.main_links;
   out->main_chars = pg.main_chars;
   if (st == EXTRACT_OK) st = ex_generic(&pg, &out->rec);
-  out->listing = ex_list_shaped(&pg) && !out->rec.number;
+  int list_shaped = ex_list_shaped(&pg);
+  size_t main_chars = pg.main_chars;
   ex_page_clear(&pg);
   if (st == EXTRACT_OK) st = ex_links(doc, url, out);
+  /* a page of a paginated list whose text is short is one of the list's pages */
+  int paged = st == EXTRACT_OK && main_chars < EX_PAGED_MAIN_CHARS && ex_paginated(out);
+  out->listing = (list_shaped || paged) && !out->rec.number;
   if (st == EXTRACT_NOMEM) ex_fail(st, err, errlen, "out of memory extracting fields");
   return st;
 }

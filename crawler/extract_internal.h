@@ -203,6 +203,14 @@ int ex_read_lead(const char *title, const char *text, ex_lead *out /* OUT */);
  * dropped), and the subset that points at document files. */
 extract_status ex_links(xmlDocPtr doc, const char *base, extract_result *out);
 
+/* 1 when the page links to other pages of itself as a paginated list: at
+   least two links whose text is a page number ("2", "3") and whose URL says
+   page ("page=", "p=", "trang", "cur=", "/page/"), or one such link and a
+   "next" link ("Trang sau", "Tiếp", "»"). A page of a paginated list whose
+   main text is under EX_PAGED_MAIN_CHARS bytes is a listing. */
+#define EX_PAGED_MAIN_CHARS 600
+int ex_paginated(const extract_result *r);
+
 /* 1 when the URL's path or query names a .pdf .doc .docx .xls .xlsx .zip
  * .rar file. */
 int ex_is_attachment_url(const char *url);

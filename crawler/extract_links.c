@@ -195,3 +195,44 @@ extract_status ex_links(xmlDocPtr doc, const char *base, extract_result *out) {
   free(w.base);
   return w.nomem ? EXTRACT_NOMEM : EXTRACT_OK;
 }
+
+/* The link says "page N" in its URL ("?page=2", "&p=3", "_cur=4", "/page/5",
+   "trang-6"). */
+static int page_url(const char *url) {
+  static const char *const MARKS[] = {"page=", "p=", "trang=", "cur=", "/page/", "trang-", "pageindex=",
+                                      "pagenumber=", "start="};
+  char low[EX_MAX_URL + 1];
+  size_t n = 0;
+  for (; url[n] && n < EX_MAX_URL; n++) low[n] = (char)tolower((unsigned char)url[n]);
+  low[n] = '\0';
+  for (size_t i = 0; i < sizeof MARKS / sizeof MARKS[0]; i++)
+    if (strstr(low, MARKS[i])) return 1;
+  return 0;
+}
+
+static int page_number_text(const char *t) {
+  size_t n = strlen(t);
+  if (n == 0 || n > 4) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!isdigit((unsigned char)t[i])) return 0;
+  return 1;
+}
+
+static int next_text(const char *t) {
+  static const char *const NEXT[] = {"Trang sau", "trang sau", "Tiếp", "tiếp", "Sau", "»", "›", ">>",
+                                     "Next", "next", "Trang tiếp", "Cuối", "cuối"};
+  for (size_t i = 0; i < sizeof NEXT / sizeof NEXT[0]; i++)
+    if (strcmp(t, NEXT[i]) == 0) return 1;
+  return 0;
+}
+
+int ex_paginated(const extract_result *r) {
+  size_t numbered = 0, next = 0;
+  for (size_t i = 0; i < r->n_links; i++) {
+    const extract_link *l = &r->links[i];
+    if (!l->text || !page_url(l->url)) continue;
+    numbered += page_number_text(l->text);
+    next += next_text(l->text);
+  }
+  return numbered >= 2 || (numbered >= 1 && next >= 1);
+}

@@ -1093,6 +1093,15 @@ static void test_portal_listings(void) {
   CHECK_INT(r.listing, 1);
   extract_result_clear(&r);
   free(page);
+  /* a search page: a few hits, then its pages */
+  page = portal_page("Tìm kiếm - Sở X", "Kết quả tìm kiếm", "",
+                     "<p><a href='/a.html'>Quy hoạch chung</a></p><p><a href='/b.html'>Thông báo tuyển dụng</a></p>"
+                     "<p><a href='/tim?q=x&amp;page=2'>2</a> <a href='/tim?q=x&amp;page=3'>3</a> "
+                     "<a href='/tim?q=x&amp;page=2'>Trang sau</a></p>");
+  CHECK_INT(run(page, strlen(page), "http://127.0.0.1:8000/tim?q=x", NULL, NULL, &r, err, sizeof err), EXTRACT_OK);
+  CHECK_INT(r.listing, 1);
+  extract_result_clear(&r);
+  free(page);
   page = portal_page("Kế hoạch chuyển đổi số", "Kế hoạch chuyển đổi số", "01/02/2021 | 8:00 AM",
                      "<p>Kế hoạch số 12/KH-UBND ngày 20/01/2021 triển khai <a href='/a'>Nghị quyết</a>, "
                      "<a href='/b'>Chỉ thị</a> và <a href='/c'>Quyết định</a> của Thành phố.</p>");
