@@ -264,6 +264,30 @@ static void scan_leave(void *ctx, xmlNodePtr n) {
   if (n->type == XML_ELEMENT_NODE && (INFO(n) & 1)) w->furniture--;
 }
 
+/* 1 when candidate a is candidate b or inside it. */
+static int inside(const scan_walk *w, size_t a, size_t b) {
+  for (; a; a = w->c[a - 1].parent)
+    if (a == b) return 1;
+  return 0;
+}
+
+/* An article of one line ("Chi tiết xem văn bản đính kèm./.") has less text
+   than the crumb above it: then the block around the page's heading, with
+   the text under it, is the main block (best is 1-based). */
+static size_t best_near_heading(const scan_walk *w, size_t best) {
+  xmlNodePtr h = w->pg->h1 ? w->pg->h1 : w->pg->heading;
+  if (!best || !h || w->c[best - 1].all_own >= EX_SHORT_MAIN_CHARS) return best;
+  size_t hb = (size_t)(INFO(h) >> 2);
+  if (!hb || inside(w, hb, best) || inside(w, best, hb)) return best;
+  size_t head_text = w->c[hb - 1].all_own;
+  for (size_t up = hb, level = 0; up && level < EX_CLIMB_LEVELS; up = w->c[up - 1].parent, level++) {
+    const candidate *c = &w->c[up - 1];
+    if (c->all_own > head_text + head_text / 2)
+      return c->all_own > w->c[best - 1].all_own ? up : best;
+  }
+  return best;
+}
+
 /* The candidate with the most text of its own plus half of what its child
    blocks hold (text spread over sibling <div>s makes their parent win). */
 static xmlNodePtr best_block(scan_walk *w) {
@@ -365,6 +389,10 @@ extract_status ex_page_scan(ex_page *pg, xmlDocPtr doc) {
   if (!pg->body) pg->body = xmlDocGetRootElement(doc);
   pg->main = w.nomem ? NULL : best_block(&w);
   list_block(pg, &w);
+  if (pg->main && !pg->item_list) { /* an item of a list stays the list's */
+    size_t m = (size_t)(INFO(pg->main) >> 2);
+    if (m) pg->main = w.c[best_near_heading(&w, m) - 1].node;
+  }
   count_main(pg);
   free(w.c);
   if (w.nomem) return EXTRACT_NOMEM;

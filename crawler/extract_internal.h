@@ -153,6 +153,9 @@ typedef struct {
    heading) up to EX_CLIMB_LEVELS levels up, while each adds at most
    EX_CLIMB_CHARS bytes of text (and no more than it holds itself). */
 #define EX_CLIMB_LEVELS 3
+/* A main block with less text than this, apart from the page's heading,
+   gives way to the block around the heading when that holds more. */
+#define EX_SHORT_MAIN_CHARS 200
 #define EX_CLIMB_CHARS 300
 #define EX_LIST_LINKS 8
 #define EX_LIST_LINK_CHARS 20

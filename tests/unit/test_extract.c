@@ -1004,6 +1004,20 @@ static void test_portal_body(void) {
   CHECK_STR(r.rec.date, "2020-06-03");
   CHECK_STR(r.rec.issuer, "Thủ tướng Chính phủ");
   extract_result_clear(&r);
+  /* an article of one line under its heading, a longer category label above:
+     the article is the body, the label is no issuer */
+  const char *short_page =
+      "<html><head><meta charset='utf-8'><title>Luật thực hành tiết kiệm - Sở X</title></head><body>"
+      "<div class='cm'><span><a href='/'>Home</a></span><span><p>Phòng chống tham nhũng và thực hành tiết "
+      "kiệm chống lãng phí</p></span></div><div class='asset'><div class='asset-title'>Luật thực hành tiết "
+      "kiệm</div><div class='date'>06/05/2014 | 12:00 AM</div><div class='text'>Chi tiết xem tại file "
+      "đính kèm./.</div></div></body></html>";
+  CHECK_INT(run(short_page, strlen(short_page), "http://127.0.0.1:8000/s.html", NULL, NULL, &r, err, sizeof err),
+            EXTRACT_OK);
+  CHECK(contains(r.rec.body, "Chi tiết xem tại file đính kèm"));
+  CHECK(r.rec.issuer == NULL);
+  CHECK_STR(r.rec.type, "Luật");
+  extract_result_clear(&r);
 }
 
 /* The built-in profiles on real pages (../shared): vbpl.vn's 2025/26
