@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include "cli/settings.h"
+#include "common/timefmt.h"
 #include "indexer/shard.h"
 #include "model/schema.h"
 
@@ -9,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 int cli_add_db(const char **names, size_t *n, const char *name) {
@@ -49,6 +51,38 @@ const char *cli_default_db(void) {
   if (xdg && *xdg) snprintf(path, sizeof path, "%s/tracuu/db", xdg);
   else snprintf(path, sizeof path, "%s/.local/share/tracuu/db", home && *home ? home : ".");
   return path;
+}
+
+/* TRACUU_NOW as unix seconds: 0 (unset: *t = the system clock), or -1. */
+static int tracuu_now(int64_t *t) {
+  const char *env = getenv("TRACUU_NOW");
+  *t = (int64_t)time(NULL);
+  if (!env || !*env) return 0;
+  char *end;
+  errno = 0;
+  long long secs = strtoll(env, &end, 10);
+  if (end != env && !*end && !errno && secs >= 0) {
+    *t = secs;
+    return 0;
+  }
+  return timefmt_parse_iso(env, t);
+}
+
+int cli_clock_offset(int64_t *offset) {
+  int64_t t;
+  *offset = 0;
+  if (tracuu_now(&t) != 0) {
+    cli_error("TRACUU_NOW must be unix seconds or a time such as 2025-01-02T02:00:00Z, not \"%s\"",
+              getenv("TRACUU_NOW"));
+    return -1;
+  }
+  *offset = t - (int64_t)time(NULL);
+  return 0;
+}
+
+int64_t cli_now(void) {
+  int64_t t;
+  return tracuu_now(&t) == 0 ? t : (int64_t)time(NULL);
 }
 
 void cli_error(const char *fmt, ...) {

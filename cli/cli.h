@@ -4,6 +4,7 @@
 #ifndef TRACUU_CLI_H
 #define TRACUU_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "engine/engine.h"
@@ -41,6 +42,16 @@ const char *cli_default_db(void);
 /* The crawl store when --store is not given: the configuration's store
  * (settings.h), else "store" beside the index db. */
 void cli_default_store(const char *db, char *out /* OUT */, size_t len);
+
+/* The clock of the schedule, the watches and --since: the system clock,
+ * unless TRACUU_NOW (for tests: unix seconds or an ISO 8601 time such as
+ * 2025-01-02T02:00:00Z) says what time it is now; time then runs on from
+ * there. *offset is what to add to the system clock (seconds). Returns 0,
+ * or -1 after printing why TRACUU_NOW is not a time. The one place tracuu
+ * reads the time of day from. */
+int cli_clock_offset(int64_t *offset /* OUT */);
+/* The time now on that clock; a bad TRACUU_NOW counts as unset here. */
+int64_t cli_now(void);
 
 /* Prints "tracuu: " + message + "\n" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

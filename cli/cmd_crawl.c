@@ -1,11 +1,15 @@
 /* tracuu crawl: fetch sites politely into the store and the index. */
 #include <getopt.h>
+#include <json-c/json.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "common/duration.h"
+#include "common/timefmt.h"
 #include "cli/settings.h"
 #include "crawler/config.h"
 #include "crawler/crawl.h"
@@ -36,6 +40,29 @@ static void on_progress(void *ctx, const crawl_summary *s, uint64_t queued) {
   v->progress_on = 1;
 }
 
+/* Documents listed in the text summary; the JSON has them all (up to
+ * CRAWL_SUMMARY_DOCS). */
+#define SUMMARY_TEXT_DOCS 50
+
+static void print_docs(const crawl_summary *s) {
+  uint64_t fresh = 0, changed = 0;
+  for (size_t i = 0; i < s->n_docs; i++) {
+    if (s->docs[i].changed) changed++;
+    else fresh++;
+  }
+  if (!s->n_docs) return;
+  fprintf(stderr, "tracuu: %llu new and %llu changed document%s:\n", (unsigned long long)fresh,
+          (unsigned long long)changed, fresh + changed == 1 ? "" : "s");
+  for (size_t i = 0; i < s->n_docs && i < SUMMARY_TEXT_DOCS; i++) {
+    const crawl_doc *d = &s->docs[i];
+    fprintf(stderr, "  %-8s %s%s%s  %s\n", d->changed ? "changed" : "new", d->number ? d->number : "",
+            d->number ? "  " : "", d->title ? d->title : "(no title)", d->url);
+  }
+  uint64_t more = s->docs_more + (s->n_docs > SUMMARY_TEXT_DOCS ? s->n_docs - SUMMARY_TEXT_DOCS : 0);
+  if (more)
+    fprintf(stderr, "  ... and %llu more: tracuu search --since last-crawl\n", (unsigned long long)more);
+}
+
 static void print_summary(const crawl_summary *s) {
   fprintf(stderr,
           "tracuu: crawl %s in %.1f s: %llu fetched, %llu new, %llu changed, %llu unchanged "
@@ -45,6 +72,11 @@ static void print_summary(const crawl_summary *s) {
           (unsigned long long)(s->unchanged + s->not_modified), (unsigned long long)s->not_modified,
           (unsigned long long)s->failed, (unsigned long long)s->gone,
           (unsigned long long)s->duplicate, (double)s->bytes / 1e6);
+  if (s->revisits)
+    fprintf(stderr, ", %llu revisits (%llu found a change)", (unsigned long long)s->revisits,
+            (unsigned long long)s->revisits_changed);
+  if (s->retrying)
+    fprintf(stderr, ", %llu pages asked again later (404 or 5xx)", (unsigned long long)s->retrying);
   if (s->broken) fprintf(stderr, ", %llu broken links", (unsigned long long)s->broken);
   if (s->robots_blocked)
     fprintf(stderr, ", %llu disallowed by robots.txt", (unsigned long long)s->robots_blocked);
@@ -56,6 +88,11 @@ static void print_summary(const crawl_summary *s) {
   if (s->recovered)
     fprintf(stderr, ", %llu recovered from the store", (unsigned long long)s->recovered);
   fputc('\n', stderr);
+  if (s->stopped)
+    fprintf(stderr, "tracuu: stopped by --%s: %llu URLs never fetched and %llu pages due are left "
+            "for the next run\n", s->stopped, (unsigned long long)s->left_new,
+            (unsigned long long)s->left_due);
+  print_docs(s);
 }
 
 /* Seconds (fractions allowed) into milliseconds; -1 after printing the error. */
@@ -75,9 +112,10 @@ static int exit_for(crawl_status st, const crawl_summary *s) {
   case CRAWL_BUSY: return EXIT_BUSY;
   case CRAWL_USAGE: return EXIT_USAGE;
   case CRAWL_IO: return EXIT_IO;
-  case CRAWL_INDEX: return cli_exit_for(s->index_status);
+  case CRAWL_INDEX: return s ? cli_exit_for(s->index_status) : EXIT_INTERNAL;
   case CRAWL_NOMEM: return EXIT_INTERNAL;
   }
+  if (!s) return EXIT_OK;
   uint64_t answered = s->new_pages + s->changed + s->unchanged + s->not_modified +
                       s->duplicate + s->gone + s->skipped + s->broken;
   if (s->failed && !answered) return EXIT_NETWORK; /* no site answered at all */
@@ -91,11 +129,12 @@ static const struct option crawl_options_long[] = {
     {"max-site-pages", required_argument, NULL, 'M'},
     {"json", no_argument, NULL, 'j'},           {"user-agent", required_argument, NULL, 'u'},
     {"timeout", required_argument, NULL, 't'},  {"help", no_argument, NULL, 'h'},
+    {"max-time", required_argument, NULL, 'T'}, {"plan", no_argument, NULL, 'P'},
     {NULL, 0, NULL, 0}};
 
 typedef struct {
   const char *db, *store, *config;
-  int json;
+  int json, plan;
 } crawl_args;
 
 /* Parses flags into o and a; returns -1 (usage printed), 0, or 1 for --help. */
@@ -103,7 +142,7 @@ static int parse_args(int argc, char **argv, crawl_options *o, crawl_args *a) {
   int opt;
   unsigned max;
   optind = 1;
-  while ((opt = getopt_long(argc, argv, "d:s:c:D:m:M:nju:t:h", crawl_options_long, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "d:s:c:D:m:M:nju:t:hT:P", crawl_options_long, NULL)) != -1) {
     switch (opt) {
     case 'd': a->db = optarg; break;
     case 's': a->store = optarg; break;
@@ -125,8 +164,18 @@ static int parse_args(int argc, char **argv, crawl_options *o, crawl_args *a) {
     case 'n': o->no_index = 1; break;
     case 'j': a->json = 1; break;
     case 'u': o->user_agent = optarg; break;
+    case 'T': {
+      int64_t secs;
+      if (duration_parse(optarg, &secs) != 0 || secs <= 0) {
+        cli_error("--max-time expects a duration such as 90m or 2h, not \"%s\"", optarg);
+        return -1;
+      }
+      o->max_time_ms = secs * 1000;
+      break;
+    }
+    case 'P': a->plan = 1; break;
     case 'h': return 1;
-    default: cli_usage_error("crawl", "d:s:c:D:m:M:nju:t:h", argc, argv); return -1;
+    default: cli_usage_error("crawl", "d:s:c:D:m:M:nju:t:hT:P", argc, argv); return -1;
     }
   }
   return 0;
@@ -168,7 +217,86 @@ static int run_crawl(crawl_options *o, const crawl_args *a) {
     if (json) puts(json);
     free(json);
   }
-  return exit_for(st, &s);
+  int rc = exit_for(st, &s);
+  crawl_summary_clear(&s);
+  return rc;
+}
+
+/* --- --plan ----------------------------------------------------------------- */
+
+typedef struct {
+  int json;
+  int64_t now;
+} plan_view;
+
+static void plan_item(void *ctx, const crawl_plan_item *it) {
+  plan_view *v = ctx;
+  static const char *const reasons[] = {"listing", "new", "revisit"};
+  char span[32], iso[TIMEFMT_ISO_LEN], why[96];
+  if (v->json) {
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "url", json_object_new_string(it->url));
+    json_object_object_add(o, "site", it->site ? json_object_new_string(it->site) : NULL);
+    json_object_object_add(o, "reason", json_object_new_string(reasons[it->reason]));
+    json_object_object_add(o, "depth", it->depth >= 0 ? json_object_new_int(it->depth) : NULL);
+    json_object_object_add(o, "due", it->due ? json_object_new_string(timefmt_iso(it->due, iso)) : NULL);
+    json_object_object_add(o, "overdue", it->due ? json_object_new_int64(v->now - it->due) : NULL);
+    puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(o);
+    return;
+  }
+  if (it->reason == CRAWL_PLAN_REVISIT)
+    snprintf(why, sizeof why, "due, overdue by %s", duration_format(v->now - it->due, span, sizeof span));
+  else if (it->depth == 0)
+    snprintf(why, sizeof why, "%s", it->reason == CRAWL_PLAN_NEW ? "a start URL never fetched" : "a start URL");
+  else if (it->depth > 0)
+    snprintf(why, sizeof why, "%s, %d link%s from a start URL",
+             it->reason == CRAWL_PLAN_NEW ? "never fetched" : "due", it->depth, it->depth == 1 ? "" : "s");
+  else
+    snprintf(why, sizeof why, "%s", it->reason == CRAWL_PLAN_NEW ? "never fetched" : "due");
+  printf("%-8s %s  (%s)\n", reasons[it->reason], it->url, why);
+}
+
+static void plan_site(void *ctx, const crawl_plan_site *s) {
+  plan_view *v = ctx;
+  char iso[TIMEFMT_ISO_LEN], a[32], b[32], c[32];
+  if (v->json) {
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "site", s->site ? json_object_new_string(s->site) : NULL);
+    const struct {
+      const char *key;
+      int64_t value;
+    } n[] = {{"pages", s->pages}, {"listings", s->listings}, {"waiting", s->waiting},
+             {"due_now", s->due_now}, {"due_24h", s->due_day}, {"due_7d", s->due_week},
+             {"min_revisit", s->bounds.min_revisit}, {"revisit", s->bounds.revisit},
+             {"max_revisit", s->bounds.max_revisit}};
+    for (size_t i = 0; i < sizeof n / sizeof n[0]; i++)
+      json_object_object_add(o, n[i].key, json_object_new_int64(n[i].value));
+    json_object_object_add(o, "next_due", s->next_due ? json_object_new_string(timefmt_iso(s->next_due, iso)) : NULL);
+    puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(o);
+    return;
+  }
+  printf("site %s: %lld pages (%lld listings), %lld URLs never fetched; due now %lld, within 24 h "
+         "%lld, within 7 days %lld; then next at %s; revisits every %s to %s (%s at first)\n",
+         s->site ? s->site : "(pages of no configured site)", (long long)s->pages,
+         (long long)s->listings, (long long)s->waiting, (long long)s->due_now, (long long)s->due_day,
+         (long long)s->due_week, s->next_due ? timefmt_iso(s->next_due, iso) : "-",
+         duration_format(s->bounds.min_revisit, a, sizeof a),
+         duration_format(s->bounds.max_revisit, b, sizeof b), duration_format(s->bounds.revisit, c, sizeof c));
+}
+
+static int run_plan(const crawl_options *o, const crawl_args *a) {
+  plan_view v = {.json = a->json, .now = (int64_t)time(NULL) + o->clock_offset};
+  crawl_plan_fns fns = {.item = plan_item, .site = plan_site, .ctx = &v};
+  char err[1024], iso[TIMEFMT_ISO_LEN];
+  if (!a->json)
+    printf("plan at %s, budget %llu pages: what a crawl would ask now, in order\n", timefmt_iso(v.now, iso),
+           (unsigned long long)(o->max_pages ? o->max_pages : CRAWL_MAX_PAGES));
+  crawl_status st = crawl_plan(o, &fns, err, sizeof err);
+  if (st == CRAWL_OK) return fflush(stdout) == 0 ? EXIT_OK : EXIT_IO;
+  cli_error("%s", err);
+  return exit_for(st, NULL);
 }
 
 /* The configuration's user_agent and delay (settings.h); flags override them. */
@@ -187,6 +315,7 @@ int cmd_crawl(int argc, char **argv) {
     if (p > 0) cli_help("crawl", stdout);
     return p > 0 ? EXIT_OK : EXIT_USAGE;
   }
+  if (cli_clock_offset(&o.clock_offset) != 0) return EXIT_USAGE;
   int n = argc - optind;
   if (n == 0 && !a.config) {
     cli_error("crawl needs a start URL or --config FILE (try \"tracuu help crawl\")");
@@ -209,7 +338,7 @@ int cmd_crawl(int argc, char **argv) {
     o.config = a.config ? &cfg : NULL;
     o.urls = (const char *const *)urls;
     o.n_urls = (size_t)n;
-    rc = run_crawl(&o, &a);
+    rc = a.plan ? run_plan(&o, &a) : run_crawl(&o, &a);
     fetch_global_cleanup();
   }
   for (int i = 0; urls && i < n; i++) free(urls[i]);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/duration.h"
 #include "crawler/fetch.h"
 
 static const char *const selector_keys[7] = {"title",  "date",   "body",    "number",
@@ -50,6 +51,26 @@ static long long parse_max_pages(const char *v) {
   return n;
 }
 
+static const char *const revisit_keys[CONFIG_REVISIT_KEYS] = {"min_revisit", "revisit",
+                                                              "max_revisit"};
+
+/* min_revisit=, revisit=, max_revisit=: 1 set, 0 not one of them, -1 bad value. */
+static int revisit_key(int64_t revisit[CONFIG_REVISIT_KEYS], const char *k, const char *v) {
+  for (int i = 0; i < CONFIG_REVISIT_KEYS; i++)
+    if (strcmp(k, revisit_keys[i]) == 0)
+      return duration_parse(v, &revisit[i]) == 0 && revisit[i] > 0 ? 1 : -1;
+  return 0;
+}
+
+void config_bounds(const crawl_config *c, const config_site *s, schedule_bounds *out) {
+  schedule_bounds_default(out);
+  int64_t *fields[CONFIG_REVISIT_KEYS] = {&out->min_revisit, &out->revisit, &out->max_revisit};
+  for (int i = 0; i < CONFIG_REVISIT_KEYS; i++) {
+    if (c && c->revisit[i]) *fields[i] = c->revisit[i];
+    if (s && s->revisit[i]) *fields[i] = s->revisit[i];
+  }
+}
+
 static int set_string(char **slot, const char *v) {
   free(*slot);
   *slot = strdup(v);
@@ -82,6 +103,8 @@ static int site_key(config_site *s, const char *k, const char *v) {
   if (strcmp(k, "delay") == 0) return (s->delay_ms = parse_delay(v)) >= 0 ? 1 : -1;
   if (strcmp(k, "max_pages") == 0) return (s->max_pages = parse_max_pages(v)) > 0 ? 1 : -1;
   if (strcmp(k, "user_agent") == 0) return set_string(&s->user_agent, v) == 0 ? 1 : -1;
+  int rk = revisit_key(s->revisit, k, v);
+  if (rk) return rk;
   if (strcmp(k, "profile") == 0) {
     if (!extract_builtin_profile(v)) return -1;
     return set_string(&s->profile_name, v) == 0 ? 1 : -1;
@@ -93,7 +116,7 @@ static int crawl_key(crawl_config *c, const char *k, const char *v) {
   if (strcmp(k, "delay") == 0) return (c->delay_ms = parse_delay(v)) >= 0 ? 1 : -1;
   if (strcmp(k, "max_pages") == 0) return (c->max_pages = parse_max_pages(v)) > 0 ? 1 : -1;
   if (strcmp(k, "user_agent") == 0) return set_string(&c->user_agent, v) == 0 ? 1 : -1;
-  return 0;
+  return revisit_key(c->revisit, k, v);
 }
 
 /* start= and sitemap= name what is fetched first: http(s) only (a
@@ -132,9 +155,21 @@ static int on_value(void *user, const char *section, const char *name, const cha
   }
   if (rc == 1) return 1;
   if (rc == 0) snprintf(ctx->err, sizeof ctx->err, "unknown key \"%s\" in [%s]", name, section);
+  else if (strstr(name, "revisit"))
+    snprintf(ctx->err, sizeof ctx->err, "bad value for %s: \"%s\" (a duration such as 12h, 7d, 2w)",
+             name, value);
   else snprintf(ctx->err, sizeof ctx->err, "bad value for %s: \"%s\"", name, value);
   ctx->line_err = 1;
   return 0;
+}
+
+/* What is wrong with a site as a whole (s NULL: [crawl] alone), or NULL. */
+static const char *site_problem(const crawl_config *c, const config_site *s) {
+  const char *why = NULL;
+  schedule_bounds b;
+  config_bounds(c, s, &b);
+  if (s && s->start.n == 0 && s->sitemap.n == 0) return "needs a start= or sitemap= line";
+  return schedule_bounds_check(&b, &why) == 0 ? NULL : why;
 }
 
 int config_load(const char *path, crawl_config *out, char *err, size_t errlen) {
@@ -153,14 +188,19 @@ int config_load(const char *path, crawl_config *out, char *err, size_t errlen) {
     errno = saved;
   }
   if (line == 0) {
-    for (size_t i = 0; i < out->n_sites; i++)
-      if (out->sites[i].start.n == 0 && out->sites[i].sitemap.n == 0) {
-        snprintf(err, errlen, "%s: [site %s] needs a start= or sitemap= line", path,
-                 out->sites[i].name);
+    for (size_t i = 0; i < out->n_sites; i++) {
+      const char *why = site_problem(out, &out->sites[i]);
+      if (why) {
+        snprintf(err, errlen, "%s: [site %s] %s", path, out->sites[i].name, why);
         config_free(out);
         return -1;
       }
-    return 0;
+    }
+    const char *why = site_problem(out, NULL);
+    if (!why) return 0;
+    snprintf(err, errlen, "%s: [crawl] %s", path, why);
+    config_free(out);
+    return -1;
   }
   if (line < 0) snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
   else if (ctx.line_err) snprintf(err, errlen, "%s:%d: %s", path, line, ctx.err);

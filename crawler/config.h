@@ -4,6 +4,9 @@
  *   user_agent = tracuu/0.1 (+https://example.org/bot)
  *   delay = 2                     seconds between two requests to a host
  *   max_pages = 100000            pages a site may have (known to the store)
+ *   min_revisit = 1d              the revisit schedule's bounds (schedule.h):
+ *   revisit = 7d                  durations such as 12h, 7d, 2w
+ *   max_revisit = 30d
  *
  *   [site tayho]                  one section per site
  *   start = https://tayho.hanoi.gov.vn/tin-tuc      repeat for more
@@ -12,6 +15,7 @@
  *   exclude = *?print=*                              a URL pattern; repeat
  *   delay = 1.5
  *   max_pages = 5000              this site's own cap
+ *   min_revisit = ... revisit = ... max_revisit = ...   this site's own bounds
  *   user_agent = ...
  *   profile = vbpl                a built-in extractor profile
  *   title = //h1                  XPath selectors (override the profile's):
@@ -30,10 +34,14 @@
 #include <stddef.h>
 
 #include "crawler/extract.h"
+#include "crawler/schedule.h"
 
 #define CONFIG_MAX_SITES 256
 #define CONFIG_MAX_LIST 256 /* start/sitemap/include/exclude lines per site */
 #define CONFIG_MAX_VALUE 4096
+
+/* The schedule keys, in the order of the revisit[] arrays below. */
+enum { CONFIG_MIN_REVISIT, CONFIG_REVISIT, CONFIG_MAX_REVISIT, CONFIG_REVISIT_KEYS };
 
 typedef struct {
   char **items;
@@ -45,6 +53,7 @@ typedef struct {
   config_list start, sitemap, include, exclude;
   long delay_ms;      /* -1: not set */
   long long max_pages; /* 0: not set */
+  int64_t revisit[CONFIG_REVISIT_KEYS]; /* seconds; 0: not set */
   char *user_agent;   /* NULL: not set */
   char *profile_name; /* NULL: not set */
   /* Selectors given in the file (malloc'ed, or NULL); see config_profile. */
@@ -56,10 +65,13 @@ typedef struct {
   size_t n_sites;
   long delay_ms;
   long long max_pages; /* 0: not set */
+  int64_t revisit[CONFIG_REVISIT_KEYS]; /* seconds; 0: not set */
   char *user_agent;
 } crawl_config;
 
-/* Reads path into *out (zeroed first). 0, or -1 with err filled. */
+/* Reads path into *out (zeroed first). 0, or -1 with err filled (also when
+ * a site's revisit bounds, its own over [crawl]'s over the defaults, are not
+ * min_revisit <= revisit <= max_revisit). */
 int config_load(const char *path, crawl_config *out /* OUT */, char *err /* OUT */, size_t errlen);
 void config_free(crawl_config *c); /* NULL is ok */
 
@@ -68,6 +80,10 @@ void config_free(crawl_config *c); /* NULL is ok */
 void config_profile(const config_site *s, extract_profile *out /* OUT */);
 /* Whether s gives any selector or profile (else the generic extractor). */
 int config_has_profile(const config_site *s);
+
+/* A site's schedule bounds: its keys over [crawl]'s over schedule.h's
+ * defaults. c and s may be NULL (a start URL given without a config). */
+void config_bounds(const crawl_config *c, const config_site *s, schedule_bounds *out /* OUT */);
 
 /* Whether url matches pattern (glob with '*', else prefix). */
 int config_pattern_match(const char *pattern, const char *url);

@@ -3,113 +3,30 @@
  * Every state change of one loop turn runs in one SQLite transaction,
  * committed only after the WARC records it names are fsynced: a crash
  * loses at most the turn in progress, whose URLs are still in the
- * frontier and are fetched again by the next run. */
+ * frontier (or still due) and are fetched again by the next run. What is
+ * asked, and in which order, is crawl_frontier.c's; when a page is due
+ * again, schedule.h's. */
 #include "crawler/crawl.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <json-c/json.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "common/dynbuf.h"
-#include "crawler/extract.h"
-#include "crawler/fetch.h"
-#include "crawler/robots.h"
+#include "common/duration.h"
+#include "common/timefmt.h"
+#include "crawler/crawl_internal.h"
 #include "crawler/sitemap.h"
-#include "indexer/indexer.h"
-#include "store/store.h"
 
-#define CRAWL_WINDOW 64        /* URLs taken from the frontier and not yet answered */
-#define CRAWL_BATCH 32         /* frontier rows read at once */
-#define CRAWL_COMMIT_EVERY 500 /* index commit after this many changes */
-#define CRAWL_MAX_ORIGINS 1000
-#define CRAWL_MAX_SITEMAPS 100 /* sitemap files fetched per run */
-/* New frontier URLs per run: a calendar or session-id trap cannot fill
- * the disk with URLs nobody will ever fetch. */
-#define CRAWL_MAX_NEW_URLS 2000000
-#define CRAWL_SITEMAP_DEPTH 2  /* sitemap index -> sitemap */
-/* One fsync + one state commit for this many answers or this long, which
- * ever comes first: a crash loses at most that much work (its URLs are
- * still in the frontier), and a fast site is not held to one fsync a page. */
-#define CRAWL_TURN_ANSWERS 64
-#define CRAWL_TURN_MS 250
-#define CRAWL_USER_AGENT "tracuu/0.1 (+https://github.com/tracuu/tracuu; crawler of public notices)"
-
-/* A site as the crawl sees it: a [site] of the config, or a start URL. */
-typedef struct {
-  const config_site *cfg; /* NULL for a command-line URL */
-  config_list origins;    /* its start URLs' origins: the scope without include= */
-  long delay_ms;          /* -1: not set */
-  const char *user_agent;
-  extract_profile profile;
-  int has_profile;
-  uint64_t max_pages;     /* the most pages the store may know of this site */
-} site_view;
-
-typedef enum { ROBOTS_UNKNOWN, ROBOTS_PENDING, ROBOTS_READY } robots_phase;
-
-typedef struct item item;
-
-typedef struct {
-  char *name; /* scheme://host:port */
-  const site_view *site;
-  robots *rules;
-  robots_phase phase;
-  int unreachable; /* robots.txt said 5xx or nothing: no page is fetched */
-  item *parked, *parked_tail; /* pages waiting for robots.txt */
-} origin;
-
-typedef enum { ITEM_PAGE, ITEM_ROBOTS, ITEM_SITEMAP } item_kind;
-
-struct item {
-  item_kind kind;
-  int64_t fid; /* frontier row (pages) */
-  char *url;
-  origin *org;
-  int depth; /* sitemaps: 0 for a sitemap named by robots/config */
-  item *next;
-};
-
-typedef struct {
-  const crawl_options *o;
-  crawl_summary *sum;
-  page_store *store;     /* the crawl's store, open with its lock (NULL when replaying) */
-  crawl_state *st;  /* its state (or an in-memory one when replaying) */
-  warc_writer *warc;
-  indexer *ix;
-  fetcher *f;
-  site_view *sites;
-  size_t n_sites;
-  uint64_t *site_known;   /* per site: URLs the store knows (pages, frontier) */
-  unsigned char *site_full_said; /* per site: the cap was reported in this run */
-  origin *origins[CRAWL_MAX_ORIGINS];
-  size_t n_origins;
-  int64_t cursor;          /* the last frontier row taken */
-  int frontier_dry;        /* nothing after cursor last time we looked */
-  size_t parked;
-  uint64_t started, max_pages, sitemaps, since_commit, added;
-  int in_tx, warc_dirty, fresh_run;
-  unsigned turn_answers; /* answers in the open transaction */
-  int64_t turn_start;    /* when it opened */
-  crawl_status fatal; /* CRAWL_OK until something stops the run */
-  char *err;
-  size_t errlen;
-  int64_t last_progress;
-} crawler;
-
-static int64_t mono_ms(void) {
+int64_t crawl_mono_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+int64_t crawl_clock(const crawler *c) { return (int64_t)time(NULL) + c->o->clock_offset; }
 
 const char *crawl_strerror(crawl_status st) {
   switch (st) {
@@ -123,9 +40,7 @@ const char *crawl_strerror(crawl_status st) {
   return "?";
 }
 
-/* Stops the run (the first reason wins) with a message. */
-__attribute__((format(printf, 3, 4))) static void stop(crawler *c, crawl_status st,
-                                                       const char *fmt, ...) {
+void crawl_stop(crawler *c, crawl_status st, const char *fmt, ...) {
   if (c->fatal != CRAWL_OK) return;
   c->fatal = st;
   va_list ap;
@@ -134,8 +49,7 @@ __attribute__((format(printf, 3, 4))) static void stop(crawler *c, crawl_status 
   va_end(ap);
 }
 
-__attribute__((format(printf, 3, 4))) static void logf_url(crawler *c, const char *url,
-                                                           const char *fmt, ...) {
+void crawl_log(crawler *c, const char *url, const char *fmt, ...) {
   if (!c->o->log) return;
   char msg[600];
   va_list ap;
@@ -145,173 +59,18 @@ __attribute__((format(printf, 3, 4))) static void logf_url(crawler *c, const cha
   c->o->log(c->o->ctx, url, msg);
 }
 
-/* --- sites and scope ---------------------------------------------------- */
-
-static int add_origin_of(config_list *l, const char *url) {
-  char o[FETCH_MAX_URL + 32];
-  if (fetch_url_origin(url, o, sizeof o) != 0) return -1;
-  for (size_t i = 0; i < l->n; i++)
-    if (strcmp(l->items[i], o) == 0) return 0;
-  return config_list_add(l, o);
-}
-
-static int in_site(const site_view *s, const char *url) {
-  if (s->cfg && s->cfg->include.n) {
-    int ok = 0;
-    for (size_t i = 0; !ok && i < s->cfg->include.n; i++)
-      ok = config_pattern_match(s->cfg->include.items[i], url);
-    if (!ok) return 0;
-  } else {
-    char o[FETCH_MAX_URL + 32];
-    int ok = 0;
-    if (fetch_url_origin(url, o, sizeof o) != 0) return 0;
-    for (size_t i = 0; !ok && i < s->origins.n; i++) ok = strcmp(s->origins.items[i], o) == 0;
-    if (!ok) return 0;
-  }
-  for (size_t i = 0; s->cfg && i < s->cfg->exclude.n; i++)
-    if (config_pattern_match(s->cfg->exclude.items[i], url)) return 0;
-  return 1;
-}
-
-static const site_view *site_for(const crawler *c, const char *url) {
-  for (size_t i = 0; i < c->n_sites; i++)
-    if (in_site(&c->sites[i], url)) return &c->sites[i];
-  return NULL;
-}
-
-/* The site whose start URLs or sitemaps share url's origin (sitemaps may
- * live outside a site's include= patterns). */
-static const site_view *site_by_origin(const crawler *c, const char *url) {
-  char o[FETCH_MAX_URL + 32];
-  if (fetch_url_origin(url, o, sizeof o) != 0) return NULL;
-  for (size_t i = 0; i < c->n_sites; i++)
-    for (size_t k = 0; k < c->sites[i].origins.n; k++)
-      if (strcmp(c->sites[i].origins.items[k], o) == 0) return &c->sites[i];
-  return NULL;
-}
-
-static void sites_free(crawler *c) {
-  for (size_t i = 0; i < c->n_sites; i++) {
-    config_list *l = &c->sites[i].origins;
-    for (size_t k = 0; k < l->n; k++) free(l->items[k]);
-    free(l->items);
-  }
-  free(c->sites);
-  free(c->site_known);
-  free(c->site_full_said);
-}
-
-/* A site's page cap: --max-site-pages over all, else the config's, else
- * CRAWL_SITE_MAX_PAGES. */
-static uint64_t site_cap(const crawler *c, long long configured) {
-  if (c->o->site_max_pages) return c->o->site_max_pages;
-  return configured > 0 ? (uint64_t)configured : CRAWL_SITE_MAX_PAGES;
-}
-
-/* One site_view per config site, then one per command-line URL no config
- * site covers. */
-static int build_sites(crawler *c) {
-  const crawl_config *cfg = c->o->config;
-  size_t max = (cfg ? cfg->n_sites : 0) + c->o->n_urls;
-  c->sites = calloc(max ? max : 1, sizeof *c->sites);
-  c->site_known = calloc(max ? max : 1, sizeof *c->site_known);
-  c->site_full_said = calloc(max ? max : 1, 1);
-  if (!c->sites || !c->site_known || !c->site_full_said) return -1;
-  for (size_t i = 0; cfg && i < cfg->n_sites; i++) {
-    site_view *s = &c->sites[c->n_sites++];
-    s->cfg = &cfg->sites[i];
-    s->delay_ms = s->cfg->delay_ms >= 0 ? s->cfg->delay_ms : cfg->delay_ms;
-    s->max_pages = site_cap(c, s->cfg->max_pages ? s->cfg->max_pages : cfg->max_pages);
-    s->user_agent = s->cfg->user_agent;
-    s->has_profile = config_has_profile(s->cfg);
-    config_profile(s->cfg, &s->profile);
-    for (size_t k = 0; k < s->cfg->start.n; k++)
-      if (add_origin_of(&s->origins, s->cfg->start.items[k]) != 0) return -1;
-    for (size_t k = 0; k < s->cfg->sitemap.n; k++)
-      if (add_origin_of(&s->origins, s->cfg->sitemap.items[k]) != 0) return -1;
-  }
-  for (size_t i = 0; i < c->o->n_urls; i++) {
-    if (site_for(c, c->o->urls[i])) continue;
-    site_view *s = &c->sites[c->n_sites++];
-    s->delay_ms = cfg ? cfg->delay_ms : -1;
-    s->max_pages = site_cap(c, cfg ? cfg->max_pages : 0);
-    if (add_origin_of(&s->origins, c->o->urls[i]) != 0) return -1;
-  }
-  return 0;
-}
-
-static const char *agent_of(const crawler *c, const site_view *s) {
-  if (c->o->user_agent) return c->o->user_agent;
-  if (s && s->user_agent) return s->user_agent;
-  if (c->o->config && c->o->config->user_agent) return c->o->config->user_agent;
-  return CRAWL_USER_AGENT;
-}
-
-static origin *origin_for(crawler *c, const char *url, const site_view *site) {
-  char name[FETCH_MAX_URL + 32];
-  if (fetch_url_origin(url, name, sizeof name) != 0) return NULL;
-  for (size_t i = 0; i < c->n_origins; i++)
-    if (strcmp(c->origins[i]->name, name) == 0) return c->origins[i];
-  if (c->n_origins >= CRAWL_MAX_ORIGINS) return NULL;
-  origin *o = calloc(1, sizeof *o);
-  if (!o || !(o->name = strdup(name))) {
-    free(o);
-    return NULL;
-  }
-  o->site = site;
-  c->origins[c->n_origins++] = o;
-  return o;
-}
-
-/* Links worth fetching as pages: not attachments, images, styles. */
-static int looks_binary(const char *url) {
-  static const char *const ext[] = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx",
-                                    ".zip", ".rar", ".7z",   ".jpg", ".jpeg", ".png",  ".gif",
-                                    ".svg", ".webp", ".ico", ".css", ".js",   ".mp3",  ".mp4",
-                                    ".avi", ".woff", ".woff2", ".ttf", ".xml", ".gz"};
-  size_t n = strcspn(url, "?#");
-  for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
-    size_t e = strlen(ext[i]);
-    if (n > e && strncasecmp(url + n - e, ext[i], e) == 0) return 1;
-  }
-  return 0;
-}
-
-static int robots_says_no(const origin *o, const char *url) {
-  char path[FETCH_MAX_URL + 1];
-  if (!o || o->phase != ROBOTS_READY || !o->rules) return 0;
-  if (fetch_url_path(url, path, sizeof path) != 0) return 1;
-  return !robots_allowed(o->rules, path);
-}
-
-/* The fetcher's redirect hook: in scope and not disallowed. */
-static int allow_redirect(void *ctx, const char *url, char *why, size_t whylen) {
-  crawler *c = ctx;
-  const site_view *s = site_for(c, url);
-  if (!s) {
-    snprintf(why, whylen, "out of the crawl's scope");
-    return 0;
-  }
-  char name[FETCH_MAX_URL + 32];
-  for (size_t i = 0; fetch_url_origin(url, name, sizeof name) == 0 && i < c->n_origins; i++)
-    if (strcmp(c->origins[i]->name, name) == 0 && robots_says_no(c->origins[i], url)) {
-      snprintf(why, whylen, "disallowed by robots.txt");
-      return 0;
-    }
-  return 1;
-}
-
 /* --- the state transaction of one loop turn ------------------------------- */
 
-static int ensure_tx(crawler *c) {
+int crawl_ensure_tx(crawler *c) {
   if (c->in_tx) return 0;
+  if (c->fatal != CRAWL_OK) return -1;
   if (state_begin(c->st) != 0) {
-    stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
+    crawl_stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
     return -1;
   }
   c->in_tx = 1;
   c->turn_answers = 0;
-  c->turn_start = mono_ms();
+  c->turn_start = crawl_mono_ms();
   return 0;
 }
 
@@ -320,9 +79,9 @@ static void index_commit(crawler *c) {
   engine_status es = indexer_commit(c->ix);
   if (es != ENGINE_OK) {
     c->sum->index_status = es;
-    stop(c, CRAWL_INDEX, "%s", indexer_errmsg(c->ix));
+    crawl_stop(c, CRAWL_INDEX, "%s", indexer_errmsg(c->ix));
   } else if (state_pending_clear(c->st) != 0) {
-    stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
+    crawl_stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
   }
   c->since_commit = 0;
 }
@@ -335,76 +94,26 @@ static void flush_turn(crawler *c) {
   int ok = c->fatal == CRAWL_OK;
   if (ok && c->warc_dirty) {
     ok = warc_sync(c->warc, err, sizeof err) == 0;
-    if (!ok) stop(c, CRAWL_IO, "%s", err);
+    if (!ok) crawl_stop(c, CRAWL_IO, "%s", err);
     snprintf(end, sizeof end, "%lld", (long long)warc_end(c->warc));
     ok = ok && state_meta_set(c->st, "warc_file", warc_current(c->warc)) == 0 &&
          state_meta_set(c->st, "warc_end", end) == 0;
   }
   ok = ok && state_commit(c->st) == 0;
   if (!ok) {
-    if (c->fatal == CRAWL_OK) stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
+    if (c->fatal == CRAWL_OK) crawl_stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
     state_rollback(c->st);
   }
   c->in_tx = c->warc_dirty = 0;
   if (c->since_commit >= CRAWL_COMMIT_EVERY) index_commit(c);
 }
 
-/* --- frontier --------------------------------------------------------------- */
-
-/* Counts, per site, the URLs the store knows: one pass when a run starts,
- * so that a site's cap holds across runs (a calendar that makes a new URL
- * every night stops growing at the cap). */
-static int count_known(void *ctx, const char *url) {
-  crawler *c = ctx;
-  const site_view *s = site_for(c, url);
-  if (s) c->site_known[s - c->sites]++;
-  return 0;
+void crawl_note(crawler *c, const state_fetch *sf, state_verdict v) {
+  if (crawl_ensure_tx(c) == 0 && state_record(c->st, sf, v) != 0)
+    crawl_stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
 }
 
-/* 1 when site s already knows its max_pages URLs and url is a new one: it
- * is then not queued (the pages it knows are still revisited). Said once
- * per site and run. */
-static int site_full(crawler *c, const site_view *s, const char *url) {
-  size_t k = (size_t)(s - c->sites);
-  if (c->site_known[k] < s->max_pages) return 0;
-  int known = state_knows(c->st, url);
-  if (known < 0) { /* the store failed: the run stops, nothing is queued */
-    stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
-    return 1;
-  }
-  if (known) return 0; /* already known: adding it changes nothing */
-  c->sum->capped++;
-  if (!c->site_full_said[k]) {
-    c->site_full_said[k] = 1;
-    char why[160];
-    snprintf(why, sizeof why, "not queued: the site has reached its cap of %llu pages "
-             "(max_pages in the config, or --max-site-pages)", (unsigned long long)s->max_pages);
-    logf_url(c, url, "%s", why);
-  }
-  return 1;
-}
-
-/* Adds url (already absolute) to the frontier when it is in scope.
- * robots.txt is asked when the URL is taken, so that a disallowed URL is
- * counted once per run. */
-static void frontier_add(crawler *c, const char *url) {
-  if (c->added >= CRAWL_MAX_NEW_URLS) return;
-  char *norm = fetch_url_resolve(NULL, url);
-  if (!norm) return;
-  const site_view *s = site_for(c, norm);
-  if (s && !looks_binary(norm) && !site_full(c, s, norm) && ensure_tx(c) == 0) {
-    int added = state_frontier_add(c->st, norm);
-    if (added < 0) stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
-    else if (added) {
-      c->frontier_dry = 0;
-      c->added++;
-      c->site_known[s - c->sites]++;
-    }
-  }
-  free(norm);
-}
-
-static item *item_new(item_kind kind, const char *url, origin *o, int64_t fid, int depth) {
+item *crawl_item_new(item_kind kind, const char *url, origin *o, int64_t fid, int depth) {
   item *it = calloc(1, sizeof *it);
   if (!it || !(it->url = strdup(url))) {
     free(it);
@@ -417,150 +126,121 @@ static item *item_new(item_kind kind, const char *url, origin *o, int64_t fid, i
   return it;
 }
 
-static void item_free(item *it) {
+void crawl_page_done(crawler *c, item *it) {
+  c->firsts -= it->first != 0;
+  crawl_frontier_done(c, it->fid);
+  crawl_item_free(it);
+}
+
+void crawl_item_free(item *it) {
   if (!it) return;
+  state_page_clear(&it->prev);
   free(it->url);
   free(it);
 }
 
-static void frontier_done(crawler *c, int64_t fid) {
-  if (ensure_tx(c) == 0 && state_frontier_done(c->st, fid) != 0)
-    stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
+/* --- the schedule of one page ---------------------------------------------- */
+
+/* What one answer (or its absence) says, while it is being recorded. */
+typedef struct {
+  item *it;
+  const fetch_result *r;    /* NULL: the page was not asked */
+  const char *url;          /* the page the answer belongs to (after redirects) */
+  const site_view *site;
+  int known;                /* prev holds what the state knew of url */
+  const state_page *prev;
+  state_page final_prev;    /* prev of the final URL after a redirect */
+  state_fetch sf;
+  char hash[65], rhash[65];
+  schedule_kind kind;
+  schedule_outcome outcome;
+} answer;
+
+/* When the page's content last changed, as far as anyone says. */
+static int64_t modified_at(const answer *a) {
+  int64_t t;
+  if (a->r && a->r->last_modified && timefmt_parse_http(a->r->last_modified, &t) == 0) return t;
+  if (!a->known) return 0;
+  if (a->prev->last_modified && timefmt_parse_http(a->prev->last_modified, &t) == 0) return t;
+  return a->prev->changed_at ? a->prev->changed_at : a->prev->first_seen;
 }
 
-static void note(crawler *c, const state_fetch *sf, state_verdict v) {
-  if (ensure_tx(c) == 0 && state_record(c->st, sf, v) != 0)
-    stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
+/* Fills a->sf's schedule from a->outcome; 1 when the page is now gone. */
+static int plan_next(crawler *c, answer *a) {
+  schedule_bounds dflt;
+  schedule_bounds_default(&dflt);
+  const schedule_bounds *b = a->site ? &a->site->bounds : &dflt;
+  schedule_visit v = {
+      .kind = a->kind ? a->kind : a->known ? (schedule_kind)a->prev->kind : SCHEDULE_UNKNOWN,
+      .depth = a->it->depth,
+      .outcome = a->outcome,
+      .fetched_at = a->sf.fetched_at,
+      .modified_at = modified_at(a),
+      .interval = a->known ? a->prev->interval : 0,
+      .fails = a->known ? a->prev->fails : 0,
+      .url_hash = schedule_url_hash(a->url)};
+  schedule_next n;
+  schedule_after_visit(b, &v, &n);
+  a->sf.next_due = n.next_due;
+  a->sf.interval = n.interval;
+  a->sf.fails = n.fails;
+  a->sf.kind = v.kind;
+  a->sf.depth = a->it->depth;
+  a->sf.site = a->site ? a->site->name : NULL;
+  if (a->outcome == SCHEDULE_NEW || a->outcome == SCHEDULE_CHANGED) a->sf.changed_at = v.fetched_at;
+  (void)c;
+  return n.gone;
 }
 
-/* A page that will not be requested in this run (robots.txt unreachable). */
-static void page_not_fetched(crawler *c, item *it, const char *why) {
-  state_fetch sf = {.url = it->url, .fetched_at = (int64_t)time(NULL)};
-  note(c, &sf, STATE_FAILED);
-  frontier_done(c, it->fid);
-  c->sum->fetched++;
-  c->sum->failed++;
-  logf_url(c, it->url, "%s", why);
-  item_free(it);
+/* A page not asked in this run: robots.txt forbids it, or its origin did
+ * not answer. Its schedule moves on as if it had been asked. */
+static void not_asked(crawler *c, item *it, schedule_outcome why, state_verdict v, const char *msg) {
+  answer a = {.it = it, .url = it->url, .site = it->org->site, .known = it->known > 0,
+              .prev = &it->prev, .outcome = why};
+  a.sf.url = it->url;
+  a.sf.fetched_at = crawl_clock(c);
+  plan_next(c, &a);
+  if (why == SCHEDULE_UNCHANGED && a.site) a.sf.next_due = a.sf.fetched_at + a.site->bounds.max_revisit;
+  crawl_note(c, &a.sf, v);
+  if (msg) crawl_log(c, it->url, "%s", msg);
+  crawl_page_done(c, it);
 }
 
-static void submit(crawler *c, item *it, const char *etag, const char *last_modified) {
+void crawl_submit(crawler *c, item *it, const char *etag, const char *last_modified) {
   fetch_error e = fetch_add(c->f, it->url, etag, last_modified, it);
-  if (e == FETCH_OK) return;
+  if (e == FETCH_OK) {
+    if (it->kind == ITEM_PAGE) c->started++;
+    return;
+  }
   if (it->kind == ITEM_PAGE) {
-    page_not_fetched(c, it, fetch_strerror(e));
+    c->sum->fetched++;
+    c->sum->failed++;
+    not_asked(c, it, SCHEDULE_NO_ANSWER, STATE_FAILED, fetch_strerror(e));
     return;
   }
-  item_free(it);
+  if (it->kind == ITEM_SITEMAP) c->sitemaps_pending--;
+  crawl_item_free(it);
 }
 
-static void start_page(crawler *c, item *it) {
+void crawl_start_page(crawler *c, item *it) {
   if (it->org->unreachable) {
-    page_not_fetched(c, it, "not fetched: robots.txt could not be read");
+    c->sum->fetched++;
+    c->sum->failed++;
+    not_asked(c, it, SCHEDULE_NO_ANSWER, STATE_FAILED, "not fetched: robots.txt could not be read");
     return;
   }
-  if (robots_says_no(it->org, it->url)) {
+  if (crawl_robots_says_no(it->org, it->url)) {
     /* Noted as done in this run, so that other links to it are not queued. */
-    state_fetch sf = {.url = it->url, .fetched_at = (int64_t)time(NULL)};
-    note(c, &sf, STATE_SKIPPED);
     c->sum->robots_blocked++;
-    frontier_done(c, it->fid);
-    item_free(it);
+    not_asked(c, it, SCHEDULE_UNCHANGED, STATE_SKIPPED, NULL);
     return;
   }
-  state_page p;
-  if (state_page_get(c->st, it->url, &p) < 0) {
-    stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
-    item_free(it);
-    return;
-  }
-  c->started++;
   /* A gone page is asked again unconditionally. */
-  submit(c, it, p.gone ? NULL : p.etag, p.gone ? NULL : p.last_modified);
-  state_page_clear(&p);
+  int cond = it->known > 0 && !it->prev.gone;
+  crawl_submit(c, it, cond ? it->prev.etag : NULL, cond ? it->prev.last_modified : NULL);
 }
 
-static void park(crawler *c, origin *o, item *it) {
-  if (o->parked_tail) o->parked_tail->next = it;
-  else o->parked = it;
-  o->parked_tail = it;
-  c->parked++;
-}
-
-/* Asks for o's robots.txt unless it is known or on its way. */
-static void ensure_robots(crawler *c, origin *o) {
-  if (o->phase != ROBOTS_UNKNOWN) return;
-  char url_robots[FETCH_MAX_URL + 64];
-  snprintf(url_robots, sizeof url_robots, "%s/robots.txt", o->name);
-  item *r = item_new(ITEM_ROBOTS, url_robots, o, 0, 0);
-  if (!r) {
-    stop(c, CRAWL_NOMEM, "out of memory");
-    return;
-  }
-  o->phase = ROBOTS_PENDING;
-  fetch_set_host_delay(c->f, o->name, 0); /* robots.txt first, at once */
-  submit(c, r, NULL, NULL);
-}
-
-static void take_row(crawler *c, int64_t fid, const char *url) {
-  const site_view *s = site_for(c, url);
-  origin *o = s ? origin_for(c, url, s) : NULL;
-  if (!o) { /* out of scope now (the config changed), or too many hosts */
-    frontier_done(c, fid);
-    return;
-  }
-  item *it = item_new(ITEM_PAGE, url, o, fid, 0);
-  if (!it) {
-    stop(c, CRAWL_NOMEM, "out of memory");
-    return;
-  }
-  if (o->phase == ROBOTS_READY) {
-    start_page(c, it);
-    return;
-  }
-  park(c, o, it);
-  ensure_robots(c, o);
-}
-
-typedef struct {
-  int64_t id;
-  char *url;
-} row;
-
-typedef struct {
-  row rows[CRAWL_BATCH];
-  size_t n;
-} row_batch;
-
-static int collect_row(void *ctx, int64_t id, const char *url) {
-  row_batch *b = ctx;
-  b->rows[b->n].id = id;
-  b->rows[b->n].url = strdup(url ? url : "");
-  b->n++;
-  return 0;
-}
-
-/* Takes frontier rows while the window has room. */
-static void top_up(crawler *c) {
-  while (c->fatal == CRAWL_OK && !c->frontier_dry && c->started < c->max_pages &&
-         fetch_pending(c->f) + c->parked < CRAWL_WINDOW) {
-    row_batch b = {.n = 0};
-    size_t room = CRAWL_WINDOW - (fetch_pending(c->f) + c->parked);
-    if (room > CRAWL_BATCH) room = CRAWL_BATCH;
-    if (room > c->max_pages - c->started) room = (size_t)(c->max_pages - c->started);
-    int n = state_frontier_each(c->st, c->cursor, room, collect_row, &b);
-    if (n < 0) stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
-    if (n <= 0) c->frontier_dry = 1;
-    for (size_t i = 0; i < b.n; i++) {
-      c->cursor = b.rows[i].id;
-      if (b.rows[i].url && c->fatal == CRAWL_OK) take_row(c, b.rows[i].id, b.rows[i].url);
-      else if (!b.rows[i].url) stop(c, CRAWL_NOMEM, "out of memory");
-      free(b.rows[i].url);
-    }
-  }
-}
-
-/* --- answers ----------------------------------------------------------- */
+/* --- robots.txt and sitemaps ----------------------------------------------- */
 
 static long site_delay(const crawler *c, const origin *o) {
   if (c->o->delay_ms >= 0) return c->o->delay_ms; /* --delay overrides all */
@@ -571,17 +251,19 @@ static long site_delay(const crawler *c, const origin *o) {
 
 static void submit_sitemap(crawler *c, const char *url, int depth) {
   if (c->sitemaps >= CRAWL_MAX_SITEMAPS) return;
-  const site_view *s = site_for(c, url);
-  if (!s) s = site_by_origin(c, url);
-  origin *o = s ? origin_for(c, url, s) : NULL;
-  if (!o || robots_says_no(o, url)) return;
-  item *it = item_new(ITEM_SITEMAP, url, o, 0, depth);
+  const site_view *s = crawl_site_for(c, url);
+  if (!s) s = crawl_site_by_origin(c, url);
+  origin *o = s ? crawl_origin_for(c, url, s) : NULL;
+  if (!o || crawl_robots_says_no(o, url)) return;
+  item *it = crawl_item_new(ITEM_SITEMAP, url, o, 0, depth);
   if (!it) return;
   c->sitemaps++;
-  submit(c, it, NULL, NULL);
+  c->sitemaps_pending++;
+  crawl_submit(c, it, NULL, NULL);
 }
 
-/* On a new run, the sitemaps robots.txt and the config name for origin o. */
+/* Each run (a resumed one already read them), the sitemaps robots.txt and
+ * the config name for origin o. */
 static void submit_sitemaps(crawler *c, origin *o) {
   if (!c->fresh_run) return;
   for (size_t i = 0; o->rules && i < robots_sitemap_count(o->rules); i++) {
@@ -600,7 +282,7 @@ static void submit_sitemaps(crawler *c, origin *o) {
 
 static void on_robots(crawler *c, item *it, const fetch_result *r) {
   origin *o = it->org;
-  const char *ua = agent_of(c, o->site);
+  const char *ua = crawl_agent_of(c, o->site);
   if (r->error == FETCH_OK && r->code == 200)
     o->rules = robots_parse(r->body->data ? r->body->data : "", r->body->len, ua);
   else if (r->error == FETCH_OK && r->code >= 400 && r->code < 500)
@@ -608,24 +290,17 @@ static void on_robots(crawler *c, item *it, const fetch_result *r) {
   else {
     o->rules = robots_disallow_all(); /* unreachable: assume complete disallow */
     o->unreachable = 1;
-    logf_url(c, it->url, "robots.txt could not be read (%s): this host is skipped",
-             r->error != FETCH_OK ? r->message : "HTTP error");
+    crawl_log(c, it->url, "robots.txt could not be read (%s): this host is skipped",
+              r->error != FETCH_OK ? r->message : "HTTP error");
   }
   if (!o->rules) {
-    stop(c, CRAWL_NOMEM, "out of memory");
+    crawl_stop(c, CRAWL_NOMEM, "out of memory");
     return;
   }
   o->phase = ROBOTS_READY;
   fetch_set_host_delay(c->f, o->name, site_delay(c, o));
   submit_sitemaps(c, o);
-  while (o->parked && c->fatal == CRAWL_OK) {
-    item *p = o->parked;
-    o->parked = p->next;
-    p->next = NULL;
-    c->parked--;
-    start_page(c, p);
-  }
-  o->parked_tail = NULL;
+  crawl_unpark(c, o);
 }
 
 typedef struct {
@@ -636,19 +311,19 @@ typedef struct {
 } sitemap_ctx;
 
 static int on_sitemap_loc(void *ctx, const char *loc, const char *lastmod) {
-  (void)lastmod; /* every known page is revisited conditionally anyway */
   sitemap_ctx *sc = ctx;
   char *u = fetch_url_resolve(sc->base, loc);
   if (!u) return 0;
-  if (!sc->nested) frontier_add(sc->c, u);
+  if (!sc->nested) crawl_sitemap_entry(sc->c, u, lastmod);
   else if (sc->depth + 1 < CRAWL_SITEMAP_DEPTH) submit_sitemap(sc->c, u, sc->depth + 1);
   free(u);
   return sc->c->fatal != CRAWL_OK;
 }
 
 static void on_sitemap(crawler *c, item *it, const fetch_result *r) {
+  c->sitemaps_pending--;
   if (r->error != FETCH_OK || r->code != 200) {
-    logf_url(c, it->url, "sitemap not read: %s", r->error ? r->message : "HTTP error");
+    crawl_log(c, it->url, "sitemap not read: %s", r->error ? r->message : "HTTP error");
     return;
   }
   sitemap_ctx sc = {c, r->final_url, 0, it->depth};
@@ -656,8 +331,10 @@ static void on_sitemap(crawler *c, item *it, const fetch_result *r) {
   /* An index names sitemaps: followed CRAWL_SITEMAP_DEPTH levels down only. */
   int n = sitemap_parse(r->body->data ? r->body->data : "", r->body->len, on_sitemap_loc, &sc,
                         &sc.nested, err, sizeof err);
-  if (n < 0) logf_url(c, it->url, "sitemap not read: %s", err);
+  if (n < 0) crawl_log(c, it->url, "sitemap not read: %s", err);
 }
+
+/* --- pages: extract, index ------------------------------------------------- */
 
 /* text/html, application/xhtml+xml, or no type at all. */
 static int is_html(const char *content_type) {
@@ -677,107 +354,185 @@ static void unindex(crawler *c, const char *url, int gone) {
     c->since_commit++;
   } else {
     c->sum->index_status = st;
-    stop(c, CRAWL_INDEX, "%s", indexer_errmsg(c->ix));
+    crawl_stop(c, CRAWL_INDEX, "%s", indexer_errmsg(c->ix));
   }
 }
 
-/* Extracts a page and hands it to the index (a listing page only gives
- * its links); links go to the frontier when follow is set. Returns 0, or -1
- * when the page could not be used (logged, counted as failed). */
-static int use_page(crawler *c, const site_view *s, const char *url, const char *type,
-                    const char *body, size_t len, int follow) {
-  extract_result x;
+static int extract(crawler *c, const site_view *s, const char *url, const char *type,
+                   const char *body, size_t len, extract_result *x) {
   char err[512];
   extract_status es = extract_page(body ? body : "", len, url, type,
-                                   s && s->has_profile ? &s->profile : NULL, &x, err, sizeof err);
-  if (es != EXTRACT_OK) {
-    logf_url(c, url, "not indexed: %s", err);
-    return -1;
-  }
-  for (size_t i = 0; follow && i < x.n_links && c->fatal == CRAWL_OK; i++)
-    frontier_add(c, x.links[i].url);
-  int rc = 0;
-  if (x.listing) { /* read for its links; a search should find what it lists */
+                                   s && s->has_profile ? &s->profile : NULL, x, err, sizeof err);
+  if (es == EXTRACT_OK) return 0;
+  crawl_log(c, url, "not indexed: %s", err);
+  return -1;
+}
+
+/* Hands an extracted page to the index (a listing page only gives its
+ * links, and leaves the index). stamp: indexer_add_stamped's. With report,
+ * the document is listed in the summary. 0, or -1 (logged, counted). */
+static int index_page(crawler *c, const char *url, const extract_result *x, int64_t stamp,
+                      int report, int changed) {
+  if (x->listing) { /* read for its links; a search should find what it lists */
     c->sum->listings++;
     unindex(c, url, 0); /* a page that turned into a listing */
-  } else if (c->ix) {
-    engine_status st = indexer_add(c->ix, &x.rec);
-    if (st == ENGINE_OK) {
-      c->sum->indexed++;
-      c->since_commit++;
-    } else if (st == ENGINE_INVALID) {
-      logf_url(c, url, "not indexed: %s", indexer_errmsg(c->ix));
-      rc = -1;
-    } else {
-      c->sum->index_status = st;
-      stop(c, CRAWL_INDEX, "%s", indexer_errmsg(c->ix));
-      rc = -1;
-    }
+    return 0;
   }
+  if (!c->ix) return 0;
+  engine_status st = indexer_add_stamped(c->ix, &x->rec, stamp);
+  if (st == ENGINE_OK) {
+    c->sum->indexed++;
+    c->since_commit++;
+    if (report) crawl_report_doc(c->sum, &x->rec, changed);
+    return 0;
+  }
+  if (st == ENGINE_INVALID) {
+    crawl_log(c, url, "not indexed: %s", indexer_errmsg(c->ix));
+  } else {
+    c->sum->index_status = st;
+    crawl_stop(c, CRAWL_INDEX, "%s", indexer_errmsg(c->ix));
+  }
+  return -1;
+}
+
+/* Extract and index, for answers read back from the store. */
+static int use_page(crawler *c, const site_view *s, const char *url, const char *type,
+                    const char *body, size_t len, int64_t stamp) {
+  extract_result x;
+  if (extract(c, s, url, type, body, len, &x) != 0) return -1;
+  int rc = index_page(c, url, &x, stamp, 0, 0);
   extract_result_clear(&x);
   return rc;
 }
 
-static int store_answer(crawler *c, const fetch_result *r, const char *url, const char *hash,
-                        state_fetch *sf) {
+/* The digest of what a page says: its record as JSON, hashed. */
+static int record_digest(const record *r, char hex[65]) {
+  char *json = record_to_json(r);
+  if (!json) return -1;
+  warc_sha256_hex(json, strlen(json), hex);
+  free(json);
+  return 0;
+}
+
+static int store_answer(crawler *c, answer *a) {
   char err[512];
   const char *file;
-  warc_exchange x = {.url = url, .date = r->date, .request = r->request->data,
+  const fetch_result *r = a->r;
+  warc_exchange x = {.url = a->url, .date = a->sf.fetched_at, .request = r->request->data,
                      .request_len = r->request->len, .response = r->response->data,
                      .response_len = r->response->len, .body = r->body->data,
-                     .body_len = r->body->len, .digest_hex = hash};
-  if (ensure_tx(c) != 0) return -1;
-  if (warc_append(c->warc, &x, &file, &sf->warc_offset, err, sizeof err) != 0) {
-    stop(c, CRAWL_IO, "%s", err);
+                     .body_len = r->body->len, .digest_hex = a->sf.hash};
+  if (crawl_ensure_tx(c) != 0) return -1;
+  if (warc_append(c->warc, &x, &file, &a->sf.warc_offset, err, sizeof err) != 0) {
+    crawl_stop(c, CRAWL_IO, "%s", err);
     return -1;
   }
-  sf->warc_file = file;
+  a->sf.warc_file = file;
   c->warc_dirty = 1;
   return 0;
 }
 
-/* A 200: new, changed, unchanged or a duplicate of another URL. */
-static state_verdict on_ok(crawler *c, const site_view *s, const fetch_result *r, const char *url,
-                           state_fetch *sf, char *hash) {
-  if (!is_html(r->content_type)) {
-    logf_url(c, url, "skipped: not HTML (%s)", r->content_type ? r->content_type : "");
-    return STATE_SKIPPED;
+/* New bytes: what the page says decides whether it changed. */
+static state_verdict on_new_bytes(crawler *c, answer *a, state_verdict v, int store) {
+  const fetch_result *r = a->r;
+  extract_result x;
+  if (extract(c, a->site, a->url, r->content_type, r->body->data, r->body->len, &x) != 0) {
+    a->outcome = v == STATE_NEW ? SCHEDULE_NEW : SCHEDULE_CHANGED;
+    plan_next(c, a);
+    if (store && store_answer(c, a) != 0) return STATE_FAILED;
+    crawl_note(c, &a->sf, v);
+    c->sum->failed++;
+    return v;
   }
-  warc_sha256_hex(r->body->data ? r->body->data : "", r->body->len, hash);
-  sf->hash = hash;
-  state_verdict v;
-  int store;
-  if (state_classify(c->st, url, hash, &v, &store) != 0) {
-    stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
+  a->kind = x.listing ? SCHEDULE_LISTING : SCHEDULE_DOCUMENT;
+  if (!x.listing && record_digest(&x.rec, a->rhash) == 0) a->sf.rhash = a->rhash;
+  if (v == STATE_CHANGED && !x.listing && a->sf.rhash && a->known && a->prev->rhash &&
+      strcmp(a->prev->rhash, a->rhash) == 0)
+    v = STATE_SAME_TEXT; /* only the furniture changed: a sidebar, a counter */
+  uint64_t news = crawl_follow_links(c, &x, a->it->depth);
+  /* a listing changed when it revealed URLs; on a first visit they all are */
+  if (x.listing) a->outcome = v == STATE_NEW ? SCHEDULE_NEW : news ? SCHEDULE_CHANGED : SCHEDULE_UNCHANGED;
+  else a->outcome = v == STATE_NEW ? SCHEDULE_NEW : v == STATE_CHANGED ? SCHEDULE_CHANGED : SCHEDULE_UNCHANGED;
+  plan_next(c, a);
+  if (v != STATE_SAME_TEXT && store && store_answer(c, a) != 0) {
+    extract_result_clear(&x);
     return STATE_FAILED;
   }
-  if (store && store_answer(c, r, url, hash, sf) != 0) return STATE_FAILED;
-  note(c, sf, v);
-  if (v == STATE_NEW || v == STATE_CHANGED) {
-    if (use_page(c, s, url, r->content_type, r->body->data, r->body->len, 1) != 0)
-      c->sum->failed++;
-  } else if (v == STATE_DUPLICATE) {
-    unindex(c, url, 0);
-  }
+  crawl_note(c, &a->sf, v);
+  if (v != STATE_SAME_TEXT && index_page(c, a->url, &x, 0, 1, v == STATE_CHANGED) != 0)
+    c->sum->failed++;
+  extract_result_clear(&x);
   return v;
 }
 
-/* A 404/410: a page we had is gone; one we never had is a broken link. */
-static state_verdict on_gone(crawler *c, const fetch_result *r, const char *url,
-                             state_fetch *sf) {
-  state_page p;
-  int known = state_page_get(c->st, url, &p);
-  int had = known > 0 && !p.gone && p.hash;
-  state_page_clear(&p);
-  if (known < 0) {
-    stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
+/* A 200: new, changed, unchanged or a duplicate of another URL. */
+static state_verdict on_ok(crawler *c, answer *a) {
+  const fetch_result *r = a->r;
+  if (!is_html(r->content_type)) {
+    crawl_log(c, a->url, "skipped: not HTML (%s)", r->content_type ? r->content_type : "");
+    a->outcome = SCHEDULE_UNCHANGED;
+    plan_next(c, a);
+    a->sf.next_due = a->sf.fetched_at + (a->site ? a->site->bounds.max_revisit : SCHEDULE_DEFAULT_MAX_REVISIT);
+    crawl_note(c, &a->sf, STATE_SKIPPED);
+    return STATE_SKIPPED;
+  }
+  warc_sha256_hex(r->body->data ? r->body->data : "", r->body->len, a->hash);
+  a->sf.hash = a->hash;
+  state_verdict v;
+  int store;
+  if (state_classify(c->st, a->url, a->hash, &v, &store) != 0) {
+    crawl_stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
     return STATE_FAILED;
   }
-  if (!had) return STATE_MISSING;
-  if (store_answer(c, r, url, NULL, sf) != 0) return STATE_FAILED;
-  note(c, sf, STATE_GONE);
-  unindex(c, url, 1);
-  return STATE_GONE;
+  if (v == STATE_NEW || v == STATE_CHANGED) return on_new_bytes(c, a, v, store);
+  a->outcome = SCHEDULE_UNCHANGED;
+  plan_next(c, a);
+  if (store && store_answer(c, a) != 0) return STATE_FAILED;
+  crawl_note(c, &a->sf, v);
+  if (v == STATE_DUPLICATE) unindex(c, a->url, 0);
+  return v;
+}
+
+/* No usable answer: a network failure, a 404, a 5xx. A page we had is
+ * asked again with backoff and removed only when the schedule says it is
+ * gone (its answer is then stored, so that a replay removes it too). */
+static state_verdict on_failure(crawler *c, answer *a, int *retrying) {
+  const fetch_result *r = a->r;
+  char msg[200], span[32];
+  long code = r->code;
+  if (r->error != FETCH_OK && r->error != FETCH_HTTP) a->outcome = SCHEDULE_NO_ANSWER;
+  else if (r->error == FETCH_OK && code == 404) a->outcome = SCHEDULE_NOT_FOUND;
+  else if (r->error == FETCH_OK && code == 410) a->outcome = SCHEDULE_REMOVED;
+  else a->outcome = SCHEDULE_SERVER;
+  int had = a->known && !a->prev->gone && a->prev->hash;
+  int gone = plan_next(c, a);
+  if (!had && (code == 404 || code == 410) && r->error == FETCH_OK) {
+    a->sf.next_due = a->sf.fetched_at + (a->site ? a->site->bounds.max_revisit : SCHEDULE_DEFAULT_MAX_REVISIT);
+    crawl_note(c, &a->sf, STATE_MISSING);
+    crawl_log(c, a->url, "broken link: HTTP %s", code == 404 ? "404" : "410");
+    return STATE_MISSING;
+  }
+  if (had && gone) {
+    if (store_answer(c, a) != 0) return STATE_FAILED;
+    crawl_note(c, &a->sf, STATE_GONE);
+    unindex(c, a->url, 1);
+    return STATE_GONE;
+  }
+  crawl_note(c, &a->sf, STATE_FAILED);
+  const char *what = r->error != FETCH_OK ? r->message : NULL;
+  char status[32];
+  snprintf(status, sizeof status, "HTTP %ld", code);
+  if (had && a->outcome != SCHEDULE_NO_ANSWER) {
+    int limit = a->outcome == SCHEDULE_NOT_FOUND ? SCHEDULE_GONE_AFTER : SCHEDULE_GONE_AFTER_5XX;
+    snprintf(msg, sizeof msg, "%s: asked again in %s (%d of %d before it is declared gone)",
+             what ? what : status, duration_format(a->sf.next_due - a->sf.fetched_at, span, sizeof span),
+             a->sf.fails, limit);
+    *retrying = 1;
+    crawl_log(c, a->url, "%s", msg);
+    return STATE_FAILED;
+  }
+  crawl_log(c, a->url, "failed: %s", what ? what : status);
+  return STATE_FAILED;
 }
 
 static void count(crawler *c, state_verdict v) {
@@ -785,7 +540,8 @@ static void count(crawler *c, state_verdict v) {
   switch (v) {
   case STATE_NEW: s->new_pages++; break;
   case STATE_CHANGED: s->changed++; break;
-  case STATE_UNCHANGED: s->unchanged++; break;
+  case STATE_UNCHANGED:
+  case STATE_SAME_TEXT: s->unchanged++; break;
   case STATE_NOT_MODIFIED: s->not_modified++; break;
   case STATE_DUPLICATE: s->duplicate++; break;
   case STATE_GONE: s->gone++; break;
@@ -795,62 +551,56 @@ static void count(crawler *c, state_verdict v) {
   }
 }
 
-/* The verdict of a page's answer, with its effects done except the record
- * for verdicts on_ok/on_gone do not record themselves. */
-static state_verdict judge(crawler *c, const site_view *s, const fetch_result *r, const char *url,
-                           state_fetch *sf, char *hash, int *recorded) {
-  char msg[64];
-  *recorded = 1;
-  if (r->error != FETCH_OK) {
-    logf_url(c, url, "failed: %s", r->message);
-    *recorded = 0;
-    return STATE_FAILED;
+/* The verdict of a page's answer, with its effects done. */
+static state_verdict judge(crawler *c, answer *a, int *retrying) {
+  const fetch_result *r = a->r;
+  if (r->error == FETCH_OK && r->code == 200) return on_ok(c, a);
+  if (r->error == FETCH_OK && r->code == 304) {
+    a->outcome = SCHEDULE_UNCHANGED;
+    plan_next(c, a);
+    crawl_note(c, &a->sf, STATE_NOT_MODIFIED);
+    return STATE_NOT_MODIFIED;
   }
-  if (r->code == 200) return on_ok(c, s, r, url, sf, hash);
-  if (r->code == 404 || r->code == 410) {
-    state_verdict v = on_gone(c, r, url, sf);
-    if (v == STATE_MISSING) {
-      logf_url(c, url, "broken link: HTTP %s", r->code == 404 ? "404" : "410");
-      *recorded = 0;
-    }
-    return v;
-  }
-  *recorded = 0;
-  if (r->code == 304) return STATE_NOT_MODIFIED;
-  snprintf(msg, sizeof msg, "%ld", r->code);
-  logf_url(c, url, "failed: HTTP %s", msg);
-  return STATE_FAILED;
+  return on_failure(c, a, retrying);
 }
 
-/* The URL redirected: the first URL is recorded as a redirect, the answer
- * belongs to the final one (unless that was already done in this run). */
-static int redirected_done(crawler *c, const fetch_result *r, int64_t run) {
-  state_fetch sf = {.url = r->url, .status = 301, .fetched_at = r->date};
-  note(c, &sf, STATE_SKIPPED);
-  state_page p;
-  int known = state_page_get(c->st, r->final_url, &p);
-  int done = known > 0 && p.last_run == run;
-  state_page_clear(&p);
-  return done;
+/* The URL redirected: the first URL is recorded as a redirect (asked again
+ * rarely), the answer belongs to the final one, unless that was already
+ * done in this run (1). */
+static int redirected(crawler *c, answer *a) {
+  const fetch_result *r = a->r;
+  state_fetch sf = {.url = r->url, .status = 301, .fetched_at = a->sf.fetched_at,
+                    .depth = a->it->depth, .site = a->site ? a->site->name : NULL,
+                    .next_due = a->sf.fetched_at + (a->site ? a->site->bounds.max_revisit
+                                                            : SCHEDULE_DEFAULT_MAX_REVISIT)};
+  crawl_note(c, &sf, STATE_SKIPPED);
+  int known = state_page_get(c->st, r->final_url, &a->final_prev);
+  if (known < 0) crawl_stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
+  a->known = known > 0;
+  a->prev = &a->final_prev;
+  return known > 0 && a->final_prev.last_run == c->sum->run;
 }
 
 static void on_page(crawler *c, item *it, const fetch_result *r) {
-  const char *url = r->error == FETCH_OK ? r->final_url : r->url;
+  answer a = {.it = it, .r = r, .url = r->error == FETCH_OK ? r->final_url : r->url,
+              .site = it->org->site, .known = it->known > 0, .prev = &it->prev};
   c->sum->fetched++;
   c->sum->bytes += r->body->len;
+  a.sf = (state_fetch){.url = a.url, .status = r->code, .etag = r->etag,
+                       .last_modified = r->last_modified, .fetched_at = crawl_clock(c),
+                       .depth = -1};
   state_verdict v;
-  if (strcmp(url, r->url) != 0 && redirected_done(c, r, c->sum->run)) {
-    v = STATE_SKIPPED;
-  } else {
-    char hash[65];
-    int recorded;
-    state_fetch sf = {.url = url, .status = r->code, .etag = r->etag,
-                      .last_modified = r->last_modified, .fetched_at = r->date};
-    v = judge(c, it->org->site, r, url, &sf, hash, &recorded);
-    if (!recorded) note(c, &sf, v);
+  int retrying = 0;
+  if (strcmp(a.url, r->url) != 0 && redirected(c, &a)) v = STATE_SKIPPED;
+  else v = judge(c, &a, &retrying);
+  if (retrying) c->sum->retrying++;
+  if (!retrying || a.outcome != SCHEDULE_NOT_FOUND) count(c, v); /* a 404 asked again: not a failure yet */
+  int revisit = a.known && !a.prev->gone && a.prev->kind != SCHEDULE_LISTING && a.prev->hash;
+  if (revisit && (a.outcome == SCHEDULE_CHANGED || a.outcome == SCHEDULE_UNCHANGED)) {
+    c->sum->revisits++;
+    c->sum->revisits_changed += a.outcome == SCHEDULE_CHANGED;
   }
-  count(c, v);
-  frontier_done(c, it->fid);
+  state_page_clear(&a.final_prev);
 }
 
 static void on_done(void *ctx, const fetch_result *r) {
@@ -862,7 +612,8 @@ static void on_done(void *ctx, const fetch_result *r) {
     else if (it->kind == ITEM_SITEMAP) on_sitemap(c, it, r);
     else on_page(c, it, r);
   }
-  item_free(it);
+  if (it->kind == ITEM_PAGE) crawl_page_done(c, it);
+  else crawl_item_free(it);
 }
 
 /* --- recovery: index work a killed run left ------------------------------ */
@@ -871,8 +622,6 @@ typedef struct {
   crawler *c;
   store_reader *rd;
 } replay_ctx;
-
-static const site_view *site_or_null(crawler *c, const char *url) { return site_for(c, url); }
 
 static int replay_pending(void *ctx, const char *url, int pending, const char *file, int64_t off) {
   replay_ctx *rc = ctx;
@@ -884,10 +633,10 @@ static int replay_pending(void *ctx, const char *url, int pending, const char *f
     warc_record rec;
     int got = store_reader_get(rc->rd, file, off, &rec, err, sizeof err);
     if (got == 1 && rec.http_status == 200)
-      use_page(c, site_or_null(c, url), url, rec.content_type, rec.body, rec.body_len, 0);
+      use_page(c, crawl_site_for(c, url), url, rec.content_type, rec.body, rec.body_len, 0);
     else
-      logf_url(c, url, "cannot replay from the store: %s",
-               got == 1 ? "the stored answer is not a page" : err);
+      crawl_log(c, url, "cannot replay from the store: %s",
+                got == 1 ? "the stored answer is not a page" : err);
   }
   c->sum->recovered++;
   return c->fatal != CRAWL_OK;
@@ -895,9 +644,9 @@ static int replay_pending(void *ctx, const char *url, int pending, const char *f
 
 static void recover(crawler *c) {
   replay_ctx rc = {.c = c, .rd = store_reader_new(c->o->store)};
-  if (!rc.rd) stop(c, CRAWL_NOMEM, "out of memory");
+  if (!rc.rd) crawl_stop(c, CRAWL_NOMEM, "out of memory");
   else if (state_pending_each(c->st, replay_pending, &rc) != 0)
-    stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
+    crawl_stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
   store_reader_free(rc.rd);
   c->sum->indexed = c->sum->removed = 0; /* recovered work is counted apart */
   index_commit(c);
@@ -910,7 +659,7 @@ static int open_store(crawler *c) {
   char err[512];
   int rc = store_open(c->o->store, &so, &c->store, err, sizeof err);
   if (rc != 0) {
-    stop(c, rc > 0 ? CRAWL_BUSY : CRAWL_IO, "%s", err);
+    crawl_stop(c, rc > 0 ? CRAWL_BUSY : CRAWL_IO, "%s", err);
     return -1;
   }
   c->st = store_state(c->store);
@@ -922,28 +671,21 @@ static int open_index(crawler *c) {
   if (c->o->no_index) return 0;
   char *msg = NULL;
   engine_status st = indexer_open(c->o->db, &c->ix, &msg);
-  if (st == ENGINE_OK) return 0;
+  if (st == ENGINE_OK) {
+    indexer_set_clock(c->ix, c->o->clock_offset * 1000);
+    c->sum->indexed_after = indexer_stamp_floor(c->ix);
+    return 0;
+  }
   c->sum->index_status = st;
-  stop(c, CRAWL_INDEX, "%s", msg ? msg : engine_strerror(st));
+  crawl_stop(c, CRAWL_INDEX, "%s", msg ? msg : engine_strerror(st));
   free(msg);
   return -1;
-}
-
-/* 1 when a site's own start or sitemap URL is on a private address
- * (localhost, 127.0.0.1, a LAN address): only then may the crawl connect to
- * such addresses. Else a public site can neither redirect nor link (nor
- * resolve) the crawler into the local network or a cloud metadata service. */
-static int sites_name_private(const crawler *c) {
-  for (size_t i = 0; i < c->n_sites; i++)
-    for (size_t k = 0; k < c->sites[i].origins.n; k++)
-      if (fetch_url_private(c->sites[i].origins.items[k])) return 1;
-  return 0;
 }
 
 static int open_fetcher(crawler *c) {
   fetch_options fo;
   fetch_options_default(&fo);
-  fo.user_agent = agent_of(c, c->n_sites ? &c->sites[0] : NULL);
+  fo.user_agent = crawl_agent_of(c, c->n_sites ? &c->sites[0] : NULL);
   if (c->o->delay_ms >= 0) fo.delay_ms = c->o->delay_ms;
   if (c->o->timeout_ms > 0) fo.timeout_ms = c->o->timeout_ms;
   if (c->o->timeout_ms > 0 && fo.connect_timeout_ms > c->o->timeout_ms)
@@ -951,43 +693,16 @@ static int open_fetcher(crawler *c) {
   if (c->o->retry_base_ms > 0) fo.retry_base_ms = c->o->retry_base_ms;
   for (size_t i = 0; i < c->n_sites; i++)
     if (c->sites[i].cfg && c->sites[i].cfg->include.n) fo.cross_host_redirects = 1;
-  fo.refuse_private = !sites_name_private(c);
-  fo.allow = allow_redirect;
+  fo.refuse_private = !crawl_sites_name_private(c);
+  fo.allow = crawl_allow_redirect;
   fo.allow_ctx = c;
   c->f = fetch_create(&fo);
-  if (!c->f) stop(c, CRAWL_NOMEM, "out of memory");
+  if (!c->f) crawl_stop(c, CRAWL_NOMEM, "out of memory");
   return c->f ? 0 : -1;
 }
 
-static void seed(crawler *c) {
-  int resumed;
-  if (state_begin_run(c->st, (int64_t)time(NULL), &resumed, &c->sum->run) != 0) {
-    stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
-    return;
-  }
-  c->sum->resumed = resumed;
-  c->fresh_run = !resumed;
-  if (state_known_each(c->st, count_known, c) != 0) {
-    stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
-    return;
-  }
-  for (size_t i = 0; i < c->o->n_urls; i++) frontier_add(c, c->o->urls[i]);
-  const crawl_config *cfg = c->o->config;
-  for (size_t i = 0; cfg && i < cfg->n_sites; i++) {
-    const config_site *cs = &cfg->sites[i];
-    for (size_t k = 0; k < cs->start.n; k++) frontier_add(c, cs->start.items[k]);
-    /* A site known only by its sitemaps: its robots.txt, then them. */
-    for (size_t k = 0; c->fresh_run && k < cs->sitemap.n; k++) {
-      const site_view *s = site_by_origin(c, cs->sitemap.items[k]);
-      origin *o = s ? origin_for(c, cs->sitemap.items[k], s) : NULL;
-      if (o) ensure_robots(c, o);
-    }
-  }
-  flush_turn(c);
-}
-
 static void progress(crawler *c, int64_t t0, int force) {
-  int64_t now = mono_ms();
+  int64_t now = crawl_mono_ms();
   c->sum->seconds = (double)(now - t0) / 1000.0;
   if (!c->o->progress || (!force && now - c->last_progress < 100)) return;
   c->last_progress = now;
@@ -997,64 +712,26 @@ static void progress(crawler *c, int64_t t0, int force) {
 
 static void loop(crawler *c, int64_t t0) {
   while (c->fatal == CRAWL_OK) {
-    top_up(c);
+    crawl_top_up(c);
+    if (c->deadline && crawl_mono_ms() >= c->deadline) {
+      c->sum->stopped = "max-time"; /* what is on its way is dropped: asked next run */
+      break;
+    }
     if (fetch_pending(c->f) == 0 && c->parked == 0) break;
-    if (fetch_perform(c->f, 100, on_done, c) != FETCH_OK) stop(c, CRAWL_NOMEM, "libcurl failed");
-    if (c->turn_answers >= CRAWL_TURN_ANSWERS || mono_ms() - c->turn_start >= CRAWL_TURN_MS)
+    if (fetch_perform(c->f, 100, on_done, c) != FETCH_OK)
+      crawl_stop(c, CRAWL_NOMEM, "libcurl failed");
+    if (c->turn_answers >= CRAWL_TURN_ANSWERS || crawl_mono_ms() - c->turn_start >= CRAWL_TURN_MS)
       flush_turn(c);
     progress(c, t0, 0);
   }
   flush_turn(c);
-}
-
-/* Frees origins and their parked items (they stay in the frontier). */
-static void origins_free(crawler *c) {
-  for (size_t i = 0; i < c->n_origins; i++) {
-    origin *o = c->origins[i];
-    while (o->parked) {
-      item *it = o->parked;
-      o->parked = it->next;
-      item_free(it);
-    }
-    robots_free(o->rules);
-    free(o->name);
-    free(o);
+  if (c->fatal == CRAWL_OK) crawl_frontier_left(c);
+  /* A run that ended (done, or out of budget) is not resumed: the next
+   * one starts afresh and reads the due pages again. */
+  if (c->fatal == CRAWL_OK && crawl_ensure_tx(c) == 0) {
+    if (state_end_run(c->st) != 0) crawl_stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
+    flush_turn(c);
   }
-}
-
-char *crawl_summary_json(const crawl_summary *s) {
-  const struct {
-    const char *key;
-    uint64_t value;
-  } counts[] = {{"fetched", s->fetched},     {"new", s->new_pages},
-                {"changed", s->changed},     {"unchanged", s->unchanged},
-                {"not_modified", s->not_modified}, {"duplicate", s->duplicate},
-                {"failed", s->failed},       {"gone", s->gone},
-                {"broken", s->broken},       {"skipped", s->skipped},
-                {"robots_blocked", s->robots_blocked}, {"capped", s->capped},
-                {"listings", s->listings},   {"bytes", s->bytes},
-                {"indexed", s->indexed},     {"removed", s->removed},
-                {"recovered", s->recovered}};
-  json_object *o = json_object_new_object();
-  int ok = o && json_object_object_add(o, "run", json_object_new_int64(s->run)) == 0 &&
-           json_object_object_add(o, "resumed", json_object_new_boolean(s->resumed)) == 0;
-  for (size_t i = 0; ok && i < sizeof counts / sizeof counts[0]; i++)
-    ok = json_object_object_add(o, counts[i].key, json_object_new_uint64(counts[i].value)) == 0;
-  char secs[32]; /* to the millisecond, written as such */
-  snprintf(secs, sizeof secs, "%.3f", s->seconds);
-  ok = ok && json_object_object_add(o, "seconds", json_object_new_double_s(s->seconds, secs)) == 0;
-  const char *text = ok ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) : NULL;
-  char *out = text ? strdup(text) : NULL;
-  json_object_put(o);
-  return out;
-}
-
-static void write_last_crawl(crawler *c) {
-  char err[512];
-  char *json = crawl_summary_json(c->sum);
-  if (!json) return;
-  if (store_report_write(c->o->store, json, err, sizeof err) != 0) stop(c, CRAWL_IO, "%s", err);
-  free(json);
 }
 
 static crawl_status finish_run(crawler *c) {
@@ -1063,20 +740,20 @@ static crawl_status finish_run(crawler *c) {
     c->ix = NULL;
     if (es != ENGINE_OK) {
       c->sum->index_status = es;
-      stop(c, CRAWL_INDEX, "the index could not commit: %s", engine_strerror(es));
+      crawl_stop(c, CRAWL_INDEX, "the index could not commit: %s", engine_strerror(es));
     } else if (c->fatal == CRAWL_OK && !c->o->no_index && state_pending_clear(c->st) != 0) {
-      stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
+      crawl_stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
     }
   }
-  if (c->st) write_last_crawl(c);
-  fetch_destroy(c->f);
-  origins_free(c);
+  if (c->st) crawl_report_write(c);
+  fetch_destroy(c->f); /* drops what is still on its way */
+  crawl_origins_free(c);
   char err[512];
-  if (store_close(c->store, err, sizeof err) != 0) stop(c, CRAWL_IO, "%s", err);
+  if (store_close(c->store, err, sizeof err) != 0) crawl_stop(c, CRAWL_IO, "%s", err);
   c->store = NULL;
   c->st = NULL;
   c->warc = NULL;
-  sites_free(c);
+  crawl_sites_free(c);
   return c->fatal;
 }
 
@@ -1085,12 +762,16 @@ crawl_status crawl_run(const crawl_options *o, crawl_summary *out, char *err, si
   crawler c = {.o = o, .sum = out, .err = err, .errlen = errlen};
   c.max_pages = o->max_pages ? o->max_pages : CRAWL_MAX_PAGES;
   err[0] = '\0';
-  int64_t t0 = mono_ms();
-  if (build_sites(&c) != 0) stop(&c, CRAWL_NOMEM, "out of memory");
-  else if (c.n_sites == 0) stop(&c, CRAWL_USAGE, "nothing to crawl: give a start URL or a config");
+  int64_t t0 = crawl_mono_ms();
+  c.deadline = o->max_time_ms > 0 ? t0 + o->max_time_ms : 0;
+  c.now = out->started = crawl_clock(&c);
+  c.due_by = c.now + SCHEDULE_SLACK;
+  if (crawl_build_sites(&c) != 0) crawl_stop(&c, CRAWL_NOMEM, "out of memory");
+  else if (c.n_sites == 0)
+    crawl_stop(&c, CRAWL_USAGE, "nothing to crawl: give a start URL or a config");
   if (c.fatal == CRAWL_OK && open_store(&c) == 0 && open_index(&c) == 0 && open_fetcher(&c) == 0) {
     if (c.ix) recover(&c);
-    seed(&c);
+    crawl_seed(&c);
     loop(&c, t0);
   }
   progress(&c, t0, 1);
@@ -1110,11 +791,14 @@ static void record_hash(const warc_record *rec, char hash[65]) {
   warc_sha256_hex(rec->body ? rec->body : "", rec->body_len, hash);
 }
 
-/* One stored answer, through the same rules as the crawl that stored it. */
+/* One stored answer, through the same rules as the crawl that stored it.
+ * A page first indexed keeps the time it was first fetched as its stamp. */
 static void replay_record(crawler *c, const warc_record *rec) {
   const char *url = rec->target_uri;
   char hash[65];
-  state_fetch sf = {.url = url, .status = rec->http_status, .fetched_at = (int64_t)time(NULL)};
+  int64_t at = 0;
+  if (rec->date) timefmt_parse_iso(rec->date, &at);
+  state_fetch sf = {.url = url, .status = rec->http_status, .fetched_at = at, .depth = -1};
   state_verdict v = STATE_SKIPPED;
   int store;
   c->sum->fetched++;
@@ -1123,22 +807,23 @@ static void replay_record(crawler *c, const warc_record *rec) {
     record_hash(rec, hash);
     sf.hash = hash;
     if (state_classify(c->st, url, hash, &v, &store) != 0) {
-      stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
+      crawl_stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
       return;
     }
-    note(c, &sf, v);
+    crawl_note(c, &sf, v);
     if (v == STATE_NEW || v == STATE_CHANGED) {
-      if (use_page(c, site_for(c, url), url, rec->content_type, rec->body, rec->body_len, 0) != 0)
+      if (use_page(c, crawl_site_for(c, url), url, rec->content_type, rec->body, rec->body_len,
+                   v == STATE_NEW ? at * 1000 : 0) != 0)
         c->sum->failed++;
     } else if (v == STATE_DUPLICATE) {
       unindex(c, url, 0);
     }
-  } else if (rec->http_status == 404 || rec->http_status == 410) {
+  } else if (rec->http_status >= 400) { /* stored only when the page was declared gone */
     state_page p;
     int known = state_page_get(c->st, url, &p);
     v = known > 0 && !p.gone && p.hash ? STATE_GONE : STATE_MISSING;
     state_page_clear(&p);
-    note(c, &sf, v);
+    crawl_note(c, &sf, v);
     if (v == STATE_GONE) unindex(c, url, 1);
   }
   count(c, v);
@@ -1155,7 +840,7 @@ static int replay_answer(void *ctx, const warc_record *rec) {
  * recorded page): reported, and the replay goes on with the next file. */
 static void replay_error(void *ctx, const char *path, const char *msg, int unopened) {
   crawler *c = ctx;
-  logf_url(c, path, "%s", msg);
+  crawl_log(c, path, "%s", msg);
   if (unopened) c->sum->failed++;
 }
 
@@ -1165,27 +850,29 @@ crawl_status crawl_index_store(const char *store, const char *db, crawl_log_fn l
   crawl_options o = {.db = db, .store = store, .delay_ms = -1, .log = log, .ctx = ctx};
   crawler c = {.o = &o, .sum = out, .err = err, .errlen = errlen};
   err[0] = '\0';
-  int64_t t0 = mono_ms();
+  int64_t t0 = crawl_mono_ms();
   char *msg = NULL;
-  int64_t run;
+  int64_t back;
   int resumed;
   if (state_open(":memory:", &c.st, &msg) != 0) {
     snprintf(err, errlen, "%s", msg ? msg : "out of memory");
     free(msg);
     return CRAWL_NOMEM;
   }
-  if (state_begin_run(c.st, 0, &resumed, &run) != 0) stop(&c, CRAWL_IO, "%s", state_errmsg(c.st));
+  state_run_opts ro = {.hot_depth = SCHEDULE_HOT_DEPTH};
+  if (state_begin_run(c.st, &ro, &resumed, &out->run, &back) != 0)
+    crawl_stop(&c, CRAWL_IO, "%s", state_errmsg(c.st));
   else if (open_index(&c) == 0) {
     store_replay_fns fns = {.record = replay_answer, .on_error = replay_error, .ctx = &c};
     if (store_replay(store, &fns, err, errlen) < 0) c.fatal = CRAWL_IO;
     flush_turn(&c);
   }
-  out->seconds = (double)(mono_ms() - t0) / 1000.0;
+  out->seconds = (double)(crawl_mono_ms() - t0) / 1000.0;
   if (c.ix) {
     engine_status es = indexer_close(c.ix);
     if (es != ENGINE_OK) {
       out->index_status = es;
-      stop(&c, CRAWL_INDEX, "the index could not commit: %s", engine_strerror(es));
+      crawl_stop(&c, CRAWL_INDEX, "the index could not commit: %s", engine_strerror(es));
     }
   }
   state_close(c.st);

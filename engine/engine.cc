@@ -404,6 +404,25 @@ engine_status get_metadata(const Xapian::Database &db, std::string *err, const c
   });
 }
 
+/* A copy of v for C: malloc'ed, NULL when v is empty. */
+engine_status hand_over_value(std::string *err, const std::string &v, char **value, size_t *len) {
+  *len = 0;
+  if (v.empty()) return ENGINE_OK;
+  *value = static_cast<char *>(std::malloc(v.size()));
+  if (!*value) return refuse(err, ENGINE_NOMEM, "out of memory");
+  std::memcpy(*value, v.data(), v.size());
+  *len = v.size();
+  return ENGINE_OK;
+}
+
+engine_status value_upper_bound(const Xapian::Database &db, std::string *err, unsigned slot,
+                                char **value, size_t *len) {
+  if (!value || !len) return refuse(err, ENGINE_INVALID, "no place for the value");
+  *value = nullptr;
+  *len = 0;
+  return guard(err, [&] { return hand_over_value(err, db.get_value_upper_bound(slot), value, len); });
+}
+
 }  // namespace
 
 extern "C" {
@@ -483,6 +502,27 @@ uint64_t engine_writer_doccount(engine_writer *w) {
       return ENGINE_OK;
     });
   return n;
+}
+
+engine_status engine_writer_get_value(engine_writer *w, const char *unique_term, size_t tlen,
+                                      unsigned slot, char **value, size_t *len) {
+  if (!w) return ENGINE_INVALID;
+  if (!value || !len || !term_ok(unique_term, tlen))
+    return refuse(&w->err, ENGINE_INVALID, "no place for the value, or a bad unique term");
+  *value = nullptr;
+  *len = 0;
+  return guard(&w->err, [&] {
+    const std::string id(unique_term, tlen);
+    Xapian::PostingIterator p = w->db.postlist_begin(id);
+    if (p == w->db.postlist_end(id)) return ENGINE_OK;
+    return hand_over_value(&w->err, w->db.get_document(*p).get_value(slot), value, len);
+  });
+}
+
+engine_status engine_writer_value_upper_bound(engine_writer *w, unsigned slot, char **value,
+                                              size_t *len) {
+  if (!w) return ENGINE_INVALID;
+  return value_upper_bound(w->db, &w->err, slot, value, len);
 }
 
 engine_status engine_writer_close(engine_writer *w) {
@@ -895,6 +935,13 @@ engine_status engine_db_get_metadata(engine_db *db, const char *key, char **valu
   }
   /* A Database of several shards reads metadata from the first one. */
   return get_metadata(db->db, &db->err, key, value);
+}
+
+engine_status engine_db_value_upper_bound(engine_db *db, unsigned slot, char **value,
+                                          size_t *len) {
+  if (!db) return ENGINE_INVALID;
+  /* a Database of several shards gives the largest of theirs */
+  return value_upper_bound(db->db, &db->err, slot, value, len);
 }
 
 engine_status engine_db_allterms(engine_db *db, const char *prefix, engine_term_cb cb,

@@ -118,6 +118,18 @@ engine_status engine_writer_get_metadata(engine_writer *w, const char *key,
 /* Number of documents, including uncommitted ones. */
 uint64_t engine_writer_doccount(engine_writer *w);
 
+/* The value in slot of the document indexed by unique_term, uncommitted
+ * changes included: *value malloc'ed (caller frees) with *len bytes, or NULL
+ * with *len 0 when there is no such document or it has no value there. */
+engine_status engine_writer_get_value(engine_writer *w, const char *unique_term, size_t tlen,
+                                      unsigned slot, char **value /* OUT */, size_t *len /* OUT */);
+
+/* Xapian's upper bound of the values in slot over the committed documents
+ * (removing documents does not lower it): *value malloc'ed with *len bytes,
+ * or NULL with *len 0 when no document has a value there. */
+engine_status engine_writer_value_upper_bound(engine_writer *w, unsigned slot,
+                                              char **value /* OUT */, size_t *len /* OUT */);
+
 /* Commits what is pending, releases the lock and frees the writer, even on
  * error (the status then says that the last commit failed). NULL is ok. */
 engine_status engine_writer_close(engine_writer *w);
@@ -233,6 +245,9 @@ uint64_t engine_db_doccount(engine_db *db);
 uint64_t engine_db_termfreq(engine_db *db, const char *term, size_t len);
 /* *value malloc'ed (caller frees), "" when unset. Read from the first shard. */
 engine_status engine_db_get_metadata(engine_db *db, const char *key, char **value /* OUT */);
+/* engine_writer_value_upper_bound over every shard (the largest). */
+engine_status engine_db_value_upper_bound(engine_db *db, unsigned slot, char **value /* OUT */,
+                                          size_t *len /* OUT */);
 
 /* Calls cb for every term that starts with prefix, in byte order, with its
  * document frequency; stops when cb returns non-zero. */

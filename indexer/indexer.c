@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "common/dynbuf.h"
 #include "model/schema.h"
@@ -19,6 +20,10 @@ _Static_assert(SCHEMA_MAX_TERM == ENGINE_MAX_TERM, "the schema builds terms the 
 struct indexer {
   engine_writer *writer;
   unsigned pending; /* documents added since the last commit */
+  int had_docs;       /* the index held documents when opened: look stamps up */
+  int64_t floor;      /* the stamps' upper bound when opened */
+  int64_t last_stamp; /* the largest stamp given so far */
+  int64_t clock_offset_ms;
   dynbuf errmsg;
 };
 
@@ -436,6 +441,42 @@ static engine_status check_schema(engine_writer *w, const char *path, char **err
   return st;
 }
 
+/* A stamp (ms) from its sortable key; 0 when there is none. */
+static int64_t stamp_of(const char *v, size_t len) {
+  return v && len ? (int64_t)engine_sortable_unserialise(v, len) : 0;
+}
+
+static engine_status read_floor(indexer *ix) {
+  char *v = NULL;
+  size_t len = 0;
+  engine_status st = engine_writer_value_upper_bound(ix->writer, SLOT_INDEXED, &v, &len);
+  ix->floor = ix->last_stamp = stamp_of(v, len);
+  ix->had_docs = engine_writer_doccount(ix->writer) > 0;
+  free(v);
+  return st;
+}
+
+void indexer_set_clock(indexer *ix, int64_t offset_ms) { ix->clock_offset_ms = offset_ms; }
+
+int64_t indexer_stamp_floor(const indexer *ix) { return ix->floor; }
+
+/* The stamp of the document with id term: the one it has, else a new one. */
+static engine_status stamp_for(indexer *ix, const char *term, size_t tlen, int64_t *stamp) {
+  if (ix->had_docs) {
+    char *v = NULL;
+    size_t len = 0;
+    engine_status st = engine_writer_get_value(ix->writer, term, tlen, SLOT_INDEXED, &v, &len);
+    *stamp = stamp_of(v, len);
+    free(v);
+    if (st != ENGINE_OK || *stamp) return st;
+  }
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + ix->clock_offset_ms;
+  *stamp = now > ix->last_stamp ? now : ix->last_stamp + 1;
+  return ENGINE_OK;
+}
+
 engine_status indexer_open(const char *path, indexer **out, char **errmsg) {
   *out = NULL;
   if (errmsg) *errmsg = NULL;
@@ -448,6 +489,7 @@ engine_status indexer_open(const char *path, indexer **out, char **errmsg) {
   dynbuf_init(&ix->errmsg, 1024);
   engine_status st = engine_writer_open(path, ENGINE_CREATE, &ix->writer, errmsg);
   if (st == ENGINE_OK) st = check_schema(ix->writer, path, errmsg);
+  if (st == ENGINE_OK) st = read_floor(ix);
   if (st != ENGINE_OK) {
     if (errmsg && !*errmsg && ix->writer) *errmsg = strdup(engine_writer_errmsg(ix->writer));
     engine_writer_close(ix->writer);
@@ -459,16 +501,22 @@ engine_status indexer_open(const char *path, indexer **out, char **errmsg) {
   return ENGINE_OK;
 }
 
-engine_status indexer_add(indexer *ix, const record *r) {
+engine_status indexer_add(indexer *ix, const record *r) { return indexer_add_stamped(ix, r, 0); }
+
+engine_status indexer_add_stamped(indexer *ix, const record *r, int64_t stamp) {
   engine_doc *doc = NULL;
   engine_status st = indexer_build_document(r, &doc);
   if (st != ENGINE_OK) {
     set_error(ix, "cannot build the document: %s", engine_strerror(st));
     return st;
   }
-  char term[SCHEMA_ID_TERM_MAX];
+  char term[SCHEMA_ID_TERM_MAX], key[18];
   size_t tlen = schema_id_term(r->id, term);
-  st = engine_writer_replace(ix->writer, term, tlen, doc);
+  if (stamp <= 0) st = stamp_for(ix, term, tlen, &stamp);
+  if (stamp > ix->last_stamp) ix->last_stamp = stamp;
+  if (st == ENGINE_OK)
+    st = engine_doc_set_value(doc, SLOT_INDEXED, key, engine_sortable_serialise((double)stamp, key));
+  if (st == ENGINE_OK) st = engine_writer_replace(ix->writer, term, tlen, doc);
   engine_doc_free(doc);
   if (st != ENGINE_OK) {
     set_error(ix, "%s", engine_writer_errmsg(ix->writer));

@@ -6,6 +6,15 @@
  * Xapian's default of 10,000, and a crash loses at most one batch, which a
  * re-run puts back because re-adding an id replaces it).
  *
+ * First-indexed stamps. Each document carries, in SLOT_INDEXED (schema.h),
+ * when it was first indexed, in milliseconds since the epoch: re-adding an
+ * id keeps the stamp it had; a new id gets max(now, the last stamp + 1 ms),
+ * the last stamp starting from the index's upper bound when it is opened.
+ * So stamps only grow, even when the clock goes back, and a document that
+ * becomes visible later always has a larger stamp than every document
+ * visible before (one writer at a time: Xapian's lock): "new since stamp S"
+ * never misses nor repeats a document.
+ *
  * The indexer never prints; messages are kept on the handle.
  */
 #ifndef TRACUU_INDEXER_H
@@ -27,8 +36,20 @@ typedef struct indexer indexer;
 engine_status indexer_open(const char *path, indexer **out /* OUT */,
                            char **errmsg /* OUT, may be NULL */);
 
-/* Adds r, or replaces the document with the same id. */
+/* Adds r, or replaces the document with the same id (keeping its stamp). */
 engine_status indexer_add(indexer *ix, const record *r);
+
+/* indexer_add with the stamp given (ms since the epoch; 0: as indexer_add
+ * does), for a rebuild that knows when each document was first fetched. */
+engine_status indexer_add_stamped(indexer *ix, const record *r, int64_t stamp_ms);
+
+/* Milliseconds added to the system clock for new stamps (tests set the
+ * clock through tracuu's TRACUU_NOW). */
+void indexer_set_clock(indexer *ix, int64_t offset_ms);
+
+/* The largest stamp in the index when it was opened (0: none): every
+ * document this indexer adds for the first time gets a larger one. */
+int64_t indexer_stamp_floor(const indexer *ix);
 
 /* Removes the document with this id (none is not an error). */
 engine_status indexer_remove(indexer *ix, const char *id);

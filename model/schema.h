@@ -41,6 +41,11 @@
  *   SLOT_ISSUER    "UBND quận Tây Hồ"
  *   SLOT_CATEGORY  "Cải cách hành chính"
  *   SLOT_SIGNER    "Phạm Thị Thanh Trà" facets
+ *   SLOT_INDEXED   sortable_serialise(ms since the epoch): when the document
+ *                  was first indexed (indexer.h says how the stamps grow);
+ *                  `search --since`, watches and the feed read it. Added
+ *                  within schema 3: documents indexed before it have none
+ *                  (they are never "new"), so older indexes stay readable
  *
  * Document data: the record as compact JSON (the same keys as the JSONL
  * input), so search, snippets and export need nothing else. Fields the record
@@ -92,7 +97,8 @@ enum {
   SLOT_TYPE = 2,
   SLOT_ISSUER = 3,
   SLOT_CATEGORY = 4,
-  SLOT_SIGNER = 5
+  SLOT_SIGNER = 5,
+  SLOT_INDEXED = 6
 };
 
 /* The longest term Xapian stores, prefix included (engine.h's

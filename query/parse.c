@@ -603,6 +603,15 @@ static void lex(parse_state *ps, const char *s, size_t n) {
   }
 }
 
+/* First indexed in [since, until] (ms; 0 = open). */
+static engine_query *indexed_range(int64_t since, int64_t until) {
+  char lo[18], hi[18];
+  size_t lo_len = since ? engine_sortable_serialise((double)since, lo) : 0;
+  size_t hi_len = until ? engine_sortable_serialise((double)until, hi) : 0;
+  return engine_query_value_range_n(SLOT_INDEXED, lo_len ? lo : NULL, lo_len, hi_len ? hi : NULL,
+                                    hi_len);
+}
+
 static void apply_flags(parse_state *ps, const query_request *req) {
   if (req->from) set_date(ps, ps->from, req->from, 0);
   if (req->to) set_date(ps, ps->to, req->to, 1);
@@ -610,6 +619,8 @@ static void apply_flags(parse_state *ps, const query_request *req) {
   if (req->issuer) qlist_push(&ps->filters, facet_filter(PREFIX_ISSUER, req->issuer, PREFIX_ISSUER_WORD));
   if (req->category) qlist_push(&ps->filters, facet_filter(PREFIX_CATEGORY, req->category, NULL));
   if (req->signer) qlist_push(&ps->filters, facet_filter(PREFIX_SIGNER, req->signer, PREFIX_SIGNER_WORD));
+  if (req->since_ms || req->until_ms)
+    qlist_push(&ps->filters, indexed_range(req->since_ms, req->until_ms));
   if (!ps->bad && ps->from[0] && ps->to[0] && strcmp(ps->from, ps->to) > 0)
     fail(ps, "the date range is empty: from %s is after to", shown(ps->from, &(shown_text){0}));
 }

@@ -35,7 +35,8 @@
 typedef enum {
   QUERY_SORT_BLEND = 0,     /* relevance with a recency factor (default) */
   QUERY_SORT_RELEVANCE = 1, /* BM25, newest first among equal scores */
-  QUERY_SORT_DATE = 2       /* newest first */
+  QUERY_SORT_DATE = 2,      /* newest first */
+  QUERY_SORT_INDEXED = 3    /* first indexed most recently first (schema.h SLOT_INDEXED) */
 } query_sort;
 
 /* Recency in blend mode: score * (1 - w + w * 0.5 ^ (age_days / halflife)). */
@@ -78,6 +79,9 @@ typedef struct {
   int explain;             /* keep why each hit matched */
   int suggest;             /* offer the accented reading of an accent-less query */
   const char *today;       /* YYYY-MM-DD for recency; NULL = the system date */
+  int64_t since_ms, until_ms; /* first indexed in [since_ms, until_ms] (ms since the
+                                 epoch; indexer.h); 0 = that end open. Documents
+                                 without a stamp never match a bound */
 } query_request;
 
 void query_request_init(query_request *req);
@@ -99,6 +103,7 @@ typedef struct {
   query_doc_status status;
   char *status_by;       /* the number of the document that repealed/replaced/
                             amended it (newest), or NULL; owned */
+  int64_t indexed_ms;    /* when it was first indexed (ms since the epoch); 0 unknown */
 } query_hit;
 
 typedef struct {
@@ -144,6 +149,11 @@ query_status query_ref(engine_db *db, const char *number, uint32_t limit,
                        query_result **out /* OUT */, char *err /* OUT */, size_t errlen);
 
 void query_result_free(query_result *res);
+
+/* The largest first-indexed stamp in db (ms; 0 when no document has one):
+ * every document indexed later has a larger one (indexer.h). */
+query_status query_latest_stamp(engine_db *db, int64_t *stamp /* OUT */, char *err /* OUT */,
+                                size_t errlen);
 
 /* ---- doc.c: one document ---- */
 

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "common/timefmt.h"
+
 static json_object *str_or_null(const char *s) { return s ? json_object_new_string(s) : NULL; }
 
 static void add(json_object *o, const char *key, json_object *v) { json_object_object_add(o, key, v); }
@@ -36,6 +38,9 @@ json_object *render_json_hit(const query_hit *h, int explain) {
   add(o, "effective", str_or_null(h->rec.effective));
   add(o, "status", json_object_new_string(query_doc_status_name(h->status)));
   add(o, "status_by", str_or_null(h->status_by));
+  char iso[TIMEFMT_ISO_LEN];
+  add(o, "indexed", h->indexed_ms ? json_object_new_string(timefmt_iso(h->indexed_ms / 1000, iso))
+                                  : NULL);
   add(o, "score", json_object_new_double(h->score));
   add(o, "relevance", json_object_new_double(h->relevance));
   add(o, "snippet", str_or_null(h->snippet));

@@ -268,6 +268,9 @@ static query_status fill_hit(attempt *at, const candidate *c, query_hit *h, char
     return QUERY_ENGINE;
   }
   h->docid = engine_mset_docid(at->mset, c->index);
+  size_t slen = 0;
+  const char *stamp = engine_mset_value(at->mset, c->index, SLOT_INDEXED, &slen);
+  h->indexed_ms = stamp && slen ? (int64_t)engine_sortable_unserialise(stamp, slen) : 0;
   h->relevance = c->relevance;
   h->score = c->score;
   char perr[160];
@@ -307,10 +310,11 @@ static void search_options(const attempt *at, int blend, engine_search_opts *opt
   engine_search_opts_init(opts);
   opts->offset = blend ? 0 : req->offset;
   opts->limit = blend ? (want > BLEND_POOL ? want : BLEND_POOL) : req->limit;
-  opts->sort_slot = SLOT_DATE;
+  opts->sort_slot = req->sort == QUERY_SORT_INDEXED ? SLOT_INDEXED : SLOT_DATE;
   opts->sort_descending = 1;
-  opts->sort = (req->sort == QUERY_SORT_DATE || !at->pq->has_text) ? ENGINE_SORT_VALUE
-                                                                    : ENGINE_SORT_RELEVANCE;
+  opts->sort = (req->sort == QUERY_SORT_DATE || req->sort == QUERY_SORT_INDEXED || !at->pq->has_text)
+                   ? ENGINE_SORT_VALUE
+                   : ENGINE_SORT_RELEVANCE;
   if (req->facets) {
     opts->facet_slots = slots;
     opts->n_facet_slots = N_FACETS;
@@ -451,6 +455,19 @@ query_status query_run(engine_db *db, const query_request *req, query_result **o
   if (qs == QUERY_OK) qs = run_parsed(db, req, &pq, out, err, errlen);
   parsed_query_free(&pq);
   return qs;
+}
+
+query_status query_latest_stamp(engine_db *db, int64_t *stamp, char *err, size_t errlen) {
+  char *v = NULL;
+  size_t len = 0;
+  *stamp = 0;
+  engine_status st = engine_db_value_upper_bound(db, SLOT_INDEXED, &v, &len);
+  if (st == ENGINE_OK && len) *stamp = (int64_t)engine_sortable_unserialise(v, len);
+  free(v);
+  if (st == ENGINE_OK) return QUERY_OK;
+  snprintf(err, errlen, "%s", engine_db_errmsg(db));
+  if (st == ENGINE_NOMEM) return QUERY_NOMEM;
+  return st == ENGINE_NETWORK ? QUERY_NETWORK : QUERY_ENGINE;
 }
 
 /* Moves the hits whose own number is key to the front, keeping the order

@@ -49,11 +49,15 @@ expect_eq "$(grep -c "^$BASE/van-ban/.*-20[0-9][0-9]\.html\$" "$TMP/ids1")" \
 expect_eq "$("$TRACUU" ref --json 09/CT-UBND | jq -r .url | grep -c -e /index.html -e /trang-)" 0 \
   "the citations of 09/CT-UBND are documents, not the lists that name it"
 
-# 2. Second crawl of the unchanged site: only conditional requests, 304s,
-#    nothing stored or indexed again.
+# 2. Second crawl of the unchanged site, 40 days on (every page is due: the
+#    longest revisit interval is 30 days by default): only conditional
+#    requests, 304s, nothing stored or indexed again. (TRACUU_NOW is the
+#    clock of the schedule, for tests.)
+day=86400
+t0=$(date +%s)
 warc_size=$(cat "$STORE"/tracuu-*.warc.gz | wc -c)
 : >"$SERVER_LOG"
-run "$TRACUU" crawl --delay 0 --json "$BASE/"
+TRACUU_NOW=$((t0 + 40 * day)) run "$TRACUU" crawl --delay 0 --json "$BASE/"
 expect_rc 0 "second crawl"
 expect_eq "$(json new)/$(json changed)/$(json not_modified)" "0/0/$answered" "second crawl: all 304"
 expect_eq "$(json bytes)" 0 "second crawl downloads no body"
@@ -64,21 +68,32 @@ expect_eq "$(cat "$STORE"/tracuu-*.warc.gz | wc -c)" "$warc_size" "nothing new s
 ids "$TRACUU_DB" >"$TMP/ids2"
 if cmp -s "$TMP/ids1" "$TMP/ids2"; then pass; else fail "second crawl changed the index"; fi
 
-# 3. A changed page is re-indexed in place.
+# 3. A changed page is re-indexed in place (80 days on: due again).
 page=$SITE/tin-tuc/doi-thoai-doanh-nghiep-2023.html
 sed -i 's|<div class="content">|<div class="content"><p>Từ khóa mới: thaydoimoi.</p>|' "$page"
-run "$TRACUU" crawl --delay 0 --json "$BASE/"
+TRACUU_NOW=$((t0 + 80 * day)) run "$TRACUU" crawl --delay 0 --json "$BASE/"
 expect_rc 0 "crawl after a change"
 expect_eq "$(json changed)" 1 "one page changed"
 expect_eq "$(found thaydoimoi)" "$BASE/tin-tuc/doi-thoai-doanh-nghiep-2023.html" "the change is searchable"
 expect_eq "$(count)" "$pages" "changed in place, not added"
 
-# 4. Pages that now answer 404 and 410 leave the index.
+# 4. Pages that now answer 404 and 410 leave the index: a 410 at once, a
+#    404 when it answered so three times, a day, then two days apart.
 rm "$SITE/tin-tuc/khai-giang-truc-tuyen-2021.html"
 touch "$SITE/van-ban/2108-ubnd-tnmt-2024.html.gone"
-run "$TRACUU" crawl --delay 0 --json "$BASE/"
+TRACUU_NOW=$((t0 + 120 * day)) run "$TRACUU" crawl --delay 0 --json "$BASE/"
 expect_rc 0 "crawl after removals"
-expect_eq "$(json gone)" 2 "two pages gone"
+expect_eq "$(json gone)/$(json retrying)" 1/1 "the 410 page gone, the 404 one asked again later"
+expect_err "khai-giang-truc-tuyen-2021.html: HTTP 404: asked again in 1d (1 of 3 before it is declared gone)" \
+  "the 404 is said, with when it is asked again"
+expect_eq "$(found khai giang truc tuyen | grep -c khai-giang-truc-tuyen-2021)" 1 "a first 404 keeps the page"
+TRACUU_NOW=$((t0 + 121 * day)) run "$TRACUU" crawl --delay 0 --json "$BASE/"
+expect_eq "$(json gone)/$(json retrying)" 0/1 "a second 404: asked again in 2 days"
+asked=$(requests /tin-tuc/khai-giang)
+TRACUU_NOW=$((t0 + 122 * day)) run "$TRACUU" crawl --delay 0 --json "$BASE/"
+expect_eq "$(requests /tin-tuc/khai-giang)" "$asked" "not asked before its retry is due"
+TRACUU_NOW=$((t0 + 123 * day)) run "$TRACUU" crawl --delay 0 --json "$BASE/"
+expect_eq "$(json gone)" 1 "the third 404 in a row: gone"
 expect_eq "$(count)" "$((pages - 2))" "gone pages removed from the index"
 expect_eq "$(found 2108/UBND-TNMT | grep -c 2108-ubnd-tnmt-2024)" 0 "the 410 page is not found"
 expect_eq "$(found khai giang truc tuyen | grep -c khai-giang-truc-tuyen-2021)" 0 "the 404 page is not found"

@@ -29,12 +29,43 @@ static int count_pending(void *ctx, const char *url, int pending, const char *f,
   return 0;
 }
 
-static int collect(void *ctx, int64_t id, const char *url) {
-  (void)id;
+static int collect(void *ctx, int64_t id, const char *url, int prio, int rank) {
+  (void)id, (void)prio, (void)rank;
   char *buf = ctx;
   strcat(buf, url);
   strcat(buf, " ");
   return 0;
+}
+
+static int collect_ids(void *ctx, int64_t id, const char *url, int prio, int rank) {
+  (void)url, (void)prio, (void)rank;
+  int64_t *ids = ctx;
+  while (*ids) ids++;
+  *ids = id;
+  return 0;
+}
+
+static int collect_due(void *ctx, const char *url, int64_t due) {
+  (void)due;
+  return collect(ctx, 0, url, 0, 0);
+}
+
+static void begin(crawl_state *st, int64_t now, int *resumed, int64_t *run) {
+  state_run_opts o = {.now = now, .due_by = now, .hot_depth = 1};
+  int64_t back;
+  CHECK_INT(state_begin_run(st, &o, resumed, run, &back), 0);
+  CHECK_INT(back, 0);
+}
+
+/* Records a page fetched at `at` with the given schedule fields. */
+static void page_at(crawl_state *st, const char *url, const char *hash, int kind, int depth,
+                    int64_t at, int64_t next_due, int64_t interval) {
+  state_fetch f = {.url = url, .status = 200, .hash = hash, .fetched_at = at, .kind = kind,
+                   .depth = depth, .next_due = next_due, .interval = interval};
+  state_verdict v;
+  int store;
+  CHECK_INT(state_classify(st, url, hash, &v, &store), 0);
+  CHECK_INT(state_record(st, &f, v), 0);
 }
 
 static void test_state(void) {
@@ -43,16 +74,17 @@ static void test_state(void) {
   CHECK_INT(state_open(":memory:", &st, &msg), 0);
   int resumed;
   int64_t run;
-  CHECK_INT(state_begin_run(st, 100, &resumed, &run), 0);
+  begin(st, 100, &resumed, &run);
   CHECK_INT(resumed, 0);
   CHECK_INT(run, 1);
-  /* Frontier: unique, in order. */
-  CHECK_INT(state_frontier_add(st, "http://a/1"), 1);
-  CHECK_INT(state_frontier_add(st, "http://a/2"), 1);
-  CHECK_INT(state_frontier_add(st, "http://a/1"), 0);
+  /* Frontier: unique, by priority then in order. */
+  CHECK_INT(state_frontier_add(st, "http://a/1", STATE_PRIO_NEW, 2, 100, NULL), 1);
+  CHECK_INT(state_frontier_add(st, "http://a/2", STATE_PRIO_NEW, 2, 100, NULL), 1);
+  CHECK_INT(state_frontier_add(st, "http://a/1", STATE_PRIO_NEW, 2, 100, NULL), 0);
+  CHECK_INT(state_frontier_add(st, "http://a/", STATE_PRIO_LISTING, 0, 100, NULL), 1);
   char seen[256] = "";
-  CHECK_INT(state_frontier_each(st, 0, 10, collect, seen), 2);
-  CHECK_STR(seen, "http://a/1 http://a/2 ");
+  CHECK_INT(state_frontier_each(st, 10, collect, seen), 3);
+  CHECK_STR(seen, "http://a/ http://a/1 http://a/2 ");
 
   /* Verdicts: new, unchanged, changed, duplicate, gone. */
   state_verdict v = STATE_NEW;
@@ -80,28 +112,91 @@ static void test_state(void) {
   state_page p;
   CHECK_INT(state_page_get(st, "http://a/1", &p), 1);
   CHECK_INT(p.gone, 1);
+  CHECK_INT(p.first_seen, 1);
   state_page_clear(&p);
   CHECK_INT(state_page_get(st, "http://nowhere/", &p), 0);
 
-  /* A page done in this run is not queued again; the next run revisits
-   * every known page that is not gone. */
-  CHECK_INT(state_frontier_add(st, "http://a/2"), 0);
-  v = STATE_NOT_MODIFIED;
-  fetch_as(st, "http://a/2", 304, NULL, &v);
-  seen[0] = '\0';
-  state_frontier_each(st, 0, 10, collect, seen);
-  int64_t ids[2] = {1, 2};
-  for (int i = 0; i < 2; i++) CHECK_INT(state_frontier_done(st, ids[i]), 0);
+  /* A known page is not queued as new again; rows go when done. */
+  CHECK_INT(state_frontier_add(st, "http://a/2", STATE_PRIO_NEW, 2, 100, NULL), 0);
+  int64_t ids[3] = {0, 0, 0};
+  CHECK_INT(state_frontier_each(st, 10, collect_ids, ids), 3);
+  for (int i = 0; i < 3; i++) CHECK_INT(state_frontier_done(st, ids[i]), 0);
   CHECK_INT(state_frontier_count(st), 0);
-  CHECK_INT(state_begin_run(st, 100, &resumed, &run), 0);
-  CHECK_INT(run, 2);
-  seen[0] = '\0';
-  state_frontier_each(st, 0, 10, collect, seen);
-  CHECK_STR(seen, "http://a/2 ");
-  /* A frontier left over means the next run resumes (same number). */
-  CHECK_INT(state_begin_run(st, 100, &resumed, &run), 0);
+  /* A run that did not end is resumed (same number); an ended one is not. */
+  begin(st, 100, &resumed, &run);
   CHECK_INT(resumed, 1);
+  CHECK_INT(run, 1);
+  CHECK_INT(state_end_run(st), 0);
+  begin(st, 100, &resumed, &run);
+  CHECK_INT(resumed, 0);
   CHECK_INT(run, 2);
+  state_close(st);
+}
+
+/* Due pages come most overdue first; hot listings and those that revealed
+ * news come through the frontier instead; the cursor never gives a page
+ * twice; a sitemap date makes a page due; the clock going back moves every
+ * date with it. */
+static void test_state_schedule(void) {
+  crawl_state *st;
+  char *msg = NULL, seen[512] = "";
+  int resumed;
+  int64_t run;
+  CHECK_INT(state_open(":memory:", &st, &msg), 0);
+  begin(st, 1000, &resumed, &run);
+  page_at(st, "http://a/", "h0", 2, 0, 1000, 1000, 0);      /* start URL: every run */
+  page_at(st, "http://a/deep", "h1", 2, 5, 1000, 1500, 600); /* a quiet deep listing */
+  page_at(st, "http://a/d1", "h2", 1, 2, 1000, 3000, 2000);
+  page_at(st, "http://a/d2", "h3", 1, 2, 1000, 2000, 1000);
+  page_at(st, "http://a/d3", "h4", 1, 2, 1000, 9000, 8000);
+  CHECK_INT(state_end_run(st), 0);
+  begin(st, 5000, &resumed, &run);
+  CHECK_INT(state_frontier_each(st, 10, collect, seen), 1);
+  CHECK_STR(seen, "http://a/ ");
+  seen[0] = '\0';
+  CHECK_INT(state_listings_due(st, 5000, 1, 10, collect_due, seen), 1);
+  CHECK_STR(seen, "http://a/ ");
+  seen[0] = '\0';
+  state_cursor cur = {0, 0};
+  CHECK_INT(state_revisits(st, 5000, 1, &cur, 2, collect_due, seen), 2);
+  CHECK_INT(state_revisits(st, 5000, 1, &cur, 2, collect_due, seen), 1);
+  CHECK_INT(state_revisits(st, 5000, 1, &cur, 2, collect_due, seen), 0);
+  CHECK_STR(seen, "http://a/deep http://a/d2 http://a/d1 ");
+  CHECK_INT(state_due_left(st, 5000), 4);
+  /* A sitemap says d3 changed at 4000, after its fetch: due now. An older
+   * date changes nothing. An unknown URL is not a page. */
+  CHECK_INT(state_sitemap_lastmod(st, "http://a/d3", 4000), 1);
+  CHECK_INT(state_sitemap_lastmod(st, "http://a/d1", 500), 1);
+  CHECK_INT(state_sitemap_lastmod(st, "http://a/new", 4000), 0);
+  state_page p;
+  CHECK_INT(state_page_get(st, "http://a/d3", &p), 1);
+  CHECK_INT(p.next_due, 4000);
+  state_page_clear(&p);
+  CHECK_INT(state_page_get(st, "http://a/d1", &p), 1);
+  CHECK_INT(p.next_due, 3000);
+  state_page_clear(&p);
+  /* Promoting: a known listing goes first; a document only without
+   * listing_only; a page unknown to the state does not. */
+  CHECK_INT(state_frontier_promote(st, "http://a/deep", STATE_PRIO_LISTING, 1), 1);
+  CHECK_INT(state_frontier_promote(st, "http://a/d1", STATE_PRIO_LISTING, 1), 0);
+  CHECK_INT(state_frontier_promote(st, "http://a/nowhere", STATE_PRIO_LISTING, 0), 0);
+  /* Per site: pages, listings, due counts. */
+  int64_t by[2] = {5000, 100000}, due[2], pages, listings, next;
+  CHECK_INT(state_site_due(st, NULL, by, 2, &pages, &listings, due, &next), 0);
+  CHECK_INT(pages, 5);
+  CHECK_INT(listings, 2);
+  CHECK_INT(due[0], 5);
+  CHECK_INT(due[1], 5);
+  CHECK_INT(state_end_run(st), 0);
+  /* The clock went back 2000 s: every date moves with it. */
+  state_run_opts o = {.now = 3000, .due_by = 3000, .hot_depth = 1};
+  int64_t back;
+  CHECK_INT(state_begin_run(st, &o, &resumed, &run, &back), 0);
+  CHECK_INT(back, 2000);
+  CHECK_INT(state_page_get(st, "http://a/d2", &p), 1);
+  CHECK_INT(p.next_due, 0);
+  CHECK_INT(p.last_fetch, -1000);
+  state_page_clear(&p);
   state_close(st);
 }
 
@@ -291,6 +386,7 @@ int main(void) {
   snprintf(tmpdir, sizeof tmpdir, "/tmp/test_crawl_store.XXXXXX");
   if (!mkdtemp(tmpdir)) return 2;
   test_state();
+  test_state_schedule();
   test_warc();
   test_sitemap();
   test_config();
