@@ -1,9 +1,14 @@
 /* tracuu search and tracuu ref: ranked hits, for people or scripts. */
 #include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
+#include "common/timefmt.h"
+#include "store/store.h"
 #include "cli/output.h"
 #include "cli/output_csv.h"
 #include "cli/settings.h"
@@ -50,7 +55,7 @@ static int finish(query_status qs, query_result *res, const char *err, const out
 
 enum { OPT_FROM = 256, OPT_TO, OPT_TYPE, OPT_ISSUER, OPT_CATEGORY, OPT_SORT, OPT_FACETS,
        OPT_EXPLAIN, OPT_COLOR, OPT_OFFSET, OPT_HALFLIFE, OPT_TODAY, OPT_SIGNER, OPT_STATUS,
-       OPT_TIMEOUT, OPT_PARTIAL, OPT_FORMAT };
+       OPT_TIMEOUT, OPT_PARTIAL, OPT_FORMAT, OPT_SINCE, OPT_STORE };
 
 static const struct option search_options[] = {
     {"db", required_argument, NULL, 'd'},
@@ -73,6 +78,8 @@ static const struct option search_options[] = {
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"allow-partial", no_argument, NULL, OPT_PARTIAL},
     {"format", required_argument, NULL, OPT_FORMAT},
+    {"since", required_argument, NULL, OPT_SINCE},
+    {"store", required_argument, NULL, OPT_STORE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -84,6 +91,7 @@ typedef struct {
   query_request req;
   cli_db_opts dbo;
   int csv; /* --format csv */
+  const char *since, *store; /* --since DATE|last-crawl, --store DIR (for last-crawl) */
 } search_args;
 
 /* --format text|json|csv */
@@ -167,11 +175,59 @@ static int parse_search_flags(const char *cmd, int argc, char **argv, search_arg
     case OPT_FORMAT:
       if (parse_format(optarg, a) != 0) return -1;
       break;
+    case OPT_SINCE: a->since = optarg; break;
+    case OPT_STORE: a->store = optarg; break;
     case 'h': cli_help(cmd, stdout); return 1;
     default: cli_usage_error(cmd, "d:jn:h", argc, argv); return -1;
     }
   }
   a->out.color = !a->out.json && cli_use_color(a->color, stdout);
+  return 0;
+}
+
+/* --since: the first-indexed stamp (ms) documents must have at least.
+ * DATE is the start of that day in local time (or an ISO 8601 time);
+ * last-crawl is after what the store's last crawl report says the index
+ * held when it started. Returns 0, or -1 after printing the error. */
+static int since_stamp(const search_args *a, int64_t *ms) {
+  char iso[11];
+  int64_t t;
+  if (strcmp(a->since, "last-crawl") == 0) {
+    char store[4200], err[512], *json = NULL;
+    int64_t written;
+    if (a->store) snprintf(store, sizeof store, "%s", a->store);
+    else cli_default_store(a->n_dbs ? a->dbs[0] : cli_default_db(), store, sizeof store);
+    int got = store_report_read(store, &json, &written, err, sizeof err);
+    json_object *o = got == 1 ? json_tokener_parse(json) : NULL, *v;
+    free(json);
+    if (got < 0) cli_error("--since last-crawl: %s", err);
+    else if (!got) cli_error("--since last-crawl: %s holds no crawl report (run tracuu crawl, or give "
+                             "--store)", store);
+    else if (!o) cli_error("--since last-crawl: %s/last-crawl.json is not a crawl report", store);
+    if (o && json_object_object_get_ex(o, "indexed_after", &v)) *ms = json_object_get_int64(v) + 1;
+    else if (o && json_object_object_get_ex(o, "started", &v) &&
+             timefmt_parse_iso(json_object_get_string(v), &t) == 0)
+      *ms = t * 1000;
+    else if (o) cli_error("--since last-crawl: the report in %s is from a tracuu that kept no "
+                          "stamps: give a date", store);
+    int ok = o && *ms > 0;
+    json_object_put(o);
+    return ok ? 0 : -1;
+  }
+  if (strchr(a->since, 'T') && timefmt_parse_iso(a->since, &t) == 0) {
+    *ms = t * 1000;
+    return 0;
+  }
+  if (!query_parse_date(a->since, 0, iso)) {
+    cli_error("--since expects a date as YYYY-MM-DD (or dd/mm/yyyy, YYYY-MM, YYYY), a time such as "
+              "2025-01-02T02:00Z, or last-crawl, not \"%s\"", a->since);
+    return -1;
+  }
+  struct tm tm = {.tm_isdst = -1};
+  sscanf(iso, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  *ms = (int64_t)mktime(&tm) * 1000;
   return 0;
 }
 
@@ -251,9 +307,13 @@ int cmd_search(int argc, char **argv) {
     return EXIT_USAGE;
   }
   if (!text[0] && !a.req.from && !a.req.to && !a.req.type && !a.req.issuer && !a.req.category &&
-      !a.req.signer && !a.req.status) {
+      !a.req.signer && !a.req.status && !a.since) {
     cli_error("search needs a QUERY or a filter (--from, --to, --type, --issuer, --category, "
-              "--signer, --status)");
+              "--signer, --status, --since)");
+    free(text);
+    return EXIT_USAGE;
+  }
+  if (a.since && since_stamp(&a, &a.req.since_ms) != 0) {
     free(text);
     return EXIT_USAGE;
   }

@@ -52,8 +52,10 @@
  * neither the config's max_pages nor --max-site-pages says: a portal's
  * calendar, search or session-id links cannot grow it without end. */
 #define CRAWL_SITE_MAX_PAGES 200000
-/* New and changed documents the summary lists (the rest are counted). */
+/* New and changed documents the summary lists, and the bytes their URLs and
+ * titles may take (the rest are counted): last-crawl.json stays small. */
 #define CRAWL_SUMMARY_DOCS 1000
+#define CRAWL_SUMMARY_BYTES (256u * 1024)
 
 typedef enum {
   CRAWL_OK = 0,
@@ -92,7 +94,7 @@ typedef struct {
   int64_t indexed_after;   /* every document this run indexed first has a larger stamp
                               (indexer.h, ms); 0 without an index */
   crawl_doc *docs;         /* the new and changed documents, up to CRAWL_SUMMARY_DOCS */
-  size_t n_docs;
+  size_t n_docs, docs_bytes;
   uint64_t docs_more;      /* those not listed */
   double seconds;
   int resumed;             /* this run continued a killed one */

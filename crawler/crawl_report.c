@@ -16,7 +16,9 @@ static char *dup_or_null(const char *s, int *nomem) {
 }
 
 void crawl_report_doc(crawl_summary *s, const record *r, int changed) {
-  if (s->n_docs >= CRAWL_SUMMARY_DOCS) {
+  size_t bytes = strlen(r->url ? r->url : r->id) + (r->title ? strlen(r->title) : 0) +
+                 (r->number ? strlen(r->number) : 0);
+  if (s->n_docs >= CRAWL_SUMMARY_DOCS || s->docs_bytes + bytes > CRAWL_SUMMARY_BYTES) {
     s->docs_more++;
     return;
   }
@@ -39,6 +41,7 @@ void crawl_report_doc(crawl_summary *s, const record *r, int changed) {
     return;
   }
   s->n_docs++;
+  s->docs_bytes += bytes;
 }
 
 void crawl_summary_clear(crawl_summary *s) {
@@ -50,7 +53,7 @@ void crawl_summary_clear(crawl_summary *s) {
   }
   free(s->docs);
   s->docs = NULL;
-  s->n_docs = 0;
+  s->n_docs = s->docs_bytes = 0;
 }
 
 static int add(json_object *o, const char *key, json_object *v) {

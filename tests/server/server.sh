@@ -1,7 +1,7 @@
-# server.sh: starts tests/server/testserver.py for a crawl test (sourced
-# after tests/cli/lib.sh). start_server ROOT sets PORT, BASE (the site's
-# URL) and SERVER_LOG (one line per request: "TIME METHOD PATH inm=.. ims=..");
-# the server is stopped when the test exits.
+# server.sh: starts tests/server/testserver.py (or the generated portal,
+# portal.py) for a crawl test (sourced after tests/cli/lib.sh). start_server
+# ROOT sets PORT, BASE (the site's URL) and SERVER_LOG (one line per request:
+# "TIME METHOD PATH inm=.. ims=.."); the server is stopped when the test exits.
 SERVER_PID=
 stop_server() {
   if [ -n "$SERVER_PID" ]; then
@@ -16,12 +16,20 @@ trap 'stop_server; rm -rf "$TMP"' EXIT
 start_server() { # ROOT [testserver.py options...]
   local root=$1
   shift
+  start_python "$TRACUU_SRC/tests/server/testserver.py" --root "$root" "$@"
+}
+
+# start_portal [portal.py options...]: the generated portal of
+# tests/server/portal.py instead (its night is set with set_night N).
+start_portal() { start_python "$TRACUU_SRC/tests/server/portal.py" "$@"; }
+set_night() { curl -sf "$BASE/_/night?n=$1" >/dev/null; }
+
+start_python() { # SCRIPT [options...]
   stop_server
   SERVER_LOG=$TMP/server.log
   : >"$SERVER_LOG"
   rm -f "$TMP/port"
-  python3 "$TRACUU_SRC/tests/server/testserver.py" --root "$root" --log "$SERVER_LOG" \
-    --port-file "$TMP/port" "$@" >/dev/null 2>"$TMP/server.err" &
+  python3 "$@" --log "$SERVER_LOG" --port-file "$TMP/port" >/dev/null 2>"$TMP/server.err" &
   SERVER_PID=$!
   for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
   PORT=$(cat "$TMP/port" 2>/dev/null)
