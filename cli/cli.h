@@ -104,6 +104,7 @@ int cmd_related(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 /* Calls cb with the stored JSON of every record in db (not NUL-terminated;
  * valid during the call), in the byte order of the records' id terms; stops

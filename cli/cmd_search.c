@@ -7,32 +7,12 @@
 #include <time.h>
 
 #include "cli/cli.h"
-#include "common/timefmt.h"
-#include "store/store.h"
 #include "cli/output.h"
 #include "cli/output_csv.h"
-#include "cli/settings.h"
-#include "common/dynbuf.h"
+#include "cli/search_flags.h"
+#include "common/timefmt.h"
 #include "query/query.h"
-
-
-static int parse_sort(const char *arg, query_sort *out) {
-  if (strcmp(arg, "blend") == 0) *out = QUERY_SORT_BLEND;
-  else if (strcmp(arg, "relevance") == 0) *out = QUERY_SORT_RELEVANCE;
-  else if (strcmp(arg, "date") == 0) *out = QUERY_SORT_DATE;
-  else {
-    cli_error("--sort must be relevance, date or blend, not \"%s\"", arg);
-    return -1;
-  }
-  return 0;
-}
-
-static int check_date_flag(const char *flag, const char *arg) {
-  char iso[11];
-  if (query_parse_date(arg, 0, iso)) return 0;
-  cli_error("%s expects a date as YYYY-MM-DD (or dd/mm/yyyy, YYYY-MM, YYYY), not \"%s\"", flag, arg);
-  return -1;
-}
+#include "store/store.h"
 
 /* Prints results and maps a query status onto an exit code. */
 static int finish(query_status qs, query_result *res, const char *err, const output_opts *o, int csv) {
@@ -51,138 +31,6 @@ static int finish(query_status qs, query_result *res, const char *err, const out
   }
   query_result_free(res);
   return rc;
-}
-
-enum { OPT_FROM = 256, OPT_TO, OPT_TYPE, OPT_ISSUER, OPT_CATEGORY, OPT_SORT, OPT_FACETS,
-       OPT_EXPLAIN, OPT_COLOR, OPT_OFFSET, OPT_HALFLIFE, OPT_TODAY, OPT_SIGNER, OPT_STATUS,
-       OPT_TIMEOUT, OPT_PARTIAL, OPT_FORMAT, OPT_SINCE, OPT_STORE };
-
-static const struct option search_options[] = {
-    {"db", required_argument, NULL, 'd'},
-    {"json", no_argument, NULL, 'j'},
-    {"limit", required_argument, NULL, 'n'},
-    {"offset", required_argument, NULL, OPT_OFFSET},
-    {"sort", required_argument, NULL, OPT_SORT},
-    {"from", required_argument, NULL, OPT_FROM},
-    {"to", required_argument, NULL, OPT_TO},
-    {"type", required_argument, NULL, OPT_TYPE},
-    {"issuer", required_argument, NULL, OPT_ISSUER},
-    {"category", required_argument, NULL, OPT_CATEGORY},
-    {"signer", required_argument, NULL, OPT_SIGNER},
-    {"status", required_argument, NULL, OPT_STATUS},
-    {"facets", no_argument, NULL, OPT_FACETS},
-    {"explain", no_argument, NULL, OPT_EXPLAIN},
-    {"color", optional_argument, NULL, OPT_COLOR},
-    {"halflife", required_argument, NULL, OPT_HALFLIFE},
-    {"today", required_argument, NULL, OPT_TODAY},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-    {"allow-partial", no_argument, NULL, OPT_PARTIAL},
-    {"format", required_argument, NULL, OPT_FORMAT},
-    {"since", required_argument, NULL, OPT_SINCE},
-    {"store", required_argument, NULL, OPT_STORE},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0}};
-
-typedef struct {
-  const char *dbs[CLI_MAX_DBS];
-  size_t n_dbs;
-  output_opts out;
-  cli_color color;
-  query_request req;
-  cli_db_opts dbo;
-  int csv; /* --format csv */
-  const char *since, *store; /* --since DATE|last-crawl, --store DIR (for last-crawl) */
-} search_args;
-
-/* --format text|json|csv */
-static int parse_format(const char *arg, search_args *a) {
-  a->csv = strcmp(arg, "csv") == 0;
-  a->out.json = strcmp(arg, "json") == 0;
-  if (a->csv || a->out.json || strcmp(arg, "text") == 0) return 0;
-  cli_error("--format must be text, json or csv, not \"%s\"", arg);
-  return -1;
-}
-
-/* Parses the flags common to search and ref; returns -1 on a usage error,
- * 1 when --help was printed, 0 otherwise. */
-static int parse_search_flags(const char *cmd, int argc, char **argv, search_args *a) {
-  int opt;
-  unsigned v;
-  optind = 1;
-  while ((opt = getopt_long(argc, argv, "d:jn:h", search_options, NULL)) != -1) {
-    switch (opt) {
-    case 'd':
-      if (cli_add_db(a->dbs, &a->n_dbs, optarg) != 0) return -1;
-      break;
-    case 'j': a->out.json = 1; break;
-    case 'n':
-      if (cli_parse_uint("--limit", optarg, 100000, &v) != 0) return -1;
-      a->req.limit = v;
-      break;
-    case OPT_OFFSET:
-      if (cli_parse_uint("--offset", optarg, 1000000, &v) != 0) return -1;
-      a->req.offset = v;
-      break;
-    case OPT_SORT:
-      if (parse_sort(optarg, &a->req.sort) != 0) return -1;
-      break;
-    case OPT_FROM:
-      if (check_date_flag("--from", optarg) != 0) return -1;
-      a->req.from = optarg;
-      break;
-    case OPT_TO:
-      if (check_date_flag("--to", optarg) != 0) return -1;
-      a->req.to = optarg;
-      break;
-    case OPT_TODAY:
-      if (check_date_flag("--today", optarg) != 0) return -1;
-      a->req.today = optarg;
-      break;
-    case OPT_TYPE: a->req.type = optarg; break;
-    case OPT_ISSUER: a->req.issuer = optarg; break;
-    case OPT_CATEGORY: a->req.category = optarg; break;
-    case OPT_SIGNER: a->req.signer = optarg; break;
-    case OPT_STATUS: {
-      query_doc_status st;
-      if (!query_doc_status_parse(optarg, &st)) {
-        cli_error("--status must be in-force, amended, replaced, repealed or unknown, not \"%s\"", optarg);
-        return -1;
-      }
-      a->req.status = optarg;
-      break;
-    }
-    case OPT_FACETS: a->req.facets = 1; break;
-    case OPT_EXPLAIN: a->req.explain = a->out.explain = 1; break;
-    case OPT_COLOR:
-      if (cli_parse_color(optarg, &a->color) != 0) return -1;
-      break;
-    case OPT_HALFLIFE:
-      if (cli_parse_uint("--halflife", optarg, 1000000, &v) != 0 || v == 0) {
-        if (v == 0) cli_error("--halflife must be at least 1 day");
-        return -1;
-      }
-      a->req.halflife_days = v;
-      break;
-    case OPT_TIMEOUT:
-      if (cli_parse_uint("--timeout", optarg, 3600000, &v) != 0) return -1;
-      if (v == 0) {
-        cli_error("--timeout must be at least 1 millisecond");
-        return -1;
-      }
-      a->dbo.timeout_ms = v;
-      break;
-    case OPT_PARTIAL: a->dbo.allow_partial = 1; break;
-    case OPT_FORMAT:
-      if (parse_format(optarg, a) != 0) return -1;
-      break;
-    case OPT_SINCE: a->since = optarg; break;
-    case OPT_STORE: a->store = optarg; break;
-    case 'h': cli_help(cmd, stdout); return 1;
-    default: cli_usage_error(cmd, "d:jn:h", argc, argv); return -1;
-    }
-  }
-  a->out.color = !a->out.json && cli_use_color(a->color, stdout);
-  return 0;
 }
 
 /* --since: the first-indexed stamp (ms) documents must have at least.
@@ -231,21 +79,6 @@ static int since_stamp(const search_args *a, int64_t *ms) {
   return 0;
 }
 
-/* The words after the flags, joined by spaces. Caller frees. */
-static char *join_args(int from, int argc, char **argv) {
-  dynbuf b;
-  dynbuf_init(&b, 1 << 16);
-  for (int i = from; i < argc; i++) {
-    if (i > from) dynbuf_append_byte(&b, ' ');
-    dynbuf_append_str(&b, argv[i]);
-  }
-  if (dynbuf_status(&b) != DYNBUF_OK) {
-    dynbuf_free(&b);
-    return NULL;
-  }
-  return dynbuf_take(&b);
-}
-
 /* What search and ref run once the index is open. */
 typedef query_status (*run_fn)(engine_db *db, const search_args *a, const char *text,
                                query_result **out, char *err, size_t errlen);
@@ -286,22 +119,13 @@ static int open_and_run(search_args *a, run_fn run, const char *text) {
   return rc;
 }
 
-/* The configuration's limit, sort and halflife (settings.h); flags override them. */
-static void settings_defaults(query_request *req) {
-  const char *limit = settings_get(SETTING_LIMIT), *sort = settings_get(SETTING_SORT),
-             *halflife = settings_get(SETTING_HALFLIFE);
-  if (limit) req->limit = (uint32_t)strtoul(limit, NULL, 10); /* each checked when it was read */
-  if (sort) parse_sort(sort, &req->sort);
-  if (halflife) req->halflife_days = strtod(halflife, NULL);
-}
-
 int cmd_search(int argc, char **argv) {
   search_args a = {0};
   query_request_init(&a.req);
-  settings_defaults(&a.req);
-  int p = parse_search_flags("search", argc, argv, &a);
+  search_flags_defaults(&a.req);
+  int p = search_flags_parse("search", argc, argv, &a);
   if (p) return p > 0 ? EXIT_OK : EXIT_USAGE;
-  char *text = join_args(optind, argc, argv);
+  char *text = search_flags_words(optind, argc, argv);
   if (!text) {
     cli_error("the query is too long");
     return EXIT_USAGE;
@@ -328,9 +152,9 @@ int cmd_ref(int argc, char **argv) {
   search_args a = {0};
   query_request_init(&a.req);
   a.req.limit = 1000;
-  int p = parse_search_flags("ref", argc, argv, &a);
+  int p = search_flags_parse("ref", argc, argv, &a);
   if (p) return p > 0 ? EXIT_OK : EXIT_USAGE;
-  char *number = join_args(optind, argc, argv);
+  char *number = search_flags_words(optind, argc, argv);
   if (!number || !number[0]) {
     cli_error("ref needs a legal NUMBER, e.g. tracuu ref 2696/QĐ-UBND");
     free(number);

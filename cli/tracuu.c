@@ -29,6 +29,7 @@ static const struct {
     {"serve", cmd_serve},
     {"export", cmd_export},
     {"config", cmd_config},
+    {"watch", cmd_watch},
 };
 
 /* libxml2 says its runtime version as "20914": 2.9.14. */

@@ -82,6 +82,8 @@ typedef struct {
   int64_t since_ms, until_ms; /* first indexed in [since_ms, until_ms] (ms since the
                                  epoch; indexer.h); 0 = that end open. Documents
                                  without a stamp never match a bound */
+  int strict;              /* never fall back to documents with only some of the
+                              words when none has them all (a watch) */
 } query_request;
 
 void query_request_init(query_request *req);
@@ -149,6 +151,10 @@ query_status query_ref(engine_db *db, const char *number, uint32_t limit,
                        query_result **out /* OUT */, char *err /* OUT */, size_t errlen);
 
 void query_result_free(query_result *res);
+
+/* Whether req can be run: QUERY_OK, or QUERY_BAD with the reason in err
+ * (what query_run would say), without an index. */
+query_status query_check(const query_request *req, char *err /* OUT */, size_t errlen);
 
 /* The largest first-indexed stamp in db (ms; 0 when no document has one):
  * every document indexed later has a larger one (indexer.h). */

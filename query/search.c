@@ -433,7 +433,7 @@ static query_status run_parsed(engine_db *db, const query_request *req, parsed_q
                                query_result **out, char *err, size_t errlen) {
   const engine_query *q = pq->query;
   query_status qs = run_query(db, req, pq, q, out, err, errlen);
-  if (qs == QUERY_OK && (*out)->estimated == 0 && pq->fallback) {
+  if (qs == QUERY_OK && (*out)->estimated == 0 && pq->fallback && !req->strict) {
     query_result_free(*out);
     q = pq->fallback;
     qs = run_query(db, req, pq, q, out, err, errlen);
@@ -454,6 +454,21 @@ query_status query_run(engine_db *db, const query_request *req, query_result **o
   if (req->status) qs = status_filter(db, req->status, &pq, err, errlen);
   if (qs == QUERY_OK) qs = run_parsed(db, req, &pq, out, err, errlen);
   parsed_query_free(&pq);
+  return qs;
+}
+
+query_status query_check(const query_request *req, char *err, size_t errlen) {
+  parsed_query pq;
+  query_status qs = parse_request(req, &pq, err, errlen);
+  if (qs == QUERY_OK) parsed_query_free(&pq);
+  if (qs == QUERY_OK && req->status) {
+    query_doc_status st;
+    if (!query_doc_status_parse(req->status, &st)) {
+      snprintf(err, errlen, "--status must be in-force, amended, replaced, repealed or unknown, not \"%s\"",
+               req->status);
+      qs = QUERY_BAD;
+    }
+  }
   return qs;
 }
 

@@ -13,6 +13,7 @@ packages=(
   zlib1g-dev libssl-dev                 # the WARC store (gzip members, SHA-256 digests)
   libinih-dev                           # the crawl config (INI)
   python3 jq bc                         # test helpers: the HTTP server, JSON checks; bench_crawl
+  python3-feedparser                    # test_watch: the Atom feed checked by a real feed parser
   graphviz                              # test_cli_related: dot -Tsvg checks "tracuu related --format dot"
   scdoc man-db groff-base               # the man pages (doc/*.scd) and test_native's check of them
   dpkg-dev fakeroot                     # cpack -G DEB (dpkg-shlibdeps computes the Depends)

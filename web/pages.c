@@ -25,14 +25,13 @@ static void foot(dynbuf *b) { dynbuf_append_str(b, "</main>\n</body>\n</html>\n"
 
 /* ---- links ---- */
 
-/* "/?q=...&from=..." for p, every non-empty parameter in a fixed order. */
-static void search_url(dynbuf *b, const web_params *p) {
+void web_search_url(dynbuf *b, const char *path, const web_params *p) {
   const struct {
     const char *name, *value;
   } f[] = {{"q", p->q},       {"from", p->from},     {"to", p->to},     {"type", p->type},
            {"issuer", p->issuer}, {"category", p->category}, {"sort", p->sort}};
   char sep = '?';
-  dynbuf_append_byte(b, '/');
+  dynbuf_append_str(b, path);
   for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
     if (!f[i].value[0]) continue;
     dynbuf_printf(b, "%c%s=", sep, f[i].name);
@@ -41,6 +40,9 @@ static void search_url(dynbuf *b, const web_params *p) {
   }
   if (p->offset) dynbuf_printf(b, "%coffset=%u", sep, p->offset);
 }
+
+/* "/?q=...&from=..." for p. */
+static void search_url(dynbuf *b, const web_params *p) { web_search_url(b, "/", p); }
 
 /* Writes s (a URL built here) as a double-quoted href. */
 static void href(dynbuf *b, const dynbuf *url) {
@@ -252,6 +254,20 @@ static void pager(dynbuf *b, const web_params *p, const query_result *res) {
   dynbuf_append_str(b, "</nav>\n");
 }
 
+/* The Atom feed of this search (web/feed.c): what is new, for a feed reader. */
+static void feed_link(dynbuf *b, const web_params *p) {
+  dynbuf url;
+  dynbuf_init(&url, 16 * 1024);
+  web_params fp = *p;
+  fp.sort[0] = '\0';
+  fp.offset = 0;
+  web_search_url(&url, "/feed", &fp);
+  dynbuf_append_str(b, "<p class=\"feed\"><a type=\"application/atom+xml\" rel=\"alternate\"");
+  href(b, &url);
+  dynbuf_append_str(b, ">Theo dõi văn bản mới của tìm kiếm này (Atom)</a></p>\n");
+  dynbuf_free(&url);
+}
+
 static void results(dynbuf *b, const web_params *p, const query_result *res) {
   suggestion(b, p, res);
   if (res->relaxed) dynbuf_append_str(b, "<p class=\"note\">Không văn bản nào có đủ mọi từ; đây là các văn bản có một phần.</p>\n");
@@ -260,6 +276,7 @@ static void results(dynbuf *b, const web_params *p, const query_result *res) {
   if (res->n_hits) hit_list(b, res, p->q, p->offset + 1);
   else dynbuf_append_str(b, "<p>Không có văn bản nào phù hợp.</p>\n");
   pager(b, p, res);
+  feed_link(b, p);
   dynbuf_append_str(b, "</div>\n");
   facets(b, p, res);
   dynbuf_append_str(b, "</div>\n");

@@ -107,6 +107,7 @@ static const route ROUTES[] = {
     {"/api/so/", 1, api_number},
     {"/doc/", 1, page_doc},
     {"/so/", 1, page_number},
+    {"/feed", 0, feed_search},
     {"/", 0, page_search},
 };
 

@@ -63,12 +63,20 @@ int web_original_load(const char *store, const char *url, int want_body,
 
 /* ---- pages.c: HTML ---- */
 
+/* path + "?q=...&from=..." for p, every non-empty parameter in a fixed order
+ * (offset last), each value percent-encoded. */
+void web_search_url(dynbuf *b, const char *path, const web_params *p);
+
 void page_search(const web_req *rq, web_reply *out);
 void page_doc(const web_req *rq, web_reply *out);
 void page_number(const web_req *rq, web_reply *out);
 void page_original(const web_req *rq, web_reply *out);
 void page_error(int status, const char *message, web_reply *out);
 void page_style(web_reply *out);
+
+/* ---- feed.c: Atom ---- */
+
+void feed_search(const web_req *rq, web_reply *out);
 
 /* ---- api.c: JSON ---- */
 
