@@ -211,7 +211,7 @@ static int run_crawl(crawl_options *o, const crawl_args *a) {
     return EXIT_USAGE;
   }
   if (st != CRAWL_OK) cli_error("crawl stopped: %s", err);
-  print_summary(&s);
+  if (st == CRAWL_OK || s.run) print_summary(&s); /* else nothing was tried */
   if (a->json) {
     char *json = crawl_summary_json(&s);
     if (json) puts(json);

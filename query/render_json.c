@@ -38,9 +38,8 @@ json_object *render_json_hit(const query_hit *h, int explain) {
   add(o, "effective", str_or_null(h->rec.effective));
   add(o, "status", json_object_new_string(query_doc_status_name(h->status)));
   add(o, "status_by", str_or_null(h->status_by));
-  char iso[TIMEFMT_ISO_LEN];
-  add(o, "indexed", h->indexed_ms ? json_object_new_string(timefmt_iso(h->indexed_ms / 1000, iso))
-                                  : NULL);
+  char iso[TIMEFMT_ISO_MS_LEN];
+  add(o, "indexed", h->indexed_ms ? json_object_new_string(timefmt_iso_ms(h->indexed_ms, iso)) : NULL);
   add(o, "score", json_object_new_double(h->score));
   add(o, "relevance", json_object_new_double(h->relevance));
   add(o, "snippet", str_or_null(h->snippet));

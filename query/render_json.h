@@ -4,7 +4,7 @@
  *
  * A hit: rank, id, url, title, date, number, type, issuer, category, signer,
  * effective, status, status_by, indexed (when it was first indexed, ISO 8601
- * UTC), score, relevance, snippet, highlights
+ * UTC to the millisecond), score, relevance, snippet, highlights
  * ([[start, end], ...] byte offsets into snippet) and, when asked, explain.
  * Absent fields are null. The summary: facets ({name: [{value, count}]}),
  * total, suggestion (only when there is one), relaxed. */
