@@ -206,10 +206,24 @@ static void not_asked(crawler *c, item *it, schedule_outcome why, state_verdict 
   crawl_page_done(c, it);
 }
 
+static void fly(crawler *c, item *it) {
+  it->fly_next = c->flying;
+  it->fly_prev = NULL;
+  if (c->flying) c->flying->fly_prev = it;
+  c->flying = it;
+}
+
+static void landed(crawler *c, item *it) {
+  if (it->fly_prev) it->fly_prev->fly_next = it->fly_next;
+  else c->flying = it->fly_next;
+  if (it->fly_next) it->fly_next->fly_prev = it->fly_prev;
+}
+
 void crawl_submit(crawler *c, item *it, const char *etag, const char *last_modified) {
   fetch_error e = fetch_add(c->f, it->url, etag, last_modified, it);
   if (e == FETCH_OK) {
     if (it->kind == ITEM_PAGE) c->started++;
+    fly(c, it);
     return;
   }
   if (it->kind == ITEM_PAGE) {
@@ -606,6 +620,7 @@ static void on_page(crawler *c, item *it, const fetch_result *r) {
 static void on_done(void *ctx, const fetch_result *r) {
   crawler *c = ctx;
   item *it = r->user;
+  landed(c, it);
   c->turn_answers++;
   if (c->fatal == CRAWL_OK) {
     if (it->kind == ITEM_ROBOTS) on_robots(c, it, r);
@@ -746,7 +761,12 @@ static crawl_status finish_run(crawler *c) {
     }
   }
   if (c->st) crawl_report_write(c);
-  fetch_destroy(c->f); /* drops what is still on its way */
+  fetch_destroy(c->f); /* drops what is still on its way (asked again next run) */
+  while (c->flying) {
+    item *it = c->flying;
+    landed(c, it);
+    crawl_item_free(it);
+  }
   crawl_origins_free(c);
   char err[512];
   if (store_close(c->store, err, sizeof err) != 0) crawl_stop(c, CRAWL_IO, "%s", err);

@@ -79,7 +79,8 @@ struct item {
   int known;   /* pages: prev holds what the state knew of it */
   int first;   /* pages: a listing asked first (crawler.firsts counts it) */
   state_page prev;
-  item *next;
+  item *next;            /* parked: the next page waiting for robots.txt */
+  item *fly_prev, *fly_next; /* in the fetcher: crawler.flying */
 };
 
 typedef struct {
@@ -106,6 +107,7 @@ typedef struct {
   unsigned firsts;         /* listings asked first and not answered: revisits wait for them
                               too (they may reveal new URLs, which go before revisits) */
   size_t parked;
+  item *flying;            /* requests in the fetcher (freed at the end if dropped) */
   uint64_t started, max_pages, sitemaps, since_commit, added;
   int in_tx, warc_dirty, fresh_run;
   unsigned turn_answers; /* answers in the open transaction */
