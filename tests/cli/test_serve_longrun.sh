@@ -50,7 +50,10 @@ while kill -0 "$load" 2>/dev/null; do
   fi
   pages=$((pages + 3))
   gen_site "$TMP/site" "$pages"
-  if "$TRACUU" crawl --delay 0 --db "$IDX/current" --store "$TMP/store" "$BASE/" >/dev/null 2>>"$TMP/writers.err"; then
+  # The site changes seconds apart: the schedule's clock (TRACUU_NOW) moves
+  # 40 days a round, so every page is due again, as on a nightly run.
+  if TRACUU_NOW=$(($(date +%s) + round * 40 * 86400)) \
+    "$TRACUU" crawl --delay 0 --db "$IDX/current" --store "$TMP/store" "$BASE/" >/dev/null 2>>"$TMP/writers.err"; then
     echo "$(now_ms) $BASE/bai/$pages.html" >>"$TMP/commits"
   else
     failures=$((failures + 1))

@@ -157,7 +157,7 @@ for q in '%5D%5D%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E' '%01%02%0B%7F%27%22' '%E
 done
 code() { curl -s -o /dev/null -w '%{http_code}' "$S$1"; }
 expect_eq "$(code '/feed?from=2021-13-01')" 400 "a bad date: 400"
-expect_eq "$(code "/feed?q=$(head -c 3000 /dev/zero | tr '\0' a)")" 414 "an overlong parameter: 414"
+expect_eq "$(code "/feed?q=a&type=$(head -c 3000 /dev/zero | tr '\0' a)")" 414 "an overlong parameter: 414"
 expect_eq "$(curl -s -o /dev/null -w '%{content_type}' "$S/feed?q=a")" "application/atom+xml; charset=utf-8" \
   "served as Atom"
 expect_eq "$(curl -s "$S/?q=thu%E1%BA%BF&sort=date" | grep -c 'href="/feed?q=thu%E1%BA%BF"')" 1 \
