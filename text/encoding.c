@@ -364,3 +364,181 @@ text_status text_to_utf8(const char *s, size_t len, const char *label, char **ou
   *found = best.enc;
   return TEXT_OK;
 }
+
+/* ---- text a reader decoded with the wrong table ---- */
+
+/* The legacy byte a reader shows as cp: windows-1252, plus the symbols PDF
+ * producers map TCVN3 glyphs to (minus for 0xAD "ư", bullet operator for
+ * 0xB7 "ã"). -1 when cp is no such byte. */
+static int legacy_byte(int32_t cp) {
+  if (cp == 0x2212) return 0xAD;
+  if (cp == 0x2219) return 0xB7;
+  return cp1252_byte(cp);
+}
+
+typedef struct {
+  size_t start, end;   /* the line in the input, without its '\n' */
+  int rescuable;       /* every character maps back to a byte, one of them >= 0x80 */
+  long score;          /* viet_score of the line as given */
+} rescue_line;
+
+/* Appends the bytes line [start, end) stands for, or returns 0 when one of its
+ * characters is not a legacy byte (or none is above ASCII). */
+static int line_bytes(const char *s, size_t start, size_t end, dynbuf *b) {
+  size_t mark = b->len;
+  int high = 0;
+  for (size_t i = start; i < end;) {
+    size_t adv;
+    int32_t cp = tx_utf8_decode((const unsigned char *)s + i, end - i, &adv);
+    int byte = (cp == 0xFFFD && adv == 1) ? -1 : legacy_byte(cp);
+    if (byte < 0) {
+      b->len = mark;
+      if (b->data) b->data[mark] = '\0';
+      return 0;
+    }
+    high |= byte >= 0x80;
+    char c = (char)byte;
+    dynbuf_append(b, &c, 1);
+    i += adv;
+  }
+  if (!high) {
+    b->len = mark;
+    if (b->data) b->data[mark] = '\0';
+    return 0;
+  }
+  return 1;
+}
+
+/* Splits the decoded text into its lines; 0 when the count is not n. */
+static int split_lines(const char *d, size_t dlen, size_t n, size_t *starts, size_t *ends) {
+  size_t k = 0, p = 0;
+  while (k < n) {
+    const char *nl = memchr(d + p, '\n', dlen - p);
+    size_t e = nl ? (size_t)(nl - d) : dlen;
+    starts[k] = p;
+    ends[k++] = e;
+    if (!nl) break;
+    p = e + 1;
+  }
+  return k == n && (n == 0 || ends[n - 1] == dlen);
+}
+
+text_status text_rescue_legacy(const char *s, size_t len, char **out, size_t *out_len,
+                               text_encoding *found) {
+  static const text_encoding CANDIDATES[] = {TEXT_ENC_TCVN3, TEXT_ENC_VNI,
+                                             TEXT_ENC_WINDOWS_1258};
+  *out = NULL;
+  *out_len = 0;
+  *found = TEXT_ENC_UTF8;
+  if (len > TEXT_MAX_INPUT) return TEXT_TOO_BIG;
+  size_t n_lines = 1;
+  for (size_t i = 0; i < len; i++) n_lines += s[i] == '\n';
+  rescue_line *lines = calloc(n_lines, sizeof *lines);
+  size_t *span = calloc(n_lines * 4 + 1, sizeof *span); /* starts/ends: candidate, best */
+  dynbuf bytes;
+  dynbuf_init(&bytes, len + n_lines + 1);
+  text_status st = (lines && span) ? TEXT_OK : TEXT_NOMEM;
+  size_t n_resc = 0;
+  for (size_t i = 0, p = 0; st == TEXT_OK && i < n_lines; i++) {
+    const char *nl = memchr(s + p, '\n', len - p);
+    lines[i].start = p;
+    lines[i].end = nl ? (size_t)(nl - s) : len;
+    p = lines[i].end + 1;
+    if (line_bytes(s, lines[i].start, lines[i].end, &bytes)) {
+      lines[i].rescuable = 1;
+      lines[i].score = viet_score(s + lines[i].start, lines[i].end - lines[i].start);
+      dynbuf_append(&bytes, "\n", 1);
+      n_resc++;
+    }
+  }
+  if (st == TEXT_OK && dynbuf_status(&bytes) != DYNBUF_OK) st = TEXT_NOMEM;
+  if (bytes.len) bytes.data[--bytes.len] = '\0'; /* the last '\n' */
+  candidate best = {TEXT_ENC_UTF8, NULL, 0, 0};
+  size_t *cs = span, *ce = span + n_lines, *bs = span + 2 * n_lines, *be = span + 3 * n_lines;
+  for (size_t k = 0; st == TEXT_OK && n_resc && k < sizeof CANDIDATES / sizeof *CANDIDATES; k++) {
+    candidate c;
+    st = decode_as(CANDIDATES[k], bytes.data, bytes.len, &c);
+    if (st == TEXT_ICU) { st = TEXT_OK; continue; }
+    if (st != TEXT_OK) break;
+    c.score = 0;
+    if (split_lines(c.text, c.len, n_resc, cs, ce)) {
+      for (size_t i = 0, r = 0; i < n_lines; i++)
+        if (lines[i].rescuable) {
+          c.score += viet_score(c.text + cs[r], ce[r] - cs[r]) - lines[i].score;
+          r++;
+        }
+    }
+    if (c.score > 0 && c.score > best.score) {
+      free(best.text);
+      best = c;
+      memcpy(bs, cs, n_resc * sizeof *cs);
+      memcpy(be, ce, n_resc * sizeof *ce);
+    } else {
+      free(c.text);
+    }
+  }
+  dynbuf res;
+  dynbuf_init(&res, len * 2 + 1);
+  for (size_t i = 0, r = 0; st == TEXT_OK && i < n_lines; i++) {
+    const char *from = s + lines[i].start;
+    size_t n = lines[i].end - lines[i].start;
+    if (lines[i].rescuable && best.text) {
+      const char *alt = best.text + bs[r];
+      size_t alt_n = be[r] - bs[r];
+      r++;
+      /* the winner applies to every line it does not make clearly worse
+         (an abbreviation like "QĐ" scores lower than the "Q§" it replaces) */
+      if (viet_score(alt, alt_n) >= lines[i].score - 2) from = alt, n = alt_n;
+    }
+    dynbuf_append(&res, from, n);
+    if (i + 1 < n_lines) dynbuf_append(&res, "\n", 1);
+  }
+  if (st == TEXT_OK && dynbuf_status(&res) != DYNBUF_OK) st = TEXT_NOMEM;
+  if (st == TEXT_OK) {
+    *out_len = res.len;
+    *out = dynbuf_take(&res);
+    if (!*out) st = TEXT_NOMEM;
+    else if (best.text) *found = best.enc;
+  }
+  dynbuf_free(&res);
+  dynbuf_free(&bytes);
+  free(best.text);
+  free(lines);
+  free(span);
+  return st;
+}
+
+void text_measure_vietnamese(const char *s, size_t len, text_viet_measure *m) {
+  memset(m, 0, sizeof *m);
+  syl_state w;
+  memset(&w, 0, sizeof w);
+  int marked = 0;
+  for (size_t p = 0; p <= len;) {
+    tx_cluster c;
+    int letter = 0;
+    if (p < len) {
+      p = tx_next(s, len, p, &c);
+      letter = c.cls == TX_CL_VIET || c.cls == TX_CL_LETTER;
+    } else {
+      p++;
+    }
+    if (letter) {
+      m->letters++;
+      if (c.cls == TX_CL_LETTER) w.foreign = 1;
+      if (c.tone) w.tones++;
+      marked |= c.mod || c.tone;
+      if (w.n < SYL_MAX) w.letters[w.n] = syl_letter(&c);
+      w.n++;
+      continue;
+    }
+    if (w.n) {
+      m->words++;
+      if (!w.foreign && w.n <= SYL_MAX && is_syllable(w.letters, w.n, w.tones)) {
+        m->syllables++;
+        m->marked += marked != 0;
+      }
+    }
+    memset(&w, 0, sizeof w);
+    marked = 0;
+  }
+}

@@ -175,6 +175,33 @@ const char *text_encoding_name(text_encoding enc);
 text_status text_to_utf8(const char *s, size_t len, const char *label, char **out /* OUT */,
                          size_t *out_len /* OUT */, text_encoding *found /* OUT */);
 
+/* Text a reader already turned into UTF-8 from legacy bytes with the wrong
+ * table: a Word, RTF or PDF file written in a TCVN3 or VNI font comes out as
+ * windows-1252 look-alikes ("Sè: 144 /2002/Q§/BTC", "COÄNG HOØA"), and a PDF
+ * maps a few glyphs to symbols (U+2212 for the TCVN3 byte of "ư", U+2219 for
+ * "ã"). Each line whose characters all map back to single bytes is decoded
+ * again as TCVN3, VNI and windows-1258; the one encoding that gains the most
+ * Vietnamese over the whole text is applied to every such line it does not
+ * make worse. Lines holding other characters (real Unicode) stay as they are.
+ * *out is malloc'ed (caller frees); *found is the encoding applied, or
+ * TEXT_ENC_UTF8 when nothing changed (then *out is a copy). */
+text_status text_rescue_legacy(const char *s, size_t len, char **out /* OUT */,
+                               size_t *out_len /* OUT */, text_encoding *found /* OUT */);
+
+/* How Vietnamese a text reads, to tell a usable text layer from OCR garbage
+ * ("ceNG HoA x,l ugr cnu Ncnin"). A word is a run of letters; a syllable is
+ * a word shaped like a Vietnamese syllable (initial consonant, 1-3 vowels, a
+ * final consonant, at most one tone); marked counts the syllables that carry
+ * a mark or đ, which real Vietnamese has on most words and garbage rarely. */
+typedef struct {
+  size_t letters;   /* letter characters */
+  size_t words;     /* runs of letters */
+  size_t syllables; /* words shaped like Vietnamese syllables */
+  size_t marked;    /* of those, with a tone, a vowel mark or đ */
+} text_viet_measure;
+
+void text_measure_vietnamese(const char *s, size_t len, text_viet_measure *m /* OUT */);
+
 /* ------------------------------------------------------------------ */
 /* Stopwords                                                            */
 /* ------------------------------------------------------------------ */
