@@ -12,6 +12,11 @@ packages=(
   libsqlite3-dev sqlite3                # crawl state; FTS5 baseline in bench/
   zlib1g-dev libssl-dev                 # the WARC store (gzip members, SHA-256 digests)
   libinih-dev                           # the crawl config (INI)
+  libpoppler-glib-dev libcairo2-dev     # attachments: PDF text and rendering for OCR
+  libtesseract-dev tesseract-ocr-vie    # attachments: OCR of scans (Vietnamese data)
+  libzip-dev antiword                   # attachments: DOCX/ODT zips; legacy .doc (a program)
+  fonts-dejavu-core                     # test_attach draws its scan with a real font
+  poppler-utils tesseract-ocr           # bench_attach's baseline (pdftotext, tesseract CLI)
   python3 jq bc                         # test helpers: the HTTP server, JSON checks; bench_crawl
   python3-feedparser                    # test_watch: the Atom feed checked by a real feed parser
   graphviz                              # test_cli_related: dot -Tsvg checks "tracuu related --format dot"
