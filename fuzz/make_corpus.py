@@ -161,6 +161,25 @@ def main():
         cut = (len(data) * (i % 4)) // 4
         c.add("http", bytes([cut & 0xff, cut >> 8 & 0xff]) + data)
 
+    # Attachments: the sample site's own files (corpus/site/files), and small
+    # hand-made ones. fuzz_pdf prepends "%PDF-1.4\n", fuzz_docx a kind byte,
+    # fuzz_legacy a reader byte and the format's signature (see the targets).
+    for rel in files_under("corpus/site/files", (".pdf",)):
+        data = read(rel)
+        c.add("pdf", data[data.find(b"\n") + 1:] if data.startswith(b"%PDF") else data, limit=256 * 1024)
+    for rel in files_under("corpus/site/files", (".docx", ".odt")):
+        c.add("docx", read(rel), limit=256 * 1024)
+    c.add("pdf", b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R]"
+                 b" /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 99 99]"
+                 b" /Contents 4 0 R >> endobj\n4 0 obj << /Length 20 >> stream\nBT (S\xe8 12) Tj ET\n"
+                 b"endstream endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    c.add("docx", b"\x00<w:document xmlns:w=\"w\"><w:body><w:p><w:r><w:t>S\xe1\xbb\x91: 45/GM-UBND</w:t>"
+                  b"<w:tab/><w:br w:type=\"page\"/></w:r></w:p></w:body></w:document>")
+    c.add("docx", b"\x01<office:document-content><text:p>TH\xc3\x94NG B\xc3\x81O<text:s text:c=\"3\"/>"
+                  b"</text:p><text:soft-page-break/></office:document-content>")
+    c.add("legacy", b"\x01\\ansi{\\fonttbl{\\f0 .VnTime;}}\\f0 Th\\'abng t\\'ad s\\'e8 12/2003/TT-BTC\\par "
+                    b"Vi\\u7879?t\\page{\\*\\x y}{\\pict 00}\\bin3 abc}")
+    c.add("legacy", b"\x00" + bytes(range(256)))
     for t in sorted(c.counts):
         print(f"{t}: {c.counts[t]} seeds")
 

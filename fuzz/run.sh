@@ -23,7 +23,7 @@ secs=${1:-60}
 shift || true
 build=${BUILD:-$src/build-fuzz}
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
-all_targets="text refs dates encoding extract robots sitemap record query http"
+all_targets="text refs dates encoding extract robots sitemap record query http pdf docx legacy"
 targets=${*:-$all_targets}
 
 # Per target: the dictionary and the longest input worth trying.
@@ -35,13 +35,16 @@ dict_of() {
     robots) echo robots.dict ;;
     record) echo json.dict ;;
     http) echo http.dict ;;
+    pdf) echo pdf.dict ;;
+    docx) echo docx.dict ;;
+    legacy) echo rtf.dict ;;
     *) echo "" ;;
   esac
 }
 max_len_of() {
   case $1 in
     extract) echo 16384 ;; # pages are larger, but 16 KB runs ~4x more inputs
-    sitemap | encoding | record | robots) echo 16384 ;;
+    sitemap | encoding | record | robots | pdf | docx | legacy) echo 16384 ;;
     http) echo 40000 ;; # past HTTP_MAX_HEAD (32 KB): the limits are part of the contract
     *) echo 4096 ;;
   esac
