@@ -7,9 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "attach_internal.h"
-#include "dynbuf.h"
-#include "text.h"
+#include "attach/attach_internal.h"
+#include "common/dynbuf.h"
+#include "text/text.h"
 
 /* A page with fewer letters than this may be only a scan's signature block. */
 #define ATTACH_SHORT_PAGE_LETTERS 400

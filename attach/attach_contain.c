@@ -28,8 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "attach_internal.h"
-#include "dynbuf.h"
+#include "attach/attach_internal.h"
+#include "common/dynbuf.h"
 
 #define FRAME_MAGIC "TRA1"
 #define FRAME_HEAD (4 + 5 * 4 + 16 + 256 + 256)

@@ -19,8 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "attach_internal.h"
-#include "dynbuf.h"
+#include "attach/attach_internal.h"
+#include "common/dynbuf.h"
 
 #define DOC_TOOL_MEMORY (256u * 1024 * 1024)
 #define DOC_TOOL_CPU_SECONDS 60

@@ -15,7 +15,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-#include "attach.h"
+#include "attach/attach.h"
 
 /* ---- attach.c ---- */
 typedef struct {

@@ -6,7 +6,7 @@
 
 #include <tesseract/capi.h>
 
-#include "attach_internal.h"
+#include "attach/attach_internal.h"
 
 struct ax_ocr {
   TessBaseAPI *api;

@@ -16,8 +16,8 @@
 #include <cairo.h>
 #include <poppler.h>
 
-#include "attach_internal.h"
-#include "text.h"
+#include "attach/attach_internal.h"
+#include "text/text.h"
 
 /* A short page is a scan when images cover at least this share of it. */
 #define ATTACH_SCAN_COVERAGE 0.5

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "attach_internal.h"
-#include "dynbuf.h"
+#include "attach/attach_internal.h"
+#include "common/dynbuf.h"
 
 #define RTF_MAX_DEPTH 256
 #define RTF_MAX_WORD 32

@@ -18,8 +18,8 @@
 #include <libxml/xmlreader.h>
 #include <zip.h>
 
-#include "attach_internal.h"
-#include "dynbuf.h"
+#include "attach/attach_internal.h"
+#include "common/dynbuf.h"
 
 static zip_t *open_zip(const char *data, size_t len) {
   zip_error_t ze;

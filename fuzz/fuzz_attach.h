@@ -4,7 +4,7 @@
 #ifndef TRACUU_FUZZ_ATTACH_H
 #define TRACUU_FUZZ_ATTACH_H
 
-#include "attach.h"
+#include "attach/attach.h"
 #include "fuzz_util.h"
 
 /* Small caps, so that a short input can reach them. */

@@ -12,11 +12,9 @@
 #include <string.h>
 #include <zip.h>
 
-#include "attach.h"
+#include "attach/attach.h"
 #include "check.h"
-#include "dynbuf.h"
-
-static void begin(const char *name) { printf("-- %s\n", name); }
+#include "common/dynbuf.h"
 
 /* ---- files made here ---- */
 
@@ -158,8 +156,7 @@ static int one_line(const char *s) { return s[0] && !strchr(s, '\n'); }
 
 /* ---- the cases ---- */
 
-static void test_sniff_ignores_names_and_types(void) {
-  begin("sniff_ignores_names_and_types");
+TEST(sniff_ignores_names_and_types) {
   CHECK_INT(attach_sniff("%PDF-1.7\n", 9), ATTACH_TYPE_PDF);
   CHECK_INT(attach_sniff("\r\n%PDF-1.4", 10), ATTACH_TYPE_PDF);
   CHECK_INT(attach_sniff("{\\rtf1\\ansi x}", 14), ATTACH_TYPE_RTF);
@@ -175,8 +172,7 @@ static void test_sniff_ignores_names_and_types(void) {
   CHECK(!attach_url_wanted("http://a.vn/a.pdf.html", NULL));
 }
 
-static void test_pdf_text_pages_and_wrong_content_type(void) {
-  begin("pdf_text_pages_and_wrong_content_type");
+TEST(pdf_text_pages_and_wrong_content_type) {
   size_t len;
   char *pdf = pdf_build(3, "So 2696 QD UBND", NULL, NULL, &len);
   result r;
@@ -197,8 +193,7 @@ static void test_pdf_text_pages_and_wrong_content_type(void) {
   free(pdf);
 }
 
-static void test_pdf_2000_pages_capped(void) {
-  begin("pdf_2000_pages_capped");
+TEST(pdf_2000_pages_capped) {
   size_t len;
   char *pdf = pdf_build(2000, "", NULL, NULL, &len);
   attach_options opt;
@@ -225,8 +220,7 @@ static void test_pdf_2000_pages_capped(void) {
   free(pdf);
 }
 
-static void test_pdf_javascript_and_form(void) {
-  begin("pdf_javascript_and_form");
+TEST(pdf_javascript_and_form) {
   size_t len;
   char *pdf = pdf_build(1, "Noi dung", "/Names << /JavaScript << /Names [(a) << /S /JavaScript /JS (app.alert\\(1\\)) >>] >> >> "
                          "/OpenAction << /S /JavaScript /JS (app.alert\\(2\\)) >>", NULL, &len);
@@ -239,8 +233,7 @@ static void test_pdf_javascript_and_form(void) {
   free(pdf);
 }
 
-static void test_pdf_encrypted(void) {
-  begin("pdf_encrypted");
+TEST(pdf_encrypted) {
   size_t len;
   /* a standard security handler whose user password is not empty */
   char *pdf = pdf_build(1, "bi mat", NULL,
@@ -258,8 +251,7 @@ static void test_pdf_encrypted(void) {
   free(pdf);
 }
 
-static void test_pdf_truncated(void) {
-  begin("pdf_truncated");
+TEST(pdf_truncated) {
   size_t len;
   char *pdf = pdf_build(5, "Dieu 1", NULL, NULL, &len);
   for (size_t cut = 9; cut < len; cut += len / 7) {
@@ -272,8 +264,7 @@ static void test_pdf_truncated(void) {
   free(pdf);
 }
 
-static void test_pdf_scan_read_by_ocr(void) {
-  begin("pdf_scan_read_by_ocr");
+TEST(pdf_scan_read_by_ocr) {
   static const char *const lines[] = {
       "ỦY BAN NHÂN DÂN QUẬN TÂY HỒ", "Số: 1234/QĐ-UBND",
       "QUYẾT ĐỊNH", "Về việc khơi thông dòng chảy mương Đông Ngạc"};
@@ -309,8 +300,7 @@ static void test_pdf_scan_read_by_ocr(void) {
   free(pdf);
 }
 
-static void test_image_is_not_a_document(void) {
-  begin("image_is_not_a_document");
+TEST(image_is_not_a_document) {
   static const char png[] = "\x89PNG\r\n\x1A\n\0\0\0\rIHDR";
   result r;
   read_it(&r, png, sizeof png - 1, "application/pdf", NULL, 1);
@@ -320,8 +310,7 @@ static void test_image_is_not_a_document(void) {
   done(&r);
 }
 
-static void test_docx_text_boxes_once_and_pages(void) {
-  begin("docx_text_boxes_once_and_pages");
+TEST(docx_text_boxes_once_and_pages) {
   size_t len;
   char *z = docx("<w:p><w:r><w:t>Số: 45/GM-UBND</w:t></w:r></w:p>"
                  "<w:p><mc:AlternateContent><mc:Choice><w:txbxContent><w:p><w:r><w:t>Hộp chữ</w:t>"
@@ -345,8 +334,7 @@ static void test_docx_text_boxes_once_and_pages(void) {
   free(z);
 }
 
-static void test_docx_zip_bomb(void) {
-  begin("docx_zip_bomb");
+TEST(docx_zip_bomb) {
   size_t big = 8u << 20; /* 8 MB of spaces deflate to a few KB: ratio ~1000 */
   char *spaces = malloc(big);
   memset(spaces, ' ', big);
@@ -374,8 +362,7 @@ static void test_docx_zip_bomb(void) {
   free(z);
 }
 
-static void test_odt(void) {
-  begin("odt");
+TEST(odt) {
   static const char *const names[] = {"mimetype", "content.xml"};
   const char *xml = "<office:document-content xmlns:office=\"o\" xmlns:text=\"t\"><office:body>"
                     "<office:text><text:h>THÔNG BÁO</text:h><text:p>Số<text:s text:c=\"2\"/>"
@@ -394,8 +381,7 @@ static void test_odt(void) {
   free(z);
 }
 
-static void test_rtf_tcvn3_and_unicode(void) {
-  begin("rtf_tcvn3_and_unicode");
+TEST(rtf_tcvn3_and_unicode) {
   /* "Th\'abng t\'ad s\'e8 12/2003/TT-BTC": TCVN3 bytes in a .VnTime font, as
      Word wrote them; then \u escapes as a Unicode RTF writes them */
   const char *rtf = "{\\rtf1\\ansi\\ansicpg1252\\uc1{\\fonttbl{\\f0 .VnTime;}}{\\info{\\title x}}"
@@ -426,8 +412,7 @@ static void test_rtf_tcvn3_and_unicode(void) {
   free(deep);
 }
 
-static void test_doc_not_word(void) {
-  begin("doc_not_word");
+TEST(doc_not_word) {
   /* an OLE container with nothing of Word in it */
   char ole[2048];
   memset(ole, 0, sizeof ole);
@@ -448,8 +433,7 @@ static void test_doc_not_word(void) {
   done(&r);
 }
 
-static void test_text_cap(void) {
-  begin("text_cap");
+TEST(text_cap) {
   attach_options opt;
   attach_options_default(&opt);
   opt.max_chars = 100;
@@ -467,20 +451,21 @@ static void test_text_cap(void) {
   dynbuf_free(&b);
 }
 
-int main(void) {
-  test_sniff_ignores_names_and_types();
-  test_pdf_text_pages_and_wrong_content_type();
-  test_pdf_2000_pages_capped();
-  test_pdf_javascript_and_form();
-  test_pdf_encrypted();
-  test_pdf_truncated();
-  test_image_is_not_a_document();
-  test_docx_text_boxes_once_and_pages();
-  test_docx_zip_bomb();
-  test_odt();
-  test_rtf_tcvn3_and_unicode();
-  test_doc_not_word();
-  test_text_cap();
-  test_pdf_scan_read_by_ocr();
+int main(int argc, char **argv) {
+  check_init(argc, argv);
+  RUN(sniff_ignores_names_and_types);
+  RUN(pdf_text_pages_and_wrong_content_type);
+  RUN(pdf_2000_pages_capped);
+  RUN(pdf_javascript_and_form);
+  RUN(pdf_encrypted);
+  RUN(pdf_truncated);
+  RUN(pdf_scan_read_by_ocr);
+  RUN(image_is_not_a_document);
+  RUN(docx_text_boxes_once_and_pages);
+  RUN(docx_zip_bomb);
+  RUN(odt);
+  RUN(rtf_tcvn3_and_unicode);
+  RUN(doc_not_word);
+  RUN(text_cap);
   return check_summary("test_attach");
 }
