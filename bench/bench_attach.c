@@ -130,7 +130,7 @@ int main(int argc, char **argv) {
       if (run(cmd) != 0) fprintf(stderr, "bench_attach: pdftotext failed on %s\n", files[i].path);
     }
   double base = cpu_children(NULL) - c0;
-  printf("PDF text, OCR off: %ld pages in %.2f s CPU: %.0f pages/s (widgets, layout and the "
+  printf("PDF text, OCR off: %ld pages in %.2f s CPU: %.0f pages/s (layout and the "
          "legacy rescue included); pdftotext: %.2f s CPU, %.0f pages/s; ratio %.2f\n",
          pages, ours, pages / ours, base, pages / base, (pages / ours) / (pages / base));
   /* 2 and 3. OCR, every file, every page */
