@@ -40,6 +40,7 @@ static long long now_ms(void) {
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+#if !defined(__SANITIZE_ADDRESS__)
 /* This process's address space in bytes (0 when /proc cannot say). */
 static size_t address_space(void) {
   FILE *f = fopen("/proc/self/statm", "r");
@@ -50,6 +51,7 @@ static size_t address_space(void) {
   }
   return (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
 }
+#endif
 
 static void put32(dynbuf *b, int32_t v) { dynbuf_append(b, &v, sizeof v); }
 

@@ -7,6 +7,7 @@
  * zipped with libzip; RTF is written inline. */
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -467,5 +468,7 @@ int main(int argc, char **argv) {
   RUN(rtf_tcvn3_and_unicode);
   RUN(doc_not_word);
   RUN(text_cap);
+  cairo_debug_reset_static_data(); /* the scan's font caches (fontconfig), for LeakSanitizer */
+  FcFini();
   return check_summary("test_attach");
 }
