@@ -312,6 +312,25 @@ static int read_sentence(const char *s, size_t n, ex_lead *out, int from_title) 
   return found;
 }
 
+/* The lead's lines one by one: the first LEAD_LINES lines of the text, each
+   cut to LEAD_LINE_MAX bytes at a character boundary. */
+typedef struct {
+  const char *p;
+  int lines;
+} lead_lines;
+
+static int next_lead_line(lead_lines *it, const char **s, size_t *n) {
+  if (!it->p || !*it->p || it->lines++ >= LEAD_LINES) return 0;
+  const char *e = strchr(it->p, '\n');
+  size_t len = e ? (size_t)(e - it->p) : strlen(it->p);
+  if (len > LEAD_LINE_MAX) len = LEAD_LINE_MAX;
+  while (len > 0 && ((unsigned char)it->p[len] & 0xC0) == 0x80) len--; /* whole characters */
+  *s = it->p;
+  *n = len;
+  it->p = e ? e + 1 : NULL;
+  return 1;
+}
+
 /* The acting body in the lead lines of a page typed by its title alone. */
 static int lead_actor(const char *text, ex_lead *out) {
   const legal_doctype *t = NULL;
@@ -321,15 +340,11 @@ static int lead_actor(const char *text, ex_lead *out) {
     if (types[i].name == out->type) t = &types[i];
   lwords *lw = t ? malloc(sizeof *lw) : NULL;
   if (t && !lw) return -1;
-  const char *p = text;
-  for (int lines = 0; lw && p && *p && lines < LEAD_LINES && !out->issuer[0]; lines++) {
-    const char *e = strchr(p, '\n');
-    size_t len = e ? (size_t)(e - p) : strlen(p);
-    if (len > LEAD_LINE_MAX) len = LEAD_LINE_MAX;
-    while (len > 0 && ((unsigned char)p[len] & 0xC0) == 0x80) len--;
+  lead_lines it = {text, 0};
+  const char *p;
+  size_t len;
+  while (lw && !out->issuer[0] && next_lead_line(&it, &p, &len))
     if (words_of(p, len, lw) == 0) acting_issuer(lw, t, out);
-    p = e ? e + 1 : NULL;
-  }
   free(lw);
   return 0;
 }
@@ -338,12 +353,10 @@ static int lead_actor(const char *text, ex_lead *out) {
    ("Nghị định số 84/2014/NĐ-CP của Chính phủ: ..." over "Nghị định số
    84/2014/NĐ-CP ngày 08/09/2014 của Chính phủ ..."): what the title lacked. */
 static int lead_details(const char *text, ex_lead *out) {
-  const char *p = text;
-  for (int lines = 0; p && *p && lines < LEAD_LINES; lines++) {
-    const char *e = strchr(p, '\n');
-    size_t n = e ? (size_t)(e - p) : strlen(p);
-    if (n > LEAD_LINE_MAX) n = LEAD_LINE_MAX;
-    while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80) n--;
+  lead_lines it = {text, 0};
+  const char *p;
+  size_t n;
+  while (next_lead_line(&it, &p, &n)) {
     ex_lead again;
     memset(&again, 0, sizeof again);
     if (read_sentence(p, n, &again, 0) < 0) return -1;
@@ -355,7 +368,6 @@ static int lead_details(const char *text, ex_lead *out) {
       if (!out->issuer[0]) memcpy(out->issuer, again.issuer, sizeof out->issuer);
       if (out->date[0] && out->issuer[0]) return 0;
     }
-    p = e ? e + 1 : NULL;
   }
   return 0;
 }
@@ -367,19 +379,16 @@ int ex_read_lead(const char *title, const char *text, ex_lead *out) {
     if (r < 0) return -1;
     if (r) return out->date[0] && out->issuer[0] ? 0 : lead_details(text, out);
   }
-  const char *p = text;
-  for (int lines = 0; p && *p && lines < LEAD_LINES; lines++) {
-    const char *e = strchr(p, '\n');
-    size_t n = e ? (size_t)(e - p) : strlen(p);
-    if (n > LEAD_LINE_MAX) n = LEAD_LINE_MAX;
-    while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80) n--; /* whole characters */
+  lead_lines it = {text, 0};
+  const char *p;
+  size_t n;
+  while (next_lead_line(&it, &p, &n)) {
     const char *title_type = out->type;
     out->type = NULL;
     int r = read_sentence(p, n, out, 0);
     if (r < 0) return -1;
     if (r) return 0;
     out->type = title_type;
-    p = e ? e + 1 : NULL;
   }
   return out->type && text ? lead_actor(text, out) : 0;
 }

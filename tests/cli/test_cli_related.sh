@@ -117,6 +117,15 @@ expect_eq "$(jq -r '[.number, .type, .issuer_as_written, .date, .signer, .effect
   "metadata from the header"
 # the issuer is shown one way, whatever the header's capitals (issue 15)
 expect_eq "$(jq -r .issuer "$TMP/out")" "UBND quận Tây Hồ" "the issuer as shown"
+# and a type by its code is the type's name, in hits and in facets
+printf '%s\n' '{"id": "t1", "type": "QĐ", "number": "5/QĐ-UBND", "body": "Quyết định thử loaima."}' \
+  '{"id": "t2", "type": "Quyết định", "body": "Quyết định thử loaima."}' >"$TMP/types.jsonl"
+run "$TRACUU" index --db "$TMP/tdb" "$TMP/types.jsonl"
+expect_rc 0 "index records typed by code and by name"
+run "$TRACUU" search --db "$TMP/tdb" --json loaima
+expect_eq "$(jq -r .type "$TMP/out" | sort -u)" "Quyết định" "QĐ shown as Quyết định"
+run "$TRACUU" search --db "$TMP/tdb" --type "Quyết định" --json loaima
+expect_eq "$(grep -c . "$TMP/out")" 2 "one type, however written"
 run "$TRACUU" search --db "$TMP/hdb" --json --limit 1 16/KH-UBND
 expect_eq "$(jq -r '.type + "|" + .date' "$TMP/out")" "Kế hoạch|2022-01-05" "explicit type kept, date from text"
 run "$TRACUU" search --db "$TMP/hdb" --json --signer "nguyen van an" --limit 5
