@@ -209,11 +209,11 @@ static size_t push_candidate(scan_walk *w, xmlNodePtr n, size_t parent) {
   return ++w->n;
 }
 
-/* An element that says it is a title: <h2>, or a class or id with "title",
+/* An element that says it is a title: <h2>, <h3>, or a class or id with "title",
    "tieude", "tieu-de" ("article-title", "tieude_tin"). */
 static int is_heading(const xmlNode *n) {
   static const char *const HINTS[] = {"title", "tieude", "tieu-de", "tieu_de"};
-  if (ex_is(n, "h2")) return 1;
+  if (ex_is(n, "h2") || ex_is(n, "h3")) return 1;
   if (!n->properties || ex_is(n, "title") || ex_is(n, "a")) return 0;
   int hit = 0;
   const char *attrs[] = {"class", "id"};
@@ -801,6 +801,8 @@ static int has_link(xmlNodePtr n) {
 static char *heading_field(xmlNodePtr n, int *nomem) {
   if (!n || has_link(n)) return NULL;
   char *v = node_field(n, nomem);
+  for (char *p = v; p && *p; p++)
+    if (*p == '\n') *p = ' '; /* "Đề mục 41.10<br>Quy chế ..." is one title */
   if (v && (strlen(v) < 8 || strlen(v) > 400)) free(v), v = NULL;
   return v;
 }

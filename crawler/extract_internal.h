@@ -125,7 +125,7 @@ typedef struct {
   xmlNodePtr body;       /* <body>, else the root element */
   xmlNodePtr h1;         /* first <h1> outside page furniture */
   xmlNodePtr heading;    /* first element outside the furniture whose class or id
-                            says it is a title ("title", "tieu-de"), or <h2> */
+                            says it is a title ("title", "tieu-de"), <h2> or <h3> */
   xmlNodePtr title_el;   /* <title> */
   xmlNodePtr breadcrumb; /* first breadcrumb container */
   xmlNodePtr main;       /* the main content block */

@@ -1018,6 +1018,18 @@ static void test_portal_body(void) {
   CHECK(r.rec.issuer == NULL);
   CHECK_STR(r.rec.type, "Luật");
   extract_result_clear(&r);
+  /* a fragment with no <title> and no <h1>: its <h3>, on one line; a
+     citation in parentheses is no number of its own */
+  const char *fragment =
+      "\xef\xbb\xbf<h3>\n  Đề mục 41.10\n  <br />\n  Quy chế đặt tên đường, phố\n</h3><div class='_content'>"
+      "<p>Điều 41.10.NĐ.1.</p><p>(Điều 1 Nghị định số 91/2005/NĐ-CP ngày 11/07/2005 của Chính phủ)</p>"
+      "<p>Việc đặt tên, đổi tên đường, phố và công trình công cộng phải bảo đảm các nguyên tắc sau đây.</p></div>";
+  CHECK_INT(run(fragment, strlen(fragment), "http://127.0.0.1:8000/f.html", NULL, NULL, &r, err, sizeof err),
+            EXTRACT_OK);
+  CHECK_STR(r.rec.title, "Đề mục 41.10 Quy chế đặt tên đường, phố");
+  CHECK(r.rec.number == NULL);
+  CHECK(r.rec.type == NULL);
+  extract_result_clear(&r);
 }
 
 /* The built-in profiles on real pages (../shared): vbpl.vn's 2025/26
