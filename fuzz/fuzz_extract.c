@@ -58,6 +58,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check_field(rec->category, EXTRACT_MAX_FIELD, "category valid UTF-8 within EXTRACT_MAX_FIELD");
     check_field(rec->body, EXTRACT_MAX_BODY, "body valid UTF-8 within EXTRACT_MAX_BODY");
     if (rec->date) FUZZ_CHECK(record_date_valid(rec->date, NULL, NULL, NULL), "a date is a real YYYY-MM-DD");
+    if (rec->posted) FUZZ_CHECK(record_date_valid(rec->posted, NULL, NULL, NULL), "posted is a real YYYY-MM-DD");
+    FUZZ_CHECK(!rec->date_source || (rec->date && record_date_source_valid(rec->date_source)),
+               "date_source names where a date came from");
     check_links(r.links, r.n_links);
     check_links(r.attachments, r.n_attachments);
     FUZZ_CHECK_ARRAY_STR(r.charset, "charset");
