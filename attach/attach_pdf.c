@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cairo.h>
 #include <poppler.h>
@@ -21,6 +22,8 @@
 
 /* A short page is a scan when images cover at least this share of it. */
 #define ATTACH_SCAN_COVERAGE 0.5
+/* Percent of opt->seconds after which no OCR starts. */
+#define ATTACH_OCR_TIME_SHARE 70
 
 /* Share of the page's area that images cover (overlaps counted twice, capped at 1). */
 static double image_coverage(PopplerPage *page) {
@@ -118,14 +121,29 @@ typedef struct {
   int skipped;          /* pages that needed OCR and did not get it */
   int failed;           /* pages whose OCR failed or passed its deadline */
   int widgets;          /* form widgets read by OCR */
+  int late;             /* pages left without OCR: the file's time was running out */
+  long long stop_ms;    /* no OCR starts after this (monotonic ms; 0: no limit) */
   attach_status open_st;
   char open_err[200];
 } ocr_state;
 
-/* OCR of one page into *text (malloc'ed); 0 when it did not happen. */
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* OCR of one page into *text (malloc'ed); 0 when it did not happen. No page
+ * starts OCR after ATTACH_OCR_TIME_SHARE of opt->seconds: the reader child
+ * is killed at opt->seconds, and a file then keeps the pages it has (their
+ * text layers) rather than losing them all. */
 static int ocr_page(PopplerPage *page, const attach_options *opt, ocr_state *os, char **text) {
   if (!opt->ocr || os->done >= opt->max_ocr_pages) {
     os->skipped++;
+    return 0;
+  }
+  if (os->stop_ms && now_ms() > os->stop_ms) {
+    os->late++;
     return 0;
   }
   if (!os->tried) {
@@ -419,6 +437,7 @@ attach_status ax_read_pdf(const char *data, size_t len, ax_out *o, char *err, si
   int n = d->pages < o->opt->max_pages ? d->pages : o->opt->max_pages;
   ocr_state os;
   memset(&os, 0, sizeof os);
+  if (o->opt->seconds > 0) os.stop_ms = now_ms() + (long long)o->opt->seconds * 1000 * ATTACH_OCR_TIME_SHARE / 100;
   int fields = 0, rc = 0;
   for (int i = 0; rc == 0 && i < n && !o->full; i++) {
     PopplerPage *page = poppler_document_get_page(doc, i);
@@ -432,6 +451,7 @@ attach_status ax_read_pdf(const char *data, size_t len, ax_out *o, char *err, si
     ax_note(d, "%d pages without a text layer %s", os.skipped,
             !o->opt->ocr ? "(OCR off)" : os.tried && !os.ocr ? os.open_err : "(over the OCR cap)");
   if (os.failed) ax_note(d, "OCR failed or timed out on %d pages", os.failed);
+  if (os.late) ax_note(d, "%d pages not read by OCR: the file's %d s were running out", os.late, o->opt->seconds);
   if (os.widgets) ax_note(d, "%d stamped fields read by OCR", os.widgets);
   ax_ocr_close(os.ocr);
   g_object_unref(doc);
