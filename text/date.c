@@ -145,20 +145,9 @@ static void fill_date(text_date *d, int y, int m, int day, size_t start, size_t 
 
 /* ---- text_find_dates over the token stream ---- */
 
-#define RING 4
-typedef struct {
-  char folded[8];
-  text_token_kind kind;
-  size_t start, end, digits;
-  int value;
-} recent;
-
-typedef struct {
-  text_date_cb cb;
-  void *ctx;
-  recent ring[RING]; /* ring[0] is the newest */
-  int have;
-} finder;
+#define RING TX_DATE_RING
+typedef tx_date_recent recent;
+typedef tx_date_finder finder;
 
 static int is_word(const recent *r, const char *w) {
   return r->kind == TEXT_TOKEN_WORD && strcmp(r->folded, w) == 0;
@@ -212,8 +201,13 @@ static void remember(finder *f, const text_token *t) {
   if (f->have < RING) f->have++;
 }
 
-static int on_token(void *ctx, const tx_token *tt) {
-  finder *f = ctx;
+void tx_date_finder_init(tx_date_finder *f, text_date_cb cb, void *ctx) {
+  memset(f, 0, sizeof *f);
+  f->cb = cb;
+  f->ctx = ctx;
+}
+
+int tx_date_finder_token(tx_date_finder *f, const tx_token *tt) {
   const text_token *t = &tt->tok;
   text_date d;
   int found = t->kind == TEXT_TOKEN_DATE ? token_date(t, &d) : spelled_date(f, t, &d);
@@ -221,11 +215,11 @@ static int on_token(void *ctx, const tx_token *tt) {
   return found ? f->cb(f->ctx, &d) : 0;
 }
 
+static int on_token(void *ctx, const tx_token *t) { return tx_date_finder_token(ctx, t); }
+
 text_status text_find_dates(const char *s, size_t len, text_date_cb cb, void *ctx) {
   finder f;
-  memset(&f, 0, sizeof f);
-  f.cb = cb;
-  f.ctx = ctx;
+  tx_date_finder_init(&f, cb, ctx);
   return tx_scan(s, len, 0, on_token, &f);
 }
 

@@ -956,13 +956,12 @@ void legal_info_free(legal_info *li) {
   li->n_relations = 0;
 }
 
-/* Dates that need the whole text: a law's passing, the effective date. */
-static text_status whole_text_dates(const char *s, size_t len, legal_info *li) {
-  date_cues dc;
-  text_status st = find_cued_dates(s, len, 0, &dc);
-  if (st != TEXT_OK) return st;
-  if (!li->date[0] && dc.passed[0]) memcpy(li->date, dc.passed, 11);
-  const char *eff = dc.self_effective[0] ? dc.self_effective : dc.effective;
+/* Dates that need the whole text: a law's passing, the effective date,
+ * from the cued dates of the whole text. */
+static text_status whole_text_dates(const char *s, size_t len, const date_cues *dc, legal_info *li) {
+  text_status st = TEXT_OK;
+  if (!li->date[0] && dc->passed[0]) memcpy(li->date, dc->passed, 11);
+  const char *eff = dc->self_effective[0] ? dc->self_effective : dc->effective;
   memcpy(li->effective, eff, 11);
   if (!li->effective[0] && li->date[0]) {
     int on_signing = 0;
@@ -972,7 +971,42 @@ static text_status whole_text_dates(const char *s, size_t len, legal_info *li) {
   return st;
 }
 
+/* The one pass over the whole text (text_scan): relations and cued dates
+ * for legal_info, and every token and reference for the caller. Each side
+ * stops on its own; the caller's stop never cuts legal's pass short. */
+typedef struct {
+  rel_state rs;
+  date_cues dc;
+  int rel_done;
+  text_token_cb user_token;
+  text_ref_cb user_ref;
+  void *user_ctx;
+  int user_ref_done;
+} whole_pass;
+
+static int whole_ref(void *ctx, const text_ref *ref) {
+  whole_pass *w = ctx;
+  if (!w->rel_done) w->rel_done = on_ref(&w->rs, ref) != 0;
+  if (!w->user_ref_done && w->user_ref) w->user_ref_done = w->user_ref(w->user_ctx, ref) != 0;
+  return w->rel_done && (w->user_ref_done || !w->user_ref);
+}
+
+static int whole_date(void *ctx, const text_date *d) {
+  whole_pass *w = ctx;
+  return on_cued_date(&w->dc, d);
+}
+
+static int whole_token(void *ctx, const text_token *t) {
+  whole_pass *w = ctx;
+  return w->user_token(w->user_ctx, t);
+}
+
 text_status legal_parse(const char *s, size_t len, legal_info *out) {
+  return legal_parse_scan(s, len, out, NULL, NULL, NULL);
+}
+
+text_status legal_parse_scan(const char *s, size_t len, legal_info *out, text_token_cb on_token,
+                             text_ref_cb on_each_ref, void *ctx) {
   memset(out, 0, sizeof *out);
   if (len > TEXT_MAX_INPUT) return TEXT_TOO_BIG;
   header_state hs;
@@ -983,8 +1017,18 @@ text_status legal_parse(const char *s, size_t len, legal_info *out) {
   parse_header(&hs, 0);
   parse_signatures(s, len, out);
   decide_type(out, out->header_type);
-  text_status st = whole_text_dates(s, len, out);
-  if (st == TEXT_OK) st = legal_add_relations(s, len, out->has_number ? out->number.key : NULL, out);
+  whole_pass w;
+  memset(&w, 0, sizeof w);
+  w.rs = (rel_state){s, len, out->has_number ? out->number.key : NULL, out, out->n_relations, 0, 0, 0, 0};
+  w.dc.s = s;
+  w.user_token = on_token;
+  w.user_ref = on_each_ref;
+  w.user_ctx = ctx;
+  text_scan_cbs cbs = {on_token ? whole_token : NULL, whole_ref, whole_date, &w};
+  text_status st = text_scan(s, len, &cbs);
+  if (st == TEXT_STOPPED) st = TEXT_OK;
+  if (st == TEXT_OK && (w.dc.nomem || w.rs.nomem)) st = TEXT_NOMEM;
+  if (st == TEXT_OK) st = whole_text_dates(s, len, &w.dc, out);
   if (st != TEXT_OK) {
     legal_info_free(out);
     memset(out, 0, sizeof *out);

@@ -96,6 +96,15 @@ typedef struct {
  * allocation kept). Fields the text does not give stay "". */
 text_status legal_parse(const char *s, size_t len, legal_info *out /* OUT */);
 
+/* legal_parse, whose one pass over the whole text (for the relations and
+ * the dates: text_scan) also hands the caller every token (as
+ * text_tokenize) and every reference number (as text_find_refs), so that a
+ * caller indexing the text needs no pass of its own. Either callback may
+ * be NULL; one returning non-zero stops only itself. They are called
+ * before *out is complete: read *out after the return. */
+text_status legal_parse_scan(const char *s, size_t len, legal_info *out /* OUT */,
+                             text_token_cb on_token, text_ref_cb on_each_ref, void *ctx);
+
 /* Only the relations of s (a title, say), appended to out->relations with
  * the same de-duplication; own_key (a text_ref.key, or NULL) is skipped. */
 text_status legal_add_relations(const char *s, size_t len, const char *own_key,

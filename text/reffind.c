@@ -17,26 +17,11 @@
 static const char GENERIC_WORDS[] = "van ban";
 static const char GENERIC_NAME[] = "văn bản";
 
-#define RING 6
-#define WORD_CAP 24
+#define RING TX_REF_RING
+#define WORD_CAP TX_REF_WORD_CAP
 
-typedef struct {
-  char folded[WORD_CAP];
-  text_token_kind kind;
-  size_t start, end;
-} seen;
-
-typedef struct {
-  const char *s;
-  text_ref_cb cb;
-  void *ctx;
-  seen ring[RING]; /* ring[0] is the newest token */
-  int have;
-  /* text_parse_ref: what the last reference looked like */
-  int refs;
-  text_ref last;
-  size_t last_prefix_start;
-} ref_finder;
+typedef tx_ref_seen seen;
+typedef tx_ref_finder ref_finder;
 
 /* Only white space (and one ':' when allowed) between a and b. */
 static int gap_ok(const char *s, size_t a, size_t b, int allow_colon, int *colon) {
@@ -122,8 +107,14 @@ static void remember(ref_finder *f, const text_token *t) {
   if (f->have < RING) f->have++;
 }
 
-static int on_token(void *ctx, const tx_token *t) {
-  ref_finder *f = ctx;
+void tx_ref_finder_init(tx_ref_finder *f, const char *s, text_ref_cb cb, void *ctx) {
+  memset(f, 0, sizeof *f);
+  f->s = s;
+  f->cb = cb;
+  f->ctx = ctx;
+}
+
+int tx_ref_finder_token(tx_ref_finder *f, const tx_token *t) {
   int stop = 0;
   if (t->ref) {
     text_ref ref = *t->ref;
@@ -138,12 +129,11 @@ static int on_token(void *ctx, const tx_token *t) {
   return stop;
 }
 
+static int on_token(void *ctx, const tx_token *t) { return tx_ref_finder_token(ctx, t); }
+
 text_status text_find_refs(const char *s, size_t len, text_ref_cb cb, void *ctx) {
   ref_finder f;
-  memset(&f, 0, sizeof f);
-  f.s = s;
-  f.cb = cb;
-  f.ctx = ctx;
+  tx_ref_finder_init(&f, s, cb, ctx);
   return tx_scan(s, len, 0, on_token, &f);
 }
 

@@ -149,6 +149,25 @@ text_status text_find_dates(const char *s, size_t len, text_date_cb cb, void *ct
 int text_parse_date(const char *s, size_t len, text_date *date /* OUT */);
 
 /* ------------------------------------------------------------------ */
+/* All three in one pass                                                */
+/* ------------------------------------------------------------------ */
+
+/* The callbacks of text_scan; any of them may be NULL. */
+typedef struct {
+  text_token_cb on_token; /* every token, as text_tokenize */
+  text_ref_cb on_ref;     /* every reference, as text_find_refs */
+  text_date_cb on_date;   /* every date, as text_find_dates */
+  void *ctx;              /* handed to all three */
+} text_scan_cbs;
+
+/* Tokenizes s once and hands each callback exactly what text_tokenize,
+ * text_find_refs and text_find_dates would (the same tokens, references and
+ * dates, each kind in text order), for the price of one pass. A callback
+ * that returns non-zero stops only itself; the scan returns TEXT_STOPPED
+ * when every given callback has stopped, else TEXT_OK (or an error). */
+text_status text_scan(const char *s, size_t len, const text_scan_cbs *cbs);
+
+/* ------------------------------------------------------------------ */
 /* Legacy encodings                                                     */
 /* ------------------------------------------------------------------ */
 

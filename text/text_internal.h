@@ -7,6 +7,8 @@
  *   word.c, tone.c              clusters -> a token's exact and folded forms
  *   scan.c                      the tokenizer loop (words, numbers, dates, refs)
  *   legalref.c, date.c          matchers for reference numbers and dates
+ *   reffind.c, date.c           the reference and date finders over the tokens
+ *   textscan.c                  text_scan: one pass, tokens + references + dates
  *   vni.c, encoding.c           legacy encodings
  */
 #ifndef TRACUU_TEXT_INTERNAL_H
@@ -186,6 +188,53 @@ typedef int (*tx_token_cb)(void *ctx, const tx_token *t);
 /* The tokenizer. lenient: also accept the sloppier reference spellings that
  * only a field holding one number can afford ("1830 QĐ-UBND", "140/BCĐ VĐ"). */
 text_status tx_scan(const char *s, size_t len, int lenient, tx_token_cb cb, void *ctx);
+
+/* ---- interface to reffind.c and date.c: their finders as token consumers,
+ * so that one pass can feed several of them (text_scan, textscan.c) ---- */
+#define TX_REF_RING 6
+#define TX_REF_WORD_CAP 24
+typedef struct {
+  char folded[TX_REF_WORD_CAP];
+  text_token_kind kind;
+  size_t start, end;
+} tx_ref_seen;
+
+typedef struct {
+  const char *s;
+  text_ref_cb cb;
+  void *ctx;
+  tx_ref_seen ring[TX_REF_RING]; /* ring[0] is the newest token */
+  int have;
+  /* text_parse_ref: what the last reference looked like */
+  int refs;
+  text_ref last;
+  size_t last_prefix_start;
+} tx_ref_finder;
+
+/* text_find_refs one token at a time: returns what cb returned (0 when the
+ * token is no reference). s is the whole text the tokens come from. */
+void tx_ref_finder_init(tx_ref_finder *f, const char *s, text_ref_cb cb, void *ctx);
+int tx_ref_finder_token(tx_ref_finder *f, const tx_token *t);
+
+#define TX_DATE_RING 4
+typedef struct {
+  char folded[8];
+  text_token_kind kind;
+  size_t start, end, digits;
+  int value;
+} tx_date_recent;
+
+typedef struct {
+  text_date_cb cb;
+  void *ctx;
+  tx_date_recent ring[TX_DATE_RING]; /* ring[0] is the newest */
+  int have;
+} tx_date_finder;
+
+/* text_find_dates one token at a time: returns what cb returned (0 when no
+ * date ends at the token). */
+void tx_date_finder_init(tx_date_finder *f, text_date_cb cb, void *ctx);
+int tx_date_finder_token(tx_date_finder *f, const tx_token *t);
 
 /* ---- interface to legalref.c ---- */
 /* Matches a reference starting at the digit s[p]; fills *ref (start/end too). */
