@@ -1,6 +1,6 @@
 /* bench_index: how fast tracuu indexes real documents, against SQLite FTS5.
  *
- *   bench_index [--shared DIR] [--out DIR] [--limit N] [--count]
+ *   bench_index [--shared DIR] [--out DIR] [--limit N] [--count] [--export FILE]
  *
  * Loads the phapdien articles and the congbao documents into memory first
  * (not timed), then, in one process and on the same records:
@@ -17,7 +17,9 @@
  * ones there are removed first); without it they go to a temporary directory
  * that is removed at the end. --limit N indexes only the first N records (a
  * quick run, e.g. under the sanitizers). --count only loads every data set
- * (ALQAC too) and prints the counts.
+ * (ALQAC too) and prints the counts. --export FILE writes the records
+ * (after --limit) as the JSON Lines `tracuu index` reads, and indexes
+ * nothing: the same records through the command line.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -41,6 +43,7 @@ typedef struct {
   const char *shared;
   const char *out;   /* NULL: a temporary directory */
   const char *limit; /* NULL: every record */
+  const char *export_to; /* --export FILE */
   int count_only;
 } options;
 
@@ -71,11 +74,12 @@ static void result_stop(result *r) {
 }
 
 static void usage(FILE *f) {
-  fprintf(f, "usage: bench_index [--shared DIR] [--out DIR] [--limit N] [--count]\n"
+  fprintf(f, "usage: bench_index [--shared DIR] [--out DIR] [--limit N] [--count] [--export FILE]\n"
              "  --shared DIR  the shared data folder (default %s)\n"
              "  --out DIR     keep the indexes in DIR (default: a temporary directory)\n"
              "  --limit N     index only the first N records\n"
-             "  --count       only load every data set and print the counts\n",
+             "  --count       only load every data set and print the counts\n"
+             "  --export FILE write the records as JSON Lines into FILE, index nothing\n",
           TRACUU_SHARED_DIR);
 }
 
@@ -86,6 +90,7 @@ static int parse_args(int argc, char **argv, options *o) {
     const char **slot = strcmp(argv[i], "--shared") == 0 ? &o->shared
                         : strcmp(argv[i], "--out") == 0    ? &o->out
                         : strcmp(argv[i], "--limit") == 0  ? &o->limit
+                        : strcmp(argv[i], "--export") == 0 ? &o->export_to
                                                            : NULL;
     if (slot && i + 1 < argc) {
       *slot = argv[++i];
@@ -382,6 +387,24 @@ static int run(const options *o, const corpus_docs *docs, size_t n_phapdien) {
   return rc;
 }
 
+/* --export FILE: the records as JSON Lines. */
+static int export_jsonl(const char *path, const corpus_docs *docs) {
+  FILE *f = fopen(path, "w");
+  if (!f) {
+    fprintf(stderr, "bench_index: %s: %s\n", path, strerror(errno));
+    return -1;
+  }
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < docs->count; i++) {
+    char *json = record_to_json(&docs->docs[i].rec);
+    rc = json && fprintf(f, "%s\n", json) > 0 ? 0 : -1;
+    free(json);
+  }
+  if (fclose(f) != 0) rc = -1;
+  if (rc != 0) fprintf(stderr, "bench_index: cannot write %s\n", path);
+  return rc;
+}
+
 /* --limit N: keeps the first N records (the rest are freed). */
 static int apply_limit(const char *arg, corpus_docs *docs, size_t *n_phapdien) {
   char *end;
@@ -416,7 +439,8 @@ int main(int argc, char **argv) {
     printf("loaded %zu records from %s in %.2f s (not counted)\n", docs.count, o.shared,
            now() - t0);
   if (rc == 0 && o.limit) rc = apply_limit(o.limit, &docs, &n_phapdien);
-  if (rc == 0) rc = run(&o, &docs, n_phapdien);
+  if (rc == 0 && o.export_to) rc = export_jsonl(o.export_to, &docs);
+  else if (rc == 0) rc = run(&o, &docs, n_phapdien);
   corpus_docs_free(&docs);
   return rc == 0 ? 0 : 1;
 }

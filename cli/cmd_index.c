@@ -1,11 +1,18 @@
-/* tracuu index: JSON Lines records into the index. */
+/* tracuu index: JSON Lines records into the index.
+ *
+ * Two ways in (README "Indexing"): a new index, --rebuild and --bulk are
+ * bulk builds (indexer/bulk.h: N workers, merged, published in
+ * one step); records added to an existing index go one by one through
+ * indexer/shard.h (incremental), as does everything with --incremental. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "crawler/crawl.h"
+#include "indexer/bulk.h"
 #include "indexer/indexer.h"
 #include "indexer/shard.h"
 #include "model/record.h"
@@ -14,9 +21,23 @@ typedef struct {
   unsigned long added, skipped, repaired;
 } index_counts;
 
+/* Where the records go: an incremental shard set or a bulk build. */
+typedef struct {
+  shard_set *set;
+  bulk *bulk;
+} sink;
+
+static engine_status sink_add(sink *s, const record *r) {
+  return s->bulk ? bulk_add(s->bulk, r) : shard_set_add(s->set, r);
+}
+
+static const char *sink_errmsg(sink *s) {
+  return s->bulk ? bulk_errmsg(s->bulk) : shard_set_errmsg(s->set);
+}
+
 /* Indexes one file; returns EXIT_OK, or the exit code of a fatal error
  * (bad lines are counted, reported and skipped, never fatal). */
-static int index_file(shard_set *ix, const char *path, index_counts *c) {
+static int index_file(sink *ix, const char *path, index_counts *c) {
   record_reader *rd = record_reader_open(path);
   if (!rd) {
     cli_error("cannot read %s: %s", path, strerror(errno));
@@ -37,18 +58,18 @@ static int index_file(shard_set *ix, const char *path, index_counts *c) {
       fprintf(stderr, "%s:%lu: invalid UTF-8 replaced by U+FFFD\n", path, line);
       c->repaired++;
     }
-    engine_status st = shard_set_add(ix, &r);
+    engine_status st = sink_add(ix, &r);
     if (st == ENGINE_OK) {
       c->added++;
-    } else if (st == ENGINE_INVALID) {
-      fprintf(stderr, "%s:%lu: skipped: %s\n", path, line, shard_set_errmsg(ix));
+    } else if (st == ENGINE_INVALID && !ix->bulk) {
+      fprintf(stderr, "%s:%lu: skipped: %s\n", path, line, sink_errmsg(ix));
       c->skipped++;
-    } else if (st == ENGINE_IO) { /* full disk, quota, read-only: the last commit stands */
+    } else if (st == ENGINE_IO && !ix->bulk) { /* full disk, quota, read-only: the last commit stands */
       cli_error("%s:%lu: cannot write the index: %s; it keeps what was committed before: "
-                "make room and run the same command again", path, line, shard_set_errmsg(ix));
+                "make room and run the same command again", path, line, sink_errmsg(ix));
       rc = cli_exit_for(st);
     } else {
-      cli_error("%s:%lu: %s", path, line, shard_set_errmsg(ix));
+      cli_error("%s:%lu: %s", path, line, sink_errmsg(ix));
       rc = cli_exit_for(st);
     }
     record_clear(&r);
@@ -62,7 +83,9 @@ static void on_store_log(void *ctx, const char *where, const char *msg) {
   fprintf(stderr, "tracuu: %s: %s\n", where, msg);
 }
 
-/* --from-store: the index rebuilt from a crawl's WARC files, no network. */
+/* --from-store: the index rebuilt from a crawl's WARC files, no network
+ * (record by record: the replay keeps each page's first fetch as its stamp,
+ * which a bulk build cannot yet be told). */
 static int index_from_store(const char *store, const char *db, int quiet) {
   crawl_summary s;
   char err[1024];
@@ -78,71 +101,177 @@ static int index_from_store(const char *store, const char *db, int quiet) {
   return s.failed ? EXIT_PARTIAL : EXIT_OK;
 }
 
-static const struct option index_options[] = {
-    {"db", required_argument, NULL, 'd'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"from-store", required_argument, NULL, 'S'},
-    {"shards", required_argument, NULL, 'N'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0}};
+/* A record a bulk build's worker could not index. */
+static void on_bulk_skip(void *ctx, const char *id, const char *msg) {
+  unsigned long *skipped = ctx;
+  fprintf(stderr, "tracuu: %s: skipped: %s\n", id ? id : "?", msg);
+  (*skipped)++;
+}
 
-int cmd_index(int argc, char **argv) {
-  const char *db = NULL, *from_store = NULL;
-  int quiet = 0, opt;
-  unsigned shards = 0; /* 0: as many as the index already has (1 for a new one) */
-  optind = 1;
-  while ((opt = getopt_long(argc, argv, "d:qS:h", index_options, NULL)) != -1) {
-    switch (opt) {
-    case 'N':
-      if (cli_parse_uint("--shards", optarg, SHARD_MAX, &shards) != 0) return EXIT_USAGE;
-      if (shards == 0) {
-        cli_error("--shards must be at least 1");
-        return EXIT_USAGE;
-      }
-      break;
-    case 'd': db = optarg; break;
-    case 'q': quiet = 1; break;
-    case 'S': from_store = optarg; break;
-    case 'h': cli_help("index", stdout); return EXIT_OK;
-    default: return cli_usage_error("index", "d:qS:h", argc, argv);
-    }
+/* An index already at db (a database, or a sharded directory)? */
+static int index_exists(const char *db) {
+  char path[SHARD_PATH_MAX];
+  struct stat st;
+  if (shard_count(db) != 0) return 1;
+  return snprintf(path, sizeof path, "%s/iamglass", db) < (int)sizeof path && stat(path, &st) == 0;
+}
+
+typedef struct {
+  const char *db, *from_store;
+  int quiet, incremental, bulk, rebuild;
+  unsigned shards, jobs;
+  size_t flush;
+} index_args;
+
+/* --flush SIZE: bytes, or with k, m, g (1024-based) after the number. */
+static int parse_size(const char *flag, const char *arg, size_t *out) {
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(arg, &end, 10);
+  unsigned long long mult = 1;
+  if (*end == 'k' || *end == 'K') mult = 1024ull, end++;
+  else if (*end == 'm' || *end == 'M') mult = 1024ull * 1024, end++;
+  else if (*end == 'g' || *end == 'G') mult = 1024ull * 1024 * 1024, end++;
+  if (errno || end == arg || *end || arg[0] == '-' || v == 0 || v > (1ull << 42) / mult ||
+      v * mult < BULK_FLUSH_MIN) {
+    cli_error("%s expects a size of at least 64k (bytes, or with k, m or g: 16m), not \"%s\"",
+              flag, arg);
+    return -1;
   }
-  if (from_store) {
-    if (optind != argc) {
-      cli_error("--from-store takes no FILE.jsonl");
-      return EXIT_USAGE;
-    }
-    return index_from_store(from_store, db ? db : cli_default_db(), quiet);
-  }
-  if (optind == argc) {
-    cli_error("index needs at least one FILE.jsonl (\"-\" reads standard input)");
-    return EXIT_USAGE;
-  }
-  if (!db) db = cli_default_db();
-  /* Each record goes to the shard its id hashes to (indexer/shard.h). */
-  shard_set *ix = NULL;
+  *out = (size_t)(v * mult);
+  return 0;
+}
+
+static int index_bulk(const index_args *a, int argc, char **argv) {
+  unsigned long late_skips = 0;
+  bulk_opts bo = {.jobs = a->jobs, .flush_bytes = a->flush,
+                  .shards = a->shards, .keep_existing = !a->rebuild,
+                  .on_skip = on_bulk_skip, .ctx = &late_skips};
+  sink ix = {0};
   char *msg = NULL;
-  engine_status st = shard_set_open(db, shards, &ix, &msg);
+  engine_status st = bulk_open(a->db, &bo, &ix.bulk, &msg);
   if (st != ENGINE_OK) {
-    cli_error("cannot open %s for indexing: %s", db, msg ? msg : engine_strerror(st));
+    cli_error("cannot open %s for indexing: %s", a->db, msg ? msg : engine_strerror(st));
     free(msg);
     return cli_exit_for(st);
   }
   index_counts c = {0};
   int rc = EXIT_OK;
-  for (int i = optind; rc == EXIT_OK && i < argc; i++) rc = index_file(ix, argv[i], &c);
+  for (int i = optind; rc == EXIT_OK && i < argc; i++) rc = index_file(&ix, argv[i], &c);
+  if (rc != EXIT_OK) { /* whole or nothing: a failed build leaves the index as it was */
+    bulk_abort(ix.bulk);
+    cli_error("nothing was written: the index at %s is as it was before", a->db);
+    return rc;
+  }
+  bulk_stats s;
+  st = bulk_finish(ix.bulk, &s, &msg);
+  if (st != ENGINE_OK) {
+    cli_error("cannot build %s: %s; the index is as it was before", a->db,
+              msg ? msg : engine_strerror(st));
+    free(msg);
+    return cli_exit_for(st);
+  }
+  c.skipped += late_skips;
+  if (!a->quiet)
+    fprintf(stderr,
+            "tracuu: indexed %lu records into %s%s (%lu skipped, %lu repaired; bulk build, %u jobs, "
+            "%llu runs, %.1f s + %.1f s merge)\n",
+            c.added - late_skips, a->db, s.shards > 1 ? " (sharded)" : "", c.skipped, c.repaired,
+            s.jobs, (unsigned long long)s.runs, s.build_seconds, s.merge_seconds + s.publish_seconds);
+  return c.skipped ? EXIT_PARTIAL : EXIT_OK;
+}
+
+static int index_incremental(const index_args *a, int argc, char **argv) {
+  /* Each record goes to the shard its id hashes to (indexer/shard.h). */
+  sink ix = {0};
+  char *msg = NULL;
+  engine_status st = shard_set_open(a->db, a->shards, &ix.set, &msg);
+  if (st != ENGINE_OK) {
+    cli_error("cannot open %s for indexing: %s", a->db, msg ? msg : engine_strerror(st));
+    free(msg);
+    return cli_exit_for(st);
+  }
+  index_counts c = {0};
+  int rc = EXIT_OK;
+  for (int i = optind; rc == EXIT_OK && i < argc; i++) rc = index_file(&ix, argv[i], &c);
   /* Commit what was indexed even after a fatal error: nothing stored is lost. */
-  unsigned n_shards = shard_set_count(ix);
-  engine_status cst = shard_set_close(ix);
+  unsigned n_shards = shard_set_count(ix.set);
+  engine_status cst = shard_set_close(ix.set);
   if (cst != ENGINE_OK && rc == EXIT_OK) {
-    cli_error("cannot commit to %s: %s%s", db, engine_strerror(cst),
+    cli_error("cannot commit to %s: %s%s", a->db, engine_strerror(cst),
               cst == ENGINE_IO ? "; it keeps what was committed before: make room and run the "
                                  "same command again" : "");
     rc = cli_exit_for(cst);
   }
-  if (!quiet && rc == EXIT_OK) /* after a failure the count would claim more than was kept */
+  if (!a->quiet && rc == EXIT_OK) /* after a failure the count would claim more than was kept */
     fprintf(stderr, "tracuu: indexed %lu records into %s%s (%lu skipped, %lu repaired)\n", c.added,
-            db, n_shards > 1 ? " (sharded)" : "", c.skipped, c.repaired);
+            a->db, n_shards > 1 ? " (sharded)" : "", c.skipped, c.repaired);
   if (rc == EXIT_OK && c.skipped) rc = EXIT_PARTIAL;
   return rc;
+}
+
+static const struct option index_options[] = {
+    {"db", required_argument, NULL, 'd'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"from-store", required_argument, NULL, 'S'},
+    {"shards", required_argument, NULL, 'N'},
+    {"jobs", required_argument, NULL, 'j'},
+    {"bulk", no_argument, NULL, 'B'},
+    {"rebuild", no_argument, NULL, 'R'},
+    {"incremental", no_argument, NULL, 'I'},
+    {"flush", required_argument, NULL, 'F'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+
+int cmd_index(int argc, char **argv) {
+  index_args a = {0}; /* shards 0: as many as the index already has (1 for a new one) */
+  int opt;
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, "d:qS:j:h", index_options, NULL)) != -1) {
+    switch (opt) {
+    case 'N':
+      if (cli_parse_uint("--shards", optarg, SHARD_MAX, &a.shards) != 0) return EXIT_USAGE;
+      if (a.shards == 0) {
+        cli_error("--shards must be at least 1");
+        return EXIT_USAGE;
+      }
+      break;
+    case 'j':
+      if (cli_parse_uint("--jobs", optarg, BULK_JOBS_MAX, &a.jobs) != 0) return EXIT_USAGE;
+      if (a.jobs == 0) {
+        cli_error("--jobs must be at least 1");
+        return EXIT_USAGE;
+      }
+      break;
+    case 'F':
+      if (parse_size("--flush", optarg, &a.flush) != 0) return EXIT_USAGE;
+      break;
+    case 'B': a.bulk = 1; break;
+    case 'R': a.rebuild = 1; break;
+    case 'I': a.incremental = 1; break;
+    case 'd': a.db = optarg; break;
+    case 'q': a.quiet = 1; break;
+    case 'S': a.from_store = optarg; break;
+    case 'h': cli_help("index", stdout); return EXIT_OK;
+    default: return cli_usage_error("index", "d:qS:j:h", argc, argv);
+    }
+  }
+  if (a.incremental && (a.bulk || a.rebuild)) {
+    cli_error("--incremental cannot go with %s", a.bulk ? "--bulk" : "--rebuild");
+    return EXIT_USAGE;
+  }
+  if (!a.db) a.db = cli_default_db();
+  if (a.from_store) {
+    if (optind != argc) {
+      cli_error("--from-store takes no FILE.jsonl");
+      return EXIT_USAGE;
+    }
+    return index_from_store(a.from_store, a.db, a.quiet);
+  }
+  if (optind == argc) {
+    cli_error("index needs at least one FILE.jsonl (\"-\" reads standard input)");
+    return EXIT_USAGE;
+  }
+  int as_bulk = !a.incremental && (a.bulk || a.rebuild || !index_exists(a.db));
+  return as_bulk ? index_bulk(&a, argc, argv) : index_incremental(&a, argc, argv);
 }

@@ -1294,6 +1294,11 @@ engine_query *engine_query_parse_plain(const char *text, size_t len) {
 
 engine_status engine_compact(const char *const *sources, size_t n, const char *dest,
                              char **errmsg) {
+  return engine_compact_flags(sources, n, dest, 0, errmsg);
+}
+
+engine_status engine_compact_flags(const char *const *sources, size_t n, const char *dest,
+                                   unsigned flags, char **errmsg) {
   if (errmsg) *errmsg = nullptr;
   if (!sources || n == 0 || !dest || !*dest)
     return hand_over_error(errmsg, dest, "no sources or no destination", ENGINE_INVALID);
@@ -1308,8 +1313,12 @@ engine_status engine_compact(const char *const *sources, size_t n, const char *d
     }
     if (rc != ENGINE_OK) return rc;
     culprit = dest;
-    /* Several sources are merged one after another, document ids renumbered. */
-    all.compact(dest);
+    /* Several sources are merged one after another, document ids renumbered
+     * unless KEEP_IDS. */
+    unsigned xflags = 0;
+    if (flags & ENGINE_COMPACT_MULTIPASS) xflags |= Xapian::DBCOMPACT_MULTIPASS;
+    if (flags & ENGINE_COMPACT_KEEP_IDS) xflags |= Xapian::DBCOMPACT_NO_RENUMBER;
+    all.compact(dest, xflags);
     return ENGINE_OK;
   });
   return st == ENGINE_OK ? st : hand_over_error(errmsg, culprit, msg, st);
@@ -1381,6 +1390,154 @@ engine_status engine_db_refresh(engine_db *db, int *moved) {
     if (uuid != db->uuid) { /* replaced in place, or swapped between the stat and the reopen */
       *moved = 1;
       set_message(&db->err, "the database was replaced by another one");
+    }
+    return ENGINE_OK;
+  });
+}
+
+}  // extern "C"
+
+/* ------------------------------------------------------------------ */
+/* Bulk building (indexer/bulk.c)                                       */
+/* ------------------------------------------------------------------ */
+
+extern "C" {
+
+engine_status engine_doc_add_terms(engine_doc *doc, const char *base, const engine_term *terms,
+                                   size_t n) {
+  if (!doc || (n > 0 && (!base || !terms))) return ENGINE_INVALID;
+  for (size_t i = 0; i < n; i++)
+    if (!term_ok(base + terms[i].off, terms[i].len)) return ENGINE_INVALID;
+  return guard(nullptr, [&] {
+    /* One buffer for every term: Xapian copies what it keeps. */
+    std::string term;
+    term.reserve(ENGINE_MAX_TERM);
+    for (size_t i = 0; i < n; i++) {
+      const engine_term &t = terms[i];
+      term.assign(base + t.off, t.len);
+      if (t.pos) doc->doc.add_posting(term, t.pos, t.wdf);
+      else if (t.wdf) doc->doc.add_term(term, t.wdf);
+      else doc->doc.add_boolean_term(term);
+    }
+    return ENGINE_OK;
+  });
+}
+
+engine_status engine_writer_open_bulk(const char *path, engine_writer **out, char **errmsg) {
+  if (errmsg) *errmsg = nullptr;
+  if (!out) return ENGINE_INVALID;
+  *out = nullptr;
+  if (!path || !*path) return hand_over_error(errmsg, path, "no path", ENGINE_INVALID);
+  std::unique_ptr<engine_writer> w;
+  std::string msg;
+  engine_status st = guard(&msg, [&] {
+    const int action = Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC | Xapian::DB_DANGEROUS;
+    w.reset(new engine_writer{Xapian::WritableDatabase(path, action), std::string()});
+    return ENGINE_OK;
+  });
+  if (st != ENGINE_OK) return hand_over_error(errmsg, path, msg, st);
+  *out = w.release();
+  return ENGINE_OK;
+}
+
+engine_status engine_writer_put(engine_writer *w, uint64_t docid, const char *unique_term,
+                                size_t len, engine_doc *doc) {
+  if (!w) return ENGINE_INVALID;
+  if (!doc || !term_ok(unique_term, len) || docid == 0 || docid > Xapian::docid(-1))
+    return refuse(&w->err, ENGINE_INVALID, "no document, bad id, or unique term empty or too long");
+  return guard(&w->err, [&] {
+    doc->doc.add_boolean_term(std::string(unique_term, len));
+    w->db.replace_document(Xapian::docid(docid), doc->doc);
+    return ENGINE_OK;
+  });
+}
+
+uint64_t engine_writer_lastdocid(engine_writer *w) {
+  uint64_t n = 0;
+  if (w) guard(&w->err, [&] {
+      n = w->db.get_lastdocid();
+      return ENGINE_OK;
+    });
+  return n;
+}
+
+engine_status engine_writer_allterms(engine_writer *w, const char *prefix, engine_term_cb cb,
+                                     void *ctx) {
+  if (!w) return ENGINE_INVALID;
+  if (!cb) return refuse(&w->err, ENGINE_INVALID, "no callback");
+  return guard(&w->err, [&] {
+    const std::string p(prefix ? prefix : "");
+    each_term(w->db.allterms_begin(p), w->db.allterms_end(p), cb, ctx,
+              [](const Xapian::TermIterator &it, const std::string &) {
+                return uint64_t(it.get_termfreq());
+              });
+    return ENGINE_OK;
+  });
+}
+
+engine_status engine_writer_postings(engine_writer *w, const char *term, size_t len,
+                                     uint64_t **ids, size_t *n) {
+  if (ids) *ids = nullptr;
+  if (n) *n = 0;
+  if (!w) return ENGINE_INVALID;
+  if (!ids || !n || !term_ok(term, len))
+    return refuse(&w->err, ENGINE_INVALID, "no place for the ids, or term empty or too long");
+  return guard(&w->err, [&] {
+    std::vector<uint64_t> v;
+    const std::string t(term, len);
+    for (auto p = w->db.postlist_begin(t); p != w->db.postlist_end(t); ++p) v.push_back(*p);
+    if (v.empty()) return ENGINE_OK;
+    *ids = static_cast<uint64_t *>(std::malloc(v.size() * sizeof **ids));
+    if (!*ids) return refuse(&w->err, ENGINE_NOMEM, "out of memory");
+    std::memcpy(*ids, v.data(), v.size() * sizeof **ids);
+    *n = v.size();
+    return ENGINE_OK;
+  });
+}
+
+engine_status engine_writer_move(engine_writer *w, uint64_t from, uint64_t to, int keep_slot) {
+  if (!w) return ENGINE_INVALID;
+  if (from == 0 || to == 0 || from > Xapian::docid(-1) || to > Xapian::docid(-1))
+    return refuse(&w->err, ENGINE_INVALID, "bad document id");
+  if (from == to) return ENGINE_OK;
+  return guard(&w->err, [&] {
+    /* A copy the writer owns: get_document() reads lazily from the
+     * database, and the original is deleted right after. */
+    const Xapian::Document src = w->db.get_document(Xapian::docid(from));
+    Xapian::Document copy;
+    for (auto t = src.termlist_begin(); t != src.termlist_end(); ++t) {
+      const std::string term = *t;
+      const Xapian::termcount wdf = t.get_wdf();
+      Xapian::termcount positioned = 0;
+      for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p, ++positioned)
+        copy.add_posting(term, *p, 0);
+      if (wdf) copy.add_term(term, wdf);
+      else if (!positioned) copy.add_boolean_term(term);
+    }
+    for (auto v = src.values_begin(); v != src.values_end(); ++v) copy.add_value(v.get_valueno(), *v);
+    if (keep_slot >= 0) {
+      std::string kept;
+      try {
+        kept = w->db.get_document(Xapian::docid(to)).get_value(Xapian::valueno(keep_slot));
+      } catch (const Xapian::DocNotFoundError &) {
+      }
+      if (!kept.empty()) copy.add_value(Xapian::valueno(keep_slot), kept);
+    }
+    copy.set_data(src.get_data());
+    w->db.replace_document(Xapian::docid(to), copy);
+    w->db.delete_document(Xapian::docid(from));
+    return ENGINE_OK;
+  });
+}
+
+engine_status engine_writer_delete_id(engine_writer *w, uint64_t docid) {
+  if (!w) return ENGINE_INVALID;
+  if (docid == 0 || docid > Xapian::docid(-1)) return refuse(&w->err, ENGINE_INVALID, "bad document id");
+  return guard(&w->err, [&] {
+    try {
+      w->db.delete_document(Xapian::docid(docid));
+    } catch (const Xapian::DocNotFoundError &) {
+      /* none is not an error */
     }
     return ENGINE_OK;
   });

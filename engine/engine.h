@@ -366,6 +366,73 @@ engine_status engine_db_refresh(engine_db *db, int *moved /* OUT */);
  * Only stat(2), no Xapian call: safe while another thread searches db. */
 int engine_db_moved(const engine_db *db);
 
+/* ------------------------------------------------------------------ */
+/* Bulk building (indexer/bulk.h)                                       */
+/* ------------------------------------------------------------------ */
+
+/* One term of a document gathered on the C side: the bytes base[off ..
+ * off+len) of the base handed to engine_doc_add_terms, so that a document's
+ * terms live in one buffer and cross into C++ in one call (no allocation
+ * or call per term). pos >= 1: a positional occurrence (wdf occurrences
+ * counted); pos 0, wdf > 0: a term without position; both 0: boolean. */
+typedef struct {
+  uint32_t off, len;
+  uint32_t pos;
+  uint32_t wdf;
+} engine_term;
+
+/* Adds the n terms, in order, as engine_doc_add_posting, _add_term and
+ * _add_boolean_term would. Every term is checked first: one empty or
+ * longer than ENGINE_MAX_TERM is ENGINE_INVALID and nothing is added. On
+ * ENGINE_NOMEM the document may hold some of them: free it. */
+engine_status engine_doc_add_terms(engine_doc *doc, const char *base, const engine_term *terms,
+                                   size_t n);
+
+/* Creates a database at path for a one-shot build (one that exists there
+ * is overwritten): no fsync (Xapian's DB_NO_SYNC) and blocks rewritten in
+ * place (DB_DANGEROUS). Only for a database nobody reads until it is
+ * whole and that is thrown away if the build dies: a crash can leave it
+ * unreadable. Failure as engine_writer_open. */
+engine_status engine_writer_open_bulk(const char *path, engine_writer **out /* OUT */,
+                                      char **errmsg /* OUT, may be NULL */);
+
+/* Puts doc at document id docid (1 or more), replacing any document there,
+ * and adds unique_term to it (as engine_writer_replace does). Ids chosen
+ * by the caller: a bulk build numbers documents as a sequential one would. */
+engine_status engine_writer_put(engine_writer *w, uint64_t docid, const char *unique_term,
+                                size_t len, engine_doc *doc);
+
+/* The highest document id ever used (0 for an empty database). */
+uint64_t engine_writer_lastdocid(engine_writer *w);
+
+/* Calls cb for every term starting with prefix, in byte order, with the
+ * number of documents holding it; stops when cb returns non-zero. */
+engine_status engine_writer_allterms(engine_writer *w, const char *prefix, engine_term_cb cb,
+                                     void *ctx);
+
+/* The ids of the documents holding term, ascending: *ids malloc'ed (caller
+ * frees; NULL when *n is 0). */
+engine_status engine_writer_postings(engine_writer *w, const char *term, size_t len,
+                                     uint64_t **ids /* OUT */, size_t *n /* OUT */);
+
+/* The document at id from takes id to (replacing any there); from is
+ * then deleted. from == to does nothing. keep_slot (-1: none): the value in
+ * that slot stays the one of the document at to, when it had one. */
+engine_status engine_writer_move(engine_writer *w, uint64_t from, uint64_t to, int keep_slot);
+
+/* Deletes the document with this id; none is not an error. */
+engine_status engine_writer_delete_id(engine_writer *w, uint64_t docid);
+
+enum {
+  ENGINE_COMPACT_MULTIPASS = 1, /* merge many sources in several passes (Xapian's) */
+  ENGINE_COMPACT_KEEP_IDS = 2   /* keep every document id; the sources' id ranges must
+                                   not overlap (Xapian's DBCOMPACT_NO_RENUMBER) */
+};
+
+/* engine_compact with ENGINE_COMPACT_* flags. */
+engine_status engine_compact_flags(const char *const *sources, size_t n, const char *dest,
+                                   unsigned flags, char **errmsg /* OUT, may be NULL */);
+
 #ifdef __cplusplus
 }
 #endif

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "engine/engine.h"
+#include "indexer/bulk.h"
 #include "model/record.h"
 
 #define INDEXER_BATCH 1000
@@ -35,6 +36,13 @@ typedef struct indexer indexer;
  * On failure *out is NULL and *errmsg (if not NULL) is malloc'ed. */
 engine_status indexer_open(const char *path, indexer **out /* OUT */,
                            char **errmsg /* OUT, may be NULL */);
+
+/* Opens path for a bulk build (bulk.h) behind the calls below: add and
+ * remove go to bulk_add and bulk_remove, commit does nothing, close merges
+ * and publishes the whole index (its status says if that failed: nothing
+ * is published then), indexer_abort throws the build away. */
+engine_status indexer_open_bulk(const char *path, const bulk_opts *opts, indexer **out /* OUT */,
+                                char **errmsg /* OUT, may be NULL */);
 
 /* Adds r, or replaces the document with the same id (keeping its stamp). */
 engine_status indexer_add(indexer *ix, const record *r);
@@ -63,8 +71,17 @@ uint64_t indexer_doccount(indexer *ix);
 /* Commits, releases the lock and frees the indexer, even on error. NULL is ok. */
 engine_status indexer_close(indexer *ix);
 
+/* After a failure that must not be published: a bulk build is thrown away
+ * (the index stays as it was); an incremental one is closed, keeping what
+ * it committed. NULL is ok. */
+void indexer_abort(indexer *ix);
+
 /* The message of the last error; "" if none. Valid until the next call. */
 const char *indexer_errmsg(const indexer *ix);
+
+/* Creates every missing parent directory of path (not path itself).
+ * Returns 0, or -1 with errno set. */
+int indexer_make_parents(const char *path);
 
 /* Builds the Xapian document of r (exposed for benchmarks and tests).
  * *out is owned by the caller (engine_doc_free). */

@@ -1,4 +1,5 @@
-# tracuu index killed with SIGKILL at many points: after some documents, in
+# tracuu index --incremental (record by record, a commit every 1,000) killed
+# with SIGKILL at many points: after some documents, in
 # the middle of a commit, during the final close. After every kill the index
 # must open, answer a search with exactly the documents it says it holds (a
 # committed batch, never half of one), and a re-run must end with exactly the
@@ -29,7 +30,7 @@ all_docs() { "$TRACUU" search --db "$1" --json --sort date --limit 100000 --from
 
 # 1. The uninterrupted run: what every interrupted one must end with.
 t0=$(now_ms)
-run "$TRACUU" index --quiet --db "$TMP/ref" "$TMP/records.jsonl"
+run "$TRACUU" index --quiet --incremental --db "$TMP/ref" "$TMP/records.jsonl"
 t1=$(now_ms)
 expect_rc 0 "uninterrupted run"
 ref_ms=$((t1 - t0))
@@ -65,7 +66,7 @@ check_after_kill() { # DB WHAT
 }
 
 rerun_and_compare() { # DB WHAT
-  run "$TRACUU" index --quiet --db "$1" "$TMP/records.jsonl"
+  run "$TRACUU" index --quiet --incremental --db "$1" "$TMP/records.jsonl"
   expect_rc 0 "$2: re-run"
   expect_eq "$(doc_count "$1")" "$N" "$2: re-run holds every record"
   all_docs "$1" >"$TMP/rerun.docs"
@@ -78,7 +79,7 @@ rerun_and_compare() { # DB WHAT
 for round in $(seq "$ROUNDS"); do
   delay_ms=$((ref_ms * (5 + RANDOM % 100) / 100))
   db=$TMP/kill$round
-  "$TRACUU" index --quiet --db "$db" "$TMP/records.jsonl" 2>/dev/null &
+  "$TRACUU" index --quiet --incremental --db "$db" "$TMP/records.jsonl" 2>/dev/null &
   pid=$!
   sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
   kill -KILL "$pid" 2>/dev/null
@@ -92,7 +93,7 @@ done
 #    the moment postlist.glass changes again the second commit is writing
 #    its blocks. Kill then: the first batch must stand, whole.
 db=$TMP/midcommit
-"$TRACUU" index --quiet --db "$db" "$TMP/records.jsonl" 2>/dev/null &
+"$TRACUU" index --quiet --incremental --db "$db" "$TMP/records.jsonl" 2>/dev/null &
 pid=$!
 size() { stat -c %s "$db/postlist.glass" 2>/dev/null || echo 0; }
 phase=0 version0="" first=0
@@ -115,7 +116,7 @@ rerun_and_compare "$db" "kill during a commit"
 #    the first one interrupted.
 db=$TMP/twice
 for d in $((ref_ms / 3)) $((ref_ms / 2)); do
-  "$TRACUU" index --quiet --db "$db" "$TMP/records.jsonl" 2>/dev/null &
+  "$TRACUU" index --quiet --incremental --db "$db" "$TMP/records.jsonl" 2>/dev/null &
   pid=$!
   sleep "$(printf '%d.%03d' $((d / 1000)) $((d % 1000)))"
   kill -KILL "$pid" 2>/dev/null

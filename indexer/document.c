@@ -1,0 +1,517 @@
+/* document.c: a record into the terms, values and data of its Xapian
+ * document (indexer_build_document, indexer.h), following model/schema.h.
+ *
+ * What it costs, and why it is built this way (measured with callgrind on
+ * the phapdien + congbao records; see bench/bench_index.c):
+ *  - The body is read by the tokenizer once. legal_parse_scan's pass over
+ *    the whole text (relations, dates) also hands us every token (the
+ *    folded, exact, bigram terms) and every legal number (the XR terms).
+ *    Before, the body was tokenized four or five times: for the terms, for
+ *    the cited numbers, for the own number, and twice inside legal_parse.
+ *  - Terms are written once, prefix and all, into one buffer (term_list)
+ *    and cross into C++ in one call per document (engine_doc_add_terms):
+ *    no prefix copied into a scratch buffer, no std::string allocated, no
+ *    exception guard per term.
+ * Xapian's own Document (a std::map of terms) is the rest of the cost.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/dynbuf.h"
+#include "indexer/indexer.h"
+#include "model/schema.h"
+#include "model/schema_terms.h"
+#include "text/legal.h"
+#include "text/legalvocab.h"
+#include "text/text.h"
+
+/* ------------------------------------------------------------------ */
+/* The terms of one document                                            */
+/* ------------------------------------------------------------------ */
+
+/* Bytes of terms one document may have (its text is at most
+ * TEXT_MAX_INPUT; each word gives a few short terms). */
+#define TERM_BYTES_MAX (1024u * 1024 * 1024)
+
+typedef struct {
+  char *bytes;        /* every term's bytes, back to back */
+  size_t len, cap;
+  engine_term *terms; /* pointing into bytes */
+  size_t n, n_cap;
+  int failed;         /* out of memory or past TERM_BYTES_MAX */
+} term_list;
+
+static void terms_init(term_list *tl) { memset(tl, 0, sizeof *tl); }
+
+static void terms_free(term_list *tl) {
+  free(tl->bytes);
+  free(tl->terms);
+}
+
+/* Doubles what is needed; 0 when memory or the bound says no. */
+static int terms_grow(term_list *tl, size_t more) {
+  if (more > TERM_BYTES_MAX - tl->len) return 0;
+  size_t cap = tl->cap ? tl->cap : 4096;
+  while (cap < tl->len + more) cap *= 2;
+  char *b = cap != tl->cap ? realloc(tl->bytes, cap) : tl->bytes;
+  if (!b) return 0;
+  tl->bytes = b;
+  tl->cap = cap;
+  if (tl->n == tl->n_cap) {
+    size_t n_cap = tl->n_cap ? tl->n_cap * 2 : 256;
+    engine_term *t = realloc(tl->terms, n_cap * sizeof *t);
+    if (!t) return 0;
+    tl->terms = t;
+    tl->n_cap = n_cap;
+  }
+  return 1;
+}
+
+/* Makes room for one term of total bytes with its position (0: none) and
+ * wdf (0 with no position: boolean); returns where its bytes go, or NULL
+ * when it is skipped: a term Xapian could not store (too long to be
+ * useful, and it would fail the document), or no memory (tl->failed).
+ * Pointers into tl->bytes taken before the call are stale after it. */
+static char *terms_new(term_list *tl, size_t total, uint32_t pos, uint32_t wdf) {
+  if (total == 0 || total > ENGINE_MAX_TERM || tl->failed) return NULL;
+  if ((tl->len + total > tl->cap || tl->n == tl->n_cap) && !terms_grow(tl, total)) {
+    tl->failed = 1;
+    return NULL;
+  }
+  tl->terms[tl->n++] = (engine_term){.off = (uint32_t)tl->len, .len = (uint32_t)total, .pos = pos, .wdf = wdf};
+  char *p = tl->bytes + tl->len;
+  tl->len += total;
+  return p;
+}
+
+/* Adds prefix + a [+ " " + b] (a and b must not point into tl->bytes). */
+static void terms_add(term_list *tl, const char *prefix, size_t plen, const char *a, size_t alen,
+                      const char *b, size_t blen, uint32_t pos, uint32_t wdf) {
+  char *p = terms_new(tl, plen + alen + (b ? 1 + blen : 0), pos, wdf);
+  if (!p) return;
+  memcpy(p, prefix, plen);
+  memcpy(p + plen, a, alen);
+  if (b) {
+    p[plen + alen] = ' ';
+    memcpy(p + plen + alen + 1, b, blen);
+  }
+}
+
+#define PREFIXED(tl, prefix, a, alen, pos, wdf) \
+  terms_add((tl), (prefix), sizeof(prefix) - 1, (a), (alen), NULL, 0, (pos), (wdf))
+
+static engine_status terms_to_doc(term_list *tl, engine_doc *doc) {
+  if (tl->failed) return ENGINE_NOMEM;
+  return engine_doc_add_terms(doc, tl->bytes, tl->terms, tl->n);
+}
+
+/* ------------------------------------------------------------------ */
+/* Free text: title and body                                            */
+/* ------------------------------------------------------------------ */
+
+/* State of the token callback while one field is indexed. */
+typedef struct {
+  term_list *tl;
+  const char *text;      /* the field's original text (for adjacency) */
+  uint32_t pos_base;     /* position of the field's first token, minus 1 */
+  uint32_t wdf;          /* within-document weight of each occurrence */
+  int is_title;
+  uint32_t next_pos;     /* one past the last position used */
+  int have_prev;
+  size_t prev_end;
+  text_token_kind prev_kind;
+  size_t prev_off, prev_len; /* the previous folded form, in tl->bytes */
+} field_state;
+
+/* Two tokens form a bigram when only white space lies between them. */
+static int adjacent(const char *text, size_t from, size_t to) {
+  for (size_t i = from; i < to; i++)
+    if (text[i] != ' ' && text[i] != '\t') return 0;
+  return 1;
+}
+
+/* B + the previous token's folded form (at prev_off in tl->bytes, where its
+ * own term put it) + " " + this one's. */
+static void add_bigram(term_list *tl, size_t prev_off, size_t prev_len, const char *cur,
+                       size_t cur_len, uint32_t wdf) {
+  size_t plen = sizeof PREFIX_BIGRAM - 1;
+  char *p = terms_new(tl, plen + prev_len + 1 + cur_len, 0, wdf);
+  if (!p) return;
+  memcpy(p, PREFIX_BIGRAM, plen);
+  memcpy(p + plen, tl->bytes + prev_off, prev_len); /* read after terms_new's realloc */
+  p[plen + prev_len] = ' ';
+  memcpy(p + plen + prev_len + 1, cur, cur_len);
+}
+
+static int index_token(void *ctx, const text_token *tok) {
+  field_state *fs = ctx;
+  term_list *tl = fs->tl;
+  uint32_t pos = fs->pos_base + tok->pos + 1;
+  /* The folded form is written first: the previous token's copy of it is
+   * where the next bigram reads it from. */
+  size_t folded_off = tl->len;
+  terms_add(tl, "", 0, tok->folded, tok->folded_len, NULL, 0, pos, fs->wdf);
+  int stored = tl->len == folded_off + tok->folded_len;
+  if (tok->has_marks) PREFIXED(tl, PREFIX_EXACT, tok->exact, tok->exact_len, 0, fs->wdf);
+  if (fs->is_title) PREFIXED(tl, PREFIX_TITLE, tok->folded, tok->folded_len, 0, 1);
+  if (fs->have_prev && tok->kind == TEXT_TOKEN_WORD && fs->prev_kind == TEXT_TOKEN_WORD &&
+      adjacent(fs->text, fs->prev_end, tok->start))
+    add_bigram(tl, fs->prev_off, fs->prev_len, tok->folded, tok->folded_len, fs->wdf);
+  if (tl->failed) return 1;
+  fs->have_prev = stored && tok->folded_len <= 4 * TEXT_MAX_TOKEN;
+  fs->prev_off = folded_off;
+  fs->prev_len = tok->folded_len;
+  fs->prev_end = tok->end;
+  fs->prev_kind = tok->kind;
+  fs->next_pos = pos + 1;
+  return 0;
+}
+
+static engine_status text_status_to_engine(text_status ts) {
+  switch (ts) {
+  case TEXT_OK:
+  case TEXT_STOPPED: return ENGINE_OK;
+  case TEXT_NOMEM: return ENGINE_NOMEM;
+  case TEXT_TOO_BIG: return ENGINE_INVALID;
+  default: return ENGINE_INTERNAL;
+  }
+}
+
+static field_state field_start(term_list *tl, const char *text, uint32_t pos_base, uint32_t wdf,
+                               int is_title) {
+  return (field_state){.tl = tl, .text = text, .pos_base = pos_base, .wdf = wdf,
+                       .is_title = is_title, .next_pos = pos_base + 1};
+}
+
+/* ------------------------------------------------------------------ */
+/* Legal numbers: the record's own one, and every one its text cites     */
+/* ------------------------------------------------------------------ */
+
+/* What the XR terms need of each number the body cites, gathered during
+ * the one pass over the body (the own number is known only after it). */
+typedef struct {
+  char key[sizeof(((text_ref *)0)->key)];
+  char number[sizeof(((text_ref *)0)->number)];
+  char year[sizeof(((text_ref *)0)->year)];
+  int own;
+} cited;
+
+/* Beyond this many bytes of cited numbers (~8,000) the body is read once
+ * more instead (text_find_refs): same terms, bounded memory. */
+#define CITED_MAX (1024u * 1024)
+
+/* Number terms carry a within-document frequency of 1 rather than being
+ * boolean: a boolean term adds no weight in BM25, and the query wants the
+ * document that IS a number to outrank those that cite it. */
+static void add_ref_terms(term_list *tl, const char *key, const char *number, const char *year,
+                          int own) {
+  if (own) PREFIXED(tl, PREFIX_OWN_NUMBER, key, strlen(key), 0, 1);
+  else PREFIXED(tl, PREFIX_CITED_NUMBER, key, strlen(key), 0, 1);
+  if (!number[0]) return;
+  size_t nlen = strlen(number);
+  if (own) PREFIXED(tl, PREFIX_OWN_BARE, number, nlen, 0, 1);
+  else PREFIXED(tl, PREFIX_CITED_BARE, number, nlen, 0, 1);
+  if (!year[0]) return;
+  char ny[sizeof ((text_ref *)0)->number + sizeof ((text_ref *)0)->year + 1];
+  int n = snprintf(ny, sizeof ny, "%s/%s", number, year);
+  if (own) PREFIXED(tl, PREFIX_OWN_YEAR, ny, (size_t)n, 0, 1);
+  else PREFIXED(tl, PREFIX_CITED_YEAR, ny, (size_t)n, 0, 1);
+}
+
+typedef struct {
+  term_list *tl;
+  const char *own_key;
+} cite_state;
+
+static int index_cited_ref(void *ctx, const text_ref *ref) {
+  cite_state *cs = ctx;
+  if (strcmp(ref->key, cs->own_key) != 0) /* not the document naming itself */
+    add_ref_terms(cs->tl, ref->key, ref->number, ref->year, 0);
+  return cs->tl->failed;
+}
+
+static int find_own_ref(void *ctx, const text_ref *ref) {
+  text_ref *own = ctx;
+  if (!ref->own) return 0;
+  *own = *ref;
+  return 1;
+}
+
+/* The XN/XR terms. view is the enriched record; body_refs the numbers of
+ * the body pass (overflowed: read the body again). */
+static engine_status index_refs(term_list *tl, const record *view, const dynbuf *body_refs,
+                                int overflowed) {
+  const cited *refs = (const cited *)(const void *)body_refs->data;
+  size_t n_refs = body_refs->len / sizeof *refs;
+  text_ref own;
+  int have_own = 0;
+  const char *number = view->number && view->number[0] ? view->number : NULL;
+  memset(&own, 0, sizeof own);
+  if (number) {
+    have_own = text_parse_ref(number, strlen(number), &own);
+  } else if (overflowed && view->body) {
+    text_find_refs(view->body, strlen(view->body), find_own_ref, &own);
+    have_own = own.key[0] != '\0';
+  } else {
+    for (size_t i = 0; i < n_refs && !have_own; i++)
+      if (refs[i].own) {
+        snprintf(own.key, sizeof own.key, "%s", refs[i].key);
+        snprintf(own.number, sizeof own.number, "%s", refs[i].number);
+        snprintf(own.year, sizeof own.year, "%s", refs[i].year);
+        have_own = 1;
+      }
+  }
+  if (have_own || number) PREFIXED(tl, PREFIX_HAS_NUMBER, "", 0, 0, 0);
+  if (have_own) {
+    add_ref_terms(tl, own.key, own.number, own.year, 1);
+  } else if (number) {
+    /* A number the recognizer does not know: keep it findable as written. */
+    dynbuf folded;
+    dynbuf_init(&folded, ENGINE_MAX_TERM);
+    if (schema_fold_value(number, strlen(number), &folded) != 0) return ENGINE_NOMEM;
+    for (char *p = folded.data; p && *p; p++)
+      if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 'a' + 'A');
+    PREFIXED(tl, PREFIX_OWN_NUMBER, dynbuf_str(&folded), folded.len, 0, 1);
+    dynbuf_free(&folded);
+  }
+  cite_state cs = {tl, have_own ? own.key : ""};
+  text_status ts = TEXT_OK;
+  if (view->title) ts = text_find_refs(view->title, strlen(view->title), index_cited_ref, &cs);
+  if (ts != TEXT_OK && ts != TEXT_STOPPED) return text_status_to_engine(ts);
+  if (overflowed) {
+    ts = text_find_refs(view->body, strlen(view->body), index_cited_ref, &cs);
+    if (ts != TEXT_OK && ts != TEXT_STOPPED) return text_status_to_engine(ts);
+  } else {
+    for (size_t i = 0; i < n_refs; i++)
+      if (strcmp(refs[i].key, cs.own_key) != 0)
+        add_ref_terms(tl, refs[i].key, refs[i].number, refs[i].year, 0);
+  }
+  return tl->failed ? ENGINE_NOMEM : ENGINE_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Dates and metadata                                                   */
+/* ------------------------------------------------------------------ */
+
+static engine_status index_date(term_list *tl, engine_doc *doc, const char *date) {
+  int y, m, d;
+  if (!date || !record_date_valid(date, &y, &m, &d)) return ENGINE_OK;
+  char term[16], key[18];
+  snprintf(term, sizeof term, "%04d%02d%02d", y, m, d);
+  PREFIXED(tl, PREFIX_DAY, term, 8, 0, 0);
+  PREFIXED(tl, PREFIX_YEAR, term, 4, 0, 0);
+  PREFIXED(tl, PREFIX_MONTH, term, 6, 0, 0);
+  size_t klen = engine_sortable_serialise((double)schema_days_from_civil(y, m, d), key);
+  engine_status st = engine_doc_set_value(doc, SLOT_DATE, key, klen);
+  if (st == ENGINE_OK) st = engine_doc_set_value(doc, SLOT_YEAR, term, 4);
+  return st;
+}
+
+/* A metadata field: a boolean term of the whole folded value, a value slot
+ * for facets, and (for the issuer and the signer) one boolean term per word. */
+static engine_status index_facet(term_list *tl, engine_doc *doc, const char *value,
+                                 const char *prefix, unsigned slot, const char *word_prefix) {
+  if (!value || !value[0]) return ENGINE_OK;
+  dynbuf folded;
+  dynbuf_init(&folded, ENGINE_MAX_TERM);
+  if (schema_fold_facet(prefix, value, strlen(value), &folded) != 0) return ENGINE_NOMEM;
+  if (folded.len) terms_add(tl, prefix, strlen(prefix), folded.data, folded.len, NULL, 0, 0, 0);
+  engine_status st = engine_doc_set_value(doc, slot, value, strlen(value));
+  size_t wplen = word_prefix ? strlen(word_prefix) : 0;
+  for (char *w = folded.data; st == ENGINE_OK && word_prefix && w && *w;) {
+    char *sp = strchr(w, ' ');
+    size_t n = sp ? (size_t)(sp - w) : strlen(w);
+    terms_add(tl, word_prefix, wplen, w, n, NULL, 0, 0, 0);
+    w = sp ? sp + 1 : w + n;
+  }
+  dynbuf_free(&folded);
+  return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* Legal metadata from the text (text/legal.h)                          */
+/* ------------------------------------------------------------------ */
+
+/* The record as indexed and stored: r's own fields, and where r has none,
+ * what its text says. view borrows every string from r or li and must never
+ * be cleared; rels is the one allocation (the view's relation array). */
+typedef struct {
+  record view;
+  legal_info li;
+  record_relation *rels;
+  char *issuer_shown; /* the view's issuer when shown another way than written */
+} enriched;
+
+static void enriched_free(enriched *e) {
+  legal_info_free(&e->li);
+  free(e->rels);
+  free(e->issuer_shown);
+}
+
+/* Types and issuers are shown one way however written (text/legalvocab.h):
+ * "QĐ" is "Quyết định"; "ỦY BAN NHÂN DÂN QUẬN TÂY HỒ" is "UBND quận Tây
+ * Hồ", and the written form stays in issuer_as_written. */
+static engine_status show_one_way(enriched *e) {
+  record *v = &e->view;
+  const char *type = v->type && v->type[0] ? legal_type_name(v->type, strlen(v->type)) : NULL;
+  if (type) v->type = (char *)type; /* static; the view never frees or writes it */
+  if (!v->issuer || !v->issuer[0]) return ENGINE_OK;
+  e->issuer_shown = legal_issuer_display(v->issuer, strlen(v->issuer));
+  if (!e->issuer_shown) return ENGINE_NOMEM;
+  if (strcmp(e->issuer_shown, v->issuer) != 0) {
+    if (!v->issuer_as_written) v->issuer_as_written = v->issuer;
+    v->issuer = e->issuer_shown;
+  }
+  return ENGINE_OK;
+}
+
+static void fill(char **field, char *value) {
+  if ((!*field || !(*field)[0]) && value[0]) *field = value;
+}
+
+/* Relations of the text, minus the record's own number (when the record
+ * gave one the text does not print), as the view's relation array. */
+static engine_status text_relations(enriched *e, const char *own_key) {
+  legal_info *li = &e->li;
+  if (li->n_relations == 0) return ENGINE_OK;
+  e->rels = calloc(li->n_relations, sizeof *e->rels);
+  if (!e->rels) return ENGINE_NOMEM;
+  size_t n = 0;
+  for (size_t i = 0; i < li->n_relations; i++) {
+    legal_relation *lr = &li->relations[i];
+    if (own_key && strcmp(lr->target.key, own_key) == 0) continue;
+    /* legal_rel_name is static; the view never frees or writes it */
+    e->rels[n++] = (record_relation){(char *)legal_rel_name(lr->kind), lr->target.canonical,
+                                     lr->sentence};
+  }
+  e->view.relations = e->rels;
+  e->view.n_relations = n;
+  return ENGINE_OK;
+}
+
+/* What the one pass over the body gathers besides legal_info. */
+typedef struct {
+  field_state field;   /* the body's terms */
+  dynbuf refs;         /* cited entries */
+  int overflowed;      /* refs passed CITED_MAX: index_refs reads the body again */
+} body_pass;
+
+static int keep_ref(void *ctx, const text_ref *ref) {
+  body_pass *bp = ctx;
+  cited c;
+  memset(&c, 0, sizeof c);
+  memcpy(c.key, ref->key, sizeof c.key);
+  memcpy(c.number, ref->number, sizeof c.number);
+  memcpy(c.year, ref->year, sizeof c.year);
+  c.own = ref->own;
+  if (dynbuf_append(&bp->refs, &c, sizeof c) != DYNBUF_OK) bp->overflowed = 1;
+  return bp->overflowed;
+}
+
+/* legal_parse over the body, whose pass also indexes the body's words
+ * (bp->field) and gathers its numbers (bp->refs). */
+static engine_status enrich(const record *r, enriched *e, body_pass *bp) {
+  e->view = *r;
+  text_status ts = TEXT_OK;
+  if (r->body) ts = legal_parse_scan(r->body, strlen(r->body), &e->li, index_token, keep_ref, bp);
+  if (ts == TEXT_OK && bp->field.tl->failed) ts = TEXT_NOMEM;
+  text_ref own;
+  const char *own_key = NULL;
+  if (r->number && text_parse_ref(r->number, strlen(r->number), &own)) own_key = own.key;
+  else if (e->li.has_number) own_key = e->li.number.key;
+  if (ts == TEXT_OK && r->title) ts = legal_add_relations(r->title, strlen(r->title), own_key, &e->li);
+  if (ts != TEXT_OK) return text_status_to_engine(ts);
+  legal_info *li = &e->li;
+  record *v = &e->view;
+  if (li->has_number) fill(&v->number, li->number.canonical);
+  fill(&v->type, li->type);
+  fill(&v->issuer, li->issuer);
+  fill(&v->date, li->date);
+  fill(&v->signer, li->signer);
+  fill(&v->signer_role, li->signer_role);
+  fill(&v->place, li->place);
+  fill(&v->summary, li->summary);
+  fill(&v->effective, li->effective);
+  engine_status st = show_one_way(e);
+  if (st != ENGINE_OK) return st;
+  return r->n_relations ? ENGINE_OK : text_relations(e, own_key);
+}
+
+/* One boolean term per relation, so "what repeals X" is one posting list.
+ * Plain citations already have their XR term from the text, unless the
+ * record gave its relations itself. */
+static void index_relations(term_list *tl, const record *view, int explicit_rels) {
+  /* Read from the text, only a legal document (one with a number of its
+   * own) can amend, replace or repeal another: a news item or a listing page
+   * that says "bãi bỏ" next to a number merely cites it. Relations a record
+   * states itself are taken as stated. */
+  int binding = explicit_rels || (view->number && view->number[0]);
+  for (size_t i = 0; i < view->n_relations; i++) {
+    const record_relation *rel = &view->relations[i];
+    const char *prefix = schema_relation_prefix(rel->relation);
+    text_ref ref;
+    if (!prefix || !text_parse_ref(rel->number, strlen(rel->number), &ref)) continue;
+    if (!binding && strcmp(prefix, PREFIX_REL_BASIS) != 0) prefix = PREFIX_CITED_NUMBER;
+    if (strcmp(prefix, PREFIX_CITED_NUMBER) == 0) {
+      if (explicit_rels) add_ref_terms(tl, ref.key, ref.number, ref.year, 0);
+    } else {
+      terms_add(tl, prefix, strlen(prefix), ref.key, strlen(ref.key), NULL, 0, 0, 0);
+    }
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* The document                                                         */
+/* ------------------------------------------------------------------ */
+
+/* Everything but the terms of the title and the body, which are in tl
+ * already: numbers, date, facets, relations, the stored record. */
+static engine_status build_rest(const enriched *e, const body_pass *bp, term_list *tl,
+                                engine_doc *doc, int explicit_rels) {
+  const record *v = &e->view;
+  engine_status st = index_refs(tl, v, &bp->refs, bp->overflowed);
+  if (st == ENGINE_OK) st = index_date(tl, doc, v->date);
+  if (st == ENGINE_OK) st = index_facet(tl, doc, v->type, PREFIX_TYPE, SLOT_TYPE, NULL);
+  if (st == ENGINE_OK)
+    st = index_facet(tl, doc, v->issuer, PREFIX_ISSUER, SLOT_ISSUER, PREFIX_ISSUER_WORD);
+  if (st == ENGINE_OK) st = index_facet(tl, doc, v->category, PREFIX_CATEGORY, SLOT_CATEGORY, NULL);
+  if (st == ENGINE_OK) {
+    char *json = record_to_json(v);
+    st = json ? engine_doc_set_data(doc, json, strlen(json)) : ENGINE_NOMEM;
+    free(json);
+  }
+  if (st == ENGINE_OK) index_relations(tl, v, explicit_rels);
+  if (st == ENGINE_OK)
+    st = index_facet(tl, doc, v->signer, PREFIX_SIGNER, SLOT_SIGNER, PREFIX_SIGNER_WORD);
+  return st;
+}
+
+engine_status indexer_build_document(const record *r, engine_doc **out) {
+  *out = NULL;
+  engine_doc *doc = engine_doc_new();
+  if (!doc) return ENGINE_NOMEM;
+  term_list tl;
+  terms_init(&tl);
+  /* The title first: the body's positions start after its last one. */
+  field_state title = field_start(&tl, r->title, 0, SCHEMA_TITLE_WDF, 1);
+  text_status ts = TEXT_OK;
+  if (r->title) ts = text_tokenize(r->title, strlen(r->title), index_token, &title);
+  engine_status st = tl.failed ? ENGINE_NOMEM : text_status_to_engine(ts);
+  body_pass bp = {.field = field_start(&tl, r->body, title.next_pos + SCHEMA_BODY_POS_GAP, 1, 0)};
+  dynbuf_init(&bp.refs, CITED_MAX);
+  enriched e;
+  memset(&e, 0, sizeof e);
+  if (st == ENGINE_OK) st = enrich(r, &e, &bp);
+  if (st == ENGINE_OK) st = build_rest(&e, &bp, &tl, doc, r->n_relations > 0);
+  if (st == ENGINE_OK) st = terms_to_doc(&tl, doc);
+  enriched_free(&e);
+  dynbuf_free(&bp.refs);
+  terms_free(&tl);
+  if (st != ENGINE_OK) {
+    engine_doc_free(doc);
+    return st;
+  }
+  *out = doc;
+  return ENGINE_OK;
+}
