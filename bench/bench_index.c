@@ -1,25 +1,38 @@
-/* bench_index: how fast tracuu indexes real documents, against SQLite FTS5.
+/* bench_index: how fast tracuu indexes real documents, against SQLite FTS5
+ * and plain Xapian, sequentially and as a parallel bulk build.
  *
  *   bench_index [--shared DIR] [--out DIR] [--limit N] [--count] [--export FILE]
+ *               [--jobs N] [--flush SIZE] [--no-sequential]
  *
  * Loads the phapdien articles and the congbao documents into memory first
  * (not timed), then, in one process and on the same records:
- *   1. tracuu: indexer_open on a fresh directory, indexer_add of every record,
- *      indexer_close (which commits);
- *   2. the documents alone: indexer_build_document + engine_doc_free over all
- *      records, so we know how much of (1) is ours and how much is Xapian's;
- *   3. SQLite FTS5 (unicode61 remove_diacritics 2, the anchor we must beat):
- *      all rows inserted in one transaction through one prepared statement.
- * Throughput counts the bytes of title + body (MB = 10^6 bytes); sizes are
- * disk usage, as du reports it.
+ *   1. tracuu bulk builds (indexer/bulk.h, what `tracuu index` does for a
+ *      new index) with N jobs (default: the number of cores, at least 2)
+ *      and with 1 job: bulk_open on a fresh directory, bulk_add of every
+ *      record, bulk_finish (merge, fsync, publish);
+ *   2. tracuu sequential: indexer_open, indexer_add of every record,
+ *      indexer_close (what `tracuu index --incremental` does);
+ *   3. the documents alone: indexer_build_document + engine_doc_free;
+ *   4. plain Xapian (TermGenerator, no Vietnamese: what omindex gives);
+ *   5. SQLite FTS5 (unicode61 remove_diacritics 2), one transaction.
+ * Then the same top 10 check between the sequential index and the N-job
+ * bulk index: the 520 ALQAC 2022 questions and 500 legal numbers cited by
+ * phapdien, default sort, ids and order equal and scores within 1e-9.
  *
- * --out DIR keeps the two indexes (DIR/tracuu-index, DIR/fts5.db; earlier
- * ones there are removed first); without it they go to a temporary directory
- * that is removed at the end. --limit N indexes only the first N records (a
- * quick run, e.g. under the sanitizers). --count only loads every data set
+ * Figures: wall seconds, CPU seconds of the whole process (every thread,
+ * user + system), docs/s wall and docs per CPU-second; for bulk builds the
+ * CPU of the calling thread and of the workers apart, the merge's share,
+ * and the peak RSS (getrusage: the corpus in memory is part of it); disk
+ * usage as du counts it; the load average before and after (other work on
+ * the machine slows every wall-clock figure, not the CPU ones).
+ *
+ * --out DIR keeps the indexes (DIR/bulk-N, DIR/bulk-1, DIR/tracuu-index,
+ * DIR/xapian, DIR/fts5.db; earlier ones there are removed first); without
+ * it they go to a temporary directory removed at the end. --limit N
+ * indexes only the first N records. --count only loads every data set
  * (ALQAC too) and prints the counts. --export FILE writes the records
  * (after --limit) as the JSON Lines `tracuu index` reads, and indexes
- * nothing: the same records through the command line.
+ * nothing. --no-sequential skips 2 and the check (a quick run).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -28,12 +41,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bench/corpus.h"
+#include "bench/searchers.h"
+#include "indexer/bulk.h"
 #include "indexer/indexer.h"
+#include "query/query.h"
+#include "text/text.h"
 
 #ifndef TRACUU_SHARED_DIR
 #define TRACUU_SHARED_DIR "../shared"
@@ -45,13 +63,21 @@ typedef struct {
   const char *limit; /* NULL: every record */
   const char *export_to; /* --export FILE */
   int count_only;
+  unsigned jobs;      /* --jobs N: the parallel run (0: cores, at least 2) */
+  size_t flush;       /* --flush SIZE (0: the default) */
+  int no_sequential;
 } options;
 
 /* What one engine did with the records. */
 typedef struct {
   double seconds;      /* wall clock */
-  double cpu_seconds;  /* this process's CPU: the gap to seconds is waiting (fsync) */
+  double cpu_seconds;  /* this process's CPU, every thread: the gap to seconds is waiting */
   uint64_t disk_bytes; /* 0 when not measured */
+  int ran;
+  /* bulk builds only */
+  double main_cpu;     /* the calling thread (bulk_add) */
+  bulk_stats bulk;
+  double peak_rss_mib; /* the process's peak so far, after this run */
 } result;
 
 static double clock_seconds(clockid_t id) {
@@ -75,11 +101,15 @@ static void result_stop(result *r) {
 
 static void usage(FILE *f) {
   fprintf(f, "usage: bench_index [--shared DIR] [--out DIR] [--limit N] [--count] [--export FILE]\n"
+             "                   [--jobs N] [--flush SIZE] [--no-sequential]\n"
              "  --shared DIR  the shared data folder (default %s)\n"
              "  --out DIR     keep the indexes in DIR (default: a temporary directory)\n"
              "  --limit N     index only the first N records\n"
              "  --count       only load every data set and print the counts\n"
-             "  --export FILE write the records as JSON Lines into FILE, index nothing\n",
+             "  --export FILE write the records as JSON Lines into FILE, index nothing\n"
+             "  --jobs N      workers of the parallel bulk run (default: cores, at least 2)\n"
+             "  --flush SIZE  bytes per batch of the bulk runs (default 16m)\n"
+             "  --no-sequential  skip the sequential run and the top 10 check\n",
           TRACUU_SHARED_DIR);
 }
 
@@ -94,6 +124,24 @@ static int parse_args(int argc, char **argv, options *o) {
                                                            : NULL;
     if (slot && i + 1 < argc) {
       *slot = argv[++i];
+    } else if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc) {
+      o->jobs = (unsigned)strtoul(argv[++i], NULL, 10);
+      if (o->jobs == 0 || o->jobs > BULK_JOBS_MAX) {
+        fprintf(stderr, "bench_index: --jobs wants 1 .. %d\n", BULK_JOBS_MAX);
+        return -1;
+      }
+    } else if (strcmp(argv[i], "--flush") == 0 && i + 1 < argc) {
+      char *end;
+      unsigned long long v = strtoull(argv[++i], &end, 10);
+      if (*end == 'k') v *= 1024, end++;
+      else if (*end == 'm') v *= 1024 * 1024, end++;
+      if (*end || v < BULK_FLUSH_MIN) {
+        fprintf(stderr, "bench_index: --flush wants a size of at least 64k (e.g. 16m)\n");
+        return -1;
+      }
+      o->flush = (size_t)v;
+    } else if (strcmp(argv[i], "--no-sequential") == 0) {
+      o->no_sequential = 1;
     } else if (strcmp(argv[i], "--count") == 0) {
       o->count_only = 1;
     } else if (strcmp(argv[i], "--help") == 0) {
@@ -207,6 +255,12 @@ static uint64_t input_bytes(const corpus_docs *docs) {
 /* The runs                                                             */
 /* ------------------------------------------------------------------ */
 
+static double peak_rss_mib(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (double)ru.ru_maxrss / 1024.0; /* Linux: KiB */
+}
+
 static int bench_tracuu(const char *dir, const corpus_docs *docs, result *res) {
   char *errmsg = NULL;
   indexer *ix;
@@ -227,7 +281,40 @@ static int bench_tracuu(const char *dir, const corpus_docs *docs, result *res) {
   if (st == ENGINE_OK && cst != ENGINE_OK)
     fprintf(stderr, "bench_index: tracuu: closing: %s\n", engine_strerror(cst));
   res->disk_bytes = disk_usage(dir);
+  res->ran = 1;
+  res->peak_rss_mib = peak_rss_mib();
   return st == ENGINE_OK && cst == ENGINE_OK ? 0 : -1;
+}
+
+/* A bulk build of every record with `jobs` workers (what `tracuu index`
+ * runs for a new index). */
+static int bench_bulk(const char *dir, const corpus_docs *docs, unsigned jobs, size_t flush,
+                      result *res) {
+  bulk_opts bo = {.jobs = jobs, .flush_bytes = flush};
+  bulk *b = NULL;
+  char *msg = NULL;
+  result_start(res);
+  double main0 = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
+  engine_status st = bulk_open(dir, &bo, &b, &msg);
+  for (size_t i = 0; st == ENGINE_OK && i < docs->count; i++) st = bulk_add(b, &docs->docs[i].rec);
+  res->main_cpu = clock_seconds(CLOCK_THREAD_CPUTIME_ID) - main0;
+  if (st != ENGINE_OK && b) {
+    fprintf(stderr, "bench_index: bulk: %s\n", bulk_errmsg(b));
+    bulk_abort(b);
+  } else if (st == ENGINE_OK) {
+    st = bulk_finish(b, &res->bulk, &msg);
+  }
+  result_stop(res);
+  res->main_cpu = res->cpu_seconds - res->bulk.worker_cpu_seconds;
+  if (st != ENGINE_OK) {
+    fprintf(stderr, "bench_index: bulk build of %s: %s\n", dir, msg ? msg : engine_strerror(st));
+    free(msg);
+    return -1;
+  }
+  res->disk_bytes = disk_usage(dir);
+  res->ran = 1;
+  res->peak_rss_mib = peak_rss_mib();
+  return 0;
 }
 
 /* The documents alone: our share of the indexing time. */
@@ -245,7 +332,21 @@ static int bench_build(const corpus_docs *docs, result *res) {
   }
   result_stop(res);
   res->disk_bytes = 0;
+  res->ran = 1;
   return st == ENGINE_OK ? 0 : -1;
+}
+
+/* Plain Xapian (TermGenerator), built by the searchers' own code. */
+static int bench_xapian(const char *dir, const corpus_docs *docs, result *res) {
+  char err[512];
+  int built;
+  result_start(res);
+  int rc = searcher_build(SEARCHER_XAPIAN, dir, docs, 0, &built, err, sizeof err);
+  result_stop(res);
+  if (rc != 0) fprintf(stderr, "bench_index: plain Xapian: %s\n", err);
+  res->disk_bytes = disk_usage(dir);
+  res->ran = rc == 0;
+  return rc;
 }
 
 static int sql_ok(sqlite3 *db, int rc, const char *what) {
@@ -294,7 +395,111 @@ static int bench_fts5(const char *file, const corpus_docs *docs, result *res) {
   }
   result_stop(res);
   res->disk_bytes = disk_usage(file);
+  res->ran = rc == 0;
   return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The same top 10 from the sequential and the bulk index               */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+  char **items;
+  size_t n, cap;
+} strings;
+
+static int strings_add(strings *s, const char *p, size_t len) {
+  for (size_t i = 0; i < s->n; i++)
+    if (strlen(s->items[i]) == len && memcmp(s->items[i], p, len) == 0) return 0; /* distinct */
+  if (s->n == s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 64;
+    char **items = realloc(s->items, cap * sizeof *items);
+    if (!items) return -1;
+    s->items = items;
+    s->cap = cap;
+  }
+  if (!(s->items[s->n] = strndup(p, len))) return -1;
+  s->n++;
+  return 0;
+}
+
+static void strings_free(strings *s) {
+  for (size_t i = 0; i < s->n; i++) free(s->items[i]);
+  free(s->items);
+}
+
+#define SAME_NUMBERS 500
+
+static int add_ref(void *ctx, const text_ref *ref) {
+  strings *s = ctx;
+  return s->n >= SAME_NUMBERS || strings_add(s, ref->canonical, strlen(ref->canonical)) != 0;
+}
+
+/* The first 500 distinct legal numbers of phapdien's citations (corpus.h
+ * puts the vbqppl column after the last blank line of the body). */
+static void number_queries(const corpus_docs *docs, size_t n_phapdien, strings *out) {
+  for (size_t i = 0; i < n_phapdien && i < docs->count && out->n < SAME_NUMBERS; i++) {
+    const char *body = docs->docs[i].rec.body, *cite = NULL;
+    for (const char *p = body ? strstr(body, "\n\n") : NULL; p; p = strstr(p + 1, "\n\n")) cite = p + 2;
+    if (cite) text_find_refs(cite, strlen(cite), add_ref, out);
+  }
+}
+
+/* Runs q on both; counts it as the same when the ids, their order and the
+ * scores (within 1e-9) agree. */
+static int same_top10(engine_db *a, engine_db *b, const char *q, double *max_diff) {
+  query_request req;
+  query_request_init(&req);
+  req.text = q;
+  req.limit = 10;
+  query_result *ra = NULL, *rb = NULL;
+  char err[512];
+  query_status sa = query_run(a, &req, &ra, err, sizeof err);
+  query_status sb = query_run(b, &req, &rb, err, sizeof err);
+  int same = sa == sb && (!ra) == (!rb);
+  if (same && ra) {
+    same = ra->n_hits == rb->n_hits;
+    for (size_t i = 0; same && i < ra->n_hits; i++) {
+      double d = ra->hits[i].score - rb->hits[i].score;
+      if (d < 0) d = -d;
+      if (d > *max_diff) *max_diff = d;
+      same = strcmp(ra->hits[i].rec.id, rb->hits[i].rec.id) == 0 && d <= 1e-9;
+    }
+  }
+  query_result_free(ra);
+  query_result_free(rb);
+  return same;
+}
+
+static int check_same(const char *shared, const corpus_docs *docs, size_t n_phapdien,
+                      const char *seq, const char *bulk_dir) {
+  char err[512];
+  corpus_questions qs;
+  corpus_questions_init(&qs);
+  if (corpus_load_alqac_questions(shared, CORPUS_ALQAC_2022, &qs, err, sizeof err) != 0) {
+    fprintf(stderr, "bench_index: %s\n", err);
+    return -1;
+  }
+  strings nums = {0};
+  number_queries(docs, n_phapdien, &nums);
+  engine_db *a = NULL, *b = NULL;
+  const char *na[1] = {seq}, *nb[1] = {bulk_dir};
+  int rc = engine_db_open(na, 1, 0, &a, NULL) == ENGINE_OK && engine_db_open(nb, 1, 0, &b, NULL) == ENGINE_OK ? 0 : -1;
+  size_t same_q = 0, same_n = 0;
+  double diff = 0;
+  for (size_t i = 0; rc == 0 && i < qs.count; i++) same_q += (size_t)same_top10(a, b, qs.items[i].text, &diff);
+  for (size_t i = 0; rc == 0 && i < nums.n; i++) same_n += (size_t)same_top10(a, b, nums.items[i], &diff);
+  if (rc == 0)
+    printf("\nsame top 10 (ids, order, scores within 1e-9), sequential vs bulk: %zu of %zu ALQAC 2022 "
+           "questions, %zu of %zu legal numbers; largest score difference %.3g\n",
+           same_q, qs.count, same_n, nums.n, diff);
+  else
+    fprintf(stderr, "bench_index: cannot open the indexes to compare\n");
+  engine_db_close(a);
+  engine_db_close(b);
+  strings_free(&nums);
+  corpus_questions_free(&qs);
+  return rc == 0 && same_q == qs.count && same_n == nums.n ? 0 : -1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -302,47 +507,86 @@ static int bench_fts5(const char *file, const corpus_docs *docs, result *res) {
 /* ------------------------------------------------------------------ */
 
 /* Other processes on the machine skew every figure: say how busy it was. */
-static void print_load(void) {
+static void print_load(const char *when) {
   FILE *f = fopen("/proc/loadavg", "r");
-  double load;
-  if (f && fscanf(f, "%lf", &load) == 1)
-    printf("load average (1 min) %.2f on %ld cores\n", load, sysconf(_SC_NPROCESSORS_ONLN));
+  double l1, l5, l15;
+  if (f && fscanf(f, "%lf %lf %lf", &l1, &l5, &l15) == 3)
+    printf("load average %s: %.2f %.2f %.2f on %ld cores\n", when, l1, l5, l15,
+           sysconf(_SC_NPROCESSORS_ONLN));
   if (f) fclose(f);
 }
 
 static void print_row(const char *name, const result *r, size_t ndocs, uint64_t bytes) {
-  printf("%-26s %9.2f %9.2f %10.0f %9.1f", name, r->seconds, r->cpu_seconds,
-         (double)ndocs / r->seconds, (double)bytes / 1e6 / r->seconds);
+  if (!r->ran) return;
+  printf("%-28s %8.2f %8.2f %9.0f %9.0f %7.1f", name, r->seconds, r->cpu_seconds,
+         (double)ndocs / r->seconds, (double)ndocs / r->cpu_seconds,
+         (double)bytes / 1e6 / r->seconds);
   if (r->disk_bytes)
-    printf(" %10.1f\n", (double)r->disk_bytes / 1e6);
+    printf(" %9.1f\n", (double)r->disk_bytes / 1e6);
   else
-    printf(" %10s\n", "-");
+    printf(" %9s\n", "-");
 }
 
-static void print_report(const corpus_docs *docs, size_t n_phapdien, const result *tr,
-                         const result *build, const result *fts) {
+static void print_bulk(const char *name, const result *r) {
+  if (!r->ran) return;
+  const bulk_stats *b = &r->bulk;
+  printf("  %-24s %u jobs: CPU caller %.2f s, workers %.2f s; build %.2f s wall, merge %.2f s, "
+         "publish %.2f s; %llu runs, %.1f MB before the merge, %.1f MB after; peak RSS %.0f MiB\n",
+         name, b->jobs, r->main_cpu, b->worker_cpu_seconds, b->build_seconds, b->merge_seconds,
+         b->publish_seconds, (unsigned long long)b->runs, (double)b->runs_bytes / 1e6,
+         (double)b->index_bytes / 1e6, r->peak_rss_mib);
+}
+
+typedef struct {
+  result bulk_n, bulk_1, seq, build, xapian, fts;
+} results;
+
+static void print_report(const corpus_docs *docs, size_t n_phapdien, const results *x, unsigned jobs) {
   uint64_t bytes = input_bytes(docs);
+  char name[64];
   printf("\n%zu records (phapdien %zu, congbao %zu), %.1f MB of title+body (MB = 10^6 bytes)\n\n",
          docs->count, n_phapdien, docs->count - n_phapdien, (double)bytes / 1e6);
-  printf("%-26s %9s %9s %10s %9s %10s\n", "", "seconds", "cpu s", "docs/s", "MB/s", "disk MB");
-  print_row("tracuu (indexer_add)", tr, docs->count, bytes);
-  print_row("  build documents only", build, docs->count, bytes);
-  print_row("SQLite FTS5", fts, docs->count, bytes);
-  printf("\ntracuu / FTS5: docs/s %.2fx (by CPU time %.2fx), index size %.2fx\n",
-         fts->seconds / tr->seconds, fts->cpu_seconds / tr->cpu_seconds,
-         (double)tr->disk_bytes / (double)fts->disk_bytes);
-  printf("building documents is %.0f%% of tracuu's indexing time, %.0f%% of its CPU time\n"
-         "(the rest is Xapian's writer: replace_document, commits)\n",
-         100.0 * build->seconds / tr->seconds, 100.0 * build->cpu_seconds / tr->cpu_seconds);
+  printf("%-28s %8s %8s %9s %9s %7s %9s\n", "", "seconds", "cpu s", "docs/s", "docs/cpu-s", "MB/s",
+         "disk MB");
+  snprintf(name, sizeof name, "tracuu bulk, %u jobs", jobs);
+  print_row(name, &x->bulk_n, docs->count, bytes);
+  print_row("tracuu bulk, 1 job", &x->bulk_1, docs->count, bytes);
+  print_row("tracuu sequential", &x->seq, docs->count, bytes);
+  print_row("  build documents only", &x->build, docs->count, bytes);
+  print_row("plain Xapian (TermGenerator)", &x->xapian, docs->count, bytes);
+  print_row("SQLite FTS5", &x->fts, docs->count, bytes);
+  printf("\n");
+  print_bulk(name, &x->bulk_n);
+  print_bulk("tracuu bulk, 1 job", &x->bulk_1);
+  const result *best = &x->bulk_n;
+  printf("\n%u jobs / 1 job: docs/s %.2fx (CPU %.2fx)\n", jobs, x->bulk_1.seconds / best->seconds,
+         best->cpu_seconds / x->bulk_1.cpu_seconds);
+  if (x->seq.ran)
+    printf("bulk %u jobs / sequential: docs/s %.2fx, CPU %.2fx\n", jobs, x->seq.seconds / best->seconds,
+           best->cpu_seconds / x->seq.cpu_seconds);
+  printf("tracuu bulk %u jobs / FTS5: docs/s %.2fx (by CPU time %.2fx), index size %.2fx\n", jobs,
+         x->fts.seconds / best->seconds, x->fts.cpu_seconds / best->cpu_seconds,
+         (double)best->disk_bytes / (double)x->fts.disk_bytes);
+  printf("tracuu bulk %u jobs / plain Xapian: docs/s %.2fx (by CPU time %.2fx), index size %.2fx\n",
+         jobs, x->xapian.seconds / best->seconds, x->xapian.cpu_seconds / best->cpu_seconds,
+         (double)best->disk_bytes / (double)x->xapian.disk_bytes);
+  printf("building documents is %.0f%% of the bulk build's CPU time (the rest: Xapian's writer in "
+         "the workers, the merge, reading the records)\n",
+         100.0 * x->build.cpu_seconds / best->cpu_seconds);
+  printf("goals: >= 2200 docs/s wall (%s), index <= 1.6x FTS5 (%s)\n",
+         (double)docs->count / best->seconds >= 2200 ? "met" : "NOT met",
+         (double)best->disk_bytes <= 1.6 * (double)x->fts.disk_bytes ? "met" : "NOT met");
 }
 
 /* ------------------------------------------------------------------ */
 
-/* Where the two indexes go. The sizes leave room for the file names. */
+/* Where the indexes go. The sizes leave room for the file names. */
 typedef struct {
   char dir[1024];
-  char index[1100]; /* dir/tracuu-index */
-  char db[1100];    /* dir/fts5.db */
+  char bulk_n[1100], bulk_1[1100]; /* dir/bulk-N, dir/bulk-1 */
+  char index[1100];                /* dir/tracuu-index (sequential) */
+  char xapian[1100];               /* dir/xapian */
+  char db[1100];                   /* dir/fts5.db */
 } out_paths;
 
 /* --out DIR (created if needed, earlier indexes removed), or a new
@@ -359,30 +603,49 @@ static int prepare_out(const options *o, out_paths *p) {
     fprintf(stderr, "bench_index: %s: %s\n", p->dir, strerror(errno));
     return -1;
   }
+  snprintf(p->bulk_n, sizeof p->bulk_n, "%s/bulk-n", p->dir);
+  snprintf(p->bulk_1, sizeof p->bulk_1, "%s/bulk-1", p->dir);
   snprintf(p->index, sizeof p->index, "%s/tracuu-index", p->dir);
+  snprintf(p->xapian, sizeof p->xapian, "%s/xapian", p->dir);
   snprintf(p->db, sizeof p->db, "%s/fts5.db", p->dir);
-  if (walk(p->index, remove_one, NULL) != 0 || walk(p->db, remove_one, NULL) != 0) {
-    fprintf(stderr, "bench_index: cannot remove the earlier indexes in %s\n", p->dir);
-    return -1;
-  }
+  const char *all[] = {p->bulk_n, p->bulk_1, p->index, p->xapian, p->db};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+    if (walk(all[i], remove_one, NULL) != 0) {
+      fprintf(stderr, "bench_index: cannot remove the earlier indexes in %s\n", p->dir);
+      return -1;
+    }
   return 0;
+}
+
+static void say(const char *what, const char *where) {
+  printf("%s into %s ...\n", what, where);
+  fflush(stdout);
 }
 
 static int run(const options *o, const corpus_docs *docs, size_t n_phapdien) {
   out_paths p;
   if (prepare_out(o, &p) != 0) return -1;
-  result tr = {0}, build = {0}, fts = {0};
-  printf("indexing %zu records with tracuu into %s ...\n", docs->count, p.index);
-  fflush(stdout);
-  int rc = bench_tracuu(p.index, docs, &tr);
-  if (rc == 0) rc = bench_build(docs, &build);
-  if (rc == 0) {
-    printf("indexing them with SQLite FTS5 into %s ...\n", p.db);
-    fflush(stdout);
-    rc = bench_fts5(p.db, docs, &fts);
-  }
-  if (rc == 0) print_report(docs, n_phapdien, &tr, &build, &fts);
-  if (rc == 0) print_load();
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  unsigned jobs = o->jobs ? o->jobs : cores > 2 ? (unsigned)cores : 2;
+  results x;
+  memset(&x, 0, sizeof x);
+  print_load("at the start");
+  char what[64];
+  snprintf(what, sizeof what, "tracuu bulk build, %u jobs", jobs);
+  say(what, p.bulk_n);
+  int rc = bench_bulk(p.bulk_n, docs, jobs, o->flush, &x.bulk_n);
+  if (rc == 0) say("tracuu bulk build, 1 job", p.bulk_1);
+  if (rc == 0) rc = bench_bulk(p.bulk_1, docs, 1, o->flush, &x.bulk_1);
+  if (rc == 0 && !o->no_sequential) say("tracuu sequential (indexer_add)", p.index);
+  if (rc == 0 && !o->no_sequential) rc = bench_tracuu(p.index, docs, &x.seq);
+  if (rc == 0) rc = bench_build(docs, &x.build);
+  if (rc == 0) say("plain Xapian", p.xapian);
+  if (rc == 0) rc = bench_xapian(p.xapian, docs, &x.xapian);
+  if (rc == 0) say("SQLite FTS5", p.db);
+  if (rc == 0) rc = bench_fts5(p.db, docs, &x.fts);
+  if (rc == 0) print_report(docs, n_phapdien, &x, jobs);
+  print_load("at the end");
+  if (rc == 0 && !o->no_sequential) rc = check_same(o->shared, docs, n_phapdien, p.index, p.bulk_n);
   if (!o->out) walk(p.dir, remove_one, NULL);
   return rc;
 }

@@ -31,6 +31,12 @@
  * a suspect and settled after the merge; at a million ids ~10 are false. */
 #define BLOOM_BITS (1u << 27)
 #define BLOOM_HASHES 3
+/* A run commits every this many of its documents (no fsync): Xapian's
+ * pending changes (a map of every term) stay small, which is faster than one
+ * commit per run (on 4,000 phapdien records, one job: 4.8-4.9 CPU-s at
+ * 500, 5.3-6.5 at 1,000, 8.1 with a single commit; a loaded machine, so
+ * +-15%) and bounds Xapian's memory whatever the batch size. */
+#define BULK_COMMIT_DOCS 500
 
 /* ------------------------------------------------------------------ */
 /* Small helpers: messages, time, files                                 */
@@ -336,14 +342,23 @@ static void build_batch(bulk *b, const batch *bt) {
     FAIL(b, ENGINE_NOMEM, "out of memory");
     return;
   }
-  engine_status st = ENGINE_OK;
+  unsigned *pending = calloc(b->shards, sizeof *pending);
+  engine_status st = pending ? ENGINE_OK : ENGINE_NOMEM;
   for (size_t off = 0; st == ENGINE_OK && off < bt->data.len;) {
     item it;
     memcpy(&it, bt->data.data + off, sizeof it);
     st = build_item(b, bt, &it, bt->data.data + off + sizeof it, w);
     off += sizeof it + it.len;
+    /* Small commits keep Xapian's pending changes (and so its sorting and
+     * memory) small; without fsync they cost little. */
+    if (st == ENGINE_OK && w[it.shard] && ++pending[it.shard] >= BULK_COMMIT_DOCS) {
+      pending[it.shard] = 0;
+      st = engine_writer_commit(w[it.shard]);
+      if (st != ENGINE_OK) FAIL(b, st, "cannot write a run: %s", engine_writer_errmsg(w[it.shard]));
+    }
     if (st == ENGINE_OK) st = failed_status(b); /* another worker failed: stop */
   }
+  free(pending);
   for (unsigned k = 0; k < b->shards; k++) {
     if (!w[k]) continue;
     engine_status cst = engine_writer_close(w[k]); /* one commit, no fsync */

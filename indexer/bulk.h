@@ -12,7 +12,8 @@
  * of records. A worker builds each record's document (indexer_build_document)
  * into a new Xapian database per batch and shard (a "run": no fsync,
  * blocks rewritten in place, one commit at the end), so memory is bounded
- * by the batch size whatever the number of documents. bulk_finish merges
+ * by the batch size whatever the number of documents (a run commits every
+ * 500 documents, without fsync, so Xapian's own pending changes stay small). bulk_finish merges
  * each shard's runs with Xapian's compactor (multipass, ids kept: the runs'
  * id ranges never overlap), settles the ids added twice or removed
  * (below), fsyncs the result and publishes it with one rename(2) (over an
@@ -47,7 +48,7 @@
 #include "engine/engine.h"
 #include "model/record.h"
 
-#define BULK_FLUSH_DEFAULT (16u * 1024 * 1024) /* bytes of records per batch */
+#define BULK_FLUSH_DEFAULT (8u * 1024 * 1024) /* bytes of records per batch */
 #define BULK_FLUSH_MIN (64u * 1024)
 #define BULK_JOBS_MAX 64
 
