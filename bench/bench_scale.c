@@ -59,6 +59,7 @@
 #include "bench/corpus.h"
 #include "bench/stats.h"
 #include "common/dynbuf.h"
+#include "indexer/bulk.h"
 #include "indexer/shard.h"
 #include "query/query.h"
 
@@ -78,6 +79,9 @@ typedef struct {
   const char *shared;
   const char *out;
   unsigned docs, shards, step, queries;
+  unsigned jobs;      /* bulk workers; 0 = cores */
+  size_t flush;       /* bulk batch bytes; 0 = the default */
+  int sequential;     /* --sequential: shard_set, record by record (tracuu 0.1's way) */
   int skip_remote;
 } options;
 
@@ -88,14 +92,17 @@ typedef struct {
 static void usage(FILE *f) {
   fprintf(f,
           "usage: bench_scale [--shared DIR] [--docs N] [--shards K] [--step N] [--out DIR]\n"
-          "                   [--skip-remote] [--queries N]\n"
+          "                   [--skip-remote] [--queries N] [--jobs N] [--flush-mb N] [--sequential]\n"
           "  --docs N       documents to make and index (default %u; 100000 for a quick run)\n"
           "  --shards K     shards to index into (default 4, at most %d)\n"
           "  --step N       print indexing speed and memory every N documents (default %u,\n"
           "                 or N/10 for fewer than 1,000,000 documents)\n"
           "  --out DIR      keep the indexes in DIR (default: a temporary directory)\n"
           "  --skip-remote  no xapian-tcpsrv run\n"
-          "  --queries N    at most N queries of each set (default %u)\n",
+          "  --queries N    at most N queries of each set (default %u)\n"
+          "  --jobs N       workers of the bulk build (default: the number of cores)\n"
+          "  --flush-mb N   MiB of records per batch of the bulk build (default 8)\n"
+          "  --sequential   index record by record (shard_set), not as a bulk build\n",
           DEFAULT_DOCS, MAX_SHARDS, DEFAULT_STEP, DEFAULT_QUERIES);
 }
 
@@ -110,12 +117,20 @@ static int parse_count(const char *arg, unsigned min, unsigned max, unsigned *ou
 
 /* Returns 0 to run, 1 after --help, -1 on a usage error. */
 static int parse_args(int argc, char **argv, options *o) {
-  *o = (options){TRACUU_SHARED_DIR, NULL, DEFAULT_DOCS, 4, 0, DEFAULT_QUERIES, 0};
+  *o = (options){.shared = TRACUU_SHARED_DIR, .docs = DEFAULT_DOCS, .shards = 4,
+                 .queries = DEFAULT_QUERIES};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     int bad = 0;
     if (strcmp(a, "--help") == 0) return usage(stdout), 1;
     else if (strcmp(a, "--skip-remote") == 0) o->skip_remote = 1;
+    else if (strcmp(a, "--sequential") == 0) o->sequential = 1;
+    else if (v && strcmp(a, "--jobs") == 0) bad = parse_count(v, 1, BULK_JOBS_MAX, &o->jobs), i++;
+    else if (v && strcmp(a, "--flush-mb") == 0) {
+      unsigned mb = 0;
+      bad = parse_count(v, 1, 4096, &mb), i++;
+      o->flush = (size_t)mb * 1024 * 1024;
+    }
     else if (!v) bad = 1;
     else if (strcmp(a, "--shared") == 0) o->shared = v, i++;
     else if (strcmp(a, "--out") == 0) o->out = v, i++;
@@ -298,11 +313,29 @@ static void print_step(unsigned done, unsigned n_step, span step, span all, uint
   fflush(stdout);
 }
 
+/* Where the documents go: record by record (shard_set, --sequential) or
+ * a bulk build (bulk.h, what `tracuu index` does for a new index). */
+typedef struct {
+  shard_set *set;
+  bulk *bulk;
+} sink;
+
+static engine_status sink_add(sink *k, const record *r) {
+  return k->bulk ? bulk_add(k->bulk, r) : shard_set_add(k->set, r);
+}
+
+static const char *sink_errmsg(sink *k) {
+  return k->bulk ? bulk_errmsg(k->bulk) : shard_set_errmsg(k->set);
+}
+
 /* Indexes the o->docs generated documents into o->shards shards at dir. */
 static int index_all(const options *o, const source_pool *p, const char *dir, double *seconds) {
-  shard_set *set = NULL;
+  sink k = {0};
   char *msg = NULL;
-  if (shard_set_open(dir, o->shards, &set, &msg) != ENGINE_OK) {
+  bulk_opts bo = {.jobs = o->jobs, .flush_bytes = o->flush, .shards = o->shards};
+  engine_status st = o->sequential ? shard_set_open(dir, o->shards, &k.set, &msg)
+                                   : bulk_open(dir, &bo, &k.bulk, &msg);
+  if (st != ENGINE_OK) {
     fprintf(stderr, "bench_scale: cannot open %s: %s\n", dir, msg ? msg : "?");
     free(msg);
     return -1;
@@ -312,11 +345,10 @@ static int index_all(const options *o, const source_pool *p, const char *dir, do
   dynbuf_init(&g.body, 2 * BODY_PIECE + 16);
   uint64_t bytes = 0;
   span t0 = span_now(), t_step = t0;
-  engine_status st = ENGINE_OK;
   for (unsigned i = 0; st == ENGINE_OK && i < o->docs; i++) {
     const record *r = make_doc(p, i, &g);
     bytes += strlen(r->title) + g.body.len;
-    st = shard_set_add(set, r);
+    st = sink_add(&k, r);
     if ((i + 1) % o->step == 0 || i + 1 == o->docs) {
       span t = span_now();
       unsigned n_step = (i + 1) % o->step ? (i + 1) % o->step : o->step;
@@ -325,14 +357,32 @@ static int index_all(const options *o, const source_pool *p, const char *dir, do
       t_step = t;
     }
   }
-  if (st != ENGINE_OK) fprintf(stderr, "bench_scale: indexing: %s\n", shard_set_errmsg(set));
-  engine_status cst = shard_set_close(set);
+  if (st != ENGINE_OK) fprintf(stderr, "bench_scale: indexing: %s\n", sink_errmsg(&k));
+  engine_status cst;
+  bulk_stats bs;
+  if (k.bulk && st != ENGINE_OK) {
+    bulk_abort(k.bulk);
+    cst = st;
+  } else if (k.bulk) {
+    cst = bulk_finish(k.bulk, &bs, &msg);
+    if (cst != ENGINE_OK) fprintf(stderr, "bench_scale: bulk build: %s\n", msg ? msg : "?");
+    free(msg);
+  } else {
+    cst = shard_set_close(k.set);
+  }
   *seconds = stats_now() - t0.wall;
   double cpu = cpu_seconds() - t0.cpu;
   dynbuf_free(&g.body);
   printf("  indexed %u documents (%.1f MB of text) in %.1f s (%.1f CPU-s): %.0f docs/s wall, "
-         "%.0f docs/CPU-s, after the last commit\n",
-         o->docs, (double)bytes / 1e6, *seconds, cpu, o->docs / *seconds, o->docs / cpu);
+         "%.0f docs/CPU-s, %s\n",
+         o->docs, (double)bytes / 1e6, *seconds, cpu, o->docs / *seconds, o->docs / cpu,
+         k.bulk ? "published (merged, fsynced, renamed)" : "after the last commit");
+  if (k.bulk && cst == ENGINE_OK)
+    printf("  bulk build: %u jobs, %llu runs; adding %.1f s, merge %.1f s, publish %.1f s (wall); "
+           "workers %.1f CPU-s; disk %.1f MiB before the merge, %.1f MiB after\n",
+           bs.jobs, (unsigned long long)bs.runs, bs.build_seconds, bs.merge_seconds,
+           bs.publish_seconds, bs.worker_cpu_seconds, bs.runs_bytes / 1048576.0,
+           bs.index_bytes / 1048576.0);
   return st == ENGINE_OK && cst == ENGINE_OK ? 0 : -1;
 }
 
@@ -361,7 +411,29 @@ typedef struct {
   char paths[MAX_SHARDS][SHARD_PATH_MAX]; /* c4's shards */
 } layout;
 
+/* A bulk build's shards are compacted already: they are c4 as they are,
+ * and only c1 (all of them merged into one) is made. */
+static int merge_bulk(const options *o, layout *l) {
+  char src[MAX_SHARDS][SHARD_PATH_MAX];
+  const char *srcp[MAX_SHARDS];
+  snprintf(l->c4, sizeof l->c4, "%s", l->dir);
+  if (o->shards == 1) {
+    snprintf(l->c1, sizeof l->c1, "%s", l->dir);
+    snprintf(l->paths[0], sizeof l->paths[0], "%s", l->dir);
+    printf("  one shard: the bulk build's merge made the one index\n");
+    return 0;
+  }
+  for (unsigned k = 0; k < o->shards; k++) {
+    if (shard_path(l->dir, k, src[k], sizeof src[k]) != 0 ||
+        shard_path(l->c4, k, l->paths[k], sizeof l->paths[k]) != 0)
+      return -1;
+    srcp[k] = src[k];
+  }
+  return compact(srcp, o->shards, l->c1, "all shards merged into one");
+}
+
 static int compact_all(const options *o, layout *l) {
+  if (!o->sequential) return merge_bulk(o, l);
   char src[MAX_SHARDS][SHARD_PATH_MAX];
   const char *srcp[MAX_SHARDS];
   for (unsigned k = 0; k < o->shards; k++) {
@@ -629,6 +701,12 @@ static int make_layout(const char *base, layout *l) {
 
 static void print_sizes(const options *o, const layout *l) {
   uint64_t as_written = disk_usage(l->dir), c4 = disk_usage(l->c4), c1 = disk_usage(l->c1);
+  if (!o->sequential) {
+    printf("size on disk: %u shards as the bulk build wrote them (compacted) %.1f MiB (%.0f bytes/doc), "
+           "one index %.1f MiB (%.0f bytes/doc)\n", o->shards, c4 / 1048576.0, (double)c4 / o->docs,
+           c1 / 1048576.0, (double)c1 / o->docs);
+    return;
+  }
   printf("size on disk: as written %.1f MiB (%.0f bytes/doc), %u compacted shards %.1f MiB "
          "(%.0f bytes/doc), one compacted %.1f MiB (%.0f bytes/doc)\n",
          as_written / 1048576.0, (double)as_written / o->docs, o->shards, c4 / 1048576.0,
@@ -638,10 +716,11 @@ static void print_sizes(const options *o, const layout *l) {
 static int run(const options *o, const source_pool *p, const char *base) {
   layout l;
   if (make_layout(base, &l) != 0) return -1;
-  printf("\nindexing %u documents into %u shards (%s)\n", o->docs, o->shards, l.dir);
+  printf("\nindexing %u documents into %u shards (%s), %s\n", o->docs, o->shards, l.dir,
+         o->sequential ? "record by record" : "as a bulk build");
   double secs;
   if (index_all(o, p, l.dir, &secs) != 0) return -1;
-  printf("\ncompaction\n");
+  printf("\n%s\n", o->sequential ? "compaction" : "merging the shards into one (for the 1-shard queries)");
   if (compact_all(o, &l) != 0) return -1;
   print_sizes(o, &l);
   corpus_questions cq;
