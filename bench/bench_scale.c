@@ -13,14 +13,22 @@
  *    c and the rest come from splitmix64 seeded with i alone, so document i
  *    is the same on every run and in any order. The documents are made one
  *    at a time into reused buffers: the corpus never sits in memory.
- * 2. Indexing into K shards (default 4; indexer/shard.h places each id)
- *    through shard_set, the code `tracuu index --shards` runs. Every STEP
- *    documents (default 100,000) a line: the documents/s of that step and
- *    overall, the resident memory now and at its peak (getrusage), so one
- *    sees whether speed stays flat and memory bounded as the index grows.
- * 3. Size on disk per document, of the shards as written and compacted.
- * 4. Compaction: each shard alone (DIR/c4/shard-K, a stub beside them), and
- *    all of them merged into one (DIR/c1), with engine_compact (timed).
+ * 2. Indexing into K shards (default 4; indexer/shard.h places each id) as
+ *    a bulk build (indexer/bulk.h, what `tracuu index --shards K` runs for
+ *    a new index: --jobs workers, batches of --flush-mb), or record by
+ *    record through shard_set with --sequential (what incremental indexing
+ *    runs). Every STEP documents (default 100,000) a line: the documents/s
+ *    of that step and overall (wall, and per CPU-second of every thread),
+ *    the resident memory now and at its peak (getrusage), so one sees
+ *    whether speed stays flat and memory bounded as the index grows. (A
+ *    bulk build's first steps look fast: records wait in the batches handed
+ *    to the workers; the "indexed" line after the merge is the true rate.)
+ *    The bulk build then says its runs, merge time and the disk used before
+ *    and after the merge.
+ * 3. Size on disk per document.
+ * 4. The shards merged into one (DIR/c1) with engine_compact (timed); with
+ *    --sequential, first each shard compacted alone (DIR/c4/shard-K and a
+ *    stub; a bulk build's shards are compacted already and serve as c4).
  * 5. Queries, top 10 through query_run (tracuu's whole path: parsing, the
  *    search with the blend re-ranking, records and snippets of the hits):
  *      questions  the ALQAC 2022 questions as written (~20 words each);
