@@ -1287,6 +1287,92 @@ static void test_refresh(void) {
   CHECK_INT(engine_db_refresh(db = NULL, NULL), ENGINE_INVALID);
 }
 
+/* Bulk building: a document's terms in one call, chosen ids, runs merged
+ * with their ids kept, ids added twice settled by move and delete. */
+static engine_doc *terms_doc(const char *data) {
+  static const char base[] = "quyetdinhEquyếtBquyet dinh";
+  const engine_term terms[] = {{0, 5, 1, 1}, {5, 4, 2, 1}, {9, 8, 0, 1}, {17, 11, 0, 1}};
+  engine_doc *d = engine_doc_new();
+  CHECK_INT(engine_doc_add_terms(d, base, terms, 4), ENGINE_OK);
+  CHECK_INT(engine_doc_set_data(d, data, strlen(data)), ENGINE_OK);
+  return d;
+}
+
+static void test_bulk(void) {
+  /* One bad term refuses the whole call and leaves the document as it was. */
+  engine_doc *d = engine_doc_new();
+  const engine_term bad[] = {{0, 3, 1, 1}, {0, 0, 0, 0}};
+  CHECK_INT(engine_doc_add_terms(d, "abc", bad, 2), ENGINE_INVALID);
+  CHECK_INT(engine_doc_add_terms(NULL, "abc", bad, 1), ENGINE_INVALID);
+  engine_doc_free(d);
+
+  /* Two runs with ids of their own choosing, one id in both. */
+  char r1[256], r2[256], out[256];
+  tmp_path(r1, sizeof r1, "run1");
+  tmp_path(r2, sizeof r2, "run2");
+  tmp_path(out, sizeof out, "merged");
+  engine_writer *w = NULL;
+  CHECK_INT(engine_writer_open_bulk(r1, &w, NULL), ENGINE_OK);
+  for (uint64_t id = 1; id <= 3; id++) {
+    char data[16], q[16];
+    snprintf(data, sizeof data, "a%llu", (unsigned long long)id);
+    snprintf(q, sizeof q, "Qa%llu", (unsigned long long)id);
+    d = terms_doc(data);
+    CHECK_INT(engine_writer_put(w, id, q, strlen(q), d), ENGINE_OK);
+    engine_doc_free(d);
+  }
+  d = terms_doc("x");
+  CHECK_INT(engine_writer_put(w, 0, "Qx", 2, d), ENGINE_INVALID);
+  engine_doc_free(d);
+  CHECK_INT(engine_writer_lastdocid(w), 3);
+  CHECK_INT(engine_writer_close(w), ENGINE_OK);
+  CHECK_INT(engine_writer_open_bulk(r2, &w, NULL), ENGINE_OK);
+  d = terms_doc("a2 again");
+  CHECK_INT(engine_writer_put(w, 7, "Qa2", 3, d), ENGINE_OK);
+  engine_doc_free(d);
+  CHECK_INT(engine_writer_close(w), ENGINE_OK);
+
+  /* Merged with the ids kept (7 stays 7); overlapping ranges are refused. */
+  const char *src[] = {r1, r2};
+  CHECK_INT(engine_compact_flags(src, 2, out, ENGINE_COMPACT_MULTIPASS | ENGINE_COMPACT_KEEP_IDS, NULL),
+            ENGINE_OK);
+  char again[256];
+  const char *twice[] = {r1, r1};
+  char *msg = NULL;
+  CHECK(engine_compact_flags(twice, 2, tmp_path(again, sizeof again, "overlap"),
+                             ENGINE_COMPACT_KEEP_IDS, &msg) != ENGINE_OK);
+  CHECK(msg != NULL);
+  free(msg);
+
+  CHECK_INT(engine_writer_open(out, ENGINE_OPEN_EXISTING, &w, NULL), ENGINE_OK);
+  CHECK_INT(engine_writer_lastdocid(w), 7);
+  uint64_t *ids = NULL;
+  size_t n = 0;
+  CHECK_INT(engine_writer_postings(w, "Qa2", 3, &ids, &n), ENGINE_OK);
+  CHECK_INT(n, 2);
+  if (n == 2) CHECK(ids[0] == 2 && ids[1] == 7);
+  free(ids);
+  /* What a sequential replace would have left: the last text at the first id. */
+  CHECK_INT(engine_writer_move(w, 7, 2), ENGINE_OK);
+  CHECK_INT(engine_writer_delete_id(w, 3), ENGINE_OK);
+  CHECK_INT(engine_writer_delete_id(w, 99), ENGINE_OK); /* none: not an error */
+  CHECK_INT(engine_writer_delete_id(w, 0), ENGINE_INVALID);
+  CHECK_INT(engine_writer_close(w), ENGINE_OK);
+
+  engine_db *db = open_db("merged");
+  CHECK_INT(engine_db_doccount(db), 2);
+  CHECK_INT(engine_db_termfreq(db, "Qa2", 3), 1);
+  CHECK_INT(engine_db_termfreq(db, "Bquyet dinh", 11), 2);
+  text hits;
+  engine_query *subs[] = {T("quyet"), T("dinh")};
+  engine_query *phrase = engine_query_combine(ENGINE_OP_PHRASE, subs, 2, 0);
+  engine_query_free(subs[0]);
+  engine_query_free(subs[1]);
+  CHECK_INT(search(db, phrase, NULL, &hits), ENGINE_OK); /* positions survived the move */
+  CHECK_STR(hits.buf, "a1 a2 again");
+  engine_db_close(db);
+}
+
 int main(void) {
   strcpy(tmpdir, "/tmp/test_engine.XXXXXX");
   if (!mkdtemp(tmpdir)) {
@@ -1316,6 +1402,7 @@ int main(void) {
   test_null_arguments();
   test_plain();
   test_refresh();
+  test_bulk();
   nftw(tmpdir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
   return check_summary("test_engine");
 }
