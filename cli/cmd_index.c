@@ -166,8 +166,9 @@ static int index_bulk(const index_args *a, int argc, char **argv) {
   bulk_stats s;
   st = bulk_finish(ix.bulk, &s, &msg);
   if (st != ENGINE_OK) {
-    cli_error("cannot build %s: %s; the index is as it was before", a->db,
-              msg ? msg : engine_strerror(st));
+    cli_error("cannot build %s: %s; the index is as it was before%s", a->db,
+              msg ? msg : engine_strerror(st),
+              st == ENGINE_IO ? ": make room and run the same command again" : "");
     free(msg);
     return cli_exit_for(st);
   }
