@@ -108,7 +108,7 @@ static void usage(FILE *f) {
              "  --count       only load every data set and print the counts\n"
              "  --export FILE write the records as JSON Lines into FILE, index nothing\n"
              "  --jobs N      workers of the parallel bulk run (default: cores, at least 2)\n"
-             "  --flush SIZE  bytes per batch of the bulk runs (default 16m)\n"
+             "  --flush SIZE  bytes per batch of the bulk runs (default 4m)\n"
              "  --no-sequential  skip the sequential run and the top 10 check\n",
           TRACUU_SHARED_DIR);
 }

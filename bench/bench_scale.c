@@ -109,7 +109,7 @@ static void usage(FILE *f) {
           "  --skip-remote  no xapian-tcpsrv run\n"
           "  --queries N    at most N queries of each set (default %u)\n"
           "  --jobs N       workers of the bulk build (default: the number of cores)\n"
-          "  --flush-mb N   MiB of records per batch of the bulk build (default 8)\n"
+          "  --flush-mb N   MiB of records per batch of the bulk build (default 4)\n"
           "  --sequential   index record by record (shard_set), not as a bulk build\n",
           DEFAULT_DOCS, MAX_SHARDS, DEFAULT_STEP, DEFAULT_QUERIES);
 }

@@ -48,7 +48,7 @@
 #include "engine/engine.h"
 #include "model/record.h"
 
-#define BULK_FLUSH_DEFAULT (8u * 1024 * 1024) /* bytes of records per batch */
+#define BULK_FLUSH_DEFAULT (4u * 1024 * 1024) /* bytes of records per batch */
 #define BULK_FLUSH_MIN (64u * 1024)
 #define BULK_JOBS_MAX 64
 
