@@ -1353,7 +1353,7 @@ static void test_bulk(void) {
   if (n == 2) CHECK(ids[0] == 2 && ids[1] == 7);
   free(ids);
   /* What a sequential replace would have left: the last text at the first id. */
-  CHECK_INT(engine_writer_move(w, 7, 2), ENGINE_OK);
+  CHECK_INT(engine_writer_move(w, 7, 2, -1), ENGINE_OK);
   CHECK_INT(engine_writer_delete_id(w, 3), ENGINE_OK);
   CHECK_INT(engine_writer_delete_id(w, 99), ENGINE_OK); /* none: not an error */
   CHECK_INT(engine_writer_delete_id(w, 0), ENGINE_INVALID);
