@@ -17,13 +17,17 @@
 
 /* --- what each site knows: its cap ------------------------------------- */
 
-/* Counts, per site, the URLs the store knows: one pass when a run starts,
- * so that a site's cap holds across runs (a calendar that makes a new URL
- * every night stops growing at the cap). */
-static int count_known(void *ctx, const char *url) {
+/* Counts, per site, the URLs the store knows when a run starts, so that a
+ * site's cap holds across runs (a calendar that makes a new URL every night
+ * stops growing at the cap): by the site each page was recorded with, and
+ * by its URL when none was (a frontier row, a page of an older tracuu). */
+static int count_known(void *ctx, const char *site, const char *url, int64_t n) {
   crawler *c = ctx;
-  const site_view *s = crawl_site_for(c, url);
-  if (s) c->site_known[s - c->sites]++;
+  const site_view *s = NULL;
+  for (size_t i = 0; site && !s && i < c->n_sites; i++)
+    if (strcmp(c->sites[i].name, site) == 0) s = &c->sites[i];
+  if (!site) s = crawl_site_for(c, url);
+  if (s) c->site_known[s - c->sites] += (uint64_t)n;
   return 0;
 }
 
@@ -148,7 +152,7 @@ void crawl_seed(crawler *c) {
   c->sum->resumed = resumed;
   c->fresh_run = !resumed;
   if (c->sum->clock_back) say_clock_back(c, c->sum->clock_back);
-  if (state_known_each(c->st, count_known, c) != 0) {
+  if (state_site_counts(c->st, count_known, c) != 0) {
     crawl_stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
     return;
   }

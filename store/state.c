@@ -39,7 +39,8 @@ static const char index_sql[] =
     "CREATE INDEX IF NOT EXISTS content_url ON content(url);"
     "CREATE INDEX IF NOT EXISTS page_due ON page(next_due) WHERE gone=0;"
     "CREATE INDEX IF NOT EXISTS page_listing ON page(depth) WHERE kind=2 AND gone=0;"
-    "CREATE INDEX IF NOT EXISTS page_site ON page(site, next_due) WHERE gone=0;"
+    "DROP INDEX IF EXISTS page_site;" /* (site, next_due) until kind was in it */
+    "CREATE INDEX IF NOT EXISTS page_site_due ON page(site, next_due, kind) WHERE gone=0;"
     "CREATE INDEX IF NOT EXISTS frontier_order ON frontier(taken, prio, rank, id);";
 
 /* The listings a run asks first: hot (shallow) ones, and those that
@@ -52,7 +53,7 @@ enum {
   Q_PROMOTE, Q_TAKE, Q_MARK_TAKEN, Q_FRONTIER_ORDERED, Q_FRONTIER_DONE, Q_REVISITS,
   Q_LISTINGS_DUE, Q_LASTMOD, Q_EXISTS, Q_SITE_COUNT, Q_SITE_DUE, Q_SHIFT, Q_PAGE_GET, Q_OWNER,
   Q_PAGE_UPSERT, Q_PAGE_TOUCH, Q_OWN, Q_DISOWN, Q_PENDING_EACH, Q_PENDING_CLEAR, Q_COUNTS,
-  Q_KNOWN_EACH, Q_KNOWS, Q_DUE_LEFT, Q_FRONTIER_NEW, Q_COUNT
+  Q_KNOWN_EACH, Q_KNOWS, Q_DUE_LEFT, Q_FRONTIER_NEW, Q_SITE_GROUPS, Q_UNSITED, Q_COUNT
 };
 
 static const char *const sql_text[Q_COUNT] = {
@@ -137,6 +138,9 @@ static const char *const sql_text[Q_COUNT] = {
                 " OR EXISTS(SELECT 1 FROM frontier WHERE url=?1)",
     [Q_FRONTIER_NEW] = "SELECT count(*) FROM frontier f WHERE NOT EXISTS"
                        " (SELECT 1 FROM page p WHERE p.url=f.url)",
+    [Q_SITE_GROUPS] = "SELECT site, count(*) FROM page WHERE gone=0 AND site IS NOT NULL GROUP BY site",
+    [Q_UNSITED] = "SELECT url FROM page WHERE gone=0 AND site IS NULL UNION ALL SELECT f.url FROM"
+                  " frontier f WHERE NOT EXISTS (SELECT 1 FROM page p WHERE p.url=f.url AND p.gone=0)",
     [Q_DUE_LEFT] = "SELECT count(*) FROM page WHERE gone=0 AND next_due<=?1 AND last_run!=?2",
 };
 
@@ -225,8 +229,9 @@ static int has_column(crawl_state *st, const char *table, const char *column) {
   return found || rc == SQLITE_DONE ? found : fail(st, sql);
 }
 
-/* Brings a file of user_version 0 (new, or tracuu 0.1's) to STATE_VERSION,
- * in one transaction: nothing is half migrated. */
+/* Brings an older file to STATE_VERSION, in one transaction: nothing is
+ * half migrated. 0: new, or tracuu 0.1's (the schedule's columns are
+ * added); 2: the first layout with a schedule (an index grew a column). */
 static int migrate(crawl_state *st) {
   if (exec(st, "BEGIN IMMEDIATE") != 0) return -1;
   int rc = has_column(st, "page", "url"), old = rc == 1;
@@ -243,7 +248,11 @@ static int migrate(crawl_state *st) {
   /* 0.1 kept no first sight: its last fetch is the best we know */
   if (old && rc >= 0) rc = exec(st, "UPDATE page SET first_seen=coalesce(last_fetch,0)");
   if (rc >= 0) rc = exec(st, index_sql);
-  if (rc >= 0) rc = exec(st, "PRAGMA user_version=2");
+  if (rc >= 0) {
+    char sql[48];
+    snprintf(sql, sizeof sql, "PRAGMA user_version=%d", STATE_VERSION);
+    rc = exec(st, sql);
+  }
   if (rc >= 0) return exec(st, "COMMIT");
   exec(st, "ROLLBACK");
   return -1;
@@ -752,6 +761,20 @@ int state_known_each(crawl_state *st, state_url_cb cb, void *ctx) {
     if (cb(ctx, (const char *)sqlite3_column_text(s, 0)) != 0) break;
   sqlite3_reset(s);
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(st, "reading the known pages");
+}
+
+int state_site_counts(crawl_state *st, state_site_cb cb, void *ctx) {
+  sqlite3_stmt *s = stmt(st, Q_SITE_GROUPS);
+  int rc, stop = 0;
+  while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW)
+    stop = cb(ctx, (const char *)sqlite3_column_text(s, 0), NULL, sqlite3_column_int64(s, 1)) != 0;
+  sqlite3_reset(s);
+  if (!stop && rc != SQLITE_DONE) return fail(st, "counting the sites' pages");
+  s = stmt(st, Q_UNSITED);
+  while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW)
+    stop = cb(ctx, NULL, (const char *)sqlite3_column_text(s, 0), 1) != 0;
+  sqlite3_reset(s);
+  return stop || rc == SQLITE_DONE ? 0 : fail(st, "counting the sites' pages");
 }
 
 int state_knows(crawl_state *st, const char *url) {

@@ -30,9 +30,10 @@
  * insertion), state_revisits for the due pages (the most overdue first).
  *
  * Versions. PRAGMA user_version says which layout a file has: 0 is what
- * tracuu 0.1 wrote (no schedule columns), STATE_VERSION this one. Opening an
- * older file migrates it in one transaction (columns added, every page and
- * frontier row kept); a newer one is refused, untouched.
+ * tracuu 0.1 wrote (no schedule columns), 2 the first with the schedule,
+ * STATE_VERSION this one. Opening an older file migrates it in one
+ * transaction (columns and indexes added, every page and frontier row
+ * kept); a newer one is refused, untouched.
  *
  * Never prints. Every function returns 0 (or a count / flag >= 0) on
  * success and -1 on error, with the message in state_errmsg().
@@ -44,7 +45,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STATE_VERSION 2
+#define STATE_VERSION 3
 
 typedef struct crawl_state crawl_state;
 
@@ -222,6 +223,13 @@ int state_meta_set(crawl_state *st, const char *key, const char *value);
  * waiting in the frontier. cb returns 0 to go on. 0, or -1 on error. */
 typedef int (*state_url_cb)(void *ctx, const char *url);
 int state_known_each(crawl_state *st, state_url_cb cb, void *ctx);
+
+/* What the store knows per site, cheaply: cb gets each site name the
+ * pages not gone were recorded with and how many there are; then each URL
+ * no site was recorded for (pages of an older tracuu, frontier rows), with
+ * site NULL and n 1. cb returns 0 to go on. 0, or -1 on error. */
+typedef int (*state_site_cb)(void *ctx, const char *site, const char *url, int64_t n);
+int state_site_counts(crawl_state *st, state_site_cb cb, void *ctx);
 
 /* 1 when url is a page (gone or not) or in the frontier, 0 if not, -1 on error. */
 int state_knows(crawl_state *st, const char *url);
