@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/schema.h"
 #include "model/schema_terms.h"
 #include "query/query_internal.h"
 
@@ -41,6 +42,24 @@ static query_status highlight_body(const char *text, query_hit *h) {
   return rc == 0 ? QUERY_OK : QUERY_NOMEM;
 }
 
+/* When the document of id term was first indexed (schema.h SLOT_INDEXED), or 0. */
+static int64_t stamp_of(engine_db *db, const char *term) {
+  engine_query *q = engine_query_term(term, strlen(term), 1);
+  engine_search_opts o;
+  engine_search_opts_init(&o);
+  o.limit = 1;
+  engine_mset *m = NULL;
+  int64_t stamp = 0;
+  if (q && engine_db_search(db, q, &o, &m) == ENGINE_OK && engine_mset_size(m)) {
+    size_t len = 0;
+    const char *v = engine_mset_value(m, 0, SLOT_INDEXED, &len);
+    if (v && len) stamp = (int64_t)engine_sortable_unserialise(v, len);
+  }
+  engine_mset_free(m);
+  engine_query_free(q);
+  return stamp;
+}
+
 query_status query_doc(engine_db *db, const char *id, const char *text, query_result **out,
                        char *err, size_t errlen) {
   *out = calloc(1, sizeof **out);
@@ -57,6 +76,7 @@ query_status query_doc(engine_db *db, const char *id, const char *text, query_re
   query_status qs = term_docs(db, "", term, 1, keep_record, &k, err, errlen);
   if (qs == QUERY_OK && k.found) {
     h->rank = 1;
+    h->indexed_ms = stamp_of(db, term);
     qs = highlight_body(text, h);
     if (qs == QUERY_OK) qs = status_fill_hit(db, h, err, errlen);
   }

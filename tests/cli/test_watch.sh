@@ -155,6 +155,9 @@ for q in '%5D%5D%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E' '%01%02%0B%7F%27%22' '%E
   feed "/feed?q=$q" >"$TMP/hostile"
   expect_eq "$(head -1 "$TMP/hostile" | cut -d' ' -f1-2)" "0 atom10" "hostile q=$q: still valid Atom"
 done
+doc_id=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$BASE/vb/205.html")
+expect_eq "$(curl -s "$S/api/doc/$doc_id" | jq -r '.hits[0].indexed' | cut -c1-10)" 2025-01-02 \
+  "/api/doc says when a document was first indexed"
 code() { curl -s -o /dev/null -w '%{http_code}' "$S$1"; }
 expect_eq "$(code '/feed?from=2021-13-01')" 400 "a bad date: 400"
 expect_eq "$(code "/feed?q=a&type=$(head -c 3000 /dev/zero | tr '\0' a)")" 414 "an overlong parameter: 414"
