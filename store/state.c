@@ -152,7 +152,9 @@ struct crawl_state {
 };
 
 static int fail(crawl_state *st, const char *what) {
-  snprintf(st->errmsg, sizeof st->errmsg, "crawl state: %s: %s", what, sqlite3_errmsg(st->db));
+  /* Both parts bounded: a message is cut, never the build (-Wformat-truncation). */
+  snprintf(st->errmsg, sizeof st->errmsg, "crawl state: %.160s: %.320s", what,
+           sqlite3_errmsg(st->db));
   return -1;
 }
 

@@ -88,6 +88,17 @@ static int open_parts(page_store *s, const store_options *o, char *err, size_t e
   return rc;
 }
 
+/* Syncs and closes the WARC writer and the state, releases the lock, frees
+ * s: -1 when the last WARC sync failed. */
+static int close_parts(page_store *s) {
+  int rc = s->warc && warc_close(s->warc) != 0 ? -1 : 0;
+  state_close(s->st);
+  if (s->lock_fd >= 0) close(s->lock_fd); /* releases the lock */
+  free(s->dir);
+  free(s);
+  return rc;
+}
+
 int store_open(const char *dir, const store_options *o, page_store **out, char *err, size_t errlen) {
   *out = NULL;
   err[0] = '\0';
@@ -103,8 +114,7 @@ int store_open(const char *dir, const store_options *o, page_store **out, char *
   }
   int locked = take_lock(dir, &s->lock_fd, err, errlen);
   if (locked != 0 || open_parts(s, o, err, errlen) != 0) {
-    char ignored[8];
-    store_close(s, ignored, sizeof ignored);
+    close_parts(s); /* err already says what failed first */
     return locked > 0 ? 1 : -1;
   }
   *out = s;
@@ -117,16 +127,11 @@ const char *store_dir(const page_store *s) { return s->dir; }
 
 int store_close(page_store *s, char *err, size_t errlen) {
   if (!s) return 0;
-  int rc = 0;
-  if (s->warc && warc_close(s->warc) != 0) {
-    snprintf(err, errlen, "cannot sync the WARC store in %s", s->dir);
-    rc = -1;
-  }
-  state_close(s->st);
-  if (s->lock_fd >= 0) close(s->lock_fd); /* releases the lock */
-  free(s->dir);
-  free(s);
-  return rc;
+  char dir[PATH_MAX];
+  snprintf(dir, sizeof dir, "%s", s->dir);
+  if (close_parts(s) == 0) return 0;
+  snprintf(err, errlen, "cannot sync the WARC store in %s", dir);
+  return -1;
 }
 
 /* --- reading answers back ------------------------------------------------- */
