@@ -308,6 +308,36 @@ int state_open(const char *path, crawl_state **out, char **errmsg) {
   return 0;
 }
 
+int state_page_location(const char *path, const char *url, char **warc_file,
+                        int64_t *warc_offset, char *err, size_t errlen) {
+  *warc_file = NULL;
+  *warc_offset = 0;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  int found = -1, nomem = 0;
+  /* These two columns are in every layout since 0.1. */
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_busy_timeout(db, 5000) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, "SELECT warc_file, warc_offset FROM page WHERE url=?1", -1, &s,
+                         NULL) == SQLITE_OK &&
+      sqlite3_bind_text(s, 1, url, -1, SQLITE_TRANSIENT) == SQLITE_OK) {
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) == SQLITE_TEXT) {
+      *warc_file = column_dup(s, 0, &nomem);
+      *warc_offset = sqlite3_column_int64(s, 1);
+      found = nomem ? -1 : 1;
+    } else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+      found = 0;
+    }
+  }
+  if (found < 0)
+    snprintf(err, errlen, "cannot read the crawl state %.300s: %.300s", path,
+             nomem ? "out of memory" : db ? sqlite3_errmsg(db) : "out of memory");
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return found;
+}
+
 int state_begin(crawl_state *st) { return exec(st, "BEGIN IMMEDIATE"); }
 int state_commit(crawl_state *st) { return exec(st, "COMMIT"); }
 int state_rollback(crawl_state *st) { return exec(st, "ROLLBACK"); }

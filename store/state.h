@@ -56,6 +56,14 @@ int state_open(const char *path, crawl_state **out /* OUT */, char **errmsg /* O
 void state_close(crawl_state *st); /* NULL is ok */
 const char *state_errmsg(const crawl_state *st);
 
+/* For readers that must never write the state (the search page showing an
+ * archived original, maybe from a read-only mount): where the last answer
+ * for url is kept, read from the file at path opened read-only, whatever
+ * its version (no migration). Returns 1 with *warc_file malloc'ed, 0 when
+ * url has no archived answer, -1 with err set. */
+int state_page_location(const char *path, const char *url, char **warc_file /* OUT */,
+                        int64_t *warc_offset /* OUT */, char *err /* OUT */, size_t errlen);
+
 /* Transactions around a batch of changes (nesting is not supported). */
 int state_begin(crawl_state *st);
 int state_commit(crawl_state *st);

@@ -189,32 +189,15 @@ int store_reader_get(store_reader *r, const char *file, int64_t offset, warc_rec
 }
 
 /* Where the state says url's last answer is: 1 with *file malloc'ed, 0 when
- * there is no crawl in dir or no archived answer, -1 on error. */
+ * there is no crawl in dir or no archived answer, -1 on error. Read-only:
+ * a reader never creates, migrates or locks a store. */
 static int original_where(const char *dir, const char *url, char **file, int64_t *offset,
                           char *err, size_t errlen) {
   char path[PATH_MAX];
   *file = NULL;
   if (store_path(dir, STORE_STATE_FILE, path, err, errlen) != 0) return -1;
-  if (access(path, R_OK) != 0) return 0; /* no crawl there: never create one */
-  crawl_state *st = NULL;
-  char *msg = NULL;
-  if (state_open(path, &st, &msg) != 0) {
-    snprintf(err, errlen, "%s", msg ? msg : "cannot open the crawl state");
-    free(msg);
-    return -1;
-  }
-  state_page pg;
-  int known = state_page_get(st, url, &pg);
-  if (known < 0) snprintf(err, errlen, "the crawl state cannot be read: %s", state_errmsg(st));
-  int found = known == 1 && pg.warc_file;
-  if (found) {
-    *file = pg.warc_file;
-    pg.warc_file = NULL;
-    *offset = pg.warc_offset;
-  }
-  state_page_clear(&pg);
-  state_close(st);
-  return known < 0 ? -1 : found;
+  if (access(path, R_OK) != 0) return 0; /* no crawl there */
+  return state_page_location(path, url, file, offset, err, errlen);
 }
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }

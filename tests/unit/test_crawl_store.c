@@ -1,6 +1,7 @@
 /* The crawler's pure parts: URL helpers, crawl state (verdicts, dedup, frontier,
  * pending work), the WARC store (round trip, torn tail), sitemaps, the
  * config file and URL patterns. */
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +201,52 @@ static void test_state_schedule(void) {
   state_close(st);
 }
 
+/* A reader asks where a page's answer is kept without writing the state:
+ * a state tracuu 0.1 wrote stays 0.1's (no migration, no WAL files). */
+static int user_version_of(const char *path) {
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  int v = -1;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+      sqlite3_step(s) == SQLITE_ROW)
+    v = sqlite3_column_int(s, 0);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return v;
+}
+
+static void test_state_reader_writes_nothing(void) {
+  char path[400], sql_path[400], err[512], *file = NULL;
+  snprintf(path, sizeof path, "%s/old-state.sqlite", tmpdir);
+  snprintf(sql_path, sizeof sql_path, "%s/tests/fixtures/state/state-0.1.sql", TRACUU_SOURCE_DIR);
+  FILE *fp = fopen(sql_path, "r");
+  static char script[1 << 20];
+  size_t n = fp ? fread(script, 1, sizeof script - 1, fp) : 0;
+  if (fp) fclose(fp);
+  script[n] = '\0';
+  CHECK(n > 0);
+  sqlite3 *db = NULL;
+  CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+  CHECK_INT(sqlite3_exec(db, script, NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+  CHECK_INT(user_version_of(path), 0);
+  int64_t off = -1;
+  CHECK_INT(state_page_location(path, "http://127.0.0.1:@PORT@/", &file, &off, err, sizeof err), 1);
+  CHECK_STR(file, "tracuu-00001.warc.gz");
+  CHECK_INT(off, 64696);
+  free(file);
+  CHECK_INT(state_page_location(path, "http://nowhere/", &file, &off, err, sizeof err), 0);
+  CHECK(file == NULL);
+  CHECK_INT(user_version_of(path), 0); /* still 0.1's layout */
+  char wal[420];
+  snprintf(wal, sizeof wal, "%s-wal", path);
+  CHECK(access(wal, F_OK) != 0);
+  snprintf(path, sizeof path, "%s/no-such.sqlite", tmpdir);
+  CHECK_INT(state_page_location(path, "http://x/", &file, &off, err, sizeof err), -1);
+  CHECK(strstr(err, "cannot read the crawl state") != NULL);
+}
+
 static void test_warc(void) {
   char err[512], dir[300], path[400];
   snprintf(dir, sizeof dir, "%s/store", tmpdir);
@@ -387,6 +434,7 @@ int main(void) {
   if (!mkdtemp(tmpdir)) return 2;
   test_state();
   test_state_schedule();
+  test_state_reader_writes_nothing();
   test_warc();
   test_sitemap();
   test_config();
