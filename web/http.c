@@ -5,8 +5,17 @@
  * thread while it is reading, writing or lingering (only that thread reads,
  * writes or closes it then), and to one worker while it is handling. Each
  * descriptor is armed EPOLLONESHOT, so an event reaches the I/O thread once
- * and nothing is armed while a worker holds the connection. A worker hands
- * a connection back through the `done` list and the eventfd. */
+ * and nothing is armed while a worker holds the connection. A worker that
+ * has written what the socket takes of its answer hands the connection on
+ * itself, under the mutex (take_back): back to reading (armed, or queued
+ * when the next request is already there), to the I/O thread for the rest
+ * of a large answer, to a graceful close, or closed. Going back through the
+ * I/O thread instead (a list and an eventfd) cost a wake-up and three
+ * system calls a request (bench/bench_serve.sh, the "doc" workload, has the
+ * figures). A connection a worker
+ * closes is freed, like every closed one, by the I/O thread after its
+ * current batch of events, which cannot hold it: it was not armed. The
+ * eventfd only wakes the I/O thread to stop. */
 #define _GNU_SOURCE /* accept4 */
 #include "web/http.h"
 
@@ -54,10 +63,9 @@ typedef struct conn {
   http_request rq;
   dynbuf out_head, out_body;
   size_t sent;        /* bytes of out_head + out_body written */
-  int write_failed;   /* the worker's first write failed */
   uint64_t queued_seq;
   struct conn *prev, *next; /* every connection */
-  struct conn *qnext;       /* the queue, the done list, or the dead list */
+  struct conn *qnext;       /* the queue, or the dead list */
 } conn;
 
 struct http_server {
@@ -73,7 +81,6 @@ struct http_server {
   conn *all;
   unsigned n_conns;
   conn *queue; /* in arrival order */
-  conn *done;
   conn *dead;
   uint64_t seq, serve_seq;
   address addrs[HTTP_MAX_CONNECTIONS];
@@ -553,7 +560,9 @@ static void answered(http_server *s, conn *c) {
   consider(s, c); /* a pipelined request may be there already */
 }
 
-/* A worker finished with c: back to the I/O thread's care. */
+/* c after a write (rc as write_some's): closed, left to the I/O thread for
+ * the rest of its answer, or answered. By the worker that handled it, or by
+ * the I/O thread while writing; under mu. */
 static void take_back(http_server *s, conn *c, int rc) {
   if (rc < 0) conn_kill(s, c);
   else if (rc == 0) {
@@ -603,18 +612,9 @@ static void sweep(http_server *s) {
   pthread_mutex_unlock(&s->mu);
 }
 
-static void take_done(http_server *s) {
+static void drain_wake(http_server *s) {
   uint64_t v;
-  if (read(s->efd, &v, sizeof v) < 0 && errno != EAGAIN) return;
-  pthread_mutex_lock(&s->mu);
-  conn *list = s->done;
-  s->done = NULL;
-  while (list) {
-    conn *c = list;
-    list = c->qnext;
-    take_back(s, c, c->write_failed ? -1 : c->sent == c->out_head.len + c->out_body.len);
-  }
-  pthread_mutex_unlock(&s->mu);
+  if (read(s->efd, &v, sizeof v) < 0) { /* EAGAIN: already drained */ }
 }
 
 static void *io_main(void *arg) {
@@ -626,7 +626,7 @@ static void *io_main(void *arg) {
     for (int i = 0; i < n; i++) {
       void *p = evs[i].data.ptr;
       if (p == &LISTEN_MARK) accept_all(s);
-      else if (p == &WAKE_MARK) take_done(s);
+      else if (p == &WAKE_MARK) drain_wake(s);
       else on_event(s, p, evs[i].events);
     }
     if (now_s() - last_sweep >= TICK_MS / 1000.0) {
@@ -664,7 +664,6 @@ static void compose(conn *c, http_reply *r) {
     dynbuf_init(&r->body, HTTP_MAX_REPLY);
   }
   c->sent = 0;
-  c->write_failed = 0;
 }
 
 static void *worker_main(void *arg) {
@@ -684,13 +683,10 @@ static void *worker_main(void *arg) {
     compose(c, &r);
     dynbuf_free(&r.headers);
     dynbuf_free(&r.body);
-    c->write_failed = write_some(c) < 0; /* take_done closes it */
+    int rc = write_some(c);
 
     pthread_mutex_lock(&s->mu);
-    c->qnext = s->done;
-    s->done = c;
-    uint64_t one = 1;
-    if (write(s->efd, &one, sizeof one) < 0) { /* the counter is full: already awake */ }
+    take_back(s, c, rc);
   }
   pthread_mutex_unlock(&s->mu);
   return NULL;
