@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what tracuu needs to build and test on Debian 12 (as root), and
 # nothing when it is all there already. Used by quickstart.sh, test.sh and CI.
+#   bash scripts/deps.sh          # building, the quickstart, the man pages, the package
+#   bash scripts/deps.sh --test   # and everything the test suite runs (test.sh uses this)
 set -euo pipefail
 
 packages=(
@@ -23,6 +25,16 @@ packages=(
   scdoc man-db groff-base               # the man pages (doc/*.scd) and test_native's check of them
   dpkg-dev fakeroot                     # cpack -G DEB (dpkg-shlibdeps computes the Depends)
 )
+
+if [ "${1:-}" = --test ]; then
+  packages+=(
+    curl                                # test_web_http's requests
+    chromium                            # test_web_browser drives it headless (about 80 MB)
+  )
+  # test_web_browser runs playwright-core under node (npm ci fetches it from
+  # the npm registry on its first run): Debian's node unless one is on PATH.
+  command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,7 +3,7 @@
 # UndefinedBehaviorSanitizer, each running every test through ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/deps.sh
+bash scripts/deps.sh --test
 
 jobs=$(nproc 2>/dev/null || echo 2)
 run_suite() { # build-dir extra-cmake-args...
