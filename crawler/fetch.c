@@ -11,9 +11,20 @@
 #include <time.h>
 
 #include <arpa/inet.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 typedef struct host host;
+
+/* A connection libcurl keeps open after an answer: its socket and the
+ * socket's local address, which tells it from a later socket that got the
+ * same descriptor number. libcurl owns the socket: it is only ever looked
+ * at (poll, MSG_PEEK) or shut down here, never closed. */
+typedef struct {
+  curl_socket_t fd; /* CURL_SOCKET_BAD: none */
+  struct sockaddr_storage local;
+  socklen_t local_len;
+} conn_id;
 
 typedef struct job {
   struct job *next;
@@ -30,6 +41,11 @@ typedef struct job {
   int body_over, headers_over;
   char errbuf[CURL_ERROR_SIZE];
   char refused_ip[64]; /* the private address refused (open_public_socket, refuse_private), or "" */
+  int excess;          /* libcurl found bytes past the answer's end (EXCESS_*) */
+  /* An answer waiting for FETCH_SETTLE_MS of silence on its connection. */
+  conn_id conn;
+  CURLcode rc;
+  int64_t judge_at;
   /* The final answer, kept until the done callback. */
   long code;
   fetch_error error;
@@ -42,6 +58,8 @@ struct host {
   int64_t next_ok; /* monotonic ms before which nothing starts */
   int64_t last_end; /* when the last answer came */
   job *active;     /* the transfer running now: at most one per host */
+  job *settling;   /* an answer waiting for its connection's silence (FETCH_SETTLE_MS) */
+  conn_id conn;    /* the connection kept after the last answer that settled */
   job *head, *tail;
 };
 
@@ -51,7 +69,7 @@ struct fetcher {
   CURLM *multi;
   host **hosts;
   size_t n_hosts, cap_hosts, next_host; /* next_host: round-robin start */
-  size_t queued, running;
+  size_t queued, running, settling;
   int kicked; /* transfers were driven after the last poll: answers may wait unread */
 };
 
@@ -59,6 +77,8 @@ struct fetcher {
 typedef struct {
   char etag[256], last_modified[64], content_type[128];
 } answer_fields;
+
+enum { EXCESS_NONE, EXCESS_LENGTH, EXCESS_CHUNKED };
 
 static int64_t now_ms(void) {
   struct timespec ts;
@@ -77,6 +97,7 @@ const char *fetch_strerror(fetch_error e) {
   case FETCH_NETWORK: return "network error";
   case FETCH_BAD_URL: return "bad URL";
   case FETCH_NOMEM: return "out of memory";
+  case FETCH_FRAMING: return "bad framing";
   }
   return "?";
 }
@@ -219,6 +240,7 @@ static fetch_error get_host(fetcher *f, const char *url, host **out) {
     return FETCH_NOMEM;
   }
   h->delay_ms = -1;
+  h->conn.fd = CURL_SOCKET_BAD;
   f->hosts[f->n_hosts++] = h;
   *out = h;
   return FETCH_OK;
@@ -318,7 +340,7 @@ fetch_error fetch_set_host_delay(fetcher *f, const char *url, long delay_ms) {
   return FETCH_OK;
 }
 
-size_t fetch_pending(const fetcher *f) { return f->queued + f->running; }
+size_t fetch_pending(const fetcher *f) { return f->queued + f->running + f->settling; }
 
 int fetch_global_init(void) { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1; }
 void fetch_global_cleanup(void) { curl_global_cleanup(); }
@@ -345,6 +367,7 @@ void fetch_destroy(fetcher *f) {
     host *h = f->hosts[i];
     while (h->head) job_free(f, pop_front(h));
     job_free(f, h->active);
+    job_free(f, h->settling);
     free(h->origin);
     free(h);
   }
@@ -377,13 +400,25 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud) {
   return len;
 }
 
-/* Keeps the request header block as sent, for the WARC request record. */
+static int starts_with(const char *p, size_t n, const char *word) {
+  size_t w = strlen(word);
+  return n >= w && memcmp(p, word, w) == 0;
+}
+
+/* Keeps the request header block as sent, for the WARC request record, and
+ * hears libcurl say that an answer went on past its end: libcurl then drops
+ * those bytes (and the connection) and reports success, so its own words
+ * are the only sign. test_fetch_framing fails if a libcurl says them
+ * otherwise. */
 static int on_debug(CURL *easy, curl_infotype type, char *p, size_t n, void *ud) {
   (void)easy;
   job *j = ud;
   if (type == CURLINFO_HEADER_OUT) {
     dynbuf_reset(&j->request);
     dynbuf_append(&j->request, p, n);
+  } else if (type == CURLINFO_TEXT) {
+    if (starts_with(p, n, "Excess found")) j->excess = EXCESS_LENGTH;
+    else if (starts_with(p, n, "Leftovers after chunking")) j->excess = EXCESS_CHUNKED;
   }
   return 0;
 }
@@ -486,6 +521,52 @@ static int refuse_private(void *ud, char *primary_ip, char *local_ip, int primar
   return CURL_PREREQFUNC_ABORT;
 }
 
+/* --- kept connections ----------------------------------------------------- */
+
+/* The connection libcurl keeps after e's answer; fd CURL_SOCKET_BAD when it
+ * closed it. Asked while e is still in the multi handle. */
+static conn_id kept_connection(CURL *e) {
+  conn_id c = {.fd = CURL_SOCKET_BAD, .local_len = sizeof c.local};
+  curl_socket_t fd = CURL_SOCKET_BAD;
+  if (curl_easy_getinfo(e, CURLINFO_ACTIVESOCKET, &fd) == CURLE_OK && fd != CURL_SOCKET_BAD &&
+      getsockname(fd, (struct sockaddr *)&c.local, &c.local_len) == 0)
+    c.fd = fd;
+  return c;
+}
+
+/* 1 when c is still the socket it was (same descriptor, same local address). */
+static int conn_alive(const conn_id *c) {
+  struct sockaddr_storage a;
+  socklen_t n = sizeof a;
+  return c->fd != CURL_SOCKET_BAD && getsockname(c->fd, (struct sockaddr *)&a, &n) == 0 &&
+         n == c->local_len && memcmp(&a, &c->local, n) == 0;
+}
+
+/* 1 when bytes nobody asked for wait on the kept connection c. */
+static int conn_unread(const conn_id *c) {
+  struct pollfd p = {.fd = c->fd, .events = POLLIN};
+  char b;
+  return conn_alive(c) && poll(&p, 1, 0) == 1 && (p.revents & POLLIN) &&
+         recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 1;
+}
+
+/* Makes libcurl drop the connection: it finds it dead before any reuse and
+ * closes it itself. */
+static void conn_discard(conn_id *c) {
+  if (conn_alive(c)) shutdown(c->fd, SHUT_RDWR);
+  c->fd = CURL_SOCKET_BAD;
+}
+
+static long host_delay(const fetcher *f, const host *h) {
+  return h->delay_ms >= 0 ? h->delay_ms : f->o.delay_ms;
+}
+
+/* A host asked faster than FETCH_SETTLE_MS gets a new connection for every
+ * request: there is no time to hear whether an answer went on past its end. */
+static int host_reuses(const fetcher *f, const host *h) {
+  return host_delay(f, h) >= FETCH_SETTLE_MS;
+}
+
 static fetch_error start_job(fetcher *f, job *j) {
   dynbuf_reset(&j->body);
   dynbuf_reset(&j->request);
@@ -493,6 +574,7 @@ static fetch_error start_job(fetcher *f, job *j) {
   j->body_over = j->headers_over = 0;
   j->errbuf[0] = '\0';
   j->refused_ip[0] = '\0';
+  j->excess = EXCESS_NONE;
   CURL *e = j->easy = curl_easy_init();
   if (!e) return FETCH_NOMEM;
   if ((j->etag && add_header(j, "If-None-Match", j->etag) != 0) ||
@@ -521,21 +603,25 @@ static fetch_error start_job(fetcher *f, job *j) {
     curl_easy_setopt(e, CURLOPT_PREREQDATA, j);
   }
   set_limits(&f->o, e);
+  host *h = j->host;
+  if (!host_reuses(f, h)) {
+    curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+    curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+  } else if (conn_unread(&h->conn)) { /* bytes came after the last answer settled */
+    conn_discard(&h->conn);
+    curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+  }
   if (curl_multi_add_handle(f->multi, e) != CURLM_OK) return FETCH_NOMEM;
   j->in_multi = 1;
   j->attempts++;
   return FETCH_OK;
 }
 
-static long host_delay(const fetcher *f, const host *h) {
-  return h->delay_ms >= 0 ? h->delay_ms : f->o.delay_ms;
-}
-
 /* Starts the first job of every idle host whose delay has passed. */
 static fetch_error start_ready(fetcher *f, int64_t now) {
   for (size_t k = 0; k < f->n_hosts && f->running < (size_t)f->o.max_parallel; k++) {
     host *h = f->hosts[(f->next_host + k) % f->n_hosts];
-    if (h->active || !h->head || h->next_ok > now) continue;
+    if (h->active || h->settling || !h->head || h->next_ok > now) continue;
     job *j = pop_front(h);
     f->queued--;
     h->active = j;
@@ -560,7 +646,7 @@ static long idle_wait(const fetcher *f, int64_t now, long wait) {
   if (f->running >= (size_t)f->o.max_parallel) return wait;
   for (size_t i = 0; i < f->n_hosts; i++) {
     const host *h = f->hosts[i];
-    if (h->active || !h->head) continue;
+    if (h->active || h->settling || !h->head) continue;
     int64_t d = h->next_ok - now;
     if (d < wait) wait = d < 0 ? 0 : (long)d;
   }
@@ -632,6 +718,11 @@ static fetch_error map_curl_error(const fetcher *f, job *j, CURLcode rc, char *m
     snprintf(msg, len, "truncated: the connection closed after %zu bytes, before the body's end",
              j->body.len);
     return FETCH_TRUNCATED;
+  case CURLE_UNSUPPORTED_PROTOCOL: /* only http(s) URLs get here: an answer without a status line */
+  case CURLE_WEIRD_SERVER_REPLY:
+    snprintf(msg, len, "bad framing: the answer is not HTTP/1.x (%s)",
+             j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc));
+    return FETCH_FRAMING;
   default:
     snprintf(msg, len, "%s", j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc));
     return FETCH_NETWORK;
@@ -687,6 +778,16 @@ static int follow_redirect(fetcher *f, job *j, int64_t now, fetch_error *err, ch
   return 0;
 }
 
+/* Records j's final answer and appends it to *finished. */
+static void finished_as(job *j, long code, fetch_error err, const char *msg, job ***finished) {
+  j->code = code;
+  j->error = err;
+  snprintf(j->message, sizeof j->message, "%s", msg);
+  j->next = NULL;
+  **finished = j;
+  *finished = &j->next;
+}
+
 /* Hands a finished job to the done callback, then frees it. */
 static void finish(fetcher *f, job *j, fetch_done_fn done, void *ctx) {
   answer_fields a;
@@ -705,16 +806,47 @@ static void finish(fetcher *f, job *j, fetch_done_fn done, void *ctx) {
   job_free(f, j);
 }
 
-/* Decides retry / redirect / final answer for a finished transfer; a
- * final one is appended to *finished. */
-static void complete(fetcher *f, job *j, CURLcode rc, int64_t now, job ***finished) {
+/* The values of every Content-Length header of e's answer agree (a list
+ * "5, 5" in one header too); what disagrees is written into msg. */
+static int lengths_agree(CURL *e, char *msg, size_t len) {
+  struct curl_header *h;
+  long long first = -1;
+  for (size_t i = 0;; i++) {
+    if (curl_easy_header(e, "Content-Length", i, CURLH_HEADER, -1, &h) != CURLHE_OK) return 1;
+    for (const char *p = h->value; *p;) {
+      char *end;
+      long long v = strtoll(p, &end, 10);
+      if (end == p || v < 0) {
+        snprintf(msg, len, "bad framing: Content-Length \"%.60s\" is not a length", h->value);
+        return 0;
+      }
+      if (first >= 0 && v != first) {
+        snprintf(msg, len, "bad framing: Content-Lengths that disagree (%lld and %lld)", first, v);
+        return 0;
+      }
+      first = v;
+      p = end + strspn(end, " \t,");
+    }
+    if (i + 1 >= h->amount) return 1;
+  }
+}
+
+/* The framing faults libcurl let through on an answer it calls complete. */
+static int framing_ok(const job *j, char *msg, size_t len) {
+  if (!lengths_agree(j->easy, msg, len)) return 0;
+  if (j->excess != EXCESS_NONE) {
+    snprintf(msg, len, "bad framing: the server sent bytes past the end of its answer (%s)",
+             j->excess == EXCESS_LENGTH ? "beyond its Content-Length" : "after its last chunk");
+    return 0;
+  }
+  return 1;
+}
+
+/* Decides retry / redirect / final answer for a finished transfer whose
+ * framing was judged; a final one is appended to *finished. */
+static void decide(fetcher *f, job *j, CURLcode rc, int64_t now, job ***finished) {
   host *h = j->host;
-  job_detach(f, j);
-  h->active = NULL;
-  h->last_end = now;
-  f->running--;
-  long delay = host_delay(f, h), code = 0;
-  if (now + delay > h->next_ok) h->next_ok = now + delay;
+  long code = 0;
   curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &code);
   char msg[512] = "";
   fetch_error err = FETCH_OK;
@@ -741,21 +873,78 @@ static void complete(fetcher *f, job *j, CURLcode rc, int64_t now, job ***finish
   } else if (code >= 300 && code < 400 && code != 304) {
     if (follow_redirect(f, j, now, &err, msg, sizeof msg)) return;
   }
-  j->code = code;
-  j->error = err;
-  snprintf(j->message, sizeof j->message, "%s", msg);
-  j->next = NULL;
-  **finished = j;
-  *finished = &j->next;
+  finished_as(j, code, err, msg, finished);
+}
+
+/* A finished transfer: its framing first. A faulty answer fails at once and
+ * its connection is dropped; a sound one on a connection libcurl keeps
+ * waits FETCH_SETTLE_MS (within the host's delay) for bytes that come after
+ * it (judge_settled); any other goes on to decide(). */
+static void complete(fetcher *f, job *j, CURLcode rc, int64_t now, job ***finished) {
+  host *h = j->host;
+  j->conn = kept_connection(j->easy); /* before it leaves the multi handle */
+  job_detach(f, j);
+  h->active = NULL;
+  h->last_end = now;
+  f->running--;
+  long delay = host_delay(f, h);
+  if (now + delay > h->next_ok) h->next_ok = now + delay;
+  h->conn.fd = CURL_SOCKET_BAD;
+  char msg[512] = "";
+  if (rc == CURLE_OK && !framing_ok(j, msg, sizeof msg)) {
+    conn_discard(&j->conn);
+    long code = 0;
+    curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &code);
+    finished_as(j, code, FETCH_FRAMING, msg, finished);
+  } else if (rc == CURLE_OK && j->conn.fd != CURL_SOCKET_BAD && host_reuses(f, h)) {
+    j->rc = rc;
+    j->judge_at = now + FETCH_SETTLE_MS;
+    h->settling = j;
+    f->settling++;
+  } else {
+    decide(f, j, rc, now, finished);
+  }
+}
+
+/* Judges every settling answer whose FETCH_SETTLE_MS have passed: bytes on
+ * its connection make it a failed fetch and end the connection; silence
+ * keeps the connection for the host's next request. */
+static void judge_settled(fetcher *f, int64_t now, job ***finished) {
+  for (size_t i = 0; i < f->n_hosts; i++) {
+    host *h = f->hosts[i];
+    job *j = h->settling;
+    if (!j || j->judge_at > now) continue;
+    h->settling = NULL;
+    f->settling--;
+    if (conn_unread(&j->conn)) {
+      conn_discard(&j->conn);
+      long code = 0;
+      curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &code);
+      finished_as(j, code, FETCH_FRAMING,
+                  "bad framing: the server sent more bytes after the end of its answer", finished);
+    } else {
+      h->conn = j->conn;
+      decide(f, j, j->rc, now, finished);
+    }
+  }
+}
+
+/* How long until the first settling answer is judged (capped by wait). */
+static long settle_wait(const fetcher *f, int64_t now, long wait) {
+  for (size_t i = 0; i < f->n_hosts; i++) {
+    const job *j = f->hosts[i]->settling;
+    if (j && j->judge_at - now < wait) wait = j->judge_at <= now ? 0 : (long)(j->judge_at - now);
+  }
+  return wait;
 }
 
 fetch_error fetch_perform(fetcher *f, long wait_ms, fetch_done_fn done, void *ctx) {
   int64_t now = now_ms();
   fetch_error e = start_ready(f, now);
   if (e != FETCH_OK) return e;
-  long wait = f->kicked ? 0 : idle_wait(f, now, wait_ms);
+  long wait = f->kicked ? 0 : settle_wait(f, now, idle_wait(f, now, wait_ms));
   f->kicked = 0;
-  if (f->running == 0 && f->queued == 0) return FETCH_OK;
+  if (fetch_pending(f) == 0) return FETCH_OK;
   if (curl_multi_poll(f->multi, NULL, 0, (int)wait, NULL) != CURLM_OK) return FETCH_NOMEM;
   int still;
   if (curl_multi_perform(f->multi, &still) != CURLM_OK) return FETCH_NOMEM;
@@ -770,6 +959,7 @@ fetch_error fetch_perform(fetcher *f, long wait_ms, fetch_done_fn done, void *ct
     curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&j);
     complete(f, j, rc, now, &tail);
   }
+  judge_settled(f, now, &tail);
   /* Next requests on the wire first, so that the server works while the
    * caller digests these answers (delays still hold: start_ready obeys them). */
   if (finished && start_ready(f, now) == FETCH_OK) {

@@ -15,6 +15,18 @@
  * with the stored Last-Modified, both sent verbatim; a 304 comes back as
  * code 304 with an empty body.
  *
+ * Framing. An answer whose framing is wrong is a failed fetch of its URL
+ * (FETCH_FRAMING) and its connection is closed, so the next request of the
+ * host goes out on a fresh one and gets its own answer: bytes past the
+ * declared Content-Length or after the last chunk, two Content-Lengths that
+ * disagree, or no HTTP/1.x status line (HTTP/0.9 or garbage). Bytes a server
+ * sends after its answer in a later write are caught by waiting: a host's
+ * kept connection is reused only after FETCH_SETTLE_MS of silence (an answer
+ * on it is judged then; the host's delay covers the wait), and a host whose
+ * delay is shorter gets a new connection for every request. Bytes that come
+ * later still are found before the connection is reused: it is then closed
+ * and the request goes out on a fresh one (the earlier answer stands).
+ *
  * libcurl lives behind this module (and the URL helpers below). Never
  * prints. curl_global_init must have been called (once, in main).
  */
@@ -30,6 +42,7 @@
 #define FETCH_MAX_HEADERS (64u * 1024) /* response header block */
 #define FETCH_MAX_HOSTS 10000
 #define FETCH_MAX_QUEUED 100000       /* requests waiting in all hosts' queues */
+#define FETCH_SETTLE_MS 100           /* silence after an answer before its connection is reused */
 
 typedef enum {
   FETCH_OK = 0,      /* a final answer; see code (200, 304, 404...) */
@@ -40,7 +53,8 @@ typedef enum {
   FETCH_REDIRECT,    /* too many redirects, or to a place not allowed */
   FETCH_NETWORK,     /* could not connect, reset, bad TLS, bad encoding... */
   FETCH_BAD_URL,     /* not an http(s) URL we can fetch */
-  FETCH_NOMEM
+  FETCH_NOMEM,
+  FETCH_FRAMING      /* more bytes than declared, Content-Lengths that disagree, not HTTP/1.x */
 } fetch_error;
 
 const char *fetch_strerror(fetch_error e);
