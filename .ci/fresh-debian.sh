@@ -14,7 +14,7 @@ set -euo pipefail
 proj=$(cd "$(dirname "$0")/.." && pwd)
 shared=$(cd "$proj/../shared" 2>/dev/null && pwd) || { echo "fresh-debian: no ../shared beside $proj" >&2; exit 2; }
 cache=${TRACUU_CI_CACHE:-/var/tmp/tracuu-ci}
-limit=${TRACUU_CI_FRESH_TIMEOUT:-1800} # seconds for both commands together
+limit=${TRACUU_CI_FRESH_TIMEOUT:-2400} # seconds for both commands together
 [ "$(id -u)" = 0 ] || { echo "fresh-debian: needs root (debootstrap, mount, chroot)" >&2; exit 2; }
 mkdir -p "$cache/apt-archives/partial"
 
@@ -35,7 +35,7 @@ mirror=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/d
 base=$cache/rootfs-bookworm
 if [ ! -f "$base/.complete" ]; then
   command -v debootstrap >/dev/null ||
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null 2>&1
   echo "== fresh Debian 12: debootstrap minbase from $mirror (once; kept in $base)"
   rm -rf "$base"
   debootstrap --variant=minbase bookworm "$base" "$mirror" >"$cache/debootstrap.log" 2>&1 ||
@@ -82,6 +82,8 @@ for i in 0 1; do
     exit 1
   fi
   grep -E '% tests passed|\(Skipped\)|Not Run' "$log" | sed 's/^/   /' || true
+  # Why a test skipped (ctest shows only failures' output).
+  cat "$root"/root/tracuu/build*/Testing/Temporary/LastTest.log 2>/dev/null | grep -h 'SKIPPED:' | sort -u | sed 's/^/   /' || true
   echo "   passed in $(($(date +%s) - t0)) s"
 done
 echo "fresh-debian: both README commands pass on a fresh Debian 12 ($(($(date +%s) - start)) s)"

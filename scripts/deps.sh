@@ -34,6 +34,7 @@ if [ "${1:-}" = --test ]; then
   # test_web_browser runs playwright-core under node (npm ci fetches it from
   # the npm registry on its first run): Debian's node unless one is on PATH.
   command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+  packages+=(ca-certificates)           # npm's registry is https
 fi
 
 missing=()
