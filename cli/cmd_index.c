@@ -49,6 +49,11 @@ static int index_file(sink *ix, const char *path, index_counts *c) {
   int repaired, got, rc = EXIT_OK;
   while (rc == EXIT_OK && (got = record_reader_next(rd, &r, &repaired, err, sizeof err)) != 0) {
     unsigned long line = record_reader_line(rd);
+    if (got == -2) { /* never taken for the end: what was read before is kept */
+      cli_error("%s:%lu: cannot read: %s; the records before it are indexed", path, line, err);
+      rc = EXIT_IO;
+      break;
+    }
     if (got < 0) {
       fprintf(stderr, "%s:%lu: skipped: %s\n", path, line, err);
       c->skipped++;
@@ -271,6 +276,12 @@ int cmd_index(int argc, char **argv) {
   }
   if (optind == argc) {
     cli_error("index needs at least one FILE.jsonl (\"-\" reads standard input)");
+    return EXIT_USAGE;
+  }
+  struct stat dst;
+  if (stat(a.db, &dst) == 0 && !S_ISDIR(dst.st_mode)) { /* a stub, or anything else */
+    cli_error("%s is a file, not an index directory: tracuu index writes into a directory "
+              "(created when missing); a stub file of shards is only searched", a.db);
     return EXIT_USAGE;
   }
   int as_bulk = !a.incremental && (a.bulk || a.rebuild || !index_exists(a.db));

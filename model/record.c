@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "text/text.h"
 
@@ -362,11 +363,17 @@ struct record_reader {
 record_reader *record_reader_open(const char *path) {
   record_reader *rd = calloc(1, sizeof *rd);
   if (!rd) return NULL;
+  struct stat st;
   if (strcmp(path, "-") == 0) {
     rd->fp = stdin;
-  } else {
-    rd->fp = fopen(path, "rb");
+  } else if ((rd->fp = fopen(path, "rb")) != NULL) {
     rd->owns_fp = 1;
+    /* fopen takes a directory, and its first read fails: say so now. */
+    if (fstat(fileno(rd->fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+      fclose(rd->fp);
+      rd->fp = NULL;
+      errno = EISDIR;
+    }
   }
   if (!rd->fp) {
     int saved = errno;
@@ -377,28 +384,72 @@ record_reader *record_reader_open(const char *path) {
   return rd;
 }
 
+/* Room for len + 1 more bytes in rd->line, up to RECORD_MAX_LINE + 1. */
+static int line_room(record_reader *rd, size_t len) {
+  if (len + 1 < rd->cap) return 0;
+  size_t cap = rd->cap ? rd->cap * 2 : 4096;
+  if (cap > (size_t)RECORD_MAX_LINE + 1) cap = (size_t)RECORD_MAX_LINE + 1;
+  char *p = realloc(rd->line, cap);
+  if (!p) return -1;
+  rd->line = p;
+  rd->cap = cap;
+  return 0;
+}
+
+/* The next line into rd->line (its '\n' dropped, NUL-terminated), its
+ * length in *out. A line over RECORD_MAX_LINE is never held whole: past the
+ * limit its bytes are read and dropped up to its end, so the next line is
+ * the next line. Returns 1 (a line), 0 (end of input), -1 (this line is too
+ * long, or memory ran out: *why), -2 (the input cannot be read: errno). */
+static int read_line(record_reader *rd, size_t *out, const char **why) {
+  size_t len = 0;
+  int c, over = 0, nomem = 0;
+  errno = 0;
+  while ((c = getc_unlocked(rd->fp)) != EOF && c != '\n') {
+    if (over || nomem) continue;
+    if (len == RECORD_MAX_LINE) over = 1;
+    else if (line_room(rd, len) != 0) nomem = 1;
+    else rd->line[len++] = (char)c;
+  }
+  if (c == EOF && ferror(rd->fp)) {
+    if (!errno) errno = EIO;
+    return -2;
+  }
+  if (c == EOF && len == 0 && !over && !nomem) return 0;
+  if (over || nomem) {
+    *why = over ? "line longer than the limit" : "out of memory reading the line";
+    return -1;
+  }
+  if (line_room(rd, len) != 0) {
+    *why = "out of memory reading the line";
+    return -1;
+  }
+  rd->line[len] = '\0';
+  *out = len;
+  return 1;
+}
+
 int record_reader_next(record_reader *rd, record *r, int *repaired, char *err, size_t errlen) {
   for (;;) {
-    errno = 0;
-    ssize_t n = getline(&rd->line, &rd->cap, rd->fp);
-    if (n < 0) {
-      if (errno == ENOMEM) {
-        rd->lineno++;
-        snprintf(err, errlen, "out of memory reading the line");
-        return -1;
-      }
-      return 0;
-    }
+    size_t len = 0;
+    const char *why = "";
+    int got = read_line(rd, &len, &why);
+    if (got == 0) return 0;
     rd->lineno++;
-    size_t len = (size_t)n;
-    while (len && (rd->line[len - 1] == '\n' || rd->line[len - 1] == '\r')) len--;
+    if (got == -2) {
+      snprintf(err, errlen, "%s", strerror(errno));
+      return -2;
+    }
+    if (got < 0) {
+      if (strcmp(why, "line longer than the limit") == 0)
+        snprintf(err, errlen, "line longer than %u bytes", RECORD_MAX_LINE);
+      else snprintf(err, errlen, "%s", why);
+      return -1;
+    }
+    while (len && rd->line[len - 1] == '\r') len--;
     size_t i = 0;
     while (i < len && (rd->line[i] == ' ' || rd->line[i] == '\t')) i++;
     if (i == len) continue; /* blank line */
-    if (len > RECORD_MAX_LINE) {
-      snprintf(err, errlen, "line longer than %u bytes", RECORD_MAX_LINE);
-      return -1;
-    }
     return record_parse_json(rd->line, len, r, repaired, err, errlen) == 0 ? 1 : -1;
   }
 }

@@ -103,11 +103,15 @@ int record_date_valid(const char *s, int *y, int *m, int *d);
 /* Reads JSON Lines from a file, line by line, with bounded memory. */
 typedef struct record_reader record_reader;
 
-/* Opens path ("-" = standard input). NULL on failure (errno set). */
+/* Opens path ("-" = standard input). NULL on failure (errno set; EISDIR
+ * for a directory). */
 record_reader *record_reader_open(const char *path);
 
 /* Next record. Returns 1 with *r filled, 0 at end of input, -1 for a bad line
- * (reason in err, *r cleared; reading may go on). Empty lines are skipped. */
+ * (reason in err, *r cleared; reading may go on), -2 when the input cannot
+ * be read (err: the system's reason; never taken for the end). Empty lines
+ * are skipped. A line over RECORD_MAX_LINE is a bad line, found while it is
+ * read: it never takes more memory than the limit. */
 int record_reader_next(record_reader *rd, record *r /* OUT */, int *repaired /* OUT */,
                        char *err /* OUT */, size_t errlen);
 
