@@ -377,7 +377,12 @@ static int extract(crawler *c, const site_view *s, const char *url, const char *
   char err[512];
   extract_status es = extract_page(body ? body : "", len, url, type,
                                    s && s->has_profile ? &s->profile : NULL, x, err, sizeof err);
-  if (es == EXTRACT_OK) return 0;
+  if (es == EXTRACT_OK) {
+    if (extract_text_lost(x)) /* indexed as read, and said: a quote or a tag left open */
+      crawl_log(c, url, "text lost in parsing: the HTML parser kept %zu of %zu characters of the "
+                "page's text (a quote or a tag left open?)", x->parsed_text_chars, x->page_text_chars);
+    return 0;
+  }
   crawl_log(c, url, "not indexed: %s", err);
   return -1;
 }

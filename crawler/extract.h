@@ -130,6 +130,11 @@ typedef struct {
   text_encoding encoding;    /* what the bytes were, and what was repaired */
   char charset[32];          /* the charset decided, e.g. "UTF-8", "windows-1258" */
   int parse_errors;          /* how many errors libxml2 recovered from */
+  unsigned long parse_flattened; /* elements nested too deep to build (over 1000 levels):
+                                    their text is kept in the element above */
+  size_t page_text_chars;    /* letters and digits of the page's text as its bytes
+                                read (tags end at '>', no comments, scripts, styles) */
+  size_t parsed_text_chars;  /* the same count in the tree libxml2 built */
   size_t main_links;         /* <a href>s in the main content block */
   size_t main_chars;         /* non-space bytes of its text outside links */
   int listing;               /* 1: a listing page, not a document (see below) */
@@ -152,6 +157,14 @@ typedef struct {
 extract_status extract_page(const char *page, size_t len, const char *url,
                             const char *content_type, const extract_profile *profile,
                             extract_result *out /* OUT */, char *err /* OUT */, size_t errlen);
+
+/* Letters and digits of the page's text that the parser did not keep: an
+ * attribute quote or a tag left open swallows the rest of the page (a
+ * browser would lose it too, but this is an archive of what the site
+ * says). 0 unless the tree holds under 90% of the page's text and at least
+ * EXTRACT_LOST_MIN characters are missing. The crawler reports such a page. */
+#define EXTRACT_LOST_MIN 100
+size_t extract_text_lost(const extract_result *r);
 
 /* Initializes libxml2 once. Call it from the main thread before threads
  * call extract_page (extract_page calls it too, which is enough for
