@@ -454,8 +454,8 @@ static int same_top10(engine_db *a, engine_db *b, const char *q, double *max_dif
   req.limit = 10;
   query_result *ra = NULL, *rb = NULL;
   char err[512];
-  query_status sa = query_run(a, &req, &ra, err, sizeof err);
-  query_status sb = query_run(b, &req, &rb, err, sizeof err);
+  engine_status sa = query_run(a, &req, &ra, err, sizeof err);
+  engine_status sb = query_run(b, &req, &rb, err, sizeof err);
   int same = sa == sb && (!ra) == (!rb);
   if (same && ra) {
     same = ra->n_hits == rb->n_hits;

@@ -557,9 +557,9 @@ static double run_one(engine_db *db, const char *text, int *ok, char **ids) {
   query_result *res = NULL;
   char err[512];
   double t0 = stats_now();
-  query_status qs = query_run(db, &req, &res, err, sizeof err);
+  engine_status qs = query_run(db, &req, &res, err, sizeof err);
   double ms = (stats_now() - t0) * 1000.0;
-  if (qs != QUERY_OK && qs != QUERY_BAD) {
+  if (qs != ENGINE_OK && qs != ENGINE_BAD_QUERY) {
     fprintf(stderr, "bench_scale: \"%s\": %s\n", text, err);
     *ok = 0;
   }

@@ -342,9 +342,9 @@ static int run_tracuu(searcher *s, const char *text, size_t k, size_t *hits, siz
   req.sort = s->opts.sort;
   req.limit = (uint32_t)k;
   query_result *res = NULL;
-  query_status qs = query_run(s->db, &req, &res, err, errlen);
-  if (qs == QUERY_BAD) return 1;
-  if (qs != QUERY_OK) return -1;
+  engine_status qs = query_run(s->db, &req, &res, err, errlen);
+  if (qs == ENGINE_BAD_QUERY) return 1;
+  if (qs != ENGINE_OK) return -1;
   int rc = 0;
   for (size_t i = 0; rc == 0 && i < res->n_hits && i < k; i++) {
     id_slot key = {res->hits[i].rec.id ? res->hits[i].rec.id : "", 0};

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,11 +34,58 @@ int cli_exit_for(engine_status st) {
   case ENGINE_NETWORK: return EXIT_NETWORK;
   case ENGINE_BAD_QUERY: return EXIT_BAD_QUERY;
   case ENGINE_INVALID: return EXIT_USAGE;
-  case ENGINE_RETRY:
+  case ENGINE_RETRY: return EXIT_LOCKED; /* changed under every read: damage is ENGINE_CORRUPT */
   case ENGINE_NOMEM:
   case ENGINE_INTERNAL: break;
   }
   return EXIT_INTERNAL;
+}
+
+void cli_check_command(const char *const *names, size_t n, char *out, size_t len) {
+  size_t used = (size_t)snprintf(out, len, "tracuu check");
+  for (size_t i = 0; i < n && used < len; i++)
+    used += (size_t)snprintf(out + used, len - used, " --db %s", names[i]);
+}
+
+void cli_raise_open_files(void) {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+  rlim_t want = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > CLI_OPEN_FILES ? CLI_OPEN_FILES
+                                                                             : rl.rlim_max;
+  if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+    rl.rlim_cur = want;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+int cli_index_error(engine_status st, const char *const *names, size_t n, const char *msg) {
+  char check[512];
+  cli_check_command(names, n, check, sizeof check);
+  const char *what = msg && *msg ? msg : engine_strerror(st);
+  switch (st) {
+  case ENGINE_OK: return EXIT_OK;
+  case ENGINE_NO_INDEX:
+    cli_error("no index at %s: build one with \"tracuu index FILE.jsonl\" or \"tracuu crawl URL\", "
+              "or point --db (or TRACUU_DB) at one", n == 1 ? names[0] : cli_default_db());
+    break;
+  case ENGINE_CORRUPT:
+  case ENGINE_VERSION:
+    cli_error("the index cannot be read (%s): %s; \"%s\" tells what is damaged: rebuild it "
+              "(tracuu index, or tracuu index --from-store)", engine_strerror(st), what, check);
+    break;
+  case ENGINE_RETRY:
+    cli_error("the index kept changing while it was read (%s): another tracuu writes it without "
+              "a pause; try again", what);
+    break;
+  case ENGINE_IO: cli_error("cannot read the index: %s", what); break;
+  case ENGINE_NETWORK: cli_network_error(what); break;
+  case ENGINE_NOMEM: cli_error("out of memory"); break;
+  case ENGINE_INTERNAL: cli_error("%s (a bug: please report it)", what); break;
+  case ENGINE_LOCKED:
+  case ENGINE_BAD_QUERY:
+  case ENGINE_INVALID: cli_error("%s", what); break;
+  }
+  return cli_exit_for(st);
 }
 
 const char *cli_default_db(void) {
@@ -158,14 +206,17 @@ int cli_parse_uint(const char *flag, const char *arg, unsigned max, unsigned *ou
 
 /* An index written by another schema version would answer wrongly: refuse
  * it with what to do. An empty index (no documents yet) is fine. */
-static int check_schema(engine_db **dbp, const char *name) {
+static int check_schema(engine_db **dbp, const char *const *names, size_t n, const char *name) {
   engine_db *db = *dbp;
   char *version = NULL;
   engine_status st = engine_db_get_metadata(db, TRACUU_SCHEMA_KEY, &version);
   int rc = EXIT_OK;
   if (st != ENGINE_OK) {
-    cli_error("cannot read %s: %s", name, engine_db_errmsg(db));
-    rc = cli_exit_for(st);
+    rc = cli_index_error(st, names, n, engine_db_errmsg(db));
+  } else if (!version[0] && engine_db_doccount(db) > 0) { /* its metadata block lost */
+    rc = cli_index_error(ENGINE_CORRUPT, names, n,
+                         "it holds documents but no schema version (tracuu.schema): damaged, or "
+                         "not built by tracuu");
   } else if (strcmp(version, TRACUU_SCHEMA_VERSION) != 0 && engine_db_doccount(db) > 0) {
     cli_error("%s was built with index schema \"%s\", this tracuu reads schema %s: rebuild it "
               "(tracuu index, or tracuu index --from-store)",
@@ -191,19 +242,6 @@ static void warn_skipped(void *ctx, const char *name, engine_status st, const ch
   cli_error("warning: %s left out, results are partial: %s", name, msg);
 }
 
-/* Reports a failed open; returns its exit code. */
-static int open_failed(engine_status st, const char *name, const char *msg) {
-  if (st == ENGINE_NO_INDEX)
-    cli_error("no index at %s: build one with \"tracuu index FILE.jsonl\" or \"tracuu crawl URL\", "
-              "or point --db (or TRACUU_DB) at one", name);
-  else if (st == ENGINE_CORRUPT || st == ENGINE_VERSION)
-    cli_error("the index cannot be read (%s): %s; rebuild it", engine_strerror(st), msg);
-  else if (st == ENGINE_NETWORK)
-    cli_network_error(msg);
-  else
-    cli_error("cannot open the index: %s", *msg ? msg : engine_strerror(st));
-  return cli_exit_for(st);
-}
 
 int cli_open_db_opts(const char *const *names, size_t n, cli_db_opts *o, engine_db **out) {
   const char *fallback = cli_default_db();
@@ -226,9 +264,9 @@ int cli_open_db_opts(const char *const *names, size_t n, cli_db_opts *o, engine_
                          warn_skipped, o};
   char *msg = NULL;
   engine_status st = engine_db_open_opts(resolved, n, &eo, out, &msg);
-  const char *name = n == 1 ? names[0] : "one of the --db paths";
-  int rc = st == ENGINE_OK ? check_schema(out, n == 1 ? names[0] : "the index")
-                           : open_failed(st, name, msg ? msg : "");
+  int rc = st == ENGINE_OK ? check_schema(out, names, n, n == 1 ? names[0] : "the index")
+                           : cli_index_error(st, names, n, msg);
+  if (rc == EXIT_OK) cli_crash_guard_index(names, n);
   free(msg);
   free(paths);
   free(resolved);

@@ -24,6 +24,25 @@ enum {
   EXIT_BUSY = 10      /* another crawl is running (it holds the store's lock) */
 };
 
+/* Open files tracuu asks for (the soft RLIMIT_NOFILE raised up to the hard
+ * limit, at most this): each shard a reader or writer opens holds about 6,
+ * and the usual soft limit of 1024 stops 64 shards under tracuu serve's 4
+ * threads, or tracuu index --shards 256. Once, at the start of main. */
+#define CLI_OPEN_FILES 65536
+void cli_raise_open_files(void);
+
+/* crash.c: a fault ends with one line and a documented exit code, never a
+ * bare "Segmentation fault": cli_crash_guard (once, at the start of main)
+ * says "a bug: please report it" and exits EXIT_INTERNAL; once an index is
+ * open for reading (cli_open_db_opts calls cli_crash_guard_index) the line
+ * names the index and "tracuu check" and the code is EXIT_DAMAGED, since
+ * Xapian 1.4 faults on some damaged blocks. */
+void cli_crash_guard(void);
+void cli_crash_guard_index(const char *const *names, size_t n);
+/* Sets the line (printf format, no newline) and the exit code of a fault
+ * from now on (tracuu check: a fault while checking is damage). */
+void cli_crash_guard_line(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Repeated --db flags: at most CLI_MAX_DBS databases (shards) at once. */
 #define CLI_MAX_DBS 64
 
@@ -31,8 +50,18 @@ enum {
  * there are CLI_MAX_DBS already. */
 int cli_add_db(const char **names, size_t *n, const char *name);
 
-/* Maps an engine status onto an exit code. */
+/* Maps an engine status onto an exit code: the one map from the engine's
+ * statuses (every layer passes them up unchanged) to the README's codes. */
 int cli_exit_for(engine_status st);
+
+/* "tracuu check" with a --db for each of names[0..n), into out. */
+void cli_check_command(const char *const *names, size_t n, char *out /* OUT */, size_t len);
+
+/* Prints the one line for a failed read of the databases names[0..n) (the
+ * --db values as given; n = 0: the default) from the engine status st and
+ * its message (NULL or "": the status's own words), and returns the exit
+ * code. A damaged index gets the "tracuu check" command that examines it. */
+int cli_index_error(engine_status st, const char *const *names, size_t n, const char *msg);
 
 /* The database used when --db is not given: $TRACUU_DB, else the
  * configuration's db (settings.h), else $XDG_DATA_HOME/tracuu/db, else
@@ -105,12 +134,16 @@ int cmd_serve(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 /* Calls cb with the stored JSON of every record in db (not NUL-terminated;
  * valid during the call), in the byte order of the records' id terms; stops
- * when cb returns non-zero. Returns the first engine failure (cmd_export.c). */
+ * when cb returns non-zero. A writer that commits meanwhile makes it reopen
+ * the index and go on after the last record handed out (each record once).
+ * Returns the first engine failure, its message in err (cmd_export.c). */
 typedef int (*cli_record_cb)(void *ctx, const char *json, size_t len);
-engine_status cli_each_record(engine_db *db, cli_record_cb cb, void *ctx);
+engine_status cli_each_record(engine_db *db, cli_record_cb cb, void *ctx, char *err /* OUT */,
+                              size_t errlen);
 
 /* Prints the help of one subcommand (or of tracuu itself for NULL). Returns
  * 0, or -1 when there is no such subcommand. */

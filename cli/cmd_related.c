@@ -2,6 +2,7 @@
  * JSON Lines or a Graphviz graph. The work is query_related_run's. */
 #include <getopt.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -164,22 +165,18 @@ int cmd_related(int argc, char **argv) {
   if (rc != EXIT_OK) return rc;
   query_related *rel = NULL;
   char err[512] = "";
-  query_status qs = query_related_run(db, number, a.limit, &rel, err, sizeof err);
+  engine_status qs = query_related_run(db, number, a.limit, &rel, err, sizeof err);
   switch (qs) {
-  case QUERY_OK:
+  case ENGINE_OK:
     if (a.format == FORMAT_JSON) print_json(stdout, rel);
     else if (a.format == FORMAT_DOT) print_dot(stdout, rel, number);
     else print_text(stdout, rel, number);
-    fflush(stdout);
-    if (ferror(stdout)) {
-      cli_error("cannot write the results");
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+      cli_error("cannot write the results: %s", strerror(errno));
       rc = EXIT_IO;
     }
     break;
-  case QUERY_BAD: cli_error("%s", err); rc = EXIT_BAD_QUERY; break;
-  case QUERY_ENGINE: cli_error("related failed: %s", err); rc = EXIT_INTERNAL; break;
-  case QUERY_NOMEM: cli_error("out of memory"); rc = EXIT_INTERNAL; break;
-  case QUERY_NETWORK: cli_network_error(err); rc = EXIT_NETWORK; break;
+  default: rc = cli_index_error(qs, a.dbs, a.n_dbs, err); break;
   }
   query_related_free(rel);
   engine_db_close(db);

@@ -1,4 +1,5 @@
 /* tracuu search and tracuu ref: ranked hits, for people or scripts. */
+#include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -14,20 +15,15 @@
 #include "query/query.h"
 #include "store/store.h"
 
-/* Prints results and maps a query status onto an exit code. */
-static int finish(query_status qs, query_result *res, const char *err, const output_opts *o, int csv) {
+/* Prints results, or says why there are none; returns the exit code. */
+static int finish(engine_status qs, query_result *res, const char *err, const search_args *a) {
   int rc = EXIT_OK;
-  switch (qs) {
-  case QUERY_OK:
-    if ((csv ? output_csv(stdout, res) : output_results(stdout, res, o)) != 0) {
-      cli_error("cannot write the results");
-      rc = EXIT_IO;
-    }
-    break;
-  case QUERY_BAD: cli_error("%s", err); rc = EXIT_BAD_QUERY; break;
-  case QUERY_ENGINE: cli_error("search failed: %s", err); rc = EXIT_INTERNAL; break;
-  case QUERY_NOMEM: cli_error("out of memory"); rc = EXIT_INTERNAL; break;
-  case QUERY_NETWORK: cli_network_error(err); rc = EXIT_NETWORK; break;
+  if (qs != ENGINE_OK) {
+    rc = cli_index_error(qs, a->dbs, a->n_dbs, err);
+  } else if ((a->csv ? output_csv(stdout, res) : output_results(stdout, res, &a->out)) != 0 ||
+             fflush(stdout) != 0) {
+    cli_error("cannot write the results: %s", strerror(errno));
+    rc = EXIT_IO;
   }
   query_result_free(res);
   return rc;
@@ -80,16 +76,16 @@ static int since_stamp(const search_args *a, int64_t *ms) {
 }
 
 /* What search and ref run once the index is open. */
-typedef query_status (*run_fn)(engine_db *db, const search_args *a, const char *text,
+typedef engine_status (*run_fn)(engine_db *db, const search_args *a, const char *text,
                                query_result **out, char *err, size_t errlen);
 
-static query_status run_search(engine_db *db, const search_args *a, const char *text,
+static engine_status run_search(engine_db *db, const search_args *a, const char *text,
                                query_result **out, char *err, size_t errlen) {
   (void)text; /* already in a->req */
   return query_run(db, &a->req, out, err, errlen);
 }
 
-static query_status run_ref(engine_db *db, const search_args *a, const char *number,
+static engine_status run_ref(engine_db *db, const search_args *a, const char *number,
                             query_result **out, char *err, size_t errlen) {
   return query_ref(db, number, a->req.limit, out, err, errlen);
 }
@@ -100,10 +96,10 @@ static query_status run_ref(engine_db *db, const search_args *a, const char *num
  * search runs once more. Partial results exit with EXIT_PARTIAL after a
  * warning on stderr for each shard left out. */
 static int open_and_run(search_args *a, run_fn run, const char *text) {
-  query_status qs = QUERY_NETWORK;
+  engine_status qs = ENGINE_NETWORK;
   query_result *res = NULL;
   char err[512] = "";
-  for (int attempt = 0; qs == QUERY_NETWORK && attempt < 2; attempt++) {
+  for (int attempt = 0; qs == ENGINE_NETWORK && attempt < 2; attempt++) {
     if (attempt > 0 && !a->dbo.allow_partial) break;
     engine_db *db = NULL;
     int rc = cli_open_db_opts(a->dbs, a->n_dbs, &a->dbo, &db);
@@ -111,7 +107,7 @@ static int open_and_run(search_args *a, run_fn run, const char *text) {
     qs = run(db, a, text, &res, err, sizeof err);
     engine_db_close(db);
   }
-  int rc = finish(qs, res, err, &a->out, a->csv);
+  int rc = finish(qs, res, err, a);
   if (rc == EXIT_OK && a->dbo.skipped) {
     cli_error("partial results: %zu shard%s left out", a->dbo.skipped, a->dbo.skipped > 1 ? "s" : "");
     rc = EXIT_PARTIAL;

@@ -17,6 +17,7 @@
 
 #define HOST_MAX 256
 #define WALK_MAX_DEPTH 8 /* a database, a sharded index: 2 levels are enough */
+#define STATS_MAX_REOPENS 5
 
 static const struct option stats_options[] = {{"db", required_argument, NULL, 'd'},
                                               {"json", no_argument, NULL, 'j'},
@@ -25,6 +26,7 @@ static const struct option stats_options[] = {{"db", required_argument, NULL, 'd
 
 typedef struct {
   uint64_t terms;
+  uint64_t damaged;       /* stored records that are not JSON objects */
   char first[9], last[9]; /* YYYYMMDD of the D terms, "" when none */
   json_object *sites;     /* host -> count */
 } stats;
@@ -62,6 +64,12 @@ static int count_site(void *ctx, const char *data, size_t len) {
   stats *s = ctx;
   json_tokener *tok = json_tokener_new();
   json_object *rec = tok ? json_tokener_parse_ex(tok, data, (int)len) : NULL;
+  if (!rec || !json_object_is_type(rec, json_type_object)) { /* not what tracuu stored */
+    s->damaged++;
+    json_object_put(rec);
+    json_tokener_free(tok);
+    return 1;
+  }
   json_object *url = NULL, *n = NULL;
   char host[HOST_MAX];
   json_object_object_get_ex(rec, "url", &url);
@@ -160,17 +168,36 @@ static void print_text(json_object *o) {
 
 /* Reads what the index holds (names: the n >= 1 paths it was opened from)
  * and prints it; returns an exit code. */
+/* Counts what db holds into s (reset first); its message in err. */
+static engine_status count_all(engine_db *db, stats *s, char *err, size_t errlen) {
+  json_object_put(s->sites);
+  *s = (stats){0, 0, "", "", json_object_new_object()};
+  err[0] = '\0';
+  engine_status st = engine_db_allterms(db, "", count_term, s);
+  if (st == ENGINE_OK) st = engine_db_allterms(db, PREFIX_DAY, date_term, s);
+  if (st != ENGINE_OK) snprintf(err, errlen, "%s", engine_db_errmsg(db));
+  if (st == ENGINE_OK) st = cli_each_record(db, count_site, s, err, errlen);
+  if (st == ENGINE_OK && s->damaged) {
+    snprintf(err, errlen, "a stored record is not a JSON object");
+    st = ENGINE_CORRUPT;
+  }
+  return st;
+}
+
 static int report(engine_db *db, const char *const *names, size_t n, int json) {
-  char *schema = NULL;
+  char *schema = NULL, err[1024] = "";
   engine_status st = engine_db_get_metadata(db, TRACUU_SCHEMA_KEY, &schema);
-  stats s = {0, "", "", json_object_new_object()};
-  if (st == ENGINE_OK) st = engine_db_allterms(db, "", count_term, &s);
-  if (st == ENGINE_OK) st = engine_db_allterms(db, PREFIX_DAY, date_term, &s);
-  if (st == ENGINE_OK) st = cli_each_record(db, count_site, &s);
+  if (st != ENGINE_OK) snprintf(err, sizeof err, "%s", engine_db_errmsg(db));
+  stats s = {0};
+  /* A writer committing twice meanwhile discards what was read: count again. */
+  for (int tries = 0; st == ENGINE_OK && tries <= STATS_MAX_REOPENS; tries++) {
+    st = count_all(db, &s, err, sizeof err);
+    if (st != ENGINE_RETRY || tries == STATS_MAX_REOPENS) break;
+    if ((st = engine_db_retry_reopen(db)) != ENGINE_OK) snprintf(err, sizeof err, "%s", engine_db_errmsg(db));
+  }
   int rc = EXIT_OK;
   if (st != ENGINE_OK) {
-    cli_error("cannot read the index: %s", engine_db_errmsg(db));
-    rc = cli_exit_for(st);
+    rc = cli_index_error(st, names, n, err);
   } else {
     json_object *crawl = last_crawl(names[0]);
     json_object *o = stats_json(db, schema, &s, disk_bytes(names, n), crawl);

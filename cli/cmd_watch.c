@@ -277,7 +277,7 @@ static int watch_request(const watch *w, watch_search *s, char *err, size_t errl
     snprintf(err, errlen, "it has neither words nor a filter");
     return -1;
   }
-  return query_check(r, err, errlen) == QUERY_OK ? 0 : -1;
+  return query_check(r, err, errlen) == ENGINE_OK ? 0 : -1;
 }
 
 /* The watch's search as typed, for people: words and options, quoted. */
@@ -320,12 +320,11 @@ static int latest_stamp(const watch_opts *wo, int must_exist, int64_t *stamp, en
   if (!must_exist && access(wo->db, F_OK) != 0) return EXIT_OK;
   int rc = cli_open_db(names, 1, out);
   if (rc != EXIT_OK) return rc;
-  query_status qs = query_latest_stamp(*out, stamp, err, sizeof err);
-  if (qs == QUERY_OK) return EXIT_OK;
-  cli_error("cannot read the index: %s", err);
+  engine_status qs = query_latest_stamp(*out, stamp, err, sizeof err);
+  if (qs == ENGINE_OK) return EXIT_OK;
   engine_db_close(*out);
   *out = NULL;
-  return qs == QUERY_NOMEM ? EXIT_INTERNAL : qs == QUERY_NETWORK ? EXIT_NETWORK : EXIT_DAMAGED;
+  return cli_index_error(qs, names, 1, err);
 }
 
 static int watch_add(const watch_opts *wo, const char *path, int argc, char **argv) {
@@ -459,15 +458,17 @@ static int run_one(engine_db *db, const watch_opts *wo, watch *w, int64_t latest
   s.a.req.since_ms = w->mark + 1;
   s.a.req.until_ms = latest;
   query_result *res = NULL;
-  query_status qs = query_run(db, &s.a.req, &res, err, sizeof err);
+  engine_status qs = query_run(db, &s.a.req, &res, err, sizeof err);
   int rc = EXIT_OK;
-  if (qs == QUERY_BAD) {
+  if (qs == ENGINE_BAD_QUERY) {
     cli_error("watch %s: its search no longer parses: %s (tracuu watch rm %s, then add it again); "
               "nothing was shown or lost", w->name, err, w->name);
     rc = EXIT_BAD_QUERY;
-  } else if (qs != QUERY_OK) {
-    cli_error("watch %s: %s", w->name, qs == QUERY_NOMEM ? "out of memory" : err);
-    rc = qs == QUERY_NETWORK ? EXIT_NETWORK : EXIT_INTERNAL;
+  } else if (qs != ENGINE_OK) {
+    char what[1200];
+    snprintf(what, sizeof what, "watch %s: %s", w->name, err);
+    const char *names[1] = {wo->db};
+    rc = cli_index_error(qs, names, 1, what);
   } else if (res->n_hits) {
     if (wo->json) {
       for (size_t i = 0; i < res->n_hits; i++) {
@@ -487,7 +488,7 @@ static int run_one(engine_db *db, const watch_opts *wo, watch *w, int64_t latest
                (unsigned long long)(res->estimated - res->n_hits));
     }
   }
-  if (qs == QUERY_OK) {
+  if (qs == ENGINE_OK) {
     w->mark = latest;
     w->last_run = now;
   }

@@ -1,5 +1,6 @@
 /* tracuu: the command-line tool. Dispatches to one file per subcommand. */
 #include <curl/curl.h>
+#include <errno.h>
 #include <getopt.h>
 #include <libxml/parser.h> /* xmlParserVersion */
 #include <stdlib.h>
@@ -23,6 +24,7 @@ static const struct {
     {"ref", cmd_ref},
     {"analyze", cmd_analyze},
     {"stats", cmd_stats},
+    {"check", cmd_check},
     {"crawl", cmd_crawl},
     {"compact", cmd_compact},
     {"related", cmd_related},
@@ -50,9 +52,23 @@ static void print_version(void) {
          icu, curl_version_info(CURLVERSION_NOW)->version, xml);
 }
 
-int main(int argc, char **argv) {
+/* Data that never reached stdout (a full disk, a closed pipe's EPIPE with
+ * SIGPIPE ignored, /dev/full) is a failure, not a success: every command's
+ * exit code passes through here. */
+static int flush_stdout(int rc) {
+  int flushed = fflush(stdout) == 0;
+  int saved = errno;
+  if (flushed && !ferror(stdout)) return rc;
+  if (rc == EXIT_IO) return rc; /* the command said it could not write */
+  if (!flushed) cli_error("cannot write to standard output: %s", strerror(saved));
+  else cli_error("cannot write to standard output");
+  return rc == EXIT_OK || rc == EXIT_PARTIAL ? EXIT_IO : rc;
+}
+
+static int run(int argc, char **argv) {
   if (argc < 2) {
-    cli_help(NULL, stderr);
+    cli_error("a command is needed (tracuu COMMAND [OPTION]... [ARG]...): \"tracuu --help\" "
+              "lists them");
     return EXIT_USAGE;
   }
   const char *cmd = argv[1];
@@ -85,4 +101,10 @@ int main(int argc, char **argv) {
   }
   cli_error("no command \"%s\"; \"tracuu --help\" lists them", cmd);
   return EXIT_USAGE;
+}
+
+int main(int argc, char **argv) {
+  cli_crash_guard();
+  cli_raise_open_files();
+  return flush_stdout(run(argc, argv));
 }

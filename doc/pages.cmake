@@ -1,7 +1,7 @@
 # The documentation pages (doc/*.scd), the one source of tracuu's docs.
 # Included by cli/ (the help table) and by doc/ (man pages, completion).
 # The order of TRACUU_DOC_COMMANDS is the order of `tracuu --help`.
-set(TRACUU_DOC_COMMANDS index search ref analyze stats crawl watch compact related export config serve)
+set(TRACUU_DOC_COMMANDS index search ref analyze stats check crawl watch compact related export config serve)
 set(TRACUU_DOC_COMMAND_PAGES)
 foreach(c IN LISTS TRACUU_DOC_COMMANDS)
   list(APPEND TRACUU_DOC_COMMAND_PAGES ${PROJECT_SOURCE_DIR}/doc/tracuu-${c}.1.scd)

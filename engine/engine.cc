@@ -15,6 +15,7 @@
 #include <xapian.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -154,14 +155,42 @@ engine_status status_of_errno(const Xapian::Error &e, engine_status fallback) no
   return fallback;
 }
 
-/* A plain DatabaseError: the disk (by errno), or a glass table file cut
- * short, which glass reports as "EOF reading block N" rather than as a
- * DatabaseCorruptError (measured on 1.4.22; test_engine truncates a table). */
+/* A plain DatabaseError: the disk (by errno), or else damage that glass
+ * reports without the DatabaseCorruptError class: a table file cut short
+ * ("EOF reading block N"; test_engine truncates a table), a block that does
+ * not inflate ("inflate failed"), keys out of order ("Block N item M: leaf
+ * key < left dividing key"), all measured on 1.4.22 with damaged blocks. */
 engine_status status_of_database_error(const Xapian::DatabaseError &e) noexcept {
-  engine_status st = status_of_errno(e, ENGINE_INTERNAL);
-  if (st != ENGINE_INTERNAL) return st;
-  if (e.get_msg().compare(0, 17, "EOF reading block") == 0) return ENGINE_CORRUPT;
-  return ENGINE_INTERNAL;
+  return status_of_errno(e, ENGINE_CORRUPT);
+}
+
+/* The text after the last ": " of a message, e.g. the strerror glass
+ * appends to a lock error ("Couldn't open lockfile: Permission denied")
+ * without keeping the errno. */
+const char *last_clause(const std::string &msg) noexcept {
+  std::string::size_type colon = msg.rfind(": ");
+  return colon == std::string::npos ? "" : msg.c_str() + colon + 2;
+}
+
+/* A lock that could not be taken: held by another writer (LOCKED), or the
+ * lock file could not be written at all, a read-only mount or a directory
+ * the user may not write (the disk said no: IO). */
+engine_status status_of_lock_error(const Xapian::DatabaseLockError &e) noexcept {
+  static const int io[] = {EACCES, EPERM, EROFS, ENOSPC, EDQUOT, EIO};
+  engine_status st = status_of_errno(e, ENGINE_LOCKED);
+  if (st != ENGINE_LOCKED) return st;
+  const char *tail = "";
+  try {
+    tail = last_clause(e.get_msg());
+  } catch (...) {
+    return ENGINE_LOCKED;
+  }
+  for (int code : io) {
+    char buf[256];
+    if (std::strcmp(tail, strerror_text(strerror_r(code, buf, sizeof buf), buf)) == 0)
+      return ENGINE_IO;
+  }
+  return ENGINE_LOCKED;
 }
 
 engine_status fail(std::string *err, const Xapian::Error &e, engine_status status) noexcept {
@@ -177,7 +206,7 @@ engine_status status_of_exception(std::string *err, Context ctx) noexcept {
   try {
     throw;
   } catch (const Xapian::DatabaseLockError &e) {
-    return fail(err, e, ENGINE_LOCKED);
+    return fail(err, e, status_of_lock_error(e));
   } catch (const Xapian::DatabaseModifiedError &e) {
     return fail(err, e, ENGINE_RETRY);
   } catch (const Xapian::DatabaseVersionError &e) {
@@ -191,6 +220,13 @@ engine_status status_of_exception(std::string *err, Context ctx) noexcept {
   } catch (const Xapian::DatabaseCreateError &e) {
     /* Xapian creates no parent directories: ENOENT lands on NO_INDEX. */
     return fail(err, e, status_of_errno(e, ENGINE_IO));
+  } catch (const Xapian::DatabaseClosedError &e) {
+    return fail(err, e, ENGINE_INTERNAL); /* used after close: a caller bug */
+  } catch (const Xapian::DocNotFoundError &e) {
+    /* tracuu only asks for documents a posting list of the same revision
+     * named: one that is not there is a damaged index (measured: a few
+     * damaged postlist blocks name documents the other tables lack). */
+    return fail(err, e, ENGINE_CORRUPT);
   } catch (const Xapian::DatabaseError &e) {
     return fail(err, e, status_of_database_error(e));
   } catch (const Xapian::NetworkError &e) { /* NetworkTimeoutError too */
@@ -757,11 +793,25 @@ engine_status open_leaf(const std::string &type, const std::string &rest, unsign
 /* Opens one leaf and adds it to all, or leaves it out when the caller
  * allows partial results and the leaf is out of reach (and only then: a
  * missing or damaged local shard is a fault to fix, not an outage). */
+/* "Nothing there" from a directory the user may not look into is not a
+ * missing index: Xapian finds no database in a directory it may not
+ * search and says "Couldn't detect type of database", without the errno. */
+engine_status denied_or(const std::string &path, engine_status st, std::string *msg) {
+  if (st != ENGINE_NO_INDEX) return st;
+  struct stat sb;
+  const bool gone = ::stat(path.c_str(), &sb) != 0;
+  if (gone ? errno != EACCES : !S_ISDIR(sb.st_mode) || ::access(path.c_str(), R_OK | X_OK) == 0)
+    return st;
+  set_message(msg, "Permission denied: this user may not read the directory");
+  return ENGINE_IO;
+}
+
 engine_status add_leaf(Xapian::Database *all, const std::string &type, const std::string &rest,
                        const std::string &label, open_state *os, std::string *err) {
   Xapian::Database shard;
   std::string msg;
   engine_status st = guard(&msg, [&] { return open_leaf(type, rest, os->timeout_ms, &shard, &msg); });
+  if (type == "auto" || type == "glass") st = denied_or(rest, st, &msg);
   if (st == ENGINE_NETWORK && os->opts && os->opts->allow_partial) {
     os->skipped++;
     os->last_skip = label + ": " + msg;
@@ -877,6 +927,18 @@ engine_status engine_db_reopen(engine_db *db) {
   return guard(&db->err, [&] {
     db->db.reopen();
     return ENGINE_OK;
+  });
+}
+
+engine_status engine_db_retry_reopen(engine_db *db) {
+  if (!db) return ENGINE_INVALID;
+  return guard(&db->err, [&] {
+    if (db->db.reopen()) return ENGINE_OK;
+    /* Nothing newer was committed: the revision that "was discarded" is
+     * the one on disk, so a block of it is damaged. */
+    return refuse(&db->err, ENGINE_CORRUPT,
+                  "DatabaseCorruptError: a block of the index names a revision that does "
+                  "not exist (Xapian reads it as \"modified\"; no writer changed it)");
   });
 }
 
@@ -1560,6 +1622,138 @@ engine_status engine_writer_delete_id(engine_writer *w, uint64_t docid) {
       w->db.delete_document(Xapian::docid(docid));
     } catch (const Xapian::DocNotFoundError &) {
       /* none is not an error */
+    }
+    return ENGINE_OK;
+  });
+}
+
+}  // extern "C"
+
+namespace {
+
+/* Where Xapian's check writes its report: each whole line goes to the
+ * caller as it comes, and the lines that name a fault are kept. */
+class check_lines : public std::streambuf {
+ public:
+  check_lines(engine_check_cb cb, void *ctx) : cb_(cb), ctx_(ctx) {}
+  const std::string &faults() const { return faults_; }
+  void finish() {
+    if (!line_.empty()) flush_line();
+  }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (c == traits_type::eof()) return traits_type::not_eof(c);
+    if (c == '\n') flush_line();
+    else line_.push_back(static_cast<char>(c));
+    return c;
+  }
+
+ private:
+  /* Xapian 1.4's words for "nothing wrong": table names, their statistics,
+   * "checked okay/OK", "Lazily created, and not yet used.", the totals. */
+  static bool informational(const std::string &l) {
+    return l.empty() || l.back() == ':' || l.compare(0, 10, "blocksize=") == 0 ||
+           l.find("checked") != std::string::npos || l.compare(0, 7, "Lazily ") == 0 ||
+           l == "No errors found" || l.find("errors found") != std::string::npos;
+  }
+  void flush_line() {
+    if (cb_) cb_(ctx_, line_.c_str());
+    if (!informational(line_) && faults_.size() < 4096) faults_ += (faults_.empty() ? "" : "; ") + line_;
+    line_.clear();
+  }
+  engine_check_cb cb_;
+  void *ctx_;
+  std::string line_, faults_;
+};
+
+/* Checks one database or stub (depth: stubs naming stubs); adds the fault
+ * lines to *faults. */
+engine_status check_named(const std::string &path, engine_check_cb cb, void *ctx,
+                          std::string *faults, std::string *err, int depth) {
+  if (depth > kMaxStubDepth) return refuse(err, ENGINE_INVALID, "stub files nested too deep");
+  struct stat sb;
+  std::vector<std::string> lines;
+  if (::stat(path.c_str(), &sb) == 0 && S_ISREG(sb.st_mode) && read_stub(path, &lines)) {
+    std::string type, rest;
+    for (const std::string &line : lines) {
+      split_stub_line(line, &type, &rest);
+      if (type == "remote") {
+        if (cb) cb(ctx, ("remote shard " + rest + " not checked here: check it on its host").c_str());
+        continue;
+      }
+      engine_status st = check_named(stub_relative(path, rest), cb, ctx, faults, err, depth + 1);
+      if (st != ENGINE_OK && st != ENGINE_CORRUPT) return st;
+    }
+    return faults->empty() ? ENGINE_OK : ENGINE_CORRUPT;
+  }
+  check_lines sink(cb, ctx);
+  std::ostream out(&sink);
+  size_t errors = 0;
+  std::string msg;
+  engine_status st = guard(&msg, [&] {
+    errors = Xapian::Database::check(path, 0, &out);
+    return ENGINE_OK;
+  });
+  sink.finish();
+  st = denied_or(path, st, &msg);
+  if (st == ENGINE_OK && errors == 0) return ENGINE_OK;
+  if (st != ENGINE_OK && st != ENGINE_CORRUPT && st != ENGINE_INTERNAL) {
+    *err = msg;
+    return st;
+  }
+  /* Whatever Xapian's check throws about a table it reads is damage. */
+  std::string what = st == ENGINE_OK ? std::to_string(errors) + " errors: " + sink.faults()
+                                     : msg;
+  *faults += (faults->empty() ? "" : "; ") + path + ": " + what;
+  return ENGINE_CORRUPT;
+}
+
+}  // namespace
+
+extern "C" {
+
+engine_status engine_check(const char *path, engine_check_cb cb, void *ctx, char **report) {
+  if (report) *report = nullptr;
+  if (!path || !*path) return ENGINE_INVALID;
+  std::string faults, err;
+  engine_status st = guard(&err, [&] { return check_named(path, cb, ctx, &faults, &err, 0); });
+  if (report && st != ENGINE_OK) *report = c_string(st == ENGINE_CORRUPT ? faults : err);
+  return st;
+}
+
+engine_status engine_db_each_document(engine_db *db, engine_doc_cb cb, void *ctx) {
+  if (!db || !cb) return ENGINE_INVALID;
+  return guard(&db->err, [&] {
+    for (Xapian::PostingIterator it = db->db.postlist_begin(""); it != db->db.postlist_end("");
+         ++it) {
+      const Xapian::docid id = *it;
+      const std::string data = db->db.get_document(id).get_data();
+      if (cb(ctx, id, data.data(), data.size())) break;
+    }
+    return ENGINE_OK;
+  });
+}
+
+engine_status engine_db_document_terms(engine_db *db, uint64_t docid, engine_term_cb cb,
+                                       void *ctx) {
+  if (!db || !cb || docid == 0 || docid > UINT32_MAX) return ENGINE_INVALID;
+  return guard(&db->err, [&] {
+    const Xapian::docid id = static_cast<Xapian::docid>(docid);
+    for (Xapian::TermIterator t = db->db.termlist_begin(id); t != db->db.termlist_end(id); ++t) {
+      const std::string term = *t;
+      if (cb(ctx, term.data(), term.size(), 0)) break; /* a frequency costs a lookup */
+    }
+    return ENGINE_OK;
+  });
+}
+
+engine_status engine_doc_each_term(const engine_doc *doc, engine_term_cb cb, void *ctx) {
+  if (!doc || !cb) return ENGINE_INVALID;
+  return guard(nullptr, [&] {
+    for (Xapian::TermIterator t = doc->doc.termlist_begin(); t != doc->doc.termlist_end(); ++t) {
+      const std::string term = *t;
+      if (cb(ctx, term.data(), term.size(), 0)) break;
     }
     return ENGINE_OK;
   });

@@ -237,8 +237,14 @@ size_t engine_db_shards(const engine_db *db);
 void engine_db_close(engine_db *db);
 const char *engine_db_errmsg(const engine_db *db);
 
-/* Moves the reader to the latest committed state (after ENGINE_RETRY). */
+/* Moves the reader to the latest committed state. */
 engine_status engine_db_reopen(engine_db *db);
+
+/* After ENGINE_RETRY ("the database changed under the reader"): reopens,
+ * and returns ENGINE_OK when a newer state was there to move to (repeat the
+ * read), or ENGINE_CORRUPT when none was: then no writer changed anything,
+ * and Xapian read a damaged block as a change (the read would fail again). */
+engine_status engine_db_retry_reopen(engine_db *db);
 
 uint64_t engine_db_doccount(engine_db *db);
 /* Number of documents that contain term (0 on error or absence). */
@@ -432,6 +438,38 @@ enum {
 /* engine_compact with ENGINE_COMPACT_* flags. */
 engine_status engine_compact_flags(const char *const *sources, size_t n, const char *dest,
                                    unsigned flags, char **errmsg /* OUT, may be NULL */);
+
+/* Told of each line of Xapian's check report as it is written ("postlist:"
+ * starts a table, "B-tree checked okay" ends one; any other line names a
+ * fault): progress for a person. */
+typedef void (*engine_check_cb)(void *ctx, const char *line);
+
+/* Xapian's own consistency check (Xapian::Database::check) of the database
+ * at path: every block of every table, then the tables against each other
+ * (document lengths, term lists and posting lists). A stub file is read
+ * like engine_db_open reads it and each local shard is checked; remote
+ * shards are left to their own host (cb is told). ENGINE_OK when sound,
+ * ENGINE_CORRUPT when not (*report, malloc'ed, caller frees: Xapian's lines
+ * that name the faults, or its exception), ENGINE_NO_INDEX / ENGINE_IO when
+ * it cannot be read. cb may be NULL; report may be NULL. */
+engine_status engine_check(const char *path, engine_check_cb cb, void *ctx,
+                           char **report /* OUT, may be NULL */);
+
+/* Calls cb for every document of db in docid order with its stored data
+ * (valid during the call); stops when cb returns non-zero. Unlike a search,
+ * this reaches documents that lack any particular term. */
+typedef int (*engine_doc_cb)(void *ctx, uint64_t docid, const char *data, size_t len);
+engine_status engine_db_each_document(engine_db *db, engine_doc_cb cb, void *ctx);
+
+/* Calls cb for every term of the stored document docid (termfreq 0: each
+ * frequency would cost a lookup), in byte order; stops when cb returns
+ * non-zero. */
+engine_status engine_db_document_terms(engine_db *db, uint64_t docid, engine_term_cb cb,
+                                       void *ctx);
+
+/* Calls cb for every term of a document under construction (termfreq 0),
+ * in byte order; stops when cb returns non-zero. */
+engine_status engine_doc_each_term(const engine_doc *doc, engine_term_cb cb, void *ctx);
 
 #ifdef __cplusplus
 }

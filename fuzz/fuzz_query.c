@@ -4,8 +4,8 @@
  *
  * Input: NUL-separated fields: text, from, to, type, issuer, category (the
  * ones missing are NULL), so flags and typed fields are fuzzed together.
- * Checked: the status is one of the documented ones, QUERY_OK comes with a
- * query, QUERY_BAD with a one-line message, and nothing leaks. */
+ * Checked: the status is one of the documented ones, ENGINE_OK comes with a
+ * query, ENGINE_BAD_QUERY with a one-line message, and nothing leaks. */
 #include "fuzz/fuzz_util.h"
 #include "query/query_internal.h"
 
@@ -35,14 +35,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memset(&pq, 0, sizeof pq);
   char err[256];
   err[0] = '\0';
-  query_status st = parse_request(&req, &pq, err, sizeof err);
-  if (st == QUERY_OK) {
-    FUZZ_CHECK(pq.query != NULL, "QUERY_OK gives a query");
+  engine_status st = parse_request(&req, &pq, err, sizeof err);
+  if (st == ENGINE_OK) {
+    FUZZ_CHECK(pq.query != NULL, "ENGINE_OK gives a query");
     FUZZ_CHECK(pq.highlight.n <= HIGHLIGHT_MAX, "at most HIGHLIGHT_MAX highlighted words");
     parsed_query_free(&pq);
   } else {
-    FUZZ_CHECK(st == QUERY_BAD || st == QUERY_NOMEM || st == QUERY_ENGINE, "a documented status");
-    if (st == QUERY_BAD) FUZZ_CHECK(err[0] && strchr(err, '\n') == NULL, "QUERY_BAD says why in one line");
+    FUZZ_CHECK(st == ENGINE_BAD_QUERY || st == ENGINE_NOMEM, "a documented status");
+    if (st == ENGINE_BAD_QUERY) FUZZ_CHECK(err[0] && strchr(err, '\n') == NULL, "ENGINE_BAD_QUERY says why in one line");
     parsed_query_free(&pq);
   }
   free(copy);

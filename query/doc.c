@@ -26,20 +26,20 @@ static int keep_record(void *ctx, const record *rec) {
 }
 
 /* The query's words highlighted over the whole body (into h->snippet). */
-static query_status highlight_body(const char *text, query_hit *h) {
+static engine_status highlight_body(const char *text, query_hit *h) {
   const char *body = h->rec.body ? h->rec.body : "";
   h->snippet = strdup(body);
-  if (!h->snippet) return QUERY_NOMEM;
-  if (!text || !text[0]) return QUERY_OK;
+  if (!h->snippet) return ENGINE_NOMEM;
+  if (!text || !text[0]) return ENGINE_OK;
   query_request req;
   query_request_init(&req);
   req.text = text;
   parsed_query pq;
   char perr[200];
-  if (parse_request(&req, &pq, perr, sizeof perr) != QUERY_OK) return QUERY_OK; /* no highlights */
+  if (parse_request(&req, &pq, perr, sizeof perr) != ENGINE_OK) return ENGINE_OK; /* no highlights */
   int rc = highlight_text(h->snippet, strlen(h->snippet), &pq.highlight, &h->spans, &h->n_spans);
   parsed_query_free(&pq);
-  return rc == 0 ? QUERY_OK : QUERY_NOMEM;
+  return rc == 0 ? ENGINE_OK : ENGINE_NOMEM;
 }
 
 /* When the document of id term was first indexed (schema.h SLOT_INDEXED), or 0. */
@@ -60,30 +60,30 @@ static int64_t stamp_of(engine_db *db, const char *term) {
   return stamp;
 }
 
-query_status query_doc(engine_db *db, const char *id, const char *text, query_result **out,
+engine_status query_doc(engine_db *db, const char *id, const char *text, query_result **out,
                        char *err, size_t errlen) {
   *out = calloc(1, sizeof **out);
-  if (!*out) return QUERY_NOMEM;
+  if (!*out) return ENGINE_NOMEM;
   query_hit *h = calloc(1, sizeof *h);
   if (!h) {
     free(*out);
     *out = NULL;
-    return QUERY_NOMEM;
+    return ENGINE_NOMEM;
   }
   char term[SCHEMA_ID_TERM_MAX];
   schema_id_term(id, term);
   doc_keep k = {.rec = &h->rec};
-  query_status qs = term_docs(db, "", term, 1, keep_record, &k, err, errlen);
-  if (qs == QUERY_OK && k.found) {
+  engine_status qs = term_docs(db, "", term, 1, keep_record, &k, err, errlen);
+  if (qs == ENGINE_OK && k.found) {
     h->rank = 1;
     h->indexed_ms = stamp_of(db, term);
     qs = highlight_body(text, h);
-    if (qs == QUERY_OK) qs = status_fill_hit(db, h, err, errlen);
+    if (qs == ENGINE_OK) qs = status_fill_hit(db, h, err, errlen);
   }
   (*out)->hits = h;
   (*out)->n_hits = k.found ? 1 : 0;
   (*out)->estimated = (*out)->n_hits;
-  if (qs != QUERY_OK) {
+  if (qs != ENGINE_OK) {
     query_result_free(*out);
     *out = NULL;
   }

@@ -690,11 +690,11 @@ static int build_queries(parse_state *ps, parsed_query *out) {
   return nomem ? -1 : 0;
 }
 
-query_status parse_request(const query_request *req, parsed_query *out, char *err, size_t errlen) {
+engine_status parse_request(const query_request *req, parsed_query *out, char *err, size_t errlen) {
   return parse_request_db(req, NULL, out, err, errlen);
 }
 
-query_status parse_request_db(const query_request *req, engine_db *db, parsed_query *out,
+engine_status parse_request_db(const query_request *req, engine_db *db, parsed_query *out,
                               char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
   parse_state ps = {.err = err, .errlen = errlen, .db = db};
@@ -703,7 +703,7 @@ query_status parse_request_db(const query_request *req, engine_db *db, parsed_qu
   if (n > QUERY_MAX_BYTES) {
     snprintf(err, errlen, "the query is longer than %d bytes", QUERY_MAX_BYTES);
     dynbuf_free(&ps.free_text);
-    return QUERY_BAD;
+    return ENGINE_BAD_QUERY;
   }
   if (n) lex(&ps, req->text, n);
   if (!ps.bad && !ps.nomem) apply_flags(&ps, req);
@@ -713,10 +713,10 @@ query_status parse_request_db(const query_request *req, engine_db *db, parsed_qu
     highlight_set_free(&ps.hs);
     parsed_query_free(out);
     if (!ps.bad) snprintf(err, errlen, "out of memory");
-    return ps.bad ? QUERY_BAD : QUERY_NOMEM;
+    return ps.bad ? ENGINE_BAD_QUERY : ENGINE_NOMEM;
   }
   out->highlight = ps.hs;
-  return QUERY_OK;
+  return ENGINE_OK;
 }
 
 void parsed_query_free(parsed_query *pq) {

@@ -130,35 +130,37 @@ typedef struct {
   char *description;      /* the Xapian query, for --explain */
 } query_result;
 
-typedef enum {
-  QUERY_OK = 0,
-  QUERY_BAD = 1,      /* the query or a filter cannot be understood (message says why) */
-  QUERY_ENGINE = 2,   /* the engine failed (engine status and message kept) */
-  QUERY_NOMEM = 3,
-  QUERY_NETWORK = 4   /* a remote shard failed or timed out (message kept): retry, or
-                         reopen without it (engine_open_opts.allow_partial) */
-} query_status;
+/* Statuses. Every function below returns the engine's status (engine.h),
+ * whose numbering is frozen and from which the tool derives its exit code,
+ * with a one-line message in err:
+ *   ENGINE_BAD_QUERY  the query or a filter cannot be understood (err says why)
+ *   ENGINE_CORRUPT    the index is damaged: Xapian said so, or a stored
+ *                     record does not parse
+ *   ENGINE_NETWORK    a remote shard failed or timed out: retry, or reopen
+ *                     without it (engine_open_opts.allow_partial)
+ *   ENGINE_NOMEM, and whatever else the engine reported (ENGINE_IO...).
+ * A status is never folded into another on the way up. */
 
 /* Runs req against db. On success *out holds the results (free with
  * query_result_free). A database changed by a writer meanwhile is reopened
  * and the search repeated, so readers during a crawl never see an error. */
-query_status query_run(engine_db *db, const query_request *req, query_result **out /* OUT */,
+engine_status query_run(engine_db *db, const query_request *req, query_result **out /* OUT */,
                        char *err /* OUT */, size_t errlen);
 
 /* Documents with legal number `number` (first) and those citing it, newest
  * first. */
-query_status query_ref(engine_db *db, const char *number, uint32_t limit,
+engine_status query_ref(engine_db *db, const char *number, uint32_t limit,
                        query_result **out /* OUT */, char *err /* OUT */, size_t errlen);
 
 void query_result_free(query_result *res);
 
-/* Whether req can be run: QUERY_OK, or QUERY_BAD with the reason in err
+/* Whether req can be run: ENGINE_OK, or ENGINE_BAD_QUERY with the reason in err
  * (what query_run would say), without an index. */
-query_status query_check(const query_request *req, char *err /* OUT */, size_t errlen);
+engine_status query_check(const query_request *req, char *err /* OUT */, size_t errlen);
 
 /* The largest first-indexed stamp in db (ms; 0 when no document has one):
  * every document indexed later has a larger one (indexer.h). */
-query_status query_latest_stamp(engine_db *db, int64_t *stamp /* OUT */, char *err /* OUT */,
+engine_status query_latest_stamp(engine_db *db, int64_t *stamp /* OUT */, char *err /* OUT */,
                                 size_t errlen);
 
 /* ---- doc.c: one document ---- */
@@ -168,7 +170,7 @@ query_status query_latest_stamp(engine_db *db, int64_t *stamp /* OUT */, char *e
  * the whole body, not collapsed, with every word of `text` (a query, may be
  * NULL) highlighted; status and status_by are filled. Free with
  * query_result_free. */
-query_status query_doc(engine_db *db, const char *id, const char *text,
+engine_status query_doc(engine_db *db, const char *id, const char *text,
                        query_result **out /* OUT */, char *err /* OUT */, size_t errlen);
 
 /* ---- related.c: the citation graph around one number ---- */
@@ -192,9 +194,9 @@ typedef struct {
 /* The document with legal number `number` (when indexed), its bases and
  * what it amends, replaces, repeals or implements, then what does any of
  * that to it, or cites it. At most `limit` related items (0 = all).
- * QUERY_BAD when number is not a legal number. *out: free with
+ * ENGINE_BAD_QUERY when number is not a legal number. *out: free with
  * query_related_free. */
-query_status query_related_run(engine_db *db, const char *number, uint32_t limit,
+engine_status query_related_run(engine_db *db, const char *number, uint32_t limit,
                                query_related **out /* OUT */, char *err /* OUT */,
                                size_t errlen);
 void query_related_free(query_related *rel);

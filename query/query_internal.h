@@ -32,12 +32,12 @@ typedef struct {
   int has_text;            /* the user typed something to rank by */
 } parsed_query;
 
-/* Builds the engine query of req. On QUERY_BAD, err says what is wrong. */
-query_status parse_request(const query_request *req, parsed_query *out /* OUT */, char *err,
+/* Builds the engine query of req. On ENGINE_BAD_QUERY, err says what is wrong. */
+engine_status parse_request(const query_request *req, parsed_query *out /* OUT */, char *err,
                            size_t errlen);
 /* The same against db: a long question then ranks by its rarest parts in
  * db (parse.c says why). parse_request is this with no db: every part. */
-query_status parse_request_db(const query_request *req, engine_db *db,
+engine_status parse_request_db(const query_request *req, engine_db *db,
                               parsed_query *out /* OUT */, char *err, size_t errlen);
 void parsed_query_free(parsed_query *pq);
 
@@ -70,14 +70,14 @@ char *suggest_accents(engine_db *db, const char *text, const query_result *res);
  * limit of them (the record is valid during the call only). Reopens the
  * database when a writer changed it meanwhile. */
 typedef int (*term_doc_cb)(void *ctx, const record *rec);
-query_status term_docs(engine_db *db, const char *prefix, const char *key, uint32_t limit,
+engine_status term_docs(engine_db *db, const char *prefix, const char *key, uint32_t limit,
                        term_doc_cb cb, void *ctx, char *err, size_t errlen);
 
 /* Sets h->status and h->status_by from the relation terms aimed at h's number. */
-query_status status_fill_hit(engine_db *db, query_hit *h, char *err, size_t errlen);
+engine_status status_fill_hit(engine_db *db, query_hit *h, char *err, size_t errlen);
 
 /* Restricts pq's queries to documents of status `name` (req->status). */
-query_status status_filter(engine_db *db, const char *name, parsed_query *pq, char *err,
+engine_status status_filter(engine_db *db, const char *name, parsed_query *pq, char *err,
                            size_t errlen);
 
 #endif

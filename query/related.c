@@ -137,17 +137,17 @@ static const char *static_relation(const char *name) {
 }
 
 /* Each outgoing relation, with the target's date and title when indexed. */
-static query_status outgoing(engine_db *db, graph *g, self_state *ss, char *err, size_t errlen) {
-  query_status qs = QUERY_OK;
-  for (size_t i = 0; qs == QUERY_OK && i < ss->n_out; i++) {
+static engine_status outgoing(engine_db *db, graph *g, self_state *ss, char *err, size_t errlen) {
+  engine_status qs = ENGINE_OK;
+  for (size_t i = 0; qs == ENGINE_OK && i < ss->n_out; i++) {
     record_relation r = ss->out[i];
     r.relation = (char *)static_relation(r.relation);
     text_ref ref;
     target_state ts = {g, &r, 0};
     if (text_parse_ref(r.number, strlen(r.number), &ref))
       qs = term_docs(db, PREFIX_OWN_NUMBER, ref.key, 1, on_target, &ts, err, errlen);
-    if (qs == QUERY_OK && !ts.found && !push(g, r.relation, 0, NULL, r.number, r.sentence))
-      qs = QUERY_NOMEM;
+    if (qs == ENGINE_OK && !ts.found && !push(g, r.relation, 0, NULL, r.number, r.sentence))
+      qs = ENGINE_NOMEM;
   }
   return qs;
 }
@@ -166,14 +166,14 @@ static int on_incoming(void *ctx, const record *rec) {
   return push(is->g, is->relation, 1, rec, NULL, sentence) ? 0 : -1;
 }
 
-static query_status incoming(engine_db *db, graph *g, char *err, size_t errlen) {
-  query_status qs = QUERY_OK;
-  for (size_t k = 0; qs == QUERY_OK && k < N_KINDS; k++) {
+static engine_status incoming(engine_db *db, graph *g, char *err, size_t errlen) {
+  engine_status qs = ENGINE_OK;
+  for (size_t k = 0; qs == ENGINE_OK && k < N_KINDS; k++) {
     in_state is = {g, KINDS[k]};
     qs = term_docs(db, schema_relation_prefix(KINDS[k]), g->key, RELATED_MAX_PER_KIND, on_incoming,
                    &is, err, errlen);
   }
-  if (qs == QUERY_OK) {
+  if (qs == ENGINE_OK) {
     /* plain citations: every citing document not listed above */
     in_state is = {g, "cites"};
     qs = term_docs(db, PREFIX_CITED_NUMBER, g->key, RELATED_MAX_PER_KIND, on_incoming, &is, err,
@@ -190,26 +190,26 @@ static int newest_first(const void *a, const void *b) {
   return strcmp(x->number ? x->number : "", y->number ? y->number : "");
 }
 
-query_status query_related_run(engine_db *db, const char *number, uint32_t limit,
+engine_status query_related_run(engine_db *db, const char *number, uint32_t limit,
                                query_related **out, char *err, size_t errlen) {
   *out = NULL;
   text_ref ref;
   if (!text_parse_ref(number, strlen(number), &ref)) {
     snprintf(err, errlen, "\"%s\" is not a legal number (e.g. 2696/QĐ-UBND, 32/2021/NĐ-CP)", number);
-    return QUERY_BAD;
+    return ENGINE_BAD_QUERY;
   }
   query_related *rel = calloc(1, sizeof *rel);
-  if (!rel) return QUERY_NOMEM;
+  if (!rel) return ENGINE_NOMEM;
   graph g = {rel, 0, ref.key, 0};
   self_state ss = {&g, NULL, 0};
-  query_status qs = term_docs(db, PREFIX_OWN_NUMBER, ref.key, 1, on_self, &ss, err, errlen);
-  if (qs == QUERY_OK) qs = outgoing(db, &g, &ss, err, errlen);
-  if (qs == QUERY_OK) qs = incoming(db, &g, err, errlen);
+  engine_status qs = term_docs(db, PREFIX_OWN_NUMBER, ref.key, 1, on_self, &ss, err, errlen);
+  if (qs == ENGINE_OK) qs = outgoing(db, &g, &ss, err, errlen);
+  if (qs == ENGINE_OK) qs = incoming(db, &g, err, errlen);
   record copies = {0}; /* owns the copies of the outgoing relations */
   copies.relations = ss.out;
   copies.n_relations = ss.n_out;
   record_clear(&copies);
-  if (qs != QUERY_OK) {
+  if (qs != ENGINE_OK) {
     query_related_free(rel);
     return qs;
   }
@@ -220,5 +220,5 @@ query_status query_related_run(engine_db *db, const char *number, uint32_t limit
     rel->n = first + limit;
   }
   *out = rel;
-  return QUERY_OK;
+  return ENGINE_OK;
 }

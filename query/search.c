@@ -260,12 +260,12 @@ typedef struct {
   int damaged; /* a record did not parse: retried on a reopened database first */
 } attempt;
 
-static query_status fill_hit(attempt *at, const candidate *c, query_hit *h, char *err, size_t errlen) {
+static engine_status fill_hit(attempt *at, const candidate *c, query_hit *h, char *err, size_t errlen) {
   size_t len = 0;
   const char *data = engine_mset_data(at->mset, c->index, &len);
   if (!data) {
     snprintf(err, errlen, "%s", engine_mset_errmsg(at->mset));
-    return QUERY_ENGINE;
+    return engine_mset_status(at->mset);
   }
   h->docid = engine_mset_docid(at->mset, c->index);
   size_t slen = 0;
@@ -275,17 +275,17 @@ static query_status fill_hit(attempt *at, const candidate *c, query_hit *h, char
   h->score = c->score;
   char perr[160];
   if (record_parse_stored(data, len, &h->rec, perr, sizeof perr) != 0) {
-    snprintf(err, errlen, "document %llu holds a damaged record (%s): rebuild the index",
+    snprintf(err, errlen, "document %llu holds a damaged record (%s)",
              (unsigned long long)h->docid, perr);
     at->damaged = 1;
-    return QUERY_ENGINE;
+    return ENGINE_CORRUPT;
   }
   const char *body = h->rec.body ? h->rec.body : "";
   if (snippet_make(body, strlen(body), &at->pq->highlight, SNIPPET_TOKENS, &h->snippet, &h->spans,
                    &h->n_spans) != 0)
-    return QUERY_NOMEM;
-  query_status sq = status_fill_hit(at->db, h, err, errlen);
-  if (sq != QUERY_OK) return sq;
+    return ENGINE_NOMEM;
+  engine_status sq = status_fill_hit(at->db, h, err, errlen);
+  if (sq != ENGINE_OK) return sq;
   if (at->req->explain) {
     dynbuf b;
     dynbuf_init(&b, 8192);
@@ -298,7 +298,7 @@ static query_status fill_hit(attempt *at, const candidate *c, query_hit *h, char
       dynbuf_printf(&b, "; bm25 %.3f", c->relevance);
     h->explain = dynbuf_take(&b);
   }
-  return QUERY_OK;
+  return ENGINE_OK;
 }
 
 /* The engine's part of one attempt: in blend mode a pool of the best matches
@@ -352,7 +352,7 @@ static candidate *score_candidates(const attempt *at, int blend, size_t *n /* OU
 
 /* The page of hits: candidates [offset, offset + limit) of the blend order,
  * or all of them when the engine already cut the page. */
-static query_status fill_hits(attempt *at, const candidate *cands, size_t n, int blend, char *err,
+static engine_status fill_hits(attempt *at, const candidate *cands, size_t n, int blend, char *err,
                               size_t errlen) {
   const query_request *req = at->req;
   size_t first = blend ? req->offset : 0;
@@ -360,8 +360,8 @@ static query_status fill_hits(attempt *at, const candidate *cands, size_t n, int
   if (count > req->limit) count = req->limit;
   query_result *res = at->res;
   res->hits = calloc(count ? count : 1, sizeof *res->hits);
-  query_status qs = res->hits ? QUERY_OK : QUERY_NOMEM;
-  for (size_t i = 0; qs == QUERY_OK && i < count; i++) {
+  engine_status qs = res->hits ? ENGINE_OK : ENGINE_NOMEM;
+  for (size_t i = 0; qs == ENGINE_OK && i < count; i++) {
     res->hits[i].rank = (unsigned)(req->offset + i + 1);
     qs = fill_hit(at, &cands[first + i], &res->hits[i], err, errlen);
     res->n_hits = i + 1;
@@ -369,120 +369,111 @@ static query_status fill_hits(attempt *at, const candidate *cands, size_t n, int
   return qs;
 }
 
-static query_status fill_facets(attempt *at, engine_status *est, char *err, size_t errlen) {
-  engine_status fst = collect_facets(at->mset, at->res);
-  if (fst == ENGINE_OK) return QUERY_OK;
-  if (fst == ENGINE_NOMEM) return QUERY_NOMEM;
-  *est = fst;
-  snprintf(err, errlen, "%s", engine_mset_errmsg(at->mset));
-  return QUERY_ENGINE;
+static engine_status fill_facets(attempt *at, char *err, size_t errlen) {
+  engine_status st = collect_facets(at->mset, at->res);
+  if (st != ENGINE_OK && st != ENGINE_NOMEM) snprintf(err, errlen, "%s", engine_mset_errmsg(at->mset));
+  return st;
 }
 
-static query_status run_once(attempt *at, engine_status *est, char *err, size_t errlen) {
+static engine_status run_once(attempt *at, char *err, size_t errlen) {
   int blend = at->req->sort == QUERY_SORT_BLEND && at->pq->has_text;
   engine_search_opts opts;
   search_options(at, blend, &opts);
-  *est = engine_db_search(at->db, at->q, &opts, &at->mset);
-  if (*est != ENGINE_OK) {
+  engine_status st = engine_db_search(at->db, at->q, &opts, &at->mset);
+  if (st != ENGINE_OK) {
     snprintf(err, errlen, "%s", engine_db_errmsg(at->db));
-    return QUERY_ENGINE;
+    return st;
   }
   size_t n;
   candidate *cands = score_candidates(at, blend, &n);
-  if (!cands) return QUERY_NOMEM;
-  query_status qs = fill_hits(at, cands, n, blend, err, errlen);
+  if (!cands) return ENGINE_NOMEM;
+  engine_status qs = fill_hits(at, cands, n, blend, err, errlen);
   free(cands);
   at->res->estimated = engine_mset_estimated(at->mset);
-  if (qs == QUERY_OK && at->req->facets) qs = fill_facets(at, est, err, errlen);
-  if (qs == QUERY_ENGINE && engine_mset_status(at->mset) != ENGINE_OK)
-    *est = engine_mset_status(at->mset);
-  /* Read in the middle of a commit, a record may be whole after a reopen:
-   * only one that stays damaged is reported as such. */
-  if (qs == QUERY_ENGINE && at->damaged && *est == ENGINE_OK) *est = ENGINE_RETRY;
+  if (qs == ENGINE_OK && at->req->facets) qs = fill_facets(at, err, errlen);
   return qs;
 }
 
 /* One search, reopening the database and repeating when a writer changed
  * it meanwhile. */
-static query_status run_query(engine_db *db, const query_request *req, parsed_query *pq,
+static engine_status run_query(engine_db *db, const query_request *req, parsed_query *pq,
                               const engine_query *q, query_result **out, char *err, size_t errlen) {
   *out = NULL;
   for (int tries = 0;; tries++) {
     query_result *res = calloc(1, sizeof *res);
-    if (!res) return QUERY_NOMEM;
+    if (!res) return ENGINE_NOMEM;
     attempt at = {db, req, pq, q, res, NULL, 0};
-    engine_status est = ENGINE_OK;
-    query_status qs = run_once(&at, &est, err, errlen);
+    engine_status qs = run_once(&at, err, errlen);
     engine_mset_free(at.mset);
-    if (qs == QUERY_OK) {
+    if (qs == ENGINE_OK) {
       *out = res;
-      return QUERY_OK;
+      return ENGINE_OK;
     }
     query_result_free(res);
-    /* Told apart so that the tool can say "out of reach" (and exit 7). */
-    if (qs == QUERY_ENGINE && est == ENGINE_NETWORK) return QUERY_NETWORK;
-    if (qs != QUERY_ENGINE || est != ENGINE_RETRY || tries == MAX_RETRIES) return qs;
-    if (engine_db_reopen(db) != ENGINE_OK) {
-      snprintf(err, errlen, "%s", engine_db_errmsg(db));
-      return QUERY_ENGINE;
+    /* Read in the middle of a commit, a record may be whole after a reopen:
+     * only one that stays damaged (nothing newer to reopen) is reported. */
+    int damaged = qs == ENGINE_CORRUPT && at.damaged;
+    if ((qs != ENGINE_RETRY && !damaged) || tries == MAX_RETRIES) return qs;
+    engine_status rs = engine_db_retry_reopen(db);
+    if (rs != ENGINE_OK) {
+      if (!damaged) snprintf(err, errlen, "%s", engine_db_errmsg(db)); /* else the record's words */
+      return rs;
     }
   }
 }
 
-static query_status run_parsed(engine_db *db, const query_request *req, parsed_query *pq,
+static engine_status run_parsed(engine_db *db, const query_request *req, parsed_query *pq,
                                query_result **out, char *err, size_t errlen) {
   const engine_query *q = pq->query;
-  query_status qs = run_query(db, req, pq, q, out, err, errlen);
-  if (qs == QUERY_OK && (*out)->estimated == 0 && pq->fallback && !req->strict) {
+  engine_status qs = run_query(db, req, pq, q, out, err, errlen);
+  if (qs == ENGINE_OK && (*out)->estimated == 0 && pq->fallback && !req->strict) {
     query_result_free(*out);
     q = pq->fallback;
     qs = run_query(db, req, pq, q, out, err, errlen);
-    if (qs == QUERY_OK) (*out)->relaxed = 1;
+    if (qs == ENGINE_OK) (*out)->relaxed = 1;
   }
-  if (qs != QUERY_OK) return qs;
+  if (qs != ENGINE_OK) return qs;
   if (req->explain) (*out)->description = engine_query_describe(q);
   if (req->suggest) (*out)->suggestion = suggest_accents(db, req->text, *out);
-  return QUERY_OK;
+  return ENGINE_OK;
 }
 
-query_status query_run(engine_db *db, const query_request *req, query_result **out, char *err,
+engine_status query_run(engine_db *db, const query_request *req, query_result **out, char *err,
                        size_t errlen) {
   parsed_query pq;
   *out = NULL;
-  query_status qs = parse_request_db(req, db, &pq, err, errlen);
-  if (qs != QUERY_OK) return qs;
+  engine_status qs = parse_request_db(req, db, &pq, err, errlen);
+  if (qs != ENGINE_OK) return qs;
   if (req->status) qs = status_filter(db, req->status, &pq, err, errlen);
-  if (qs == QUERY_OK) qs = run_parsed(db, req, &pq, out, err, errlen);
+  if (qs == ENGINE_OK) qs = run_parsed(db, req, &pq, out, err, errlen);
   parsed_query_free(&pq);
   return qs;
 }
 
-query_status query_check(const query_request *req, char *err, size_t errlen) {
+engine_status query_check(const query_request *req, char *err, size_t errlen) {
   parsed_query pq;
-  query_status qs = parse_request(req, &pq, err, errlen);
-  if (qs == QUERY_OK) parsed_query_free(&pq);
-  if (qs == QUERY_OK && req->status) {
+  engine_status qs = parse_request(req, &pq, err, errlen);
+  if (qs == ENGINE_OK) parsed_query_free(&pq);
+  if (qs == ENGINE_OK && req->status) {
     query_doc_status st;
     if (!query_doc_status_parse(req->status, &st)) {
       snprintf(err, errlen, "--status must be in-force, amended, replaced, repealed or unknown, not \"%s\"",
                req->status);
-      qs = QUERY_BAD;
+      qs = ENGINE_BAD_QUERY;
     }
   }
   return qs;
 }
 
-query_status query_latest_stamp(engine_db *db, int64_t *stamp, char *err, size_t errlen) {
+engine_status query_latest_stamp(engine_db *db, int64_t *stamp, char *err, size_t errlen) {
   char *v = NULL;
   size_t len = 0;
   *stamp = 0;
   engine_status st = engine_db_value_upper_bound(db, SLOT_INDEXED, &v, &len);
   if (st == ENGINE_OK && len) *stamp = (int64_t)engine_sortable_unserialise(v, len);
   free(v);
-  if (st == ENGINE_OK) return QUERY_OK;
-  snprintf(err, errlen, "%s", engine_db_errmsg(db));
-  if (st == ENGINE_NOMEM) return QUERY_NOMEM;
-  return st == ENGINE_NETWORK ? QUERY_NETWORK : QUERY_ENGINE;
+  if (st != ENGINE_OK) snprintf(err, errlen, "%s", engine_db_errmsg(db));
+  return st;
 }
 
 /* Moves the hits whose own number is key to the front, keeping the order
@@ -500,20 +491,20 @@ static void own_number_first(query_result *res, const char *key) {
   for (size_t i = 0; i < res->n_hits; i++) res->hits[i].rank = (unsigned)(i + 1);
 }
 
-query_status query_ref(engine_db *db, const char *number, uint32_t limit, query_result **out,
+engine_status query_ref(engine_db *db, const char *number, uint32_t limit, query_result **out,
                        char *err, size_t errlen) {
   char text[300];
   if (snprintf(text, sizeof text, "so:\"%s\"", number) >= (int)sizeof text) {
     snprintf(err, errlen, "the number is too long");
-    return QUERY_BAD;
+    return ENGINE_BAD_QUERY;
   }
   query_request req;
   query_request_init(&req);
   req.text = text;
   req.limit = limit;
   req.sort = QUERY_SORT_DATE;
-  query_status qs = query_run(db, &req, out, err, errlen);
+  engine_status qs = query_run(db, &req, out, err, errlen);
   text_ref ref;
-  if (qs == QUERY_OK && text_parse_ref(number, strlen(number), &ref)) own_number_first(*out, ref.key);
+  if (qs == ENGINE_OK && text_parse_ref(number, strlen(number), &ref)) own_number_first(*out, ref.key);
   return qs;
 }

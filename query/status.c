@@ -55,7 +55,7 @@ static size_t make_term(const char *prefix, const char *key, char out[ENGINE_MAX
  * anything, in a way a reopened database may not fail: the database
  * changed under the read, or a record that does not parse (read in the
  * middle of a writer's commit, it may be whole on the next revision). */
-static query_status visit_mset(engine_mset *m, term_doc_cb cb, void *ctx, int *retry, char *err,
+static engine_status visit_mset(engine_mset *m, term_doc_cb cb, void *ctx, int *retry, char *err,
                                size_t errlen) {
   size_t n = engine_mset_size(m);
   *retry = 0;
@@ -65,48 +65,59 @@ static query_status visit_mset(engine_mset *m, term_doc_cb cb, void *ctx, int *r
     if (!data) {
       snprintf(err, errlen, "%s", engine_mset_errmsg(m));
       *retry = i == 0 && engine_mset_status(m) == ENGINE_RETRY;
-      return QUERY_ENGINE;
+      return engine_mset_status(m);
     }
     record rec;
     char perr[160];
     if (record_parse_stored(data, len, &rec, perr, sizeof perr) != 0) {
-      snprintf(err, errlen, "a damaged record (%s): rebuild the index", perr);
+      snprintf(err, errlen, "a damaged record (%s)", perr);
       *retry = i == 0;
-      return QUERY_ENGINE;
+      return ENGINE_CORRUPT;
     }
     int stop = cb(ctx, &rec);
     record_clear(&rec);
-    if (stop < 0) return QUERY_NOMEM;
+    if (stop < 0) return ENGINE_NOMEM;
     if (stop) break;
   }
-  return QUERY_OK;
+  return ENGINE_OK;
 }
 
-query_status term_docs(engine_db *db, const char *prefix, const char *key, uint32_t limit,
+engine_status term_docs(engine_db *db, const char *prefix, const char *key, uint32_t limit,
                        term_doc_cb cb, void *ctx, char *err, size_t errlen) {
   char term[ENGINE_MAX_TERM + 1];
   size_t tlen = make_term(prefix, key, term);
-  if (tlen == 0) return QUERY_OK;
+  if (tlen == 0) return ENGINE_OK;
   engine_query *q = engine_query_term(term, tlen, 1);
-  if (!q) return QUERY_NOMEM;
+  if (!q) return ENGINE_NOMEM;
   engine_search_opts opts;
   engine_search_opts_init(&opts);
   opts.limit = limit;
   opts.sort = ENGINE_SORT_VALUE;
   opts.sort_slot = SLOT_DATE;
   opts.sort_descending = 1;
-  query_status qs = QUERY_ENGINE;
-  for (int tries = 0; tries <= MAX_RETRIES; tries++) {
+  engine_status qs;
+  for (int tries = 0;; tries++) {
     engine_mset *m = NULL;
-    engine_status est = engine_db_search(db, q, &opts, &m);
-    int retry = est == ENGINE_RETRY;
-    if (est == ENGINE_OK) {
+    qs = engine_db_search(db, q, &opts, &m);
+    int retry = qs == ENGINE_RETRY;
+    if (qs == ENGINE_OK) {
       qs = visit_mset(m, cb, ctx, &retry, err, errlen);
       engine_mset_free(m);
     } else {
       snprintf(err, errlen, "%s", engine_db_errmsg(db));
     }
-    if (!retry || tries == MAX_RETRIES || engine_db_reopen(db) != ENGINE_OK) break;
+    /* Not repeated once cb saw documents, but told apart from damage. */
+    if (qs == ENGINE_RETRY && !retry && engine_db_retry_reopen(db) == ENGINE_CORRUPT) {
+      snprintf(err, errlen, "%s", engine_db_errmsg(db));
+      qs = ENGINE_CORRUPT;
+    }
+    if (!retry || tries == MAX_RETRIES) break;
+    engine_status rs = engine_db_retry_reopen(db); /* CORRUPT: nothing newer to read */
+    if (rs != ENGINE_OK) {
+      if (qs != ENGINE_CORRUPT) snprintf(err, errlen, "%s", engine_db_errmsg(db));
+      qs = rs;
+      break;
+    }
   }
   engine_query_free(q);
   return qs;
@@ -121,11 +132,11 @@ static int keep_number(void *ctx, const record *rec) {
   return *by ? 1 : -1;
 }
 
-query_status status_fill_hit(engine_db *db, query_hit *h, char *err, size_t errlen) {
+engine_status status_fill_hit(engine_db *db, query_hit *h, char *err, size_t errlen) {
   text_ref ref;
   const char *num = h->rec.number;
   h->status = QUERY_DOC_UNKNOWN;
-  if (!num || !text_parse_ref(num, strlen(num), &ref)) return QUERY_OK;
+  if (!num || !text_parse_ref(num, strlen(num), &ref)) return ENGINE_OK;
   h->status = QUERY_DOC_IN_FORCE;
   for (size_t i = 0; i < N_EVIDENCE; i++) {
     char term[ENGINE_MAX_TERM + 1];
@@ -134,7 +145,7 @@ query_status status_fill_hit(engine_db *db, query_hit *h, char *err, size_t errl
     h->status = EVIDENCE[i].status;
     return term_docs(db, EVIDENCE[i].prefix, ref.key, 1, keep_number, &h->status_by, err, errlen);
   }
-  return QUERY_OK;
+  return ENGINE_OK;
 }
 
 /* ---- the filter ---- */
@@ -223,33 +234,33 @@ static engine_query *filtered(const engine_query *q, const engine_query *f) {
   return engine_query_combine(ENGINE_OP_FILTER, parts, 2, 0);
 }
 
-query_status status_filter(engine_db *db, const char *name, parsed_query *pq, char *err,
+engine_status status_filter(engine_db *db, const char *name, parsed_query *pq, char *err,
                            size_t errlen) {
   query_doc_status s;
   if (!query_doc_status_parse(name, &s)) {
     snprintf(err, errlen, "--status must be in-force, amended, replaced, repealed or unknown, not \"%s\"",
              name);
-    return QUERY_BAD;
+    return ENGINE_BAD_QUERY;
   }
   engine_status est = ENGINE_OK;
   engine_query *f = status_query(db, s, &est);
   if (est != ENGINE_OK) {
     engine_query_free(f);
     snprintf(err, errlen, "%s", engine_db_errmsg(db));
-    return QUERY_ENGINE;
+    return est;
   }
-  if (!f) return QUERY_NOMEM;
+  if (!f) return ENGINE_NOMEM;
   engine_query *q = filtered(pq->query, f);
   engine_query *fb = pq->fallback ? filtered(pq->fallback, f) : NULL;
   engine_query_free(f);
   if (!q || (pq->fallback && !fb)) {
     engine_query_free(q);
     engine_query_free(fb);
-    return QUERY_NOMEM;
+    return ENGINE_NOMEM;
   }
   engine_query_free(pq->query);
   engine_query_free(pq->fallback);
   pq->query = q;
   pq->fallback = fb;
-  return QUERY_OK;
+  return ENGINE_OK;
 }

@@ -74,15 +74,15 @@ static json_object *hits_object(const web_req *rq, const query_result *res) {
 
 void api_search(const web_req *rq, web_reply *out) {
   query_request req;
-  char from[11], to[11], err[300];
+  char from[11], to[11], err[1024];
   query_result *res = NULL;
   if (web_request_of(rq->p, &req, from, to, err, sizeof err) != 0) {
     api_error(400, err, out);
     return;
   }
-  query_status qs = query_run(rq->db, &req, &res, err, sizeof err);
-  if (qs != QUERY_OK) {
-    api_error(web_status_of(qs), err, out);
+  engine_status qs = query_run(rq->db, &req, &res, err, sizeof err);
+  if (qs != ENGINE_OK) {
+    api_error(web_status_of(qs, err, sizeof err), err, out);
     return;
   }
   api_reply(hits_object(rq, res), 200, out);
@@ -96,11 +96,11 @@ static json_object *related_array(const query_related *rel) {
 }
 
 void api_doc(const web_req *rq, web_reply *out) {
-  char err[300];
+  char err[1024];
   query_result *res = NULL;
-  query_status qs = query_doc(rq->db, rq->arg, rq->p->q[0] ? rq->p->q : NULL, &res, err, sizeof err);
-  if (qs != QUERY_OK) {
-    api_error(web_status_of(qs), err, out);
+  engine_status qs = query_doc(rq->db, rq->arg, rq->p->q[0] ? rq->p->q : NULL, &res, err, sizeof err);
+  if (qs != ENGINE_OK) {
+    api_error(web_status_of(qs, err, sizeof err), err, out);
     return;
   }
   if (res->n_hits == 0) {
@@ -111,7 +111,7 @@ void api_doc(const web_req *rq, web_reply *out) {
   json_object *o = hits_object(rq, res);
   query_related *rel = NULL;
   const char *num = res->hits[0].rec.number;
-  if (num && query_related_run(rq->db, num, WEB_MAX_RELATED, &rel, err, sizeof err) != QUERY_OK)
+  if (num && query_related_run(rq->db, num, WEB_MAX_RELATED, &rel, err, sizeof err) != ENGINE_OK)
     rel = NULL;
   json_object_object_add(o, "related", related_array(rel));
   query_related_free(rel);
@@ -120,11 +120,11 @@ void api_doc(const web_req *rq, web_reply *out) {
 }
 
 void api_number(const web_req *rq, web_reply *out) {
-  char err[300];
+  char err[1024];
   query_result *res = NULL;
-  query_status qs = query_ref(rq->db, rq->arg, 100, &res, err, sizeof err);
-  if (qs != QUERY_OK) {
-    api_error(web_status_of(qs), err, out);
+  engine_status qs = query_ref(rq->db, rq->arg, 100, &res, err, sizeof err);
+  if (qs != ENGINE_OK) {
+    api_error(web_status_of(qs, err, sizeof err), err, out);
     return;
   }
   api_reply(hits_object(rq, res), 200, out);

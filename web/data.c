@@ -17,11 +17,23 @@ void web_reply_init(web_reply *r) {
 
 void web_reply_free(web_reply *r) { dynbuf_free(&r->body); }
 
-int web_status_of(query_status qs) {
-  switch (qs) {
-  case QUERY_OK: return 200;
-  case QUERY_BAD: return 400;
-  case QUERY_NETWORK: return 503;
+int web_status_of(engine_status st, char *err, size_t errlen) {
+  switch (st) {
+  case ENGINE_OK: return 200;
+  case ENGINE_BAD_QUERY:
+  case ENGINE_INVALID: return 400;
+  case ENGINE_NETWORK:
+  case ENGINE_RETRY: return 503;
+  case ENGINE_CORRUPT:
+  case ENGINE_VERSION: {
+    char why[512];
+    snprintf(why, sizeof why, "%s", err);
+    snprintf(err, errlen,
+             "Chỉ mục không đọc được (%s: %s). Người quản trị: \"tracuu check\" cho biết chỗ "
+             "hỏng; hãy dựng lại chỉ mục (tracuu index, hoặc tracuu index --from-store).",
+             engine_strerror(st), why);
+    return 500;
+  }
   default: return 500;
   }
 }

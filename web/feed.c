@@ -129,7 +129,7 @@ static void feed_title(dynbuf *b, const web_params *p) {
 
 void feed_search(const web_req *rq, web_reply *out) {
   query_request req;
-  char from[11], to[11], err[300];
+  char from[11], to[11], err[1024];
   query_result *res = NULL;
   if (web_request_of(rq->p, &req, from, to, err, sizeof err) != 0) {
     page_error(400, err, out);
@@ -139,9 +139,9 @@ void feed_search(const web_req *rq, web_reply *out) {
   req.offset = 0;
   req.limit = WEB_FEED_SIZE;
   req.facets = req.suggest = 0;
-  query_status qs = query_run(rq->db, &req, &res, err, sizeof err);
-  if (qs != QUERY_OK) {
-    page_error(web_status_of(qs), err, out);
+  engine_status qs = query_run(rq->db, &req, &res, err, sizeof err);
+  if (qs != ENGINE_OK) {
+    page_error(web_status_of(qs, err, sizeof err), err, out);
     return;
   }
   dynbuf *b = &out->body;

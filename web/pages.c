@@ -292,20 +292,20 @@ void page_search(const web_req *rq, web_reply *out) {
   search_form(b, rq->p);
   if (has_search(rq->p)) {
     query_request req;
-    char from[11], to[11], err[300];
+    char from[11], to[11], err[1024];
     query_result *res = NULL;
-    query_status qs = QUERY_BAD;
+    engine_status qs = ENGINE_BAD_QUERY;
     if (web_request_of(rq->p, &req, from, to, err, sizeof err) == 0)
       qs = query_run(rq->db, &req, &res, err, sizeof err);
-    if (qs == QUERY_OK && rq->left_out) {
+    if (qs == ENGINE_OK && rq->left_out) {
       dynbuf_printf(b, "<p class=\"error\" role=\"status\">Kết quả chưa đầy đủ: %zu phân đoạn "
                        "của chỉ mục không truy cập được (", rq->left_out);
       html_text(b, rq->left_out_names);
       dynbuf_append_str(b, ").</p>\n");
     }
-    if (qs == QUERY_OK) results(b, rq->p, res);
+    if (qs == ENGINE_OK) results(b, rq->p, res);
     else {
-      out->status = web_status_of(qs);
+      out->status = web_status_of(qs, err, sizeof err);
       dynbuf_append_str(b, "<p class=\"error\" role=\"alert\">");
       html_text(b, err);
       dynbuf_append_str(b, "</p>\n");
@@ -404,8 +404,8 @@ static void relation_item(dynbuf *b, const query_related_item *it) {
 
 static void relations(dynbuf *b, const web_req *rq, const char *number) {
   query_related *rel = NULL;
-  char err[300];
-  if (!number || query_related_run(rq->db, number, WEB_MAX_RELATED, &rel, err, sizeof err) != QUERY_OK)
+  char err[1024];
+  if (!number || query_related_run(rq->db, number, WEB_MAX_RELATED, &rel, err, sizeof err) != ENGINE_OK)
     return;
   size_t shown = 0;
   for (size_t i = 0; i < rel->n; i++) {
@@ -419,7 +419,7 @@ static void relations(dynbuf *b, const web_req *rq, const char *number) {
 
 static void original(dynbuf *b, const web_req *rq, const record *r) {
   web_original o;
-  char err[300];
+  char err[1024];
   const char *url = r->url ? r->url : r->id;
   if (web_original_load(rq->store, url, 0, &o, err, sizeof err) != 1) return;
   dynbuf url_b;
@@ -438,12 +438,12 @@ static void original(dynbuf *b, const web_req *rq, const record *r) {
 }
 
 void page_doc(const web_req *rq, web_reply *out) {
-  char err[300];
+  char err[1024];
   query_result *res = NULL;
-  query_status qs = query_doc(rq->db, rq->arg, rq->p->q[0] ? rq->p->q : NULL, &res, err, sizeof err);
-  if (qs != QUERY_OK || res->n_hits == 0) {
-    page_error(qs != QUERY_OK ? web_status_of(qs) : 404,
-               qs != QUERY_OK ? err : "Không có văn bản với mã này.", out);
+  engine_status qs = query_doc(rq->db, rq->arg, rq->p->q[0] ? rq->p->q : NULL, &res, err, sizeof err);
+  if (qs != ENGINE_OK || res->n_hits == 0) {
+    page_error(qs != ENGINE_OK ? web_status_of(qs, err, sizeof err) : 404,
+               qs != ENGINE_OK ? err : "Không có văn bản với mã này.", out);
     query_result_free(res);
     return;
   }
@@ -468,11 +468,11 @@ void page_doc(const web_req *rq, web_reply *out) {
 /* ---- the number page ---- */
 
 void page_number(const web_req *rq, web_reply *out) {
-  char err[300];
+  char err[1024];
   query_result *res = NULL;
-  query_status qs = query_ref(rq->db, rq->arg, 100, &res, err, sizeof err);
-  if (qs != QUERY_OK) {
-    page_error(web_status_of(qs), err, out);
+  engine_status qs = query_ref(rq->db, rq->arg, 100, &res, err, sizeof err);
+  if (qs != ENGINE_OK) {
+    page_error(web_status_of(qs, err, sizeof err), err, out);
     return;
   }
   dynbuf *b = &out->body;
@@ -511,11 +511,11 @@ static const char *original_type(const char *fetched) {
 }
 
 void page_original(const web_req *rq, web_reply *out) {
-  char err[300] = "";
+  char err[1024] = "";
   query_result *res = NULL;
-  query_status qs = query_doc(rq->db, rq->arg, NULL, &res, err, sizeof err);
-  if (qs != QUERY_OK || res->n_hits == 0) {
-    page_error(qs != QUERY_OK ? web_status_of(qs) : 404, qs != QUERY_OK ? err : "Không có văn bản với mã này.", out);
+  engine_status qs = query_doc(rq->db, rq->arg, NULL, &res, err, sizeof err);
+  if (qs != ENGINE_OK || res->n_hits == 0) {
+    page_error(qs != ENGINE_OK ? web_status_of(qs, err, sizeof err) : 404, qs != ENGINE_OK ? err : "Không có văn bản với mã này.", out);
     query_result_free(res);
     return;
   }

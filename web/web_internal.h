@@ -86,7 +86,10 @@ void api_number(const web_req *rq, web_reply *out);
 /* {"error": {"code": STATUS, "message": "..."}}: every error under /api/. */
 void api_error(int status, const char *message, web_reply *out);
 
-/* The HTTP status for a query status (400 for QUERY_BAD, 503 network, 500). */
-int web_status_of(query_status qs);
+/* The HTTP status for an engine status: 400 for a query that cannot be
+ * understood, 503 for a shard out of reach or an index that kept changing,
+ * 500 otherwise. For a damaged index (ENGINE_CORRUPT, ENGINE_VERSION) err
+ * becomes the message that says so and what to do: rebuild it. */
+int web_status_of(engine_status st, char *err /* IN/OUT */, size_t errlen);
 
 #endif

@@ -113,10 +113,10 @@ static query_result *run(const char *text, query_sort sort, uint32_t offset, uin
   req.today = TODAY;
   query_result *res = NULL;
   char err[256] = "";
-  query_status qs = query_run(db, &req, &res, err, sizeof err);
-  if (qs != QUERY_OK) fprintf(stderr, "query \"%s\": %s\n", text, err);
-  CHECK_INT(qs, QUERY_OK);
-  return qs == QUERY_OK ? res : NULL;
+  engine_status qs = query_run(db, &req, &res, err, sizeof err);
+  if (qs != ENGINE_OK) fprintf(stderr, "query \"%s\": %s\n", text, err);
+  CHECK_INT(qs, ENGINE_OK);
+  return qs == ENGINE_OK ? res : NULL;
 }
 
 /* The ids of the hits, space-separated, into out. */
@@ -179,7 +179,7 @@ TEST(own_number_ranks_first_then_its_citations) {
   query_result_free(res);
   query_result *ref = NULL;
   char err[256];
-  CHECK_INT(query_ref(db, "2696/QĐ-UBND", 10, &ref, err, sizeof err), QUERY_OK);
+  CHECK_INT(query_ref(db, "2696/QĐ-UBND", 10, &ref, err, sizeof err), ENGINE_OK);
   CHECK(ref && ref->n_hits == 3 && strcmp(ref->hits[0].rec.id, "qd-2696") == 0);
   /* query_ref: then newest first */
   CHECK(ref && ref->n_hits == 3 && rank_of(ref, "tb-cite-new") < rank_of(ref, "kh-cite-old"));
@@ -246,7 +246,7 @@ TEST(issuer_facet_merges_spellings) {
   req.today = TODAY;
   query_result *res = NULL;
   char err[256];
-  CHECK_INT(query_run(db, &req, &res, err, sizeof err), QUERY_OK);
+  CHECK_INT(query_run(db, &req, &res, err, sizeof err), ENGINE_OK);
   const query_facet *issuer = NULL;
   for (size_t f = 0; res && f < res->n_facets; f++)
     if (strcmp(res->facets[f].name, "issuer") == 0) issuer = &res->facets[f];
@@ -262,7 +262,7 @@ TEST(issuer_facet_merges_spellings) {
   query_request_init(&req);
   req.text = "phòng chống dịch";
   req.issuer = "UBND quận Tây Hồ";
-  CHECK_INT(query_run(db, &req, &res, err, sizeof err), QUERY_OK);
+  CHECK_INT(query_run(db, &req, &res, err, sizeof err), ENGINE_OK);
   CHECK(res && rank_of(res, "qd-2696") && rank_of(res, "tb-cite-new"));
   query_result_free(res);
 }
@@ -299,7 +299,7 @@ TEST(explain_says_why) {
   req.today = TODAY;
   query_result *res = NULL;
   char err[256];
-  CHECK_INT(query_run(db, &req, &res, err, sizeof err), QUERY_OK);
+  CHECK_INT(query_run(db, &req, &res, err, sizeof err), ENGINE_OK);
   CHECK(res && res->n_hits >= 1 && res->hits[0].explain && res->description);
   if (res && res->n_hits >= 1 && res->hits[0].explain) {
     CHECK(strstr(res->hits[0].explain, "own number") != NULL);
@@ -316,11 +316,11 @@ TEST(bad_queries_say_why) {
   query_result *res = NULL;
   char err[256] = "";
   req.text = "so:abc";
-  CHECK_INT(query_run(db, &req, &res, err, sizeof err), QUERY_BAD);
+  CHECK_INT(query_run(db, &req, &res, err, sizeof err), ENGINE_BAD_QUERY);
   CHECK(strstr(err, "not a legal number") != NULL);
   CHECK(res == NULL);
   req.text = "tu:2021-13-01";
-  CHECK_INT(query_run(db, &req, &res, err, sizeof err), QUERY_BAD);
+  CHECK_INT(query_run(db, &req, &res, err, sizeof err), ENGINE_BAD_QUERY);
   CHECK(strstr(err, "invalid date") != NULL);
 }
 

@@ -53,13 +53,13 @@ static void query_bad_date_message_is_one_line(void) {
              "h\xc3\xa0nh ch\xc3\xadnh \xc4\x91\xc6\xb0\xe1\xbb\xa3" "c giao";
   parsed_query pq;
   char err[256];
-  CHECK_INT(parse_request(&req, &pq, err, sizeof err), QUERY_BAD);
+  CHECK_INT(parse_request(&req, &pq, err, sizeof err), ENGINE_BAD_QUERY);
   CHECK(strstr(err, "invalid date") != NULL);
   check_one_line(err);
 
   query_request_init(&req);
   req.text = "thu\xe1\xba\xbf tu:\"2021\r\n01\"";
-  CHECK_INT(parse_request(&req, &pq, err, sizeof err), QUERY_BAD);
+  CHECK_INT(parse_request(&req, &pq, err, sizeof err), ENGINE_BAD_QUERY);
   check_one_line(err);
 }
 
