@@ -276,10 +276,12 @@ static void submit_sitemap(crawler *c, const char *url, int depth) {
   crawl_submit(c, it, NULL, NULL);
 }
 
-/* Each run (a resumed one already read them), the sitemaps robots.txt and
- * the config name for origin o. */
+/* The sitemaps robots.txt and the config name for origin o, on every run:
+ * a run stopped by a full disk or killed loses the frontier rows of its last
+ * transaction, the URLs a sitemap gave included, and its resumption must
+ * find them again (the frontier takes each URL once; once only a third run
+ * did). */
 static void submit_sitemaps(crawler *c, origin *o) {
-  if (!c->fresh_run) return;
   for (size_t i = 0; o->rules && i < robots_sitemap_count(o->rules); i++) {
     char *u = fetch_url_resolve(o->name, robots_sitemap(o->rules, i));
     if (u) submit_sitemap(c, u, 0);

@@ -150,7 +150,6 @@ void crawl_seed(crawler *c) {
     return;
   }
   c->sum->resumed = resumed;
-  c->fresh_run = !resumed;
   if (c->sum->clock_back) say_clock_back(c, c->sum->clock_back);
   if (state_site_counts(c->st, count_known, c) != 0) {
     crawl_stop(c, CRAWL_IO, "%s", state_errmsg(c->st));

@@ -109,7 +109,7 @@ typedef struct {
   size_t parked;
   item *flying;            /* requests in the fetcher (freed at the end if dropped) */
   uint64_t started, max_pages, sitemaps, since_commit, added;
-  int in_tx, warc_dirty, fresh_run;
+  int in_tx, warc_dirty;
   unsigned turn_answers; /* answers in the open transaction */
   int64_t turn_start;    /* when it opened */
   crawl_status fatal; /* CRAWL_OK until something stops the run */
