@@ -47,6 +47,17 @@ void cli_check_command(const char *const *names, size_t n, char *out, size_t len
     used += (size_t)snprintf(out + used, len - used, " --db %s", names[i]);
 }
 
+const char *cli_io_advice(const char *msg) {
+  if (msg && (strstr(msg, strerror(EMFILE)) || strstr(msg, strerror(ENFILE))))
+    return "too many open files: raise the limit (ulimit -n; tracuu asks for up to 65536 "
+           "itself) and run the same command again";
+  if (msg && (strstr(msg, strerror(EACCES)) || strstr(msg, strerror(EPERM))))
+    return "this user may not write there: run it as the index's owner, or give another --db";
+  if (msg && strstr(msg, strerror(EROFS)))
+    return "the file system is mounted read-only: give a --db on a writable one";
+  return "make room and run the same command again";
+}
+
 void cli_raise_open_files(void) {
   struct rlimit rl;
   if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
@@ -213,10 +224,15 @@ static int check_schema(engine_db **dbp, const char *const *names, size_t n, con
   int rc = EXIT_OK;
   if (st != ENGINE_OK) {
     rc = cli_index_error(st, names, n, engine_db_errmsg(db));
-  } else if (!version[0] && engine_db_doccount(db) > 0) { /* its metadata block lost */
-    rc = cli_index_error(ENGINE_CORRUPT, names, n,
-                         "it holds documents but no schema version (tracuu.schema): damaged, or "
-                         "not built by tracuu");
+  } else if (!version[0] && engine_db_doccount(db) > 0) {
+    /* The first shard never committed (a sharded tracuu index that stopped
+     * early: a full disk, too many open files), or its metadata was lost. */
+    char check[512];
+    cli_check_command(names, n, check, sizeof check);
+    cli_error("%s holds documents but no schema version (tracuu.schema): a tracuu index that "
+              "stopped early, or damage: run that tracuu index again (\"%s\" tells whether it "
+              "is damaged)", name, check);
+    rc = EXIT_DAMAGED;
   } else if (strcmp(version, TRACUU_SCHEMA_VERSION) != 0 && engine_db_doccount(db) > 0) {
     cli_error("%s was built with index schema \"%s\", this tracuu reads schema %s: rebuild it "
               "(tracuu index, or tracuu index --from-store)",

@@ -31,6 +31,11 @@ enum {
 #define CLI_OPEN_FILES 65536
 void cli_raise_open_files(void);
 
+/* What to do after the system said no (ENGINE_IO) with this message: make
+ * room, raise the open-file limit, write as another user or elsewhere.
+ * Static. */
+const char *cli_io_advice(const char *msg);
+
 /* crash.c: a fault ends with one line and a documented exit code, never a
  * bare "Segmentation fault": cli_crash_guard (once, at the start of main)
  * says "a bug: please report it" and exits EXIT_INTERNAL; once an index is

@@ -70,8 +70,8 @@ static int index_file(sink *ix, const char *path, index_counts *c) {
       fprintf(stderr, "%s:%lu: skipped: %s\n", path, line, sink_errmsg(ix));
       c->skipped++;
     } else if (st == ENGINE_IO && !ix->bulk) { /* full disk, quota, read-only: the last commit stands */
-      cli_error("%s:%lu: cannot write the index: %s; it keeps what was committed before: "
-                "make room and run the same command again", path, line, sink_errmsg(ix));
+      cli_error("%s:%lu: cannot write the index: %s; it keeps what was committed before: %s", path,
+                line, sink_errmsg(ix), cli_io_advice(sink_errmsg(ix)));
       rc = cli_exit_for(st);
     } else {
       cli_error("%s:%lu: %s", path, line, sink_errmsg(ix));
@@ -156,7 +156,8 @@ static int index_bulk(const index_args *a, int argc, char **argv) {
   char *msg = NULL;
   engine_status st = bulk_open(a->db, &bo, &ix.bulk, &msg);
   if (st != ENGINE_OK) {
-    cli_error("cannot open %s for indexing: %s", a->db, msg ? msg : engine_strerror(st));
+    cli_error("cannot open %s for indexing: %s%s%s", a->db, msg ? msg : engine_strerror(st),
+              st == ENGINE_IO ? "; " : "", st == ENGINE_IO ? cli_io_advice(msg) : "");
     free(msg);
     return cli_exit_for(st);
   }
