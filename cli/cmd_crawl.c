@@ -163,7 +163,14 @@ static int parse_args(int argc, char **argv, crawl_options *o, crawl_args *a) {
       break;
     case 'n': o->no_index = 1; break;
     case 'j': a->json = 1; break;
-    case 'u': o->user_agent = optarg; break;
+    case 'u':
+      if (!fetch_header_value_ok(optarg)) {
+        cli_error("--user-agent must be one line of at most %d bytes without control characters "
+                  "(a CR or LF would add headers of its own)", FETCH_MAX_HEADER_VALUE);
+        return -1;
+      }
+      o->user_agent = optarg;
+      break;
     case 'T': {
       int64_t secs;
       if (duration_parse(optarg, &secs) != 0 || secs <= 0) {

@@ -37,7 +37,7 @@ static const char *name_of(const query_related_item *it) {
 static void padded(FILE *fp, const char *s, size_t width) {
   size_t chars = 0;
   for (const char *p = s; *p; p++) chars += ((unsigned char)*p & 0xC0) != 0x80;
-  fputs(s, fp);
+  output_str(fp, s, 1);
   for (; chars < width; chars++) fputc(' ', fp);
 }
 
@@ -45,10 +45,16 @@ static void print_text(FILE *fp, const query_related *rel, const char *number) {
   size_t i = 0;
   if (rel->n && strcmp(rel->items[0].relation, "self") == 0) {
     const query_related_item *s = &rel->items[0];
-    fprintf(fp, "%s · %s · %s\n", or_dash(s->number), or_dash(s->date), or_dash(s->title));
+    output_str(fp, or_dash(s->number), 1);
+    fputs(" · ", fp);
+    output_str(fp, or_dash(s->date), 1);
+    fputs(" · ", fp);
+    output_str(fp, or_dash(s->title), 1);
+    fputc('\n', fp);
     i = 1;
   } else {
-    fprintf(fp, "%s (not in the index)\n", number);
+    output_str(fp, number, 1);
+    fputs(" (not in the index)\n", fp);
   }
   for (; i < rel->n; i++) {
     const query_related_item *it = &rel->items[i];
@@ -56,7 +62,11 @@ static void print_text(FILE *fp, const query_related *rel, const char *number) {
     padded(fp, label(it), 19);
     fputc(' ', fp);
     padded(fp, name_of(it), 20);
-    fprintf(fp, " %-10s %s\n", or_dash(it->date), it->title ? it->title : "(not in the index)");
+    fputc(' ', fp);
+    padded(fp, or_dash(it->date), 10);
+    fputc(' ', fp);
+    output_str(fp, it->title ? it->title : "(not in the index)", 1);
+    fputc('\n', fp);
   }
 }
 

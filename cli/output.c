@@ -21,18 +21,39 @@ void output_json_string(FILE *fp, const char *s) {
   json_object_put(o);
 }
 
+void output_text(FILE *fp, const char *s, size_t len, int one_line) {
+  static const char REPLACEMENT[] = "\xEF\xBF\xBD";
+  size_t at = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    int c1 = c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+             (unsigned char)s[i + 1] <= 0x9F;
+    int bad = (c < 0x20 && c != '\t' && !(c == '\n' && !one_line)) || c == 0x7F || c1;
+    if (!bad) continue;
+    fwrite(s + at, 1, i - at, fp);
+    fputs(c == '\n' ? " " : REPLACEMENT, fp);
+    i += (size_t)c1;
+    at = i + 1;
+  }
+  fwrite(s + at, 1, len - at, fp);
+}
+
+void output_str(FILE *fp, const char *s, int one_line) {
+  if (s) output_text(fp, s, strlen(s), one_line);
+}
+
 static void print_snippet(FILE *fp, const query_hit *h, int color) {
   const char *s = h->snippet ? h->snippet : "";
   size_t at = 0;
   fputs("   ", fp);
   for (size_t i = 0; i < h->n_spans; i++) {
-    fwrite(s + at, 1, h->spans[i].start - at, fp);
+    output_text(fp, s + at, h->spans[i].start - at, 1);
     fputs(color ? ANSI_HIGHLIGHT : "[", fp);
-    fwrite(s + h->spans[i].start, 1, h->spans[i].end - h->spans[i].start, fp);
+    output_text(fp, s + h->spans[i].start, h->spans[i].end - h->spans[i].start, 1);
     fputs(color ? ANSI_RESET : "]", fp);
     at = h->spans[i].end;
   }
-  fputs(s + at, fp);
+  output_str(fp, s + at, 1);
   fputc('\n', fp);
 }
 
@@ -47,30 +68,46 @@ static const char *status_phrase(query_doc_status st) {
 }
 
 static void print_hit(FILE *fp, const query_hit *h, const output_opts *o) {
-  fprintf(fp, "%u. %s%s%s\n", h->rank, o->color ? ANSI_BOLD : "",
-          h->rec.title ? h->rec.title : h->rec.id, o->color ? ANSI_RESET : "");
+  fprintf(fp, "%u. %s", h->rank, o->color ? ANSI_BOLD : "");
+  output_str(fp, h->rec.title ? h->rec.title : h->rec.id, 1);
+  fprintf(fp, "%s\n", o->color ? ANSI_RESET : "");
   const char *parts[] = {h->rec.number, h->rec.date, h->rec.type, h->rec.issuer};
   int any = 0;
   fputs("   ", fp);
   if (o->color) fputs(ANSI_DIM, fp);
   for (size_t i = 0; i < 4; i++) {
     if (!parts[i] || !parts[i][0]) continue;
-    fprintf(fp, "%s%s", any ? " · " : "", parts[i]);
+    fputs(any ? " · " : "", fp);
+    output_str(fp, parts[i], 1);
     any = 1;
   }
   fprintf(fp, "%sscore %.3f%s\n", any ? " · " : "", h->score, o->color ? ANSI_RESET : "");
-  if (h->status_by) fprintf(fp, "   %s %s\n", status_phrase(h->status), h->status_by);
+  if (h->status_by) {
+    fprintf(fp, "   %s ", status_phrase(h->status));
+    output_str(fp, h->status_by, 1);
+    fputc('\n', fp);
+  }
   if (h->snippet && h->snippet[0]) print_snippet(fp, h, o->color);
-  if (h->rec.url) fprintf(fp, "   %s\n", h->rec.url);
-  if (o->explain && h->explain) fprintf(fp, "   why: %s\n", h->explain);
+  if (h->rec.url) {
+    fputs("   ", fp);
+    output_str(fp, h->rec.url, 1);
+    fputc('\n', fp);
+  }
+  if (o->explain && h->explain) {
+    fputs("   why: ", fp);
+    output_str(fp, h->explain, 1);
+    fputc('\n', fp);
+  }
 }
 
 static void print_facets_text(FILE *fp, const query_result *res) {
   for (size_t f = 0; f < res->n_facets; f++) {
     fprintf(fp, "%s:", res->facets[f].name);
-    for (size_t i = 0; i < res->facets[f].n; i++)
-      fprintf(fp, "%s %s (%llu)", i ? "," : "", res->facets[f].values[i].value,
-              (unsigned long long)res->facets[f].values[i].count);
+    for (size_t i = 0; i < res->facets[f].n; i++) {
+      fputs(i ? ", " : " ", fp);
+      output_str(fp, res->facets[f].values[i].value, 1);
+      fprintf(fp, " (%llu)", (unsigned long long)res->facets[f].values[i].count);
+    }
     fputc('\n', fp);
   }
 }
@@ -95,7 +132,11 @@ int output_results(FILE *fp, const query_result *res, const output_opts *o) {
     else print_facets_text(fp, res);
   }
   if (o->explain && res->description && !o->json) fprintf(fp, "query: %s\n", res->description);
-  if (res->suggestion && !o->json) fprintf(stderr, "tracuu: did you mean: %s\n", res->suggestion);
+  if (res->suggestion && !o->json) {
+    fputs("tracuu: did you mean: ", stderr);
+    output_str(stderr, res->suggestion, 1);
+    fputc('\n', stderr);
+  }
   fflush(fp);
   return ferror(fp) ? -1 : 0;
 }

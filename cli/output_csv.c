@@ -4,17 +4,20 @@
 
 #include "cli/output.h"
 
+/* RFC 4180, and no control character (output_text): a field is one line,
+ * so a record never spans two and an ESC never reaches whoever cats it. */
 void csv_field(FILE *fp, const char *s) {
   if (!s) return;
-  if (!s[strcspn(s, ",\"\r\n")]) {
-    fputs(s, fp);
+  if (!s[strcspn(s, ",\"")]) {
+    output_str(fp, s, 1);
     return;
   }
   fputc('"', fp);
-  for (; *s; s++) {
-    if (*s == '"') fputc('"', fp);
-    fputc(*s, fp);
+  for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1) {
+    output_text(fp, s, (size_t)(q + 1 - s), 1);
+    fputc('"', fp);
   }
+  output_str(fp, s, 1);
   fputc('"', fp);
 }
 

@@ -1,5 +1,7 @@
 #include "cli/settings.h"
 
+#include "crawler/fetch.h"
+
 #include <errno.h>
 #include <ini.h>
 #include <stdio.h>
@@ -38,8 +40,9 @@ static const char *check_value(setting_id id, const char *v) {
   double d;
   switch (id) {
   case SETTING_DB:
-  case SETTING_STORE:
-  case SETTING_USER_AGENT: return v[0] ? NULL : "a non-empty value";
+  case SETTING_STORE: return v[0] ? NULL : "a non-empty value";
+  case SETTING_USER_AGENT:
+    return fetch_header_value_ok(v) ? NULL : "one line without control characters";
   case SETTING_DELAY:
     d = strtod(v, &end);
     return end != v && !*end && d >= 0 && d <= 3600 ? NULL : "seconds from 0 to 3600";

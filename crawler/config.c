@@ -102,7 +102,8 @@ static int site_key(config_site *s, const char *k, const char *v) {
     if (strcmp(k, selector_keys[i]) == 0) return set_string(&s->sel[i], v) == 0 ? 1 : -1;
   if (strcmp(k, "delay") == 0) return (s->delay_ms = parse_delay(v)) >= 0 ? 1 : -1;
   if (strcmp(k, "max_pages") == 0) return (s->max_pages = parse_max_pages(v)) > 0 ? 1 : -1;
-  if (strcmp(k, "user_agent") == 0) return set_string(&s->user_agent, v) == 0 ? 1 : -1;
+  if (strcmp(k, "user_agent") == 0)
+    return fetch_header_value_ok(v) && set_string(&s->user_agent, v) == 0 ? 1 : -1;
   int rk = revisit_key(s->revisit, k, v);
   if (rk) return rk;
   if (strcmp(k, "profile") == 0) {
@@ -115,7 +116,8 @@ static int site_key(config_site *s, const char *k, const char *v) {
 static int crawl_key(crawl_config *c, const char *k, const char *v) {
   if (strcmp(k, "delay") == 0) return (c->delay_ms = parse_delay(v)) >= 0 ? 1 : -1;
   if (strcmp(k, "max_pages") == 0) return (c->max_pages = parse_max_pages(v)) > 0 ? 1 : -1;
-  if (strcmp(k, "user_agent") == 0) return set_string(&c->user_agent, v) == 0 ? 1 : -1;
+  if (strcmp(k, "user_agent") == 0)
+    return fetch_header_value_ok(v) && set_string(&c->user_agent, v) == 0 ? 1 : -1;
   return revisit_key(c->revisit, k, v);
 }
 

@@ -301,7 +301,7 @@ static void job_free(fetcher *f, job *j) {
 
 /* A validator is sent back in a header: refuse anything that could split it. */
 static char *dup_header_value(const char *v, size_t max) {
-  if (!v || !*v || strlen(v) > max || strpbrk(v, "\r\n")) return NULL;
+  if (!fetch_header_value_ok(v) || strlen(v) > max) return NULL;
   return strdup(v);
 }
 
@@ -345,7 +345,15 @@ size_t fetch_pending(const fetcher *f) { return f->queued + f->running + f->sett
 int fetch_global_init(void) { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1; }
 void fetch_global_cleanup(void) { curl_global_cleanup(); }
 
+int fetch_header_value_ok(const char *v) {
+  if (!v || !*v || strlen(v) > FETCH_MAX_HEADER_VALUE) return 0;
+  for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+    if ((*p < 0x20 && *p != '\t') || *p == 0x7f) return 0;
+  return 1;
+}
+
 fetcher *fetch_create(const fetch_options *o) {
+  if (o->user_agent && !fetch_header_value_ok(o->user_agent)) return NULL;
   fetcher *f = calloc(1, sizeof *f);
   if (!f) return NULL;
   f->o = *o;

@@ -141,6 +141,13 @@ fetch_error fetch_perform(fetcher *f, long wait_ms, fetch_done_fn done, void *ct
  * dropped). Only http and https. Returns malloc'ed or NULL. */
 char *fetch_url_resolve(const char *base, const char *ref);
 
+/* 1 when v may be sent as a header value (User-Agent, If-None-Match...):
+ * one line of at most FETCH_MAX_HEADER_VALUE bytes, no control character
+ * but tab. A CR or LF would end the header and start another of the
+ * sender's choosing. fetch_create refuses (NULL) a user_agent that fails. */
+#define FETCH_MAX_HEADER_VALUE 1024
+int fetch_header_value_ok(const char *v);
+
 /* "scheme://host[:port]" of url into out; -1 when it is not a URL. */
 int fetch_url_origin(const char *url, char *out /* OUT */, size_t outlen);
 
