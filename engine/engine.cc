@@ -161,7 +161,22 @@ engine_status status_of_errno(const Xapian::Error &e, engine_status fallback) no
  * not inflate ("inflate failed"), keys out of order ("Block N item M: leaf
  * key < left dividing key"), all measured on 1.4.22 with damaged blocks. */
 engine_status status_of_database_error(const Xapian::DatabaseError &e) noexcept {
-  return status_of_errno(e, ENGINE_CORRUPT);
+  static const int io[] = {ENOSPC, EDQUOT, EFBIG, EIO, EROFS, EACCES, EMFILE, ENFILE};
+  engine_status st = status_of_errno(e, ENGINE_CORRUPT);
+  if (st != ENGINE_CORRUPT) return st;
+  /* A failed commit nests the disk's error in its message without the
+   * errno: "Modifications failed (DatabaseError: Error writing block 89 (No
+   * space left on device)), and couldn't open at the old revision". */
+  try {
+    const std::string msg = e.get_msg();
+    for (int code : io) {
+      char buf[256];
+      const char *text = strerror_text(strerror_r(code, buf, sizeof buf), buf);
+      if (*text && msg.find(text) != std::string::npos) return ENGINE_IO;
+    }
+  } catch (...) {
+  }
+  return ENGINE_CORRUPT;
 }
 
 /* The text after the last ": " of a message, e.g. the strerror glass

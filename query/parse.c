@@ -707,7 +707,14 @@ engine_status parse_request_db(const query_request *req, engine_db *db, parsed_q
   }
   if (n) lex(&ps, req->text, n);
   if (!ps.bad && !ps.nomem) apply_flags(&ps, req);
+  size_t constraints = ps.excluded.n + ps.filters.n + (ps.from[0] || ps.to[0]);
   if (!ps.bad && !ps.nomem && build_queries(&ps, out) != 0) ps.nomem = 1;
+  /* Text that leaves nothing to search for (only punctuation) and no
+   * filter would match every document: say so, as for an empty query. */
+  if (!ps.bad && !ps.nomem && n && !out->has_text && !constraints) {
+    snprintf(err, errlen, "the query \"%.200s\" has no word or number to search for", req->text);
+    ps.bad = 1;
+  }
   parse_state_free(&ps);
   if (ps.bad || ps.nomem) {
     highlight_set_free(&ps.hs);

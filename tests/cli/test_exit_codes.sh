@@ -52,6 +52,8 @@ code 2 "unknown option \"--bogus\"" "unknown option" -- "$TRACUU" search --bogus
 code 2 "a command is needed" "no command at all (once exit 0)" -- "$TRACUU"
 code 3 "no index at $TMP/none" "no index" -- "$TRACUU" search --db "$TMP/none" thuế
 code 8 "\"so:abc\" is not a legal number" "a query that cannot be understood" -- "$TRACUU" search so:abc
+code 8 "the query \"... ?\" has no word or number to search for" \
+  "a query of punctuation alone (once every document, while an empty query is refused)" -- "$TRACUU" search "... ?"
 
 # 4: another tracuu is writing this index.
 mkfifo "$TMP/fifo"
