@@ -220,7 +220,9 @@ static void landed(crawler *c, item *it) {
 }
 
 void crawl_submit(crawler *c, item *it, const char *etag, const char *last_modified) {
-  fetch_error e = fetch_add(c->f, it->url, etag, last_modified, it);
+  /* A sitemap may be as large as its parser takes (the protocol's 50 MB). */
+  fetch_error e = fetch_add_max(c->f, it->url, etag, last_modified,
+                                it->kind == ITEM_SITEMAP ? SITEMAP_MAX_BYTES : 0, it);
   if (e == FETCH_OK) {
     if (it->kind == ITEM_PAGE) c->started++;
     fly(c, it);
@@ -345,9 +347,15 @@ static void on_sitemap(crawler *c, item *it, const fetch_result *r) {
   sitemap_ctx sc = {c, r->final_url, 0, it->depth};
   char err[256];
   /* An index names sitemaps: followed CRAWL_SITEMAP_DEPTH levels down only. */
+  size_t over = 0;
   int n = sitemap_parse(r->body->data ? r->body->data : "", r->body->len, on_sitemap_loc, &sc,
-                        &sc.nested, err, sizeof err);
+                        &sc.nested, &over, err, sizeof err);
   if (n < 0) crawl_log(c, it->url, "sitemap not read: %s", err);
+  if (over) { /* counted and said, never dropped quietly */
+    c->sum->capped += over;
+    crawl_log(c, it->url, "capped: %zu URLs past the %d a sitemap may list are not followed", over,
+              SITEMAP_MAX_URLS);
+  }
 }
 
 /* --- pages: extract, index ------------------------------------------------- */

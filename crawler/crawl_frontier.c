@@ -101,6 +101,11 @@ static int promote(crawler *c, const char *url, int prio, int listing_only) {
 uint64_t crawl_follow_links(crawler *c, const extract_result *x, int depth) {
   uint64_t news = 0;
   int at = depth < 0 ? 1 : depth + 1;
+  if (x->links_over) { /* counted and said, never dropped quietly */
+    c->sum->capped += x->links_over;
+    crawl_log(c, x->rec.url ? x->rec.url : "", "capped: %zu links past the %d a page may give are "
+              "not followed", x->links_over, EXTRACT_MAX_LINKS);
+  }
   for (size_t i = 0; i < x->n_links && c->fatal == CRAWL_OK; i++)
     news += crawl_frontier_add(c, x->links[i].url, STATE_PRIO_NEW, at) > 0;
   /* A listing that revealed new URLs: the listings it links to (the next

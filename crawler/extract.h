@@ -123,6 +123,7 @@ typedef struct {
                             javascript: call naming a document file gives
                             that file (vbpl.vn's downloadfile('x.doc','/p')) */
   size_t n_links;
+  size_t links_over;         /* links past EXTRACT_MAX_LINKS, counted, not kept */
   extract_link *attachments; /* the links to .pdf .doc .docx .xls .xlsx .zip .rar
                                 files (any case; also named in the query string,
                                 as in WopiFrame.aspx?sourcedoc=/a/b.doc) */

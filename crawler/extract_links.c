@@ -113,7 +113,7 @@ typedef struct {
 } link_walk;
 
 static int push(extract_link **arr, size_t *n, size_t *cap, char *url, const char *text) {
-  if (*n >= EXTRACT_MAX_LINKS) return 1; /* cap reached: quietly ignored */
+  if (*n >= EXTRACT_MAX_LINKS) return 1; /* cap reached: counted by the caller (links_over) */
   if (*n == *cap) {
     size_t c = *cap ? *cap * 2 : 16;
     if (c > EXTRACT_MAX_LINKS) c = EXTRACT_MAX_LINKS;
@@ -153,6 +153,7 @@ static void add_link(link_walk *w, xmlNodePtr a, const char *href) {
     }
   }
   extract_result *o = w->out;
+  o->links_over += o->n_links >= EXTRACT_MAX_LINKS;
   if (!text || !push(&o->links, &o->n_links, &w->cap_links, url, text) ||
       (ex_is_attachment_url(url) &&
        !push(&o->attachments, &o->n_attachments, &w->cap_att, url, text)))

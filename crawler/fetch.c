@@ -42,6 +42,7 @@ typedef struct job {
   char errbuf[CURL_ERROR_SIZE];
   char refused_ip[64]; /* the private address refused (open_public_socket, refuse_private), or "" */
   int excess;          /* libcurl found bytes past the answer's end (EXCESS_*) */
+  size_t max_body;     /* this request's body cap */
   /* An answer waiting for FETCH_SETTLE_MS of silence on its connection. */
   conn_id conn;
   CURLcode rc;
@@ -307,6 +308,11 @@ static char *dup_header_value(const char *v, size_t max) {
 
 fetch_error fetch_add(fetcher *f, const char *url, const char *etag, const char *last_modified,
                       void *user) {
+  return fetch_add_max(f, url, etag, last_modified, 0, user);
+}
+
+fetch_error fetch_add_max(fetcher *f, const char *url, const char *etag, const char *last_modified,
+                          size_t max_body, void *user) {
   if (f->queued >= FETCH_MAX_QUEUED) return FETCH_TOO_BIG;
   host *h;
   fetch_error e = get_host(f, url, &h);
@@ -318,7 +324,8 @@ fetch_error fetch_add(fetcher *f, const char *url, const char *etag, const char 
   j->etag = dup_header_value(etag, 250);
   j->last_modified = dup_header_value(last_modified, 60);
   j->user = user;
-  dynbuf_init(&j->body, f->o.max_body);
+  j->max_body = max_body ? max_body : f->o.max_body;
+  dynbuf_init(&j->body, j->max_body);
   dynbuf_init(&j->request, FETCH_MAX_HEADERS);
   dynbuf_init(&j->response, FETCH_MAX_HEADERS);
   if (!j->url || !j->cur) {
@@ -440,14 +447,14 @@ static int add_header(job *j, const char *name, const char *value) {
   return 0;
 }
 
-static void set_limits(const fetch_options *o, CURL *e) {
+static void set_limits(const fetch_options *o, size_t max_body, CURL *e) {
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, o->timeout_ms);
   curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_bytes);
   curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->low_speed_secs);
   /* A declared Content-Length over the cap stops before any byte is read;
    * the write callback stops the rest (chunked, or inflated). */
-  curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
+  curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max_body);
 }
 
 /* --- private addresses -------------------------------------------------- */
@@ -610,7 +617,7 @@ static fetch_error start_job(fetcher *f, job *j) {
     curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, refuse_private);
     curl_easy_setopt(e, CURLOPT_PREREQDATA, j);
   }
-  set_limits(&f->o, e);
+  set_limits(&f->o, j->max_body, e);
   host *h = j->host;
   if (!host_reuses(f, h)) {
     curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
@@ -700,7 +707,7 @@ static int retryable_curl(CURLcode rc) {
          rc == CURLE_GOT_NOTHING;
 }
 
-static fetch_error map_curl_error(const fetcher *f, job *j, CURLcode rc, char *msg, size_t len) {
+static fetch_error map_curl_error(job *j, CURLcode rc, char *msg, size_t len) {
   if (j->refused_ip[0]) { /* by open_public_socket or refuse_private, whatever curl made of it */
     snprintf(msg, len, "refused: the host is at %s, a loopback, link-local or private address "
              "(a crawl reaches those only when a start URL names one)", j->refused_ip);
@@ -711,12 +718,12 @@ static fetch_error map_curl_error(const fetcher *f, job *j, CURLcode rc, char *m
     snprintf(msg, len, "timed out (%s)", j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc));
     return FETCH_TIMEOUT;
   case CURLE_FILESIZE_EXCEEDED:
-    snprintf(msg, len, "body larger than the %zu-byte limit", f->o.max_body);
+    snprintf(msg, len, "body larger than the %zu-byte limit", j->max_body);
     return FETCH_TOO_BIG;
   case CURLE_WRITE_ERROR:
     if (j->body_over || j->headers_over) {
       snprintf(msg, len, "%s larger than the %zu-byte limit%s", j->body_over ? "body" : "headers",
-               j->body_over ? f->o.max_body : (size_t)FETCH_MAX_HEADERS,
+               j->body_over ? j->max_body : (size_t)FETCH_MAX_HEADERS,
                j->body_over ? " (after decompression)" : "");
       return FETCH_TOO_BIG;
     }
@@ -863,7 +870,7 @@ static void decide(fetcher *f, job *j, CURLcode rc, int64_t now, job ***finished
     long wait = rc == CURLE_OK ? retry_after_ms(j->easy) : -1;
     if (wait < 0) wait = f->o.retry_base_ms << (j->attempts > 10 ? 10 : j->attempts - 1);
     if (rc == CURLE_OK) snprintf(msg, sizeof msg, "HTTP %ld", code);
-    else map_curl_error(f, j, rc, msg, sizeof msg);
+    else map_curl_error(j, rc, msg, sizeof msg);
     if (wait > f->o.max_retry_after_ms) {
       size_t n = strlen(msg);
       snprintf(msg + n, sizeof msg - n, ": asked to retry after %ld s, over the %ld s limit",
@@ -877,7 +884,7 @@ static void decide(fetcher *f, job *j, CURLcode rc, int64_t now, job ***finished
     }
     err = rc == CURLE_OK ? FETCH_HTTP : FETCH_NETWORK;
   } else if (rc != CURLE_OK) {
-    err = map_curl_error(f, j, rc, msg, sizeof msg);
+    err = map_curl_error(j, rc, msg, sizeof msg);
   } else if (code >= 300 && code < 400 && code != 304) {
     if (follow_redirect(f, j, now, &err, msg, sizeof msg)) return;
   }

@@ -123,6 +123,11 @@ void fetch_destroy(fetcher *f); /* NULL is ok; drops unfinished requests */
 fetch_error fetch_add(fetcher *f, const char *url, const char *etag, const char *last_modified,
                       void *user);
 
+/* fetch_add with a body cap of its own for this request (0: the fetcher's
+ * max_body), e.g. a sitemap's, which the protocol allows up to 50 MB. */
+fetch_error fetch_add_max(fetcher *f, const char *url, const char *etag, const char *last_modified,
+                          size_t max_body, void *user);
+
 /* Sets the delay of url's host (e.g. from Crawl-delay). */
 fetch_error fetch_set_host_delay(fetcher *f, const char *url, long delay_ms);
 

@@ -61,9 +61,10 @@ static int on_node(xmlTextReaderPtr r, entry_state *e, int *is_index, int *root_
   return 0;
 }
 
-int sitemap_parse(const char *xml, size_t len, sitemap_cb cb, void *ctx, int *is_index, char *err,
-                  size_t errlen) {
+int sitemap_parse(const char *xml, size_t len, sitemap_cb cb, void *ctx, int *is_index,
+                  size_t *over, char *err, size_t errlen) {
   *is_index = 0;
+  if (over) *over = 0;
   if (len > SITEMAP_MAX_BYTES || len > (size_t)__INT_MAX__) {
     snprintf(err, errlen, "sitemap larger than %u bytes", SITEMAP_MAX_BYTES);
     return -1;
@@ -80,10 +81,13 @@ int sitemap_parse(const char *xml, size_t len, sitemap_cb cb, void *ctx, int *is
   dynbuf_init(&e.loc, SITEMAP_MAX_LOC);
   dynbuf_init(&e.lastmod, 64);
   int n = 0, rc, root_seen = 0, bad = 0;
-  while (!bad && n < SITEMAP_MAX_URLS && (rc = xmlTextReaderRead(r)) == 1) {
+  while (!bad && (rc = xmlTextReaderRead(r)) == 1) {
     int got = on_node(r, &e, is_index, &root_seen);
     if (got < 0) bad = 1;
-    else if (got > 0) {
+    else if (got > 0 && n >= SITEMAP_MAX_URLS) { /* counted, not reported */
+      if (!over) break;
+      (*over)++;
+    } else if (got > 0) {
       const char *lm = dynbuf_status(&e.lastmod) == DYNBUF_OK ? trimmed(&e.lastmod) : "";
       n++;
       if (cb(ctx, trimmed(&e.loc), *lm ? lm : NULL) != 0) break;

@@ -19,8 +19,10 @@ typedef int (*sitemap_cb)(void *ctx, const char *loc, const char *lastmod);
 
 /* Parses xml. *is_index is set to 1 for a <sitemapindex> (the locs are
  * sitemaps), 0 for a <urlset>. Returns the number of locs reported, or -1
- * with err filled when the document is not a sitemap. */
+ * with err filled when the document is not a sitemap. *over (if not NULL)
+ * gets the number of locs past SITEMAP_MAX_URLS, read to the end but not
+ * reported, so that a caller can say how many it did not follow. */
 int sitemap_parse(const char *xml, size_t len, sitemap_cb cb, void *ctx, int *is_index /* OUT */,
-                  char *err /* OUT */, size_t errlen);
+                  size_t *over /* OUT, may be NULL */, char *err /* OUT */, size_t errlen);
 
 #endif

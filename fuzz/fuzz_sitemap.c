@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int is_index = -1;
   char err[256];
   err[0] = '\0';
-  int n = sitemap_parse((const char *)data, size, on_loc, &st, &is_index, err, sizeof err);
+  int n = sitemap_parse((const char *)data, size, on_loc, &st, &is_index, NULL, err, sizeof err);
   FUZZ_CHECK(is_index == 0 || is_index == 1, "is_index is set");
   if (n >= 0) {
     FUZZ_CHECK(n == st.n, "the count returned is the locs handed over");

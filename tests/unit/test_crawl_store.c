@@ -336,21 +336,21 @@ static void test_sitemap(void) {
                        "<url><loc>http://x/b?p=1&amp;q=2</loc></url></urlset>";
   char buf[512] = "", err[256];
   int is_index;
-  CHECK_INT(sitemap_parse(urlset, strlen(urlset), on_loc, buf, &is_index, err, sizeof err), 2);
+  CHECK_INT(sitemap_parse(urlset, strlen(urlset), on_loc, buf, &is_index, NULL, err, sizeof err), 2);
   CHECK_INT(is_index, 0);
   CHECK_STR(buf, "/a@2024-01-31 http://x/b?p=1&q=2 ");
   const char *index = "<sitemapindex><sitemap><loc>http://x/s1.xml</loc></sitemap></sitemapindex>";
   buf[0] = '\0';
-  CHECK_INT(sitemap_parse(index, strlen(index), on_loc, buf, &is_index, err, sizeof err), 1);
+  CHECK_INT(sitemap_parse(index, strlen(index), on_loc, buf, &is_index, NULL, err, sizeof err), 1);
   CHECK_INT(is_index, 1);
   /* Entities are not expanded, nothing external is loaded. */
   const char *xxe = "<?xml version=\"1.0\"?><!DOCTYPE u [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
                     "<urlset><url><loc>http://x/&e;</loc></url></urlset>";
   buf[0] = '\0';
-  sitemap_parse(xxe, strlen(xxe), on_loc, buf, &is_index, err, sizeof err);
+  sitemap_parse(xxe, strlen(xxe), on_loc, buf, &is_index, NULL, err, sizeof err);
   CHECK(strstr(buf, "root:") == NULL);
   const char *html = "<html><body>not a sitemap</body></html>";
-  CHECK_INT(sitemap_parse(html, strlen(html), on_loc, buf, &is_index, err, sizeof err), -1);
+  CHECK_INT(sitemap_parse(html, strlen(html), on_loc, buf, &is_index, NULL, err, sizeof err), -1);
 }
 
 static void test_config(void) {
