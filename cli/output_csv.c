@@ -4,20 +4,21 @@
 
 #include "cli/output.h"
 
-/* RFC 4180, and no control character (output_text): a field is one line,
- * so a record never spans two and an ESC never reaches whoever cats it. */
+/* RFC 4180 (a line break stays, inside quotes), and no other control
+ * character (output_text): an ESC never reaches whoever cats the file, a
+ * lone CR never rewrites a line. */
 void csv_field(FILE *fp, const char *s) {
   if (!s) return;
-  if (!s[strcspn(s, ",\"")]) {
-    output_str(fp, s, 1);
+  if (!s[strcspn(s, ",\"\r\n")]) {
+    output_str(fp, s, 0);
     return;
   }
   fputc('"', fp);
   for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1) {
-    output_text(fp, s, (size_t)(q + 1 - s), 1);
+    output_text(fp, s, (size_t)(q + 1 - s), 0);
     fputc('"', fp);
   }
-  output_str(fp, s, 1);
+  output_str(fp, s, 0);
   fputc('"', fp);
 }
 

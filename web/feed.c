@@ -11,6 +11,7 @@
  * relative to the feed's own URL, so they stay right behind a reverse
  * proxy, whatever Host the request claims. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/timefmt.h"
@@ -140,8 +141,14 @@ void feed_search(const web_req *rq, web_reply *out) {
   req.limit = WEB_FEED_SIZE;
   req.facets = req.suggest = 0;
   engine_status qs = query_run(rq->db, &req, &res, err, sizeof err);
-  if (qs != ENGINE_OK) {
+  if (qs == ENGINE_BAD_QUERY) /* nothing to search for: a feed reader gets a valid, empty feed */
+    res = calloc(1, sizeof *res);
+  else if (qs != ENGINE_OK) {
     page_error(web_status_of(qs, err, sizeof err), err, out);
+    return;
+  }
+  if (!res) {
+    page_error(500, "out of memory", out);
     return;
   }
   dynbuf *b = &out->body;
