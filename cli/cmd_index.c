@@ -194,7 +194,8 @@ static int index_incremental(const index_args *a, int argc, char **argv) {
   char *msg = NULL;
   engine_status st = shard_set_open(a->db, a->shards, &ix.set, &msg);
   if (st != ENGINE_OK) {
-    cli_error("cannot open %s for indexing: %s", a->db, msg ? msg : engine_strerror(st));
+    cli_error("cannot open %s for indexing: %s%s%s", a->db, msg ? msg : engine_strerror(st),
+              st == ENGINE_IO ? "; " : "", st == ENGINE_IO ? cli_io_advice(msg) : "");
     free(msg);
     return cli_exit_for(st);
   }
