@@ -55,7 +55,10 @@ const char *cli_io_advice(const char *msg) {
     return "this user may not write there: run it as the index's owner, or give another --db";
   if (msg && strstr(msg, strerror(EROFS)))
     return "the file system is mounted read-only: give a --db on a writable one";
-  return "make room and run the same command again";
+  if (msg && (strstr(msg, strerror(ENOSPC)) || strstr(msg, strerror(EDQUOT)) ||
+              strstr(msg, strerror(EFBIG)) || strstr(msg, "disk is full")))
+    return "make room and run the same command again";
+  return NULL;
 }
 
 void cli_raise_open_files(void) {

@@ -31,9 +31,9 @@ enum {
 #define CLI_OPEN_FILES 65536
 void cli_raise_open_files(void);
 
-/* What to do after the system said no (ENGINE_IO) with this message: make
- * room, raise the open-file limit, write as another user or elsewhere.
- * Static. */
+/* What to do after the system said no with this message: make room,
+ * raise the open-file limit, write as another user or elsewhere. Static;
+ * NULL when the message names none of those causes. */
 const char *cli_io_advice(const char *msg);
 
 /* crash.c: a fault ends with one line and a documented exit code, never a

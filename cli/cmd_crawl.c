@@ -217,9 +217,11 @@ static int run_crawl(crawl_options *o, const crawl_args *a) {
     cli_error("%s", err);
     return EXIT_USAGE;
   }
-  if (st == CRAWL_IO || (st == CRAWL_INDEX && s.index_status == ENGINE_IO))
+  const char *advice = st == CRAWL_IO || (st == CRAWL_INDEX && s.index_status == ENGINE_IO)
+                           ? cli_io_advice(err) : NULL;
+  if (advice)
     cli_error("crawl stopped: %s; the store and the index keep what was committed: %s (it goes "
-              "on where this one stopped)", err, cli_io_advice(err));
+              "on where this one stopped)", err, advice);
   else if (st != CRAWL_OK) cli_error("crawl stopped: %s", err);
   if (st == CRAWL_OK || s.run) print_summary(&s); /* else nothing was tried */
   if (a->json) {

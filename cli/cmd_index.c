@@ -37,6 +37,13 @@ static const char *sink_errmsg(sink *s) {
 
 /* Indexes one file; returns EXIT_OK, or the exit code of a fatal error
  * (bad lines are counted, reported and skipped, never fatal). */
+/* What to do when writing the index failed with msg: the disk's cause, or
+ * else making room (a write that fails is the disk saying no). */
+static const char *disk_advice(const char *msg) {
+  const char *a = cli_io_advice(msg);
+  return a ? a : "make room and run the same command again";
+}
+
 static int index_file(sink *ix, const char *path, index_counts *c) {
   record_reader *rd = record_reader_open(path);
   if (!rd) {
@@ -71,7 +78,7 @@ static int index_file(sink *ix, const char *path, index_counts *c) {
       c->skipped++;
     } else if (st == ENGINE_IO && !ix->bulk) { /* full disk, quota, read-only: the last commit stands */
       cli_error("%s:%lu: cannot write the index: %s; it keeps what was committed before: %s", path,
-                line, sink_errmsg(ix), cli_io_advice(sink_errmsg(ix)));
+                line, sink_errmsg(ix), disk_advice(sink_errmsg(ix)));
       rc = cli_exit_for(st);
     } else {
       cli_error("%s:%lu: %s", path, line, sink_errmsg(ix));
@@ -156,8 +163,9 @@ static int index_bulk(const index_args *a, int argc, char **argv) {
   char *msg = NULL;
   engine_status st = bulk_open(a->db, &bo, &ix.bulk, &msg);
   if (st != ENGINE_OK) {
+    const char *adv = st == ENGINE_IO ? cli_io_advice(msg) : NULL;
     cli_error("cannot open %s for indexing: %s%s%s", a->db, msg ? msg : engine_strerror(st),
-              st == ENGINE_IO ? "; " : "", st == ENGINE_IO ? cli_io_advice(msg) : "");
+              adv ? "; " : "", adv ? adv : "");
     free(msg);
     return cli_exit_for(st);
   }
@@ -194,8 +202,9 @@ static int index_incremental(const index_args *a, int argc, char **argv) {
   char *msg = NULL;
   engine_status st = shard_set_open(a->db, a->shards, &ix.set, &msg);
   if (st != ENGINE_OK) {
+    const char *adv = st == ENGINE_IO ? cli_io_advice(msg) : NULL;
     cli_error("cannot open %s for indexing: %s%s%s", a->db, msg ? msg : engine_strerror(st),
-              st == ENGINE_IO ? "; " : "", st == ENGINE_IO ? cli_io_advice(msg) : "");
+              adv ? "; " : "", adv ? adv : "");
     free(msg);
     return cli_exit_for(st);
   }

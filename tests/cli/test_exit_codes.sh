@@ -115,7 +115,7 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=2m tmpfs "$mnt" 2>/dev/null; the
   expect_rc 0 "a read-only index is searched"
   mount -o remount,rw "$mnt"
   rm -rf "$mnt/db"
-  code 6 "No space left on device" "index into a full disk" -- "$TRACUU" index --db "$mnt/db" "$TMP/many.jsonl"
+  code 6 "No space left on device" "index into a full disk" -- "$TRACUU" index --incremental --db "$mnt/db" "$TMP/many.jsonl"
   expect_err "make room and run the same command again" "a full disk: what to do"
   umount "$mnt"
 else

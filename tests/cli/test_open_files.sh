@@ -14,8 +14,9 @@ if [ "$hard" != unlimited ] && [ "$hard" -lt 4096 ]; then
   exit
 fi
 
-# 256 shards under a soft limit of 1024.
-run bash -c "ulimit -Sn 1024 && exec \"$TRACUU\" index --quiet --shards 256 --db \"$TMP/s256\" \"$TMP/many.jsonl\""
+# 256 shards under a soft limit of 1024 (--incremental: the writer that
+# keeps every shard open; a bulk build writes them in turn).
+run bash -c "ulimit -Sn 1024 && exec \"$TRACUU\" index --quiet --incremental --shards 256 --db \"$TMP/s256\" \"$TMP/many.jsonl\""
 expect_rc 0 "index --shards 256 under ulimit -Sn 1024"
 expect_eq "$(ls -d "$TMP/s256"/shard-* | wc -l)" 256 "256 shards written"
 run bash -c "ulimit -Sn 1024 && exec \"$TRACUU\" search --db \"$TMP/s256\" --json thông báo"
@@ -47,7 +48,7 @@ kill "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 
 # A hard limit too low: the line names the cause and what to do.
-run bash -c "ulimit -n 256 && exec \"$TRACUU\" index --quiet --shards 256 --db \"$TMP/low\" \"$SAMPLE\""
+run bash -c "ulimit -n 256 && exec \"$TRACUU\" index --quiet --incremental --shards 256 --db \"$TMP/low\" \"$SAMPLE\""
 expect_rc 6 "a hard limit of 256 for 256 shards: exit 6"
 expect_err "Too many open files" "a hard limit too low: the cause"
 expect_err "raise the limit (ulimit -n" "a hard limit too low: what to do (not \"make room\")"
