@@ -8,7 +8,10 @@
 #     damaged"); on 0, nothing on stderr and its JSON parses;
 #   - when any reader exits 5, tracuu check exits 5 too (it finds at least
 #     what the readers find);
-#   - tracuu serve answers 200 or 500 with the rebuild message, and lives on.
+#   - tracuu serve answers 200 or 500 with the rebuild message, and lives on;
+#   - every command answers within its time (120 s; check 300 s): measured,
+#     Xapian 1.4.22 can loop for ever in Document::get_data on a damaged
+#     docdata block, which is reported as a failure here, not waited for.
 #
 # ROUNDS damages (default 10; 4 under the sanitizers), or as many as fit in
 # TRACUU_DAMAGE_SECONDS (the long run: TRACUU_DAMAGE_SECONDS=1800 ctest -R
@@ -73,7 +76,8 @@ while :; do
   for entry in "${READERS[@]}"; do
     name=${entry%%|*}
     # shellcheck disable=SC2086 # the words of the command
-    run "$TRACUU" ${entry#*|} --db "$db"
+    run timeout 120 "$TRACUU" ${entry#*|} --db "$db"
+    [ "$RC" = 124 ] && ERR="no answer in 120 s (a hang: Xapian 1.4.22 loops on some damaged blocks)"
     case $RC in
     0)
       [ -s "$TMP/err" ] && fail "seed $seed ($what) $name: exit 0 but said: $ERR"
@@ -91,7 +95,7 @@ while :; do
       [ -n "${TRACUU_DAMAGE_KEEP:-}" ] && rm -rf "$TRACUU_DAMAGE_KEEP/$seed" && cp -r "$db" "$TRACUU_DAMAGE_KEEP/$seed" ;;
     esac
   done
-  run "$TRACUU" check --db "$db"
+  run timeout 300 "$TRACUU" check --db "$db"
   case $RC in
   0) [ "$any5" = 1 ] && fail "seed $seed ($what): a reader exited 5 but check found the index sound" || pass ;;
   5)
