@@ -57,7 +57,7 @@ static int index_file(sink *ix, const char *path, index_counts *c) {
   while (rc == EXIT_OK && (got = record_reader_next(rd, &r, &repaired, err, sizeof err)) != 0) {
     unsigned long line = record_reader_line(rd);
     if (got == -2) { /* never taken for the end: what was read before is kept */
-      cli_error("%s:%lu: cannot read: %s; the records before it are indexed", path, line, err);
+      cli_error("%s:%lu: cannot read: %s (a read error, not the end of the input)", path, line, err);
       rc = EXIT_IO;
       break;
     }

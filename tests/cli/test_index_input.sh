@@ -14,7 +14,7 @@ expect_err "cannot read $TMP/dir: Is a directory" "a directory as input: said so
 
 # A read error midway: standard input that cannot be read (a directory's
 # descriptor) was taken for the end of the input.
-run "$TRACUU" index --db "$TMP/db2" - <"$TMP/dir"
+run "$TRACUU" index --incremental --db "$TMP/db2" - <"$TMP/dir"
 expect_rc 6 "a read error: exit 6, not the end of the input"
 expect_err "-:1: cannot read: Is a directory" "a read error: said so, with its line"
 expect_one_line_err "a read error"
