@@ -4,6 +4,8 @@
  *   N/S[-S...]          2696/QĐ-UBND, 1184/UBND-NC, 17/CT-UBND
  *   N/Y/S[-S...]        32/2021/NĐ-CP, 97/2019/QH14
  *   N-S[/S...]          03-TB/BCĐ, 139-TB/TU (Party documents), 251-BCĐ
+ *   N[/Y]/K/S           144/2002/QĐ/BTC: a kind code, then "/" and a capital
+ *                       code, as older documents wrote QĐ-BTC (read as that)
  * with the real world's mess: Ð or đ or d for Đ, lower case, en/em dashes,
  * spaces around "/" or "-" ("1732 /QĐ", "109/UBND - VX").
  *
@@ -193,14 +195,18 @@ static int read_code(const char *s, size_t len, size_t *p, int lenient, int allo
     int sp = skip_spaces(s, len, &q);
     char sep = read_sep(s, len, &q);
     if (sep == '_' && !lenient) sep = 0;
-    if (sep == '/' && !allow_slash) sep = 0;
+    /* a slash after the kind code, as older documents write it: "QĐ/BTC"
+       in 144/2002/QĐ/BTC is the QĐ-BTC of today (a capital code after it) */
+    int kind_slash = sep == '/' && !allow_slash && n == 1 && is_kind(segs[0].key);
+    if (sep == '/' && !allow_slash && !kind_slash) sep = 0;
     if (sep) sp += skip_spaces(s, len, &q);
     else if (!(lenient && sp)) break; /* lenient: a space alone separates */
     segment next;
     if (!read_segment(s, len, &q, &next)) break;
     if (sp && !next.first_upper) break;
+    if (kind_slash && !next.all_upper) break;
     segs[n] = next;
-    seps[n] = sep == '/' ? '/' : '-';
+    seps[n] = sep == '/' && !kind_slash ? '/' : '-';
     n++;
     *p = q;
   }

@@ -126,6 +126,14 @@ text_status text_find_refs(const char *s, size_t len, text_ref_cb cb, void *ctx)
  * trailing note in parentheses ("26/KH-BCĐ (138)", not in canonical). */
 int text_parse_ref(const char *s, size_t len, text_ref *ref /* OUT */);
 
+/* The legal number a file's name is shaped after ("bnv-8977-bnv-tcpcp" ->
+ * 8977/BNV-TCPCP, "QĐ 2536 SÁP NHẬP" -> 2536/QĐ, "nd-285-2025-nd-cp" ->
+ * 285/2025/NĐ-CP): digits, an optional year and code words (refname.c says
+ * which). s is the name without its extension. Returns 1 and fills *ref,
+ * or 0 when the name is shaped like no number ("28125", "1_4409.signed",
+ * "giay-moi-hop-cchc-14g-22-01-2026"). */
+int text_ref_from_name(const char *s, size_t len, text_ref *ref /* OUT */);
+
 /* ------------------------------------------------------------------ */
 /* Dates                                                                */
 /* ------------------------------------------------------------------ */

@@ -300,6 +300,8 @@ static const ref_case REF_CASES[] = {
   {"Luật số 42/2013/QH13", "42/2013/QH13", "42/2013/QH13", "42", "2013", "QH", "QH13", 0, "Luật"},
   {"Luật số: 41/2024/QH15", "41/2024/QH15", "41/2024/QH15", "41", "2024", "QH", "QH15", 1, "Luật"},
   {"SỐ 17/CT-UBND", "17/CT-UBND", "17/CT-UBND", "17", "", "CT", "UBND", 1, ""},
+  /* a slash after the kind, as older documents write QĐ-BTC */
+  {"SỐ: 144 /2002/QĐ/BTC", "144/2002/QĐ-BTC", "144/2002/QD-BTC", "144", "2002", "QĐ", "BTC", 1, ""},
   {"van ban so 1184/UBND-NC", "1184/UBND-NC", "1184/UBND-NC", "1184", "", "", "UBND-NC", 0,
    "văn bản"},
 };
@@ -313,6 +315,40 @@ static void check_ref(const text_ref *r, const ref_case *c) {
   CHECK_STR(r->issuer, c->issuer);
   CHECK_INT(r->own, c->own);
   CHECK_STR(r->doctype, c->doctype);
+}
+
+/* A file's name shaped like its number (text_ref_from_name), or not. */
+static void test_ref_from_name(void) {
+  static const struct {
+    const char *name, *canonical; /* NULL: no number */
+  } CASES[] = {
+      {"bnv-8977-bnv-tcpcp", "8977/BNV-TCPCP"},
+      {"qd-2536-qd-ubnd-sap-nhap-dls", "2536/QĐ-UBND"},
+      {"QĐ 2536 SÁP NHẬP", "2536/QĐ"},
+      {"cd-2003-vpcp-07102025-2-signed", "2003/CĐ-VPCP"},
+      {"binhphuoc-2008-23.QD-991-UBND", "991/QĐ-UBND"},
+      {"nd-285-2025-nd-cp", "285/2025/NĐ-CP"},
+      {"bnv-8151-bnv-cchc-lay-y-kien", "8151/BNV-CCHC"},
+      {"cantho-2005-QD-256", "256/QĐ"},
+      {"560-gm", "560/GM"},
+      {"3980-c04-p6", "3980/C04-P6"},
+      {"qd932", "932/QĐ"},
+      {"28-pt.signed", NULL},
+      {"1_4409.signed", NULL},
+      {"28125", NULL},
+      {"1774256810651", NULL},
+      {"giay-moi-hop-cchc-14g-22-01-2026", NULL},
+      {"ke-hoach-ctmtqg-pcmt-2030-draft", NULL},
+      {"", NULL},
+  };
+  for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+    text_ref r;
+    int ok = text_ref_from_name(CASES[i].name, strlen(CASES[i].name), &r);
+    if (ok != (CASES[i].canonical != NULL))
+      fprintf(stderr, "name \"%s\": %s\n", CASES[i].name, ok ? r.canonical : "no number");
+    CHECK_INT(ok, CASES[i].canonical != NULL);
+    if (ok && CASES[i].canonical) CHECK_STR(r.canonical, CASES[i].canonical);
+  }
 }
 
 static void test_parse_ref(void) {
@@ -938,6 +974,7 @@ int main(void) {
   test_hostile();
   test_stop();
   test_parse_ref();
+  test_ref_from_name();
   test_find_refs();
   test_dates();
   test_encodings();
