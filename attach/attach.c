@@ -354,3 +354,42 @@ void attach_doc_clear(attach_doc *doc) {
   free(doc->page);
   memset(doc, 0, sizeof *doc);
 }
+
+static char *dup_or_null(const char *s) { return s && s[0] ? strdup(s) : NULL; }
+
+int attach_doc_to_record(const attach_doc *doc, const char *url, const char *label,
+                         record_attachment *out) {
+  memset(out, 0, sizeof *out);
+  dynbuf text;
+  dynbuf_init(&text, (size_t)-1);
+  for (size_t i = 0; i < doc->n_page; i++) {
+    if (i) dynbuf_append_byte(&text, '\f');
+    dynbuf_append(&text, doc->page[i].text, doc->page[i].len);
+  }
+  dynbuf_append(&text, "", 0);
+  out->url = strdup(url);
+  out->label = dup_or_null(label);
+  out->type = strdup(attach_type_name(doc->type));
+  out->encoding = dup_or_null(doc->encoding);
+  out->note = dup_or_null(doc->note);
+  out->pages = doc->pages;
+  out->chars = (long long)doc->chars;
+  out->ocr_pages = doc->ocr_pages;
+  int bad = dynbuf_status(&text) != DYNBUF_OK || !out->url || !out->type ||
+            (label && label[0] && !out->label) || (doc->encoding[0] && !out->encoding) ||
+            (doc->note[0] && !out->note);
+  out->text = bad ? NULL : dynbuf_take(&text);
+  dynbuf_free(&text);
+  if (!bad && !out->text) out->text = strdup(""); /* no page at all */
+  if (!bad && doc->ocr_pages) {
+    out->ocr_at = calloc((size_t)doc->ocr_pages, sizeof *out->ocr_at);
+    bad = !out->ocr_at;
+    for (size_t i = 0; !bad && i < doc->n_page && out->n_ocr_at < (size_t)doc->ocr_pages; i++)
+      if (doc->page[i].ocr) out->ocr_at[out->n_ocr_at++] = (int)i + 1;
+  }
+  if (bad || !out->text) {
+    record_attachment_clear(out);
+    return -1;
+  }
+  return 0;
+}

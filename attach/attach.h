@@ -35,6 +35,8 @@
 
 #include <stddef.h>
 
+#include "model/record.h"
+
 /* Caps (every one a default of attach_options). */
 #define ATTACH_MAX_BYTES (32u * 1024 * 1024)   /* a file larger is not read */
 #define ATTACH_MAX_PAGES 1000                  /* PDF pages read; the rest are counted */
@@ -97,6 +99,11 @@ typedef struct {
   const char *tessdata;  /* Tesseract's data folder; NULL: its default (tesseract-ocr-vie) */
   const char *ocr_lang;  /* NULL: "vie" */
   const char *antiword;  /* the antiword program; NULL: "antiword" on PATH */
+  const char *const *reader; /* contained reads: the reader program and its first
+                                arguments (NULL-terminated), which must end in
+                                attach_reader_main (tracuu: {"/path/to/tracuu",
+                                "__read-attachment", NULL}); NULL: a forked copy of
+                                this process reads (see attach_read_contained) */
 } attach_options;
 
 /* The defaults above, OCR on. */
@@ -131,15 +138,50 @@ attach_status attach_read(const char *data, size_t len, const char *url,
                           const char *content_type, const attach_options *opt,
                           attach_doc *doc /* OUT */, char *err /* OUT */, size_t errlen);
 
-/* The same in a child process under the limits of opt (see above). */
+/* The same in a child process under the limits of opt (see above). With
+ * opt->reader the child is a new program (fork + exec), started with
+ * OMP_THREAD_LIMIT=1 so that Tesseract runs one OpenMP thread (libgomp
+ * reads the variable only when it loads: four threads cost 5.8 s of CPU a
+ * page against 3.0 s for one), and with memory of its own rather than a
+ * copy of the caller's; the file reaches it on its standard input (a
+ * memfd). Without, the child is a forked copy of this process. */
 attach_status attach_read_contained(const char *data, size_t len, const char *url,
                                     const char *content_type, const attach_options *opt,
                                     attach_doc *doc /* OUT */, char *err /* OUT */,
                                     size_t errlen);
 
+/* A contained read that runs while the caller does other work (a crawler
+ * fetching): attach_job_start copies the file to the child and returns at
+ * once (*out NULL on error, with a status and err); attach_job_poll waits
+ * at most wait_ms (-1: until done; 0: not at all) and returns 1 when the
+ * read has ended, with its status in *st and the text in *doc (clear it
+ * with attach_doc_clear), or 0 while it runs (*doc empty). The options'
+ * strings must outlive the job. attach_job_free kills a child still
+ * running; NULL is ok. */
+typedef struct attach_job attach_job;
+attach_status attach_job_start(const char *data, size_t len, const char *url,
+                               const char *content_type, const attach_options *opt,
+                               attach_job **out /* OUT */, char *err /* OUT */, size_t errlen);
+int attach_job_poll(attach_job *j, int wait_ms, attach_status *st /* OUT */,
+                    attach_doc *doc /* OUT */, char *err /* OUT */, size_t errlen);
+void attach_job_free(attach_job *j);
+
+/* The reader program's main (tracuu __read-attachment ARGS...): reads a
+ * file on standard input with the options of its "name=value" arguments
+ * (as attach_read_contained passes them) and writes the result to standard
+ * output for the caller. Returns the exit status (2: a bad argument). */
+int attach_reader_main(int argc, char **argv);
+
 /* The pages joined by "\n\n" into one malloc'ed string (caller frees); NULL
  * when out of memory. */
 char *attach_doc_text(const attach_doc *doc, size_t *len /* OUT, may be NULL */);
+
+/* The doc as one attachment of a record (model/record.h): url (copied;
+ * the file's URL, or its path), label (the link's text, may be NULL), its
+ * type, pages, characters, OCR pages and which, encoding and note, and its
+ * pages joined by '\f'. 0, or -1 when out of memory (*out cleared). */
+int attach_doc_to_record(const attach_doc *doc, const char *url, const char *label,
+                         record_attachment *out /* OUT */);
 
 /* Frees the pages; the doc is empty afterwards. NULL is ok. */
 void attach_doc_clear(attach_doc *doc);

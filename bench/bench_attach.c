@@ -12,6 +12,12 @@
  *     each scan; and the reader child's peak RSS.
  *  3. The share of all attachment text (29 files, every page) that came
  *     from OCR.
+ *  4. Threads: the first page of up to BENCH_THREAD_SCANS scans read by a
+ *     forked reader child (Tesseract's OpenMP threads as libgomp loaded
+ *     them in this process) against an exec'ed one (tracuu
+ *     __read-attachment, started with OMP_THREAD_LIMIT=1): CPU per page.
+ * Contained reads go through tracuu's reader program (TRACUU_BIN), as a
+ * crawl reads them.
  * Usage: bench_attach [DIR] (default ../shared/corpus/portal-pages). */
 #include <dirent.h>
 #include <stdio.h>
@@ -23,6 +29,7 @@
 #include "attach/attach.h"
 
 #define BENCH_ROUNDS 5
+#define BENCH_THREAD_SCANS 4
 
 static double cpu_self(void) {
   struct rusage u;
@@ -134,8 +141,10 @@ int main(int argc, char **argv) {
          "legacy rescue included); pdftotext: %.2f s CPU, %.0f pages/s; ratio %.2f\n",
          pages, ours, pages / ours, base, pages / base, (pages / ours) / (pages / base));
   /* 2 and 3. OCR, every file, every page */
+  static const char *const reader[] = {TRACUU_BIN, "__read-attachment", NULL};
   attach_options on;
   attach_options_default(&on);
+  on.reader = reader;
   long ocr_pages = 0, maxrss = 0;
   size_t chars = 0, ocr_chars = 0;
   double o0 = cpu_children(NULL), ocr_cpu_scans = 0;
@@ -180,5 +189,32 @@ int main(int argc, char **argv) {
          "%.2f s per page\n", scans, scans ? cli / scans : 0);
   printf("attachment text from OCR: %zu of %zu characters (%.1f%%)\n", ocr_chars, chars,
          chars ? 100.0 * (double)ocr_chars / (double)chars : 0);
+  /* 4. one OpenMP thread or as many as libgomp chose */
+  double cpu[2] = {0, 0};
+  int pages_read[2] = {0, 0};
+  for (int mode = 0; mode < 2; mode++) {
+    attach_options one;
+    attach_options_default(&one);
+    one.max_ocr_pages = 1;
+    one.reader = mode ? reader : NULL;
+    for (int i = 0, k = 0; i < n && k < BENCH_THREAD_SCANS; i++) {
+      if (!files[i].scan) continue;
+      k++;
+      size_t len;
+      char *data = slurp(files[i].path, &len), err[256];
+      attach_doc d;
+      double before = cpu_children(NULL);
+      if (data && attach_read_contained(data, len, NULL, NULL, &one, &d, err, sizeof err) == ATTACH_OK)
+        pages_read[mode] += d.ocr_pages;
+      cpu[mode] += cpu_children(NULL) - before;
+      attach_doc_clear(&d);
+      free(data);
+    }
+  }
+  printf("OCR threads: forked reader (OpenMP threads as loaded): %.2f s CPU per OCR page; "
+         "exec'ed reader (OMP_THREAD_LIMIT=1): %.2f s; ratio %.2f (%d pages each)\n",
+         pages_read[0] ? cpu[0] / pages_read[0] : 0, pages_read[1] ? cpu[1] / pages_read[1] : 0,
+         pages_read[1] && cpu[1] ? (cpu[0] / pages_read[0]) / (cpu[1] / pages_read[1]) : 0,
+         pages_read[1]);
   return 0;
 }

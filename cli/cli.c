@@ -296,3 +296,16 @@ int cli_open_db(const char *const *names, size_t n, engine_db **out) {
   cli_db_opts o = {0};
   return cli_open_db_opts(names, n, &o, out);
 }
+
+const char *const *cli_attach_reader(void) {
+  static char exe[4096];
+  static const char *argv[3];
+  if (argv[0]) return argv;
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0 || (size_t)n >= sizeof exe - 1) return NULL;
+  exe[n] = '\0';
+  argv[0] = exe;
+  argv[1] = CLI_READER_COMMAND;
+  argv[2] = NULL;
+  return argv;
+}

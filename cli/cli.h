@@ -126,6 +126,14 @@ int cli_open_db_opts(const char *const *names, size_t n, cli_db_opts *o /* IN/OU
 /* The one-line message for a shard out of reach (exit code EXIT_NETWORK). */
 void cli_network_error(const char *msg);
 
+/* The reader program of attachments (attach.h, opt->reader): this very
+ * tracuu binary (/proc/self/exe) and its hidden "__read-attachment"
+ * command, so that a file is read by a fresh process (OMP_THREAD_LIMIT=1
+ * set before libgomp loads). NULL when the binary cannot be named: then a
+ * forked copy reads. Static storage, filled on the first call. */
+const char *const *cli_attach_reader(void);
+#define CLI_READER_COMMAND "__read-attachment"
+
 /* The subcommands: argc/argv start at the subcommand's name. */
 int cmd_index(int argc, char **argv);
 int cmd_search(int argc, char **argv);

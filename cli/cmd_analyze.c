@@ -148,6 +148,7 @@ static int read_file(const char *path, int ocr, dynbuf *in, json_object **facts)
   attach_options opt;
   attach_options_default(&opt);
   opt.ocr = ocr;
+  opt.reader = cli_attach_reader();
   attach_doc doc;
   char err[256];
   attach_status st = attach_read_contained(raw.data ? raw.data : "", raw.len, path, NULL, &opt,

@@ -4,13 +4,16 @@
  * bulk builds (indexer/bulk.h: N workers, merged, published in
  * one step); records added to an existing index go one by one through
  * indexer/shard.h (incremental), as does everything with --incremental. */
+#define _GNU_SOURCE /* realpath */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "attach/attach.h"
 #include "cli/cli.h"
+#include "common/dynbuf.h"
 #include "crawler/crawl.h"
 #include "indexer/bulk.h"
 #include "indexer/indexer.h"
@@ -35,8 +38,80 @@ static const char *sink_errmsg(sink *s) {
   return s->bulk ? bulk_errmsg(s->bulk) : shard_set_errmsg(s->set);
 }
 
-/* Indexes one file; returns EXIT_OK, or the exit code of a fatal error
- * (bad lines are counted, reported and skipped, never fatal). */
+static int add_record(sink *ix, const record *r, const char *path, unsigned long line,
+                      index_counts *c);
+
+/* A file that is a document itself (PDF, DOCX, ODT, DOC, RTF), by its first
+ * bytes or its name: not JSON Lines. */
+static int is_attachment(const char *path) {
+  if (attach_url_wanted(path, NULL)) return 1;
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  char head[1024];
+  size_t n = fread(head, 1, sizeof head, f);
+  fclose(f);
+  return attach_sniff(head, n) != ATTACH_TYPE_UNKNOWN;
+}
+
+/* One file given alone (tracuu index FILE.pdf): a document of its own,
+ * read in the reader child, its id and its attachment's url the file's
+ * absolute path; the indexer makes its title from its header or first
+ * line. A file that cannot be read is one line and skipped. */
+static int index_attachment(sink *ix, const char *path, int ocr, index_counts *c) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    cli_error("cannot read %s: %s", path, strerror(errno));
+    c->skipped++;
+    return EXIT_OK;
+  }
+  dynbuf raw;
+  dynbuf_init(&raw, ATTACH_MAX_BYTES);
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+    if (dynbuf_append(&raw, chunk, n) != DYNBUF_OK) break;
+  int bad = ferror(f) || dynbuf_status(&raw) != DYNBUF_OK;
+  fclose(f);
+  if (bad) {
+    fprintf(stderr, "%s: skipped: %s\n", path,
+            dynbuf_status(&raw) == DYNBUF_TOO_BIG ? "larger than the cap of 32 MB" : "read error");
+    dynbuf_free(&raw);
+    c->skipped++;
+    return EXIT_OK;
+  }
+  attach_options opt;
+  attach_options_default(&opt);
+  opt.ocr = ocr;
+  opt.reader = cli_attach_reader();
+  attach_doc doc;
+  char err[256];
+  attach_status st = attach_read_contained(raw.data ? raw.data : "", raw.len, path, NULL, &opt,
+                                           &doc, err, sizeof err);
+  dynbuf_free(&raw);
+  if (st != ATTACH_OK) {
+    fprintf(stderr, "%s: skipped: %s: %s\n", path, attach_strerror(st), err);
+    attach_doc_clear(&doc);
+    c->skipped++;
+    return EXIT_OK;
+  }
+  char *abs = realpath(path, NULL);
+  record r = {0};
+  r.id = strdup(abs ? abs : path);
+  r.attachments = calloc(1, sizeof *r.attachments);
+  int rc = EXIT_OK;
+  if (!r.id || !r.attachments || attach_doc_to_record(&doc, r.id, NULL, &r.attachments[0]) != 0) {
+    cli_error("%s: out of memory", path);
+    rc = EXIT_INTERNAL;
+  } else {
+    r.n_attachments = 1;
+    rc = add_record(ix, &r, path, 0, c);
+  }
+  free(abs);
+  record_clear(&r);
+  attach_doc_clear(&doc);
+  return rc;
+}
+
 /* What to do when writing the index failed with msg: the disk's cause, or
  * else making room (a write that fails is the disk saying no). */
 static const char *disk_advice(const char *msg) {
@@ -44,7 +119,34 @@ static const char *disk_advice(const char *msg) {
   return a ? a : "make room and run the same command again";
 }
 
-static int index_file(sink *ix, const char *path, index_counts *c) {
+/* Hands one record to the sink: EXIT_OK (added or skipped with a line), or
+ * the exit code of a fatal error. line 0: a file given alone. */
+static int add_record(sink *ix, const record *r, const char *path, unsigned long line,
+                      index_counts *c) {
+  char where[32] = "";
+  if (line) snprintf(where, sizeof where, ":%lu", line);
+  engine_status st = sink_add(ix, r);
+  if (st == ENGINE_OK) {
+    c->added++;
+  } else if (st == ENGINE_INVALID && !ix->bulk) {
+    fprintf(stderr, "%s%s: skipped: %s\n", path, where, sink_errmsg(ix));
+    c->skipped++;
+  } else if (st == ENGINE_IO && !ix->bulk) { /* full disk, quota, read-only: the last commit stands */
+    cli_error("%s%s: cannot write the index: %s; it keeps what was committed before: %s", path,
+              where, sink_errmsg(ix), disk_advice(sink_errmsg(ix)));
+    return cli_exit_for(st);
+  } else {
+    cli_error("%s%s: %s", path, where, sink_errmsg(ix));
+    return cli_exit_for(st);
+  }
+  return EXIT_OK;
+}
+
+/* Indexes one file; returns EXIT_OK, or the exit code of a fatal error
+ * (bad lines are counted, reported and skipped, never fatal). */
+
+static int index_file(sink *ix, const char *path, int ocr, index_counts *c) {
+  if (strcmp(path, "-") != 0 && is_attachment(path)) return index_attachment(ix, path, ocr, c);
   record_reader *rd = record_reader_open(path);
   if (!rd) {
     cli_error("cannot read %s: %s", path, strerror(errno));
@@ -70,20 +172,7 @@ static int index_file(sink *ix, const char *path, index_counts *c) {
       fprintf(stderr, "%s:%lu: invalid UTF-8 replaced by U+FFFD\n", path, line);
       c->repaired++;
     }
-    engine_status st = sink_add(ix, &r);
-    if (st == ENGINE_OK) {
-      c->added++;
-    } else if (st == ENGINE_INVALID && !ix->bulk) {
-      fprintf(stderr, "%s:%lu: skipped: %s\n", path, line, sink_errmsg(ix));
-      c->skipped++;
-    } else if (st == ENGINE_IO && !ix->bulk) { /* full disk, quota, read-only: the last commit stands */
-      cli_error("%s:%lu: cannot write the index: %s; it keeps what was committed before: %s", path,
-                line, sink_errmsg(ix), disk_advice(sink_errmsg(ix)));
-      rc = cli_exit_for(st);
-    } else {
-      cli_error("%s:%lu: %s", path, line, sink_errmsg(ix));
-      rc = cli_exit_for(st);
-    }
+    rc = add_record(ix, &r, path, line, c);
     record_clear(&r);
   }
   record_reader_close(rd);
@@ -130,7 +219,7 @@ static int index_exists(const char *db) {
 
 typedef struct {
   const char *db, *from_store;
-  int quiet, incremental, bulk, rebuild;
+  int quiet, incremental, bulk, rebuild, no_ocr;
   unsigned shards, jobs;
   size_t flush;
 } index_args;
@@ -171,7 +260,7 @@ static int index_bulk(const index_args *a, int argc, char **argv) {
   }
   index_counts c = {0};
   int rc = EXIT_OK;
-  for (int i = optind; rc == EXIT_OK && i < argc; i++) rc = index_file(&ix, argv[i], &c);
+  for (int i = optind; rc == EXIT_OK && i < argc; i++) rc = index_file(&ix, argv[i], !a->no_ocr, &c);
   if (rc != EXIT_OK) { /* whole or nothing: a failed build leaves the index as it was */
     bulk_abort(ix.bulk);
     cli_error("nothing was written: the index at %s is as it was before", a->db);
@@ -210,7 +299,7 @@ static int index_incremental(const index_args *a, int argc, char **argv) {
   }
   index_counts c = {0};
   int rc = EXIT_OK;
-  for (int i = optind; rc == EXIT_OK && i < argc; i++) rc = index_file(&ix, argv[i], &c);
+  for (int i = optind; rc == EXIT_OK && i < argc; i++) rc = index_file(&ix, argv[i], !a->no_ocr, &c);
   /* Commit what was indexed even after a fatal error: nothing stored is lost. */
   unsigned n_shards = shard_set_count(ix.set);
   engine_status cst = shard_set_close(ix.set);
@@ -237,6 +326,7 @@ static const struct option index_options[] = {
     {"rebuild", no_argument, NULL, 'R'},
     {"incremental", no_argument, NULL, 'I'},
     {"flush", required_argument, NULL, 'F'},
+    {"no-ocr", no_argument, NULL, 'O'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -266,6 +356,7 @@ int cmd_index(int argc, char **argv) {
     case 'B': a.bulk = 1; break;
     case 'R': a.rebuild = 1; break;
     case 'I': a.incremental = 1; break;
+    case 'O': a.no_ocr = 1; break;
     case 'd': a.db = optarg; break;
     case 'q': a.quiet = 1; break;
     case 'S': a.from_store = optarg; break;

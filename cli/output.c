@@ -67,6 +67,28 @@ static const char *status_phrase(query_doc_status st) {
   }
 }
 
+/* The last path segment of a URL (or path), for a line of text. */
+static const char *file_name(const char *url) {
+  size_t n = strcspn(url, "?#");
+  const char *p = url + n;
+  while (p > url && p[-1] != '/') p--;
+  return *p && p < url + n ? p : url;
+}
+
+/* "files: qd-2536.pdf (pdf, 2 pages, OCR), phu-luc.docx (docx, 3 pages)" */
+static void print_files(FILE *fp, const record *r) {
+  fputs("   files:", fp);
+  for (size_t i = 0; i < r->n_attachments; i++) {
+    const record_attachment *a = &r->attachments[i];
+    const char *name = file_name(a->url);
+    fputs(i ? ", " : " ", fp);
+    output_text(fp, name, strcspn(name, "?#"), 1);
+    fprintf(fp, " (%s, %d page%s%s)", a->type && strlen(a->type) < 8 ? a->type : "?", a->pages,
+            a->pages == 1 ? "" : "s", a->ocr_pages ? ", OCR" : "");
+  }
+  fputc('\n', fp);
+}
+
 static void print_hit(FILE *fp, const query_hit *h, const output_opts *o) {
   fprintf(fp, "%u. %s", h->rank, o->color ? ANSI_BOLD : "");
   output_str(fp, h->rec.title ? h->rec.title : h->rec.id, 1);
@@ -86,6 +108,13 @@ static void print_hit(FILE *fp, const query_hit *h, const output_opts *o) {
     fprintf(fp, "   %s ", status_phrase(h->status));
     output_str(fp, h->status_by, 1);
     fputc('\n', fp);
+  }
+  if (h->rec.n_attachments) print_files(fp, &h->rec);
+  if (h->snippet_from >= 0 && (size_t)h->snippet_from < h->rec.n_attachments) {
+    const char *name = file_name(h->rec.attachments[h->snippet_from].url);
+    fputs("   from ", fp);
+    output_text(fp, name, strcspn(name, "?#"), 1);
+    fprintf(fp, "%s:\n", h->snippet_ocr ? " (text read by OCR: it may hold misreadings)" : "");
   }
   if (h->snippet && h->snippet[0]) print_snippet(fp, h, o->color);
   if (h->rec.url) {

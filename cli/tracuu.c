@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unicode/uversion.h>
 
+#include "attach/attach.h"
 #include "cli/cli.h"
 #include "cli/settings.h"
 #include "engine/engine.h"
@@ -77,6 +78,8 @@ static int run(int argc, char **argv) {
     cli_help(NULL, stdout);
     return EXIT_OK;
   }
+  /* Not a command: the reader child of attachments (cli_attach_reader). */
+  if (strcmp(cmd, CLI_READER_COMMAND) == 0) return attach_reader_main(argc - 2, argv + 2);
   if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
     print_version();
     return EXIT_OK;

@@ -14,6 +14,7 @@
  *    exception guard per term.
  * Xapian's own Document (a std::map of terms) is the rest of the cost.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,14 +220,31 @@ static void add_ref_terms(term_list *tl, const char *key, const char *number, co
   else PREFIXED(tl, PREFIX_CITED_YEAR, ny, (size_t)n, 0, 1);
 }
 
+/* The own numbers of a document's attached files ("Số: ..." in each
+ * file's header), besides the record's own: a file linked from a page is
+ * found first by its own number too. At most MAX_FILE_OWN of them. */
+#define MAX_FILE_OWN 16
+typedef struct {
+  text_ref ref[MAX_FILE_OWN];
+  size_t n;
+} file_owns;
+
+static int is_file_own(const file_owns *fo, const char *key) {
+  for (size_t i = 0; fo && i < fo->n; i++)
+    if (strcmp(fo->ref[i].key, key) == 0) return 1;
+  return 0;
+}
+
 typedef struct {
   term_list *tl;
   const char *own_key;
+  const file_owns *fo;
 } cite_state;
 
 static int index_cited_ref(void *ctx, const text_ref *ref) {
   cite_state *cs = ctx;
-  if (strcmp(ref->key, cs->own_key) != 0) /* not the document naming itself */
+  /* not the document naming itself */
+  if (strcmp(ref->key, cs->own_key) != 0 && !is_file_own(cs->fo, ref->key))
     add_ref_terms(cs->tl, ref->key, ref->number, ref->year, 0);
   return cs->tl->failed;
 }
@@ -239,9 +257,10 @@ static int find_own_ref(void *ctx, const text_ref *ref) {
 }
 
 /* The XN/XR terms. view is the enriched record; body_refs the numbers of
- * the body pass (overflowed: read the body again). */
+ * the body and file passes (overflowed: read the texts again); fo the
+ * files' own numbers. */
 static engine_status index_refs(term_list *tl, const record *view, const dynbuf *body_refs,
-                                int overflowed) {
+                                int overflowed, const file_owns *fo) {
   const cited *refs = (const cited *)(const void *)body_refs->data;
   size_t n_refs = body_refs->len / sizeof *refs;
   text_ref own;
@@ -275,16 +294,23 @@ static engine_status index_refs(term_list *tl, const record *view, const dynbuf 
     PREFIXED(tl, PREFIX_OWN_NUMBER, dynbuf_str(&folded), folded.len, 0, 1);
     dynbuf_free(&folded);
   }
-  cite_state cs = {tl, have_own ? own.key : ""};
+  for (size_t i = 0; i < fo->n; i++)
+    if (!have_own || strcmp(fo->ref[i].key, own.key) != 0)
+      add_ref_terms(tl, fo->ref[i].key, fo->ref[i].number, fo->ref[i].year, 1);
+  cite_state cs = {tl, have_own ? own.key : "", fo};
   text_status ts = TEXT_OK;
   if (view->title) ts = text_find_refs(view->title, strlen(view->title), index_cited_ref, &cs);
   if (ts != TEXT_OK && ts != TEXT_STOPPED) return text_status_to_engine(ts);
   if (overflowed) {
-    ts = text_find_refs(view->body, strlen(view->body), index_cited_ref, &cs);
+    if (view->body) ts = text_find_refs(view->body, strlen(view->body), index_cited_ref, &cs);
+    for (size_t i = 0; i < view->n_attachments && (ts == TEXT_OK || ts == TEXT_STOPPED); i++)
+      if (view->attachments[i].text)
+        ts = text_find_refs(view->attachments[i].text, strlen(view->attachments[i].text),
+                            index_cited_ref, &cs);
     if (ts != TEXT_OK && ts != TEXT_STOPPED) return text_status_to_engine(ts);
   } else {
     for (size_t i = 0; i < n_refs; i++)
-      if (strcmp(refs[i].key, cs.own_key) != 0)
+      if (strcmp(refs[i].key, cs.own_key) != 0 && !is_file_own(fo, refs[i].key))
         add_ref_terms(tl, refs[i].key, refs[i].number, refs[i].year, 0);
   }
   return tl->failed ? ENGINE_NOMEM : ENGINE_OK;
@@ -334,19 +360,29 @@ static engine_status index_facet(term_list *tl, engine_doc *doc, const char *val
 /* ------------------------------------------------------------------ */
 
 /* The record as indexed and stored: r's own fields, and where r has none,
- * what its text says. view borrows every string from r or li and must never
- * be cleared; rels is the one allocation (the view's relation array). */
+ * what its text says: its body first, then its attached files, in order
+ * (what the page states wins over what a file states). view borrows every
+ * string from r, li, file_li or the made strings, and must never be
+ * cleared; rels is the view's relation array. */
 typedef struct {
   record view;
   legal_info li;
+  legal_info *file_li;  /* one per attachment (empty for one without text) */
+  file_owns fo;         /* the files' own numbers, and their names' */
   record_relation *rels;
-  char *issuer_shown; /* the view's issuer when shown another way than written */
+  char *issuer_shown;   /* the view's issuer when shown another way than written */
+  char *title_made;     /* a title made from a file's header or first line */
+  char *number_made;    /* a number taken from a file's name */
 } enriched;
 
 static void enriched_free(enriched *e) {
   legal_info_free(&e->li);
+  for (size_t i = 0; e->file_li && i < e->view.n_attachments; i++) legal_info_free(&e->file_li[i]);
+  free(e->file_li);
   free(e->rels);
   free(e->issuer_shown);
+  free(e->title_made);
+  free(e->number_made);
 }
 
 /* Types and issuers are shown one way however written (text/legalvocab.h):
@@ -370,20 +406,43 @@ static void fill(char **field, char *value) {
   if ((!*field || !(*field)[0]) && value[0]) *field = value;
 }
 
-/* Relations of the text, minus the record's own number (when the record
- * gave one the text does not print), as the view's relation array. */
+/* Fills the view's empty fields from one text's legal_info. */
+static void fill_from(record *v, legal_info *li) {
+  if (li->has_number) fill(&v->number, li->number.canonical);
+  fill(&v->type, li->type);
+  fill(&v->issuer, li->issuer);
+  fill(&v->date, li->date);
+  fill(&v->signer, li->signer);
+  fill(&v->signer_role, li->signer_role);
+  fill(&v->place, li->place);
+  fill(&v->summary, li->summary);
+  fill(&v->effective, li->effective);
+}
+
+/* The relations the texts (body, then files) give, minus the document's
+ * own numbers, as the view's relation array. */
 static engine_status text_relations(enriched *e, const char *own_key) {
-  legal_info *li = &e->li;
-  if (li->n_relations == 0) return ENGINE_OK;
-  e->rels = calloc(li->n_relations, sizeof *e->rels);
+  size_t total = e->li.n_relations;
+  for (size_t k = 0; e->file_li && k < e->view.n_attachments; k++) total += e->file_li[k].n_relations;
+  if (total == 0) return ENGINE_OK;
+  e->rels = calloc(total, sizeof *e->rels);
   if (!e->rels) return ENGINE_NOMEM;
   size_t n = 0;
-  for (size_t i = 0; i < li->n_relations; i++) {
-    legal_relation *lr = &li->relations[i];
-    if (own_key && strcmp(lr->target.key, own_key) == 0) continue;
-    /* legal_rel_name is static; the view never frees or writes it */
-    e->rels[n++] = (record_relation){(char *)legal_rel_name(lr->kind), lr->target.canonical,
-                                     lr->sentence};
+  for (size_t k = 0; k <= e->view.n_attachments; k++) {
+    legal_info *li = k == 0 ? &e->li : e->file_li ? &e->file_li[k - 1] : NULL;
+    for (size_t i = 0; li && i < li->n_relations; i++) {
+      legal_relation *lr = &li->relations[i];
+      if (own_key && strcmp(lr->target.key, own_key) == 0) continue;
+      if (is_file_own(&e->fo, lr->target.key)) continue;
+      int dup = 0; /* a file repeating what the page says */
+      for (size_t j = 0; j < n && !dup; j++)
+        dup = strcmp(e->rels[j].number, lr->target.canonical) == 0 &&
+              strcmp(e->rels[j].relation, legal_rel_name(lr->kind)) == 0;
+      if (dup) continue;
+      /* legal_rel_name is static; the view never frees or writes it */
+      e->rels[n++] = (record_relation){(char *)legal_rel_name(lr->kind), lr->target.canonical,
+                                       lr->sentence};
+    }
   }
   e->view.relations = e->rels;
   e->view.n_relations = n;
@@ -409,33 +468,166 @@ static int keep_ref(void *ctx, const text_ref *ref) {
   return bp->overflowed;
 }
 
+/* Bytes of a file's name read for its words and number. */
+#define NAME_MAX_BYTES 512
+
+/* A file's name as words: its last path segment without the extension,
+ * percent-escapes decoded, "-", "_", "." and "+" as spaces ("QĐ 2536 SÁP
+ * NHẬP.pdf", "bnv-8977-bnv-tcpcp.pdf" -> "bnv 8977 bnv tcpcp"). Into out
+ * (NUL-terminated, valid UTF-8 or ""). */
+static void name_words(const char *url, char out[NAME_MAX_BYTES]) {
+  size_t n = strcspn(url, "?#");
+  const char *end = url + n, *start = end;
+  while (start > url && start[-1] != '/') start--;
+  const char *dot = end;
+  while (dot > start && dot[-1] != '.') dot--;
+  if (dot > start + 1 && end - dot <= 5) end = dot - 1; /* ".pdf", ".docx" */
+  size_t o = 0;
+  for (const char *p = start; p < end && o + 1 < NAME_MAX_BYTES; p++) {
+    char c = *p;
+    if (c == '%' && end - p >= 3 && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+      char hex[3] = {p[1], p[2], 0};
+      c = (char)strtol(hex, NULL, 16);
+      p += 2;
+    }
+    out[o++] = c == '-' || c == '_' || c == '.' || c == '+' ? ' ' : c;
+  }
+  out[o] = '\0';
+  char *clean = NULL; /* valid UTF-8 (a name in a legacy code page is decoded) */
+  size_t clean_len = 0;
+  text_encoding found;
+  if (text_to_utf8(out, o, "utf-8", &clean, &clean_len, &found) == TEXT_OK &&
+      clean_len < NAME_MAX_BYTES)
+    memcpy(out, clean, clean_len + 1);
+  else
+    out[0] = '\0';
+  free(clean);
+}
+
+/* Indexes one attachment's text (legal_parse_scan: its words, its numbers
+ * and what its header says, into *li), then the words of its link's label
+ * and its file name, each after a gap of positions. */
+static text_status index_file(const record_attachment *a, legal_info *li, body_pass *bp) {
+  term_list *tl = bp->field.tl;
+  text_status ts = TEXT_OK;
+  memset(li, 0, sizeof *li);
+  if (a->text && a->text[0]) {
+    bp->field = field_start(tl, a->text, bp->field.next_pos + SCHEMA_BODY_POS_GAP, 1, 0);
+    ts = legal_parse_scan(a->text, strlen(a->text), li, index_token, keep_ref, bp);
+  }
+  char name[NAME_MAX_BYTES];
+  name_words(a->url, name);
+  const char *parts[2] = {a->label, name};
+  for (int i = 0; i < 2 && ts == TEXT_OK; i++) {
+    if (!parts[i] || !parts[i][0]) continue;
+    bp->field = field_start(tl, parts[i], bp->field.next_pos + SCHEMA_BODY_POS_GAP, 1, 0);
+    ts = text_tokenize(parts[i], strlen(parts[i]), index_token, &bp->field);
+  }
+  return ts;
+}
+
+/* The own numbers of the files (their headers'), and the numbers their
+ * names are shaped after ("bnv-8977-bnv-tcpcp.pdf"): an office names a
+ * file after its number, which OCR may misread in a stamped field. */
+static void gather_file_owns(enriched *e) {
+  const record *v = &e->view;
+  for (size_t k = 0; k < v->n_attachments && e->fo.n < MAX_FILE_OWN; k++) {
+    if (e->file_li[k].has_number && !is_file_own(&e->fo, e->file_li[k].number.key))
+      e->fo.ref[e->fo.n++] = e->file_li[k].number;
+    char name[NAME_MAX_BYTES];
+    name_words(v->attachments[k].url, name);
+    text_ref ref;
+    if (e->fo.n < MAX_FILE_OWN && text_ref_from_name(name, strlen(name), &ref) &&
+        !is_file_own(&e->fo, ref.key))
+      e->fo.ref[e->fo.n++] = ref;
+  }
+}
+
 /* legal_parse over the body, whose pass also indexes the body's words
- * (bp->field) and gathers its numbers (bp->refs). */
+ * (bp->field) and gathers its numbers (bp->refs); then each attached
+ * file's text the same way. */
 static engine_status enrich(const record *r, enriched *e, body_pass *bp) {
   e->view = *r;
+  if (e->title_made) e->view.title = e->title_made;
   text_status ts = TEXT_OK;
   if (r->body) ts = legal_parse_scan(r->body, strlen(r->body), &e->li, index_token, keep_ref, bp);
+  if (r->n_attachments) {
+    e->file_li = calloc(r->n_attachments, sizeof *e->file_li);
+    if (!e->file_li) return ENGINE_NOMEM;
+  }
+  for (size_t k = 0; ts == TEXT_OK && k < r->n_attachments; k++)
+    ts = index_file(&r->attachments[k], &e->file_li[k], bp);
   if (ts == TEXT_OK && bp->field.tl->failed) ts = TEXT_NOMEM;
+  if (ts != TEXT_OK) return text_status_to_engine(ts);
+  record *v = &e->view;
+  fill_from(v, &e->li);
+  int posted = v->date_source && strcmp(v->date_source, "posted") == 0;
+  for (size_t k = 0; k < r->n_attachments; k++) {
+    legal_info *fl = &e->file_li[k];
+    /* a portal page that states only its posting date takes the file's */
+    if (posted && fl->date[0]) {
+      v->date = fl->date;
+      v->date_source = (char *)"header"; /* static; the view never frees or writes it */
+      posted = 0;
+    }
+    fill_from(v, fl);
+  }
+  gather_file_owns(e);
+  if ((!v->number || !v->number[0]) && e->fo.n) {
+    e->number_made = strdup(e->fo.ref[0].canonical); /* a number from a file's name */
+    if (!e->number_made) return ENGINE_NOMEM;
+    v->number = e->number_made;
+  }
   text_ref own;
   const char *own_key = NULL;
-  if (r->number && text_parse_ref(r->number, strlen(r->number), &own)) own_key = own.key;
-  else if (e->li.has_number) own_key = e->li.number.key;
-  if (ts == TEXT_OK && r->title) ts = legal_add_relations(r->title, strlen(r->title), own_key, &e->li);
+  if (v->number && text_parse_ref(v->number, strlen(v->number), &own)) own_key = own.key;
+  if (r->title) ts = legal_add_relations(r->title, strlen(r->title), own_key, &e->li);
   if (ts != TEXT_OK) return text_status_to_engine(ts);
-  legal_info *li = &e->li;
-  record *v = &e->view;
-  if (li->has_number) fill(&v->number, li->number.canonical);
-  fill(&v->type, li->type);
-  fill(&v->issuer, li->issuer);
-  fill(&v->date, li->date);
-  fill(&v->signer, li->signer);
-  fill(&v->signer_role, li->signer_role);
-  fill(&v->place, li->place);
-  fill(&v->summary, li->summary);
-  fill(&v->effective, li->effective);
   engine_status st = show_one_way(e);
   if (st != ENGINE_OK) return st;
   return r->n_relations ? ENGINE_OK : text_relations(e, own_key);
+}
+
+/* A title for a record that has none (a file given alone, or linked from
+ * a listing): its first file's header, type and summary ("Quyết định về
+ * việc ..."), else that file's first line of text, else its name. NULL
+ * when the record has a title, or out of memory (*nomem). */
+#define MADE_TITLE_MAX 300
+static char *make_title(const record *r, int *nomem) {
+  *nomem = 0;
+  if ((r->title && r->title[0]) || r->n_attachments == 0) return NULL;
+  const record_attachment *a = &r->attachments[0];
+  char buf[1024]; /* a header type and summary, a line, or a name; cut below */
+  buf[0] = '\0';
+  if (a->text && a->text[0]) {
+    legal_info li;
+    size_t len = strlen(a->text);
+    if (legal_parse_header(a->text, len < 65536 ? len : 65536, &li) == TEXT_OK && li.summary[0]) {
+      const char *sum = li.summary;
+      int lower = li.header_type[0] && (strncmp(sum, "Về", 4) == 0 || strncmp(sum, "V/v", 3) == 0);
+      snprintf(buf, sizeof buf, "%s%s%s%s", li.header_type, li.header_type[0] ? " " : "",
+               lower ? "v" : "", lower ? sum + 1 : sum);
+    }
+    for (const char *p = a->text; !buf[0] && *p;) { /* the first line with words */
+      size_t n = strcspn(p, "\n\f");
+      size_t i = 0;
+      while (i < n && (p[i] == ' ' || p[i] == '\t')) i++;
+      if (n - i >= 4) snprintf(buf, sizeof buf, "%.*s", (int)(n - i), p + i);
+      p += n + (p[n] != '\0');
+    }
+  }
+  if (!buf[0]) name_words(a->url, buf);
+  size_t n = strlen(buf);
+  if (n > MADE_TITLE_MAX) { /* cut at a character boundary */
+    n = MADE_TITLE_MAX;
+    while (n > 0 && ((unsigned char)buf[n] & 0xC0) == 0x80) n--;
+    buf[n] = '\0';
+  }
+  while (n > 0 && buf[n - 1] == ' ') buf[--n] = '\0';
+  if (!buf[0]) return NULL;
+  char *t = strdup(buf);
+  if (!t) *nomem = 1;
+  return t;
 }
 
 /* One boolean term per relation, so "what repeals X" is one posting list.
@@ -470,7 +662,7 @@ static void index_relations(term_list *tl, const record *view, int explicit_rels
 static engine_status build_rest(const enriched *e, const body_pass *bp, term_list *tl,
                                 engine_doc *doc, int explicit_rels) {
   const record *v = &e->view;
-  engine_status st = index_refs(tl, v, &bp->refs, bp->overflowed);
+  engine_status st = index_refs(tl, v, &bp->refs, bp->overflowed, &e->fo);
   if (st == ENGINE_OK) st = index_date(tl, doc, v->date);
   if (st == ENGINE_OK) st = index_facet(tl, doc, v->type, PREFIX_TYPE, SLOT_TYPE, NULL);
   if (st == ENGINE_OK)
@@ -493,15 +685,18 @@ engine_status indexer_build_document(const record *r, engine_doc **out) {
   if (!doc) return ENGINE_NOMEM;
   term_list tl;
   terms_init(&tl);
-  /* The title first: the body's positions start after its last one. */
-  field_state title = field_start(&tl, r->title, 0, SCHEMA_TITLE_WDF, 1);
-  text_status ts = TEXT_OK;
-  if (r->title) ts = text_tokenize(r->title, strlen(r->title), index_token, &title);
-  engine_status st = tl.failed ? ENGINE_NOMEM : text_status_to_engine(ts);
-  body_pass bp = {.field = field_start(&tl, r->body, title.next_pos + SCHEMA_BODY_POS_GAP, 1, 0)};
-  dynbuf_init(&bp.refs, CITED_MAX);
   enriched e;
   memset(&e, 0, sizeof e);
+  int nomem;
+  e.title_made = make_title(r, &nomem);
+  const char *title_text = e.title_made ? e.title_made : r->title;
+  /* The title first: the body's positions start after its last one. */
+  field_state title = field_start(&tl, title_text, 0, SCHEMA_TITLE_WDF, 1);
+  text_status ts = TEXT_OK;
+  if (title_text) ts = text_tokenize(title_text, strlen(title_text), index_token, &title);
+  engine_status st = tl.failed || nomem ? ENGINE_NOMEM : text_status_to_engine(ts);
+  body_pass bp = {.field = field_start(&tl, r->body, title.next_pos + SCHEMA_BODY_POS_GAP, 1, 0)};
+  dynbuf_init(&bp.refs, CITED_MAX);
   if (st == ENGINE_OK) st = enrich(r, &e, &bp);
   if (st == ENGINE_OK) st = build_rest(&e, &bp, &tl, doc, r->n_relations > 0);
   if (st == ENGINE_OK) st = terms_to_doc(&tl, doc);

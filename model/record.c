@@ -59,6 +59,37 @@ void record_clear(record *r) {
   free(r->relations);
   r->relations = NULL;
   r->n_relations = 0;
+  for (size_t i = 0; i < r->n_attachments; i++) record_attachment_clear(&r->attachments[i]);
+  free(r->attachments);
+  r->attachments = NULL;
+  r->n_attachments = 0;
+}
+
+void record_attachment_clear(record_attachment *a) {
+  if (!a) return;
+  free(a->url);
+  free(a->label);
+  free(a->type);
+  free(a->encoding);
+  free(a->note);
+  free(a->text);
+  free(a->ocr_at);
+  memset(a, 0, sizeof *a);
+}
+
+int record_attachment_ocr_in(const record_attachment *a, size_t from, size_t to) {
+  int page = 1;
+  for (size_t i = 0; a->text && i < to && a->text[i]; i++) {
+    if (a->text[i] != '\f') continue;
+    if (i >= from) { /* the range runs on past page `page` */
+      for (size_t k = 0; k < a->n_ocr_at; k++)
+        if (a->ocr_at[k] == page) return 1;
+    }
+    page++;
+  }
+  for (size_t k = 0; k < a->n_ocr_at; k++) /* the page the range ends on */
+    if (a->ocr_at[k] == page) return 1;
+  return 0;
 }
 
 int record_date_source_valid(const char *s) {
@@ -153,8 +184,8 @@ static char *copy_utf8(const char *s, size_t len, int *repaired) {
   return out;
 }
 
-/* A string member of a relation object: NULL when absent; *bad when not a string. */
-static char *relation_member(json_object *o, const char *key, int *repaired, int *bad) {
+/* A string member of an object: NULL when absent; *bad = 1 when not a string, 2 when out of memory. */
+static char *string_member(json_object *o, const char *key, int *repaired, int *bad) {
   json_object *v = NULL;
   if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null)) return NULL;
   if (!json_object_is_type(v, json_type_string)) {
@@ -191,9 +222,9 @@ static int parse_relations(json_object *obj, record *r, int *repaired, char *err
     json_object *o = json_object_array_get_idx(arr, i);
     record_relation *rel = &r->relations[r->n_relations++];
     int bad = !json_object_is_type(o, json_type_object);
-    if (!bad) rel->relation = relation_member(o, "relation", repaired, &bad);
-    if (!bad) rel->number = relation_member(o, "number", repaired, &bad);
-    if (!bad) rel->sentence = relation_member(o, "sentence", repaired, &bad);
+    if (!bad) rel->relation = string_member(o, "relation", repaired, &bad);
+    if (!bad) rel->number = string_member(o, "number", repaired, &bad);
+    if (!bad) rel->sentence = string_member(o, "sentence", repaired, &bad);
     if (bad == 2) {
       snprintf(err, errlen, "out of memory");
       return -1;
@@ -202,6 +233,89 @@ static int parse_relations(json_object *obj, record *r, int *repaired, char *err
       snprintf(err, errlen,
                "\"relations\"[%zu] must be {\"relation\": cites|basis|amends|replaces|repeals|"
                "implements, \"number\": \"...\", \"sentence\": \"...\"}",
+               i);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* An integer member in [0, max]: 0 when absent; -1 when not such a number. */
+static long long int_member(json_object *o, const char *key, long long max, int *bad) {
+  json_object *v = NULL;
+  if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null)) return 0;
+  if (!json_object_is_type(v, json_type_int)) {
+    *bad = 1;
+    return 0;
+  }
+  int64_t n = json_object_get_int64(v);
+  if (n < 0 || n > max) *bad = 1;
+  return n < 0 || n > max ? 0 : n;
+}
+
+/* One attachment object into *a (zeroed). 0, or 1 (bad shape), or 2 (NOMEM). */
+static int parse_attachment(json_object *o, record_attachment *a, int *repaired) {
+  int bad = !json_object_is_type(o, json_type_object);
+  if (!bad) a->url = string_member(o, "url", repaired, &bad);
+  if (!bad) a->label = string_member(o, "label", repaired, &bad);
+  if (!bad) a->type = string_member(o, "type", repaired, &bad);
+  if (!bad) a->encoding = string_member(o, "encoding", repaired, &bad);
+  if (!bad) a->note = string_member(o, "note", repaired, &bad);
+  if (!bad) a->text = string_member(o, "text", repaired, &bad);
+  if (bad == 2) return 2;
+  if (bad || !a->url || !a->url[0]) return 1;
+  a->pages = (int)int_member(o, "pages", INT32_MAX, &bad);
+  a->chars = int_member(o, "chars", INT64_MAX, &bad);
+  a->ocr_pages = (int)int_member(o, "ocr_pages", INT32_MAX, &bad);
+  json_object *arr = NULL;
+  if (!bad && json_object_object_get_ex(o, "ocr_at", &arr) && !json_object_is_type(arr, json_type_null)) {
+    size_t n = json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+    if (!json_object_is_type(arr, json_type_array) || n > RECORD_MAX_OCR_AT) return 1;
+    a->ocr_at = n ? calloc(n, sizeof *a->ocr_at) : NULL;
+    if (n && !a->ocr_at) return 2;
+    for (size_t i = 0; i < n && !bad; i++) {
+      json_object *v = json_object_array_get_idx(arr, i);
+      int64_t page = json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : 0;
+      if (page < 1 || page > INT32_MAX) bad = 1;
+      else a->ocr_at[a->n_ocr_at++] = (int)page;
+    }
+  }
+  if (!bad && (size_t)a->ocr_pages < a->n_ocr_at) a->ocr_pages = (int)a->n_ocr_at;
+  return bad ? 1 : 0;
+}
+
+/* "attachments": an array of attachment objects. 0, or -1 with err set. */
+static int parse_attachments(json_object *obj, record *r, int *repaired, char *err, size_t errlen) {
+  json_object *arr = NULL;
+  if (!json_object_object_get_ex(obj, "attachments", &arr) ||
+      json_object_is_type(arr, json_type_null))
+    return 0;
+  if (!json_object_is_type(arr, json_type_array)) {
+    snprintf(err, errlen, "\"attachments\" must be an array");
+    return -1;
+  }
+  size_t n = json_object_array_length(arr);
+  if (n > RECORD_MAX_ATTACHMENTS) {
+    snprintf(err, errlen, "more than %d \"attachments\"", RECORD_MAX_ATTACHMENTS);
+    return -1;
+  }
+  if (n == 0) return 0;
+  r->attachments = calloc(n, sizeof *r->attachments);
+  if (!r->attachments) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  for (size_t i = 0; i < n; i++) {
+    int rc = parse_attachment(json_object_array_get_idx(arr, i), &r->attachments[r->n_attachments++],
+                              repaired);
+    if (rc == 2) {
+      snprintf(err, errlen, "out of memory");
+      return -1;
+    }
+    if (rc) {
+      snprintf(err, errlen,
+               "\"attachments\"[%zu] must be {\"url\": \"...\", \"type\", \"label\", \"text\": "
+               "strings, \"pages\", \"chars\", \"ocr_pages\": counts, \"ocr_at\": [pages]}",
                i);
       return -1;
     }
@@ -265,6 +379,7 @@ static int parse_record(const char *line, size_t len, record *r, int *repaired, 
     *field_slot(r, i) = copy;
   }
   if (rc == 0) rc = parse_relations(obj, r, repaired, err, errlen);
+  if (rc == 0) rc = parse_attachments(obj, r, repaired, err, errlen);
   json_object_put(obj);
   if (rc == 0 && (!r->id || !r->id[0])) {
     snprintf(err, errlen, "missing \"id\" (a non-empty string is required)");
@@ -309,6 +424,15 @@ static int add_string(json_object *o, const char *key, const char *s) {
   return 0;
 }
 
+static int add_int_to(json_object *arr, long long v) {
+  json_object *j = json_object_new_int64(v);
+  if (!j || json_object_array_add(arr, j) != 0) {
+    json_object_put(j);
+    return -1;
+  }
+  return 0;
+}
+
 static int add_relations_json(json_object *obj, const record *r) {
   json_object *arr = json_object_new_array();
   if (!arr || json_object_object_add(obj, "relations", arr) != 0) {
@@ -329,6 +453,94 @@ static int add_relations_json(json_object *obj, const record *r) {
   return 0;
 }
 
+static int add_int(json_object *o, const char *key, long long v) {
+  json_object *j = json_object_new_int64(v);
+  if (!j || json_object_object_add(o, key, j) != 0) {
+    json_object_put(j);
+    return -1;
+  }
+  return 0;
+}
+
+/* The attachment as a new JSON object, or NULL when out of memory. */
+static json_object *attachment_object(const record_attachment *a, int with_text) {
+  json_object *o = json_object_new_object();
+  json_object *ocr = o ? json_object_new_boolean(a->ocr_pages > 0) : NULL;
+  int bad = !o || !ocr;
+  if (!bad && (add_string(o, "url", a->url) || add_string(o, "label", a->label) ||
+               add_string(o, "type", a->type) || add_int(o, "pages", a->pages) ||
+               add_int(o, "chars", a->chars)))
+    bad = 1;
+  if (!bad && json_object_object_add(o, "ocr", ocr) != 0) bad = 1;
+  else ocr = NULL;
+  if (!bad && add_int(o, "ocr_pages", a->ocr_pages)) bad = 1;
+  if (!bad && a->n_ocr_at) {
+    json_object *arr = json_object_new_array();
+    if (!arr || json_object_object_add(o, "ocr_at", arr) != 0) {
+      json_object_put(arr);
+      bad = 1;
+    }
+    for (size_t i = 0; !bad && i < a->n_ocr_at; i++)
+      if (add_int_to(arr, a->ocr_at[i]) != 0) bad = 1;
+  }
+  if (!bad && (add_string(o, "encoding", a->encoding) || add_string(o, "note", a->note) ||
+               (with_text && add_string(o, "text", a->text))))
+    bad = 1;
+  json_object_put(ocr);
+  if (bad) {
+    json_object_put(o);
+    return NULL;
+  }
+  return o;
+}
+
+char *record_attachment_to_json(const record_attachment *a, int with_text) {
+  json_object *o = attachment_object(a, with_text);
+  if (!o) return NULL;
+  const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+  char *out = text ? strdup(text) : NULL;
+  json_object_put(o);
+  return out;
+}
+
+int record_attachment_parse(const char *json, size_t len, record_attachment *a, char *err,
+                            size_t errlen) {
+  memset(a, 0, sizeof *a);
+  json_tokener *tok = json_tokener_new();
+  if (!tok) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  if (len > (size_t)INT32_MAX) len = INT32_MAX;
+  json_object *obj = json_tokener_parse_ex(tok, json, (int)len);
+  int ok = obj && json_tokener_get_error(tok) == json_tokener_success;
+  json_tokener_free(tok);
+  int rc = ok ? parse_attachment(obj, a, NULL) : 1;
+  json_object_put(obj);
+  if (rc) {
+    snprintf(err, errlen, "%s", rc == 2 ? "out of memory" : "not an attachment as tracuu writes it");
+    record_attachment_clear(a);
+    return -1;
+  }
+  return 0;
+}
+
+static int add_attachments_json(json_object *obj, const record *r) {
+  json_object *arr = json_object_new_array();
+  if (!arr || json_object_object_add(obj, "attachments", arr) != 0) {
+    json_object_put(arr);
+    return -1;
+  }
+  for (size_t i = 0; i < r->n_attachments; i++) {
+    json_object *o = attachment_object(&r->attachments[i], 1);
+    if (!o || json_object_array_add(arr, o) != 0) {
+      json_object_put(o);
+      return -1;
+    }
+  }
+  return 0;
+}
+
 char *record_to_json(const record *r) {
   json_object *obj = json_object_new_object();
   if (!obj) return NULL;
@@ -342,7 +554,8 @@ char *record_to_json(const record *r) {
       return NULL;
     }
   }
-  if (r->n_relations && add_relations_json(obj, r) != 0) {
+  if ((r->n_relations && add_relations_json(obj, r) != 0) ||
+      (r->n_attachments && add_attachments_json(obj, r) != 0)) {
     json_object_put(obj);
     return NULL;
   }

@@ -31,6 +31,21 @@
  *   "issuer_as_written" the issuer as the document writes it ("ỦY BAN NHÂN
  *                       DÂN QUẬN TÂY HỒ") when "issuer" shows it another way
  *                       ("UBND quận Tây Hồ")
+ *
+ * Attachments (schema 5; optional): the files of a document (a portal page
+ * and the PDF or Word file it links; or a file alone, then the record's
+ * only content), as read by attach/:
+ *   "attachments"  [{"url": "https://.../qd-2536.pdf", "label": "link text",
+ *                    "type": "pdf", "pages": 2, "chars": 3805, "ocr": true,
+ *                    "ocr_pages": 1, "ocr_at": [2], "encoding": "tcvn3",
+ *                    "note": "...", "text": "page 1\fpage 2"}, ...]
+ *                  url is required (a path for a file given alone); text
+ *                  holds the file's pages separated by form feeds; ocr_at
+ *                  lists the 1-based pages of text read by OCR (ocr_pages
+ *                  of them; "ocr" says whether any was). At most
+ *                  RECORD_MAX_ATTACHMENTS.
+ * The indexer indexes their text with the document, and reads from it the
+ * number, type, issuer, date and title the record and its body lack.
  */
 #ifndef TRACUU_RECORD_H
 #define TRACUU_RECORD_H
@@ -45,6 +60,22 @@ typedef struct {
 } record_relation;
 
 #define RECORD_MAX_RELATIONS 1024
+
+/* One attached file, as read (see "attachments" above). Strings are
+ * malloc'ed and owned, NULL when absent (url never is in a valid record). */
+typedef struct {
+  char *url, *label, *type, *encoding, *note;
+  char *text;       /* pages separated by '\f', or NULL */
+  int pages;        /* pages the file has (read or not) */
+  long long chars;  /* characters (code points) of text */
+  int ocr_pages;    /* pages of text read by OCR */
+  int *ocr_at;      /* their 1-based numbers, n_ocr_at of them; owned */
+  size_t n_ocr_at;
+} record_attachment;
+
+#define RECORD_MAX_ATTACHMENTS 100
+/* ocr_at entries kept per attachment (a file has at most ATTACH_MAX_PAGES). */
+#define RECORD_MAX_OCR_AT 1000
 
 /* The fields, in the order they are written out. Every field is either NULL
  * (absent) or a malloc'ed, valid UTF-8, NUL-terminated string owned by the
@@ -69,6 +100,8 @@ typedef struct {
   char *body;
   record_relation *relations; /* n_relations of them, owned; NULL when none */
   size_t n_relations;
+  record_attachment *attachments; /* n_attachments of them, owned; NULL when none */
+  size_t n_attachments;
 } record;
 
 #define RECORD_MAX_LINE (64u * 1024 * 1024)
@@ -88,8 +121,25 @@ int record_parse_stored(const char *data, size_t len, record *r /* OUT */, char 
  * when out of memory. */
 char *record_to_json(const record *r);
 
-/* Frees every field and relation; the record is empty afterwards. NULL is ok. */
+/* Frees every field, relation and attachment; the record is empty
+ * afterwards. NULL is ok. */
 void record_clear(record *r);
+
+/* Frees an attachment's strings; it is empty afterwards. NULL is ok. */
+void record_attachment_clear(record_attachment *a);
+
+/* One attachment as a JSON object (the keys of "attachments" above; with
+ * with_text, "text" too), as one line. Caller frees; NULL on NOMEM. */
+char *record_attachment_to_json(const record_attachment *a, int with_text);
+
+/* Parses what record_attachment_to_json wrote (tracuu's own, stored: no
+ * UTF-8 rescue). 0, or -1 with err set and *a cleared. */
+int record_attachment_parse(const char *json, size_t len, record_attachment *a /* OUT */,
+                            char *err /* OUT */, size_t errlen);
+
+/* 1 when any page of an attachment's text that bytes [from, to) touch
+ * (pages are separated by '\f') was read by OCR. */
+int record_attachment_ocr_in(const record_attachment *a, size_t from, size_t to);
 
 /* The values "date_source" may take. */
 #define RECORD_DATE_SOURCES "header, title, text, posted"

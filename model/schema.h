@@ -56,12 +56,16 @@
  * spells the issuer terms with abbreviations written out; version 4 stores
  * posted, date_source and issuer_as_written, shows types and issuers one
  * way (text/legalvocab.h) and reads look-alike letters (Cyrillic С, U+01A3)
- * as the Latin ones they stand for.
+ * as the Latin ones they stand for; version 5 indexes a document's attached
+ * files (record.h "attachments"): their text after the body (each after a
+ * gap of SCHEMA_BODY_POS_GAP positions, then its link label and file name),
+ * their own numbers as XN terms too (a file is found first by its number),
+ * and the number, type, issuer, date and title the record lacks from them.
  */
 #ifndef TRACUU_SCHEMA_H
 #define TRACUU_SCHEMA_H
 
-#define TRACUU_SCHEMA_VERSION "4"
+#define TRACUU_SCHEMA_VERSION "5"
 #define TRACUU_SCHEMA_KEY "tracuu.schema"
 
 #define PREFIX_EXACT "E"

@@ -65,6 +65,7 @@ engine_status query_doc(engine_db *db, const char *id, const char *text, query_r
   *out = calloc(1, sizeof **out);
   if (!*out) return ENGINE_NOMEM;
   query_hit *h = calloc(1, sizeof *h);
+  if (h) h->snippet_from = -1; /* the whole body; the files are in h->rec */
   if (!h) {
     free(*out);
     *out = NULL;

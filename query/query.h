@@ -98,9 +98,13 @@ typedef struct {
   double relevance;      /* BM25 alone */
   uint64_t docid;
   record rec;            /* the stored record; owned */
-  char *snippet;         /* a passage of the body around the matches; owned */
+  char *snippet;         /* a passage of the body, or of an attached file's text,
+                            around the matches; owned */
   query_span *spans;     /* highlights inside snippet; owned */
   size_t n_spans;
+  int snippet_from;      /* -1: the body; else the index in rec.attachments of the
+                            file whose text the snippet comes from */
+  int snippet_ocr;       /* 1: that text was read by OCR (it may hold misreadings) */
   char *explain;         /* why it matched (when asked); owned */
   query_doc_status status;
   char *status_by;       /* the number of the document that repealed/replaced/

@@ -43,11 +43,21 @@ void parsed_query_free(parsed_query *pq);
 
 /* ---- snippet.c: a passage around the matches, with highlight spans ---- */
 
+/* What snippet_make chose: how well its window matched (0: no word of the
+ * query; more distinct words, then more side by side, score higher) and
+ * the bytes of text it shows, [start, end). */
+typedef struct {
+  unsigned score;
+  size_t start, end;
+} snippet_info;
+
 /* Picks the window of about max_tokens tokens of text holding the most
  * distinct highlighted words, and returns it with white space collapsed.
- * *out and *spans are malloc'ed (caller frees). 0 on success, -1 out of memory. */
+ * *out and *spans are malloc'ed (caller frees); info (may be NULL) says
+ * what was chosen. 0 on success, -1 out of memory. */
 int snippet_make(const char *text, size_t len, const highlight_set *hs, size_t max_tokens,
-                 char **out /* OUT */, query_span **spans /* OUT */, size_t *n_spans /* OUT */);
+                 char **out /* OUT */, query_span **spans /* OUT */, size_t *n_spans /* OUT */,
+                 snippet_info *info /* OUT, may be NULL */);
 
 /* Every token of text[0..len) matching a word of hs, as spans of byte
  * offsets into text itself (nothing collapsed), at most HIGHLIGHT_MAX_SPANS.

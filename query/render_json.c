@@ -19,6 +19,25 @@ static json_object *spans_json(const query_span *spans, size_t n) {
   return all;
 }
 
+/* The files of a document, as search results list them: what they are and
+ * how they were read, never their text ("attachments": a contract, issue 15). */
+static json_object *attachments_json(const record *r) {
+  json_object *all = json_object_new_array();
+  for (size_t i = 0; all && i < r->n_attachments; i++) {
+    const record_attachment *a = &r->attachments[i];
+    json_object *o = json_object_new_object();
+    add(o, "url", str_or_null(a->url));
+    add(o, "type", str_or_null(a->type));
+    add(o, "pages", json_object_new_int(a->pages));
+    add(o, "chars", json_object_new_int64(a->chars));
+    add(o, "ocr", json_object_new_boolean(a->ocr_pages > 0));
+    add(o, "ocr_pages", json_object_new_int(a->ocr_pages));
+    add(o, "label", str_or_null(a->label));
+    json_object_array_add(all, o);
+  }
+  return all;
+}
+
 json_object *render_json_hit(const query_hit *h, int explain) {
   json_object *o = json_object_new_object();
   if (!o) return NULL;
@@ -44,6 +63,11 @@ json_object *render_json_hit(const query_hit *h, int explain) {
   add(o, "relevance", json_object_new_double(h->relevance));
   add(o, "snippet", str_or_null(h->snippet));
   add(o, "highlights", spans_json(h->spans, h->n_spans));
+  const record_attachment *from =
+      h->snippet_from >= 0 && (size_t)h->snippet_from < h->rec.n_attachments ? &h->rec.attachments[h->snippet_from] : NULL;
+  add(o, "snippet_from", from ? json_object_new_string(from->url) : NULL);
+  add(o, "snippet_ocr", json_object_new_boolean(from && h->snippet_ocr));
+  add(o, "attachments", attachments_json(&h->rec));
   if (explain) add(o, "explain", str_or_null(h->explain));
   return o;
 }

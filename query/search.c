@@ -260,6 +260,43 @@ typedef struct {
   int damaged; /* a record did not parse: retried on a reopened database first */
 } attempt;
 
+/* The snippet of the text that matched best: the body's, or an attached
+ * file's (h->snippet_from says which, h->snippet_ocr whether any of it
+ * was read by OCR); ties go to the body. 0, or -1 out of memory. */
+static int snippet_choose(const record *rec, const highlight_set *hs, query_hit *h) {
+  const char *body = rec->body ? rec->body : "";
+  snippet_info best;
+  h->snippet_from = -1;
+  if (snippet_make(body, strlen(body), hs, SNIPPET_TOKENS, &h->snippet, &h->spans, &h->n_spans,
+                   &best) != 0)
+    return -1;
+  for (size_t k = 0; k < rec->n_attachments; k++) {
+    const record_attachment *a = &rec->attachments[k];
+    if (!a->text || !a->text[0]) continue;
+    char *snip;
+    query_span *spans;
+    size_t n_spans;
+    snippet_info info;
+    if (snippet_make(a->text, strlen(a->text), hs, SNIPPET_TOKENS, &snip, &spans, &n_spans, &info) != 0)
+      return -1;
+    /* a body with no text at all gives way to a file even when no word matched */
+    if (info.score > best.score || (!body[0] && h->snippet_from < 0)) {
+      free(h->snippet);
+      free(h->spans);
+      h->snippet = snip;
+      h->spans = spans;
+      h->n_spans = n_spans;
+      h->snippet_from = (int)k;
+      h->snippet_ocr = record_attachment_ocr_in(a, info.start, info.end);
+      best = info;
+    } else {
+      free(snip);
+      free(spans);
+    }
+  }
+  return 0;
+}
+
 static engine_status fill_hit(attempt *at, const candidate *c, query_hit *h, char *err, size_t errlen) {
   size_t len = 0;
   const char *data = engine_mset_data(at->mset, c->index, &len);
@@ -280,10 +317,7 @@ static engine_status fill_hit(attempt *at, const candidate *c, query_hit *h, cha
     at->damaged = 1;
     return ENGINE_CORRUPT;
   }
-  const char *body = h->rec.body ? h->rec.body : "";
-  if (snippet_make(body, strlen(body), &at->pq->highlight, SNIPPET_TOKENS, &h->snippet, &h->spans,
-                   &h->n_spans) != 0)
-    return ENGINE_NOMEM;
+  if (snippet_choose(&h->rec, &at->pq->highlight, h) != 0) return ENGINE_NOMEM;
   engine_status sq = status_fill_hit(at->db, h, err, errlen);
   if (sq != ENGINE_OK) return sq;
   if (at->req->explain) {

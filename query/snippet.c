@@ -98,7 +98,8 @@ static unsigned window_score(const snip_token *t, size_t from, size_t len) {
   return distinct * 16 + hits;
 }
 
-static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+/* '\f' separates the pages of an attached file's text. */
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 /* Appends text[from, to) with runs of white space made one space. */
 static void append_collapsed(dynbuf *b, const char *text, size_t from, size_t to) {
@@ -118,8 +119,8 @@ static void append_collapsed(dynbuf *b, const char *text, size_t from, size_t to
 /* The first token of the best window of win tokens: the one with the most
  * distinct highlighted words, then the most matches side by side; it starts
  * a few tokens before its first match so the reader sees some context. 0
- * (the top) when nothing matched. */
-static size_t pick_window(const snip_token *t, size_t n, size_t win) {
+ * (the top) when nothing matched. *score: the best window's. */
+static size_t pick_window(const snip_token *t, size_t n, size_t win, unsigned *score) {
   size_t best = 0;
   unsigned best_score = 0;
   /* Windows worth trying start at a match (or at the top): bounded work
@@ -133,6 +134,7 @@ static size_t pick_window(const snip_token *t, size_t n, size_t win) {
       best = from;
     }
   }
+  *score = best_score;
   if (!best_score || best == 0) return best;
   /* Lead with some context, but never so much that a match at the end of
    * the window falls out of it. */
@@ -188,7 +190,7 @@ static int render_window(const char *text, const snip_token *t, size_t n, size_t
 }
 
 int snippet_make(const char *text, size_t len, const highlight_set *hs, size_t max_tokens,
-                 char **out, query_span **spans, size_t *n_spans) {
+                 char **out, query_span **spans, size_t *n_spans, snippet_info *info) {
   *out = NULL;
   *spans = NULL;
   *n_spans = 0;
@@ -197,7 +199,10 @@ int snippet_make(const char *text, size_t len, const highlight_set *hs, size_t m
   int rc = -1;
   if (!sc.nomem) {
     size_t win = sc.n < max_tokens ? sc.n : max_tokens;
-    size_t from = pick_window(sc.toks, sc.n, win);
+    unsigned score = 0;
+    size_t from = pick_window(sc.toks, sc.n, win, &score);
+    if (info) *info = (snippet_info){score, win ? sc.toks[from].start : 0,
+                                     win ? sc.toks[from + win - 1].end : 0};
     rc = render_window(text, sc.toks, sc.n, from, win, out, spans, n_spans);
   }
   free(sc.toks);

@@ -172,8 +172,18 @@ static void hit_item(dynbuf *b, const query_hit *h, const char *q) {
   dynbuf_append_str(b, "</h2>\n");
   meta_line(b, &h->rec);
   status_line(b, h);
+  if (h->snippet_from >= 0 && (size_t)h->snippet_from < h->rec.n_attachments) {
+    /* the passage comes from an attached file, maybe read by OCR */
+    const record_attachment *a = &h->rec.attachments[h->snippet_from];
+    dynbuf_append_str(b, "<p class=\"from\">Trong tệp đính kèm ");
+    html_text(b, a->label && a->label[0] ? a->label : a->url);
+    if (h->snippet_ocr)
+      dynbuf_append_str(b, " <span class=\"ocr\" title=\"Văn bản quét, đọc bằng OCR: có thể "
+                           "đọc sai\">(OCR)</span>");
+    dynbuf_append_str(b, "</p>\n");
+  }
   if (h->snippet && h->snippet[0]) {
-    dynbuf_append_str(b, "<p class=\"snippet\">");
+    dynbuf_append_str(b, h->snippet_ocr ? "<p class=\"snippet ocr-text\">" : "<p class=\"snippet\">");
     html_marked(b, h->snippet, h->spans, h->n_spans);
     dynbuf_append_str(b, "</p>\n");
   }
@@ -569,6 +579,8 @@ static const char STYLE[] =
     ".hit h2{font-size:1.1rem;margin:0 0 .2rem}\n"
     ".meta,.total,.count,.date{color:var(--muted);font-size:.9rem;margin:.1rem 0}\n"
     ".snippet{margin:.2rem 0}\n"
+    ".from{margin:.2rem 0 0;color:var(--muted);font-size:.9em}\n"
+    ".ocr{font-weight:bold}.ocr-text{font-style:italic}\n"
     "mark{background:var(--mark);color:inherit;padding:0 .1em;border-radius:2px}\n"
     ".status{color:#a11d1d;font-weight:600;margin:.1rem 0}\n"
     ".facets h3{font-size:1rem;margin:.6rem 0 .2rem}.facets ul{list-style:none;padding:0;margin:0}\n"

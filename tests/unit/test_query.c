@@ -71,6 +71,64 @@ static char *long_body(void) {
   return b;
 }
 
+/* Documents with attached files (record.h "attachments"):
+ *   att-page  a portal page that says only "see the attachment", posted
+ *             2024-01-05; its file's header has the number, the date of
+ *             issue and the issuer, and its second page was read by OCR
+ *   att-both  a page stating its own number; its file states another
+ *   att-alone a file given alone (no title, no body)
+ *   att-name  a file whose stamped number OCR misread (81512), named
+ *             after its number */
+static const char ATT_PAGE_TEXT[] =
+    "ỦY BAN NHÂN DÂN\nQUẬN BA ĐÌNH\nSố: 215/TB-UBND\nBa Đình, ngày 20 tháng 12 năm 2023\n"
+    "THÔNG BÁO\nVề việc phòng chống dịch cúm gia cầm\nCác phường kiểm tra đàn gà.\n"
+    "Ủy ban nhân dân các phường rà soát các hộ chăn nuôi, lập danh sách, báo cáo số lượng "
+    "theo từng tổ dân phố, tổ chức tuyên truyền cho người dân về các biện pháp phòng bệnh, "
+    "vệ sinh chuồng trại và khử trùng định kỳ hằng tuần trên toàn địa bàn quận.\f"
+    "Trang hai: tiêu hủy gia cầm bị bệnh theo quy định của thú y.";
+
+static int add_attached(indexer *ix) {
+  struct {
+    const char *id, *title, *number, *date, *date_source, *body, *url, *text;
+    int ocr_page;
+  } A[] = {
+      {"att-page", "Thông báo của quận", NULL, "2024-01-05", "posted",
+       "Chi tiết xem văn bản đính kèm.", "http://q.gov.vn/files/tb-15.pdf", ATT_PAGE_TEXT, 2},
+      {"att-both", "Kế hoạch số 77/KH-UBND về thể thao", "77/KH-UBND", "2023-05-05", "title",
+       "Kế hoạch tổ chức giải bóng bàn.", "http://q.gov.vn/files/kh.docx",
+       "ỦY BAN NHÂN DÂN QUẬN BA ĐÌNH\nSố: 88/KH-UBND\nKẾ HOẠCH\nGiải bóng bàn cán bộ.", 0},
+      {"att-alone", NULL, NULL, NULL, NULL, NULL, "/srv/files/qd-9.pdf",
+       "ỦY BAN NHÂN DÂN\nQUẬN BA ĐÌNH\nSố: 9/QĐ-UBND\nBa Đình, ngày 02 tháng 3 năm 2022\n"
+       "QUYẾT ĐỊNH\nVề việc thành lập đội phản ứng nhanh\nĐiều 1. Thành lập đội.",
+       0},
+      {"att-name", "Văn bản của Bộ", NULL, "2023-09-09", "posted", "Xem tệp.",
+       "http://q.gov.vn/files/bnv-8151-bnv-cchc-lay-y-kien.pdf",
+       "BỘ NỘI VỤ\nSố: 81512/BNV-CCHC\nV/v lấy ý kiến góp ý dự thảo báo cáo", 1},
+  };
+  for (size_t i = 0; i < sizeof A / sizeof A[0]; i++) {
+    record_attachment *a = calloc(1, sizeof *a);
+    record r = {.id = strdup(A[i].id), .title = A[i].title ? strdup(A[i].title) : NULL,
+                .number = A[i].number ? strdup(A[i].number) : NULL,
+                .date = A[i].date ? strdup(A[i].date) : NULL,
+                .date_source = A[i].date_source ? strdup(A[i].date_source) : NULL,
+                .body = A[i].body ? strdup(A[i].body) : NULL, .attachments = a, .n_attachments = 1};
+    a->url = strdup(A[i].url);
+    a->type = strdup("pdf");
+    a->text = strdup(A[i].text);
+    a->pages = 2;
+    if (A[i].ocr_page) {
+      a->ocr_pages = 1;
+      a->ocr_at = malloc(sizeof *a->ocr_at);
+      a->ocr_at[0] = A[i].ocr_page;
+      a->n_ocr_at = 1;
+    }
+    engine_status st = indexer_add(ix, &r);
+    record_clear(&r);
+    if (st != ENGINE_OK) return -1;
+  }
+  return 0;
+}
+
 static int build_index(void) {
   char path[sizeof dir + 8];
   snprintf(path, sizeof path, "%s/db", dir);
@@ -91,6 +149,7 @@ static int build_index(void) {
     if (indexer_add(ix, &r) != ENGINE_OK) rc = -1;
     record_clear(&r);
   }
+  if (rc == 0 && add_attached(ix) != 0) rc = -1;
   if (indexer_close(ix) != ENGINE_OK) rc = -1;
   const char *names[] = {path};
   if (rc == 0 && engine_db_open(names, 1, 0, &db, &msg) != ENGINE_OK) {
@@ -291,6 +350,96 @@ out:
   query_result_free(res);
 }
 
+/* The first hit of text, or NULL (checked). */
+static const query_hit *first_hit(query_result *res) {
+  CHECK(res && res->n_hits >= 1);
+  return res && res->n_hits ? &res->hits[0] : NULL;
+}
+
+TEST(attachment_number_and_words_find_the_page) {
+  query_result *res = run("215/TB-UBND", QUERY_SORT_RELEVANCE, 0, 3);
+  const query_hit *h = first_hit(res);
+  if (h) CHECK_STR(h->rec.id, "att-page");
+  query_result_free(res);
+  /* words only the file's second page holds: the snippet comes from it, read by OCR */
+  res = run("tiêu hủy gia cầm", QUERY_SORT_RELEVANCE, 0, 3);
+  h = first_hit(res);
+  if (h) {
+    CHECK_STR(h->rec.id, "att-page");
+    CHECK_INT(h->snippet_from, 0);
+    CHECK_INT(h->snippet_ocr, 1);
+    CHECK(strstr(h->snippet, "tiêu hủy gia cầm") != NULL);
+    CHECK(h->n_spans >= 3);
+  }
+  query_result_free(res);
+  /* words of its first page: from the file, not read by OCR */
+  res = run("kiểm tra đàn gà", QUERY_SORT_RELEVANCE, 0, 3);
+  h = first_hit(res);
+  if (h) {
+    CHECK_STR(h->rec.id, "att-page");
+    CHECK_INT(h->snippet_from, 0);
+    CHECK_INT(h->snippet_ocr, 0);
+  }
+  query_result_free(res);
+  /* words of the page itself: from the body */
+  res = run("chi tiết xem văn bản đính kèm", QUERY_SORT_RELEVANCE, 0, 3);
+  h = first_hit(res);
+  if (h) CHECK_INT(h->snippet_from, -1);
+  query_result_free(res);
+}
+
+TEST(attachment_header_fills_what_the_page_lacks) {
+  query_result *res = run("215/TB-UBND", QUERY_SORT_RELEVANCE, 0, 1);
+  const query_hit *h = first_hit(res);
+  if (h) {
+    CHECK_STR(h->rec.title, "Thông báo của quận"); /* the page's own */
+    CHECK_STR(h->rec.number, "215/TB-UBND");
+    CHECK_STR(h->rec.date, "2023-12-20"); /* the date of issue, not the posting date */
+    CHECK_STR(h->rec.date_source, "header");
+    CHECK_STR(h->rec.type, "Thông báo");
+    CHECK_STR(h->rec.issuer, "UBND quận Ba Đình");
+    CHECK(h->rec.n_attachments == 1 && h->rec.attachments[0].ocr_pages == 1);
+  }
+  query_result_free(res);
+}
+
+TEST(page_states_win_and_the_files_number_finds_it_too) {
+  query_result *res = run("88/KH-UBND", QUERY_SORT_RELEVANCE, 0, 1);
+  const query_hit *h = first_hit(res);
+  if (h) {
+    CHECK_STR(h->rec.id, "att-both");
+    CHECK_STR(h->rec.number, "77/KH-UBND");
+    CHECK_STR(h->rec.date, "2023-05-05");
+  }
+  query_result_free(res);
+}
+
+TEST(file_alone_takes_its_title_from_its_header) {
+  query_result *res = run("9/QĐ-UBND", QUERY_SORT_RELEVANCE, 0, 1);
+  const query_hit *h = first_hit(res);
+  if (h) {
+    CHECK_STR(h->rec.id, "att-alone");
+    CHECK_STR(h->rec.title, "Quyết định về việc thành lập đội phản ứng nhanh");
+    CHECK_STR(h->rec.date, "2022-03-02");
+  }
+  query_result_free(res);
+}
+
+TEST(file_named_after_its_number_is_found_by_it) {
+  /* the header's stamped number was misread; the name says 8151/BNV-CCHC */
+  query_result *res = run("8151/BNV-CCHC", QUERY_SORT_RELEVANCE, 0, 1);
+  const query_hit *h = first_hit(res);
+  if (h) {
+    CHECK_STR(h->rec.id, "att-name");
+    CHECK_STR(h->rec.number, "81512/BNV-CCHC"); /* what the text says is shown */
+  }
+  query_result_free(res);
+  res = run("bnv cchc", QUERY_SORT_RELEVANCE, 0, 1); /* the name's words */
+  h = first_hit(res);
+  if (h) CHECK_STR(h->rec.id, "att-name");
+  query_result_free(res);
+}
+
 TEST(explain_says_why) {
   query_request req;
   query_request_init(&req);
@@ -338,6 +487,11 @@ int main(int argc, char **argv) {
     RUN(issuer_facet_merges_spellings);
     RUN(snippet_window_shows_the_match);
     RUN(explain_says_why);
+    RUN(attachment_number_and_words_find_the_page);
+    RUN(attachment_header_fills_what_the_page_lacks);
+    RUN(page_states_win_and_the_files_number_finds_it_too);
+    RUN(file_alone_takes_its_title_from_its_header);
+    RUN(file_named_after_its_number_is_found_by_it);
     RUN(bad_queries_say_why);
   } else {
     CHECK(!"the test index could be built");
