@@ -184,15 +184,37 @@ static void on_store_log(void *ctx, const char *where, const char *msg) {
   fprintf(stderr, "tracuu: %s: %s\n", where, msg);
 }
 
-/* --from-store: the index rebuilt from a crawl's WARC files, no network
- * (record by record: the replay keeps each page's first fetch as its stamp,
- * which a bulk build cannot yet be told). */
-static int index_from_store(const char *store, const char *db, int quiet) {
+/* A record a bulk build's worker could not index. */
+static void on_bulk_skip(void *ctx, const char *id, const char *msg) {
+  unsigned long *skipped = ctx;
+  fprintf(stderr, "tracuu: %s: skipped: %s\n", id ? id : "?", msg);
+  (*skipped)++;
+}
+
+typedef struct {
+  const char *db, *from_store;
+  int quiet, incremental, bulk, rebuild, no_ocr;
+  unsigned shards, jobs;
+  size_t flush;
+} index_args;
+
+/* --from-store: the index rebuilt from a crawl's WARC files, no network: a
+ * bulk build (added to the index there, or replacing it with --rebuild),
+ * record by record with --incremental. Each page keeps the stamp the crawl
+ * gave it. */
+static int index_from_store(const index_args *a) {
   crawl_summary s;
   char err[1024];
-  crawl_status st = crawl_index_store(store, db, on_store_log, NULL, &s, err, sizeof err);
+  unsigned long late_skips = 0;
+  bulk_opts bo = {.jobs = a->jobs, .flush_bytes = a->flush, .shards = a->shards,
+                  .keep_existing = !a->rebuild, .on_skip = on_bulk_skip, .ctx = &late_skips};
+  const char *store = a->from_store, *db = a->db;
+  crawl_status st = crawl_index_store(store, db, a->incremental ? NULL : &bo, on_store_log, NULL,
+                                      &s, err, sizeof err);
+  s.indexed -= late_skips < s.indexed ? late_skips : s.indexed;
+  s.failed += late_skips;
   if (st != CRAWL_OK) cli_error("cannot index from %s: %s", store, err);
-  if (!quiet)
+  if (!a->quiet && st == CRAWL_OK)
     fprintf(stderr, "tracuu: indexed %llu pages from %s into %s (%llu removed, %llu failed)\n",
             (unsigned long long)s.indexed, store, db, (unsigned long long)s.removed,
             (unsigned long long)s.failed);
@@ -202,13 +224,6 @@ static int index_from_store(const char *store, const char *db, int quiet) {
   return s.failed ? EXIT_PARTIAL : EXIT_OK;
 }
 
-/* A record a bulk build's worker could not index. */
-static void on_bulk_skip(void *ctx, const char *id, const char *msg) {
-  unsigned long *skipped = ctx;
-  fprintf(stderr, "tracuu: %s: skipped: %s\n", id ? id : "?", msg);
-  (*skipped)++;
-}
-
 /* An index already at db (a database, or a sharded directory)? */
 static int index_exists(const char *db) {
   char path[SHARD_PATH_MAX];
@@ -216,13 +231,6 @@ static int index_exists(const char *db) {
   if (shard_count(db) != 0) return 1;
   return snprintf(path, sizeof path, "%s/iamglass", db) < (int)sizeof path && stat(path, &st) == 0;
 }
-
-typedef struct {
-  const char *db, *from_store;
-  int quiet, incremental, bulk, rebuild, no_ocr;
-  unsigned shards, jobs;
-  size_t flush;
-} index_args;
 
 /* --flush SIZE: bytes, or with k, m, g (1024-based) after the number. */
 static int parse_size(const char *flag, const char *arg, size_t *out) {
@@ -374,7 +382,7 @@ int cmd_index(int argc, char **argv) {
       cli_error("--from-store takes no FILE.jsonl");
       return EXIT_USAGE;
     }
-    return index_from_store(a.from_store, a.db, a.quiet);
+    return index_from_store(&a);
   }
   if (optind == argc) {
     cli_error("index needs at least one FILE.jsonl (\"-\" reads standard input)");

@@ -397,9 +397,19 @@ static int extract(crawler *c, const site_view *s, const char *url, const char *
   return -1;
 }
 
+/* The stamp a page fetched at (unix seconds) gets if its document is new
+ * to the index: its fetch time in ms, made larger than the last one given.
+ * A crawl and a replay of its store give the same pages in the same order,
+ * so the same stamps. */
+static int64_t crawl_new_stamp(const crawler *c, int64_t fetched_at) {
+  int64_t ms = fetched_at > 0 ? fetched_at * 1000 : 0;
+  return ms > c->last_stamp ? ms : c->last_stamp + 1;
+}
+
 /* Hands an extracted page to the index (a listing page only gives its
- * links, and leaves the index). stamp: indexer_add_stamped's. With report,
- * the document is listed in the summary. 0, or -1 (logged, counted). */
+ * links, and leaves the index). stamp: indexer_add_stamped's; a new page's
+ * (!changed) moves the crawl's last stamp on. With report, the document is
+ * listed in the summary. 0, or -1 (logged, counted). */
 static int index_page(crawler *c, const char *url, const extract_result *x, int64_t stamp,
                       int report, int changed) {
   if (x->listing) { /* read for its links; a search should find what it lists */
@@ -410,6 +420,7 @@ static int index_page(crawler *c, const char *url, const extract_result *x, int6
   if (!c->ix) return 0;
   engine_status st = indexer_add_stamped(c->ix, &x->rec, stamp);
   if (st == ENGINE_OK) {
+    if (!changed && stamp > c->last_stamp) c->last_stamp = stamp;
     c->sum->indexed++;
     c->since_commit++;
     if (report) crawl_report_doc(c->sum, &x->rec, changed);
@@ -426,10 +437,10 @@ static int index_page(crawler *c, const char *url, const extract_result *x, int6
 
 /* Extract and index, for answers read back from the store. */
 static int use_page(crawler *c, const site_view *s, const char *url, const char *type,
-                    const char *body, size_t len, int64_t stamp) {
+                    const char *body, size_t len, int64_t stamp, int changed) {
   extract_result x;
   if (extract(c, s, url, type, body, len, &x) != 0) return -1;
-  int rc = index_page(c, url, &x, stamp, 0, 0);
+  int rc = index_page(c, url, &x, stamp, 0, changed);
   extract_result_clear(&x);
   return rc;
 }
@@ -488,7 +499,8 @@ static state_verdict on_new_bytes(crawler *c, answer *a, state_verdict v, int st
     return STATE_FAILED;
   }
   crawl_note(c, &a->sf, v);
-  if (v != STATE_SAME_TEXT && index_page(c, a->url, &x, 0, 1, v == STATE_CHANGED) != 0)
+  if (v != STATE_SAME_TEXT &&
+      index_page(c, a->url, &x, crawl_new_stamp(c, a->sf.fetched_at), 1, v == STATE_CHANGED) != 0)
     c->sum->failed++;
   extract_result_clear(&x);
   return v;
@@ -663,7 +675,7 @@ static int replay_pending(void *ctx, const char *url, int pending, const char *f
     warc_record rec;
     int got = store_reader_get(rc->rd, file, off, &rec, err, sizeof err);
     if (got == 1 && rec.http_status == 200)
-      use_page(c, crawl_site_for(c, url), url, rec.content_type, rec.body, rec.body_len, 0);
+      use_page(c, crawl_site_for(c, url), url, rec.content_type, rec.body, rec.body_len, 0, 1);
     else
       crawl_log(c, url, "cannot replay from the store: %s",
                 got == 1 ? "the stored answer is not a page" : err);
@@ -680,6 +692,7 @@ static void recover(crawler *c) {
   store_reader_free(rc.rd);
   c->sum->indexed = c->sum->removed = 0; /* recovered work is counted apart */
   index_commit(c);
+  if (c->ix && indexer_last_stamp(c->ix) > c->last_stamp) c->last_stamp = indexer_last_stamp(c->ix);
 }
 
 /* --- setup and the loop ------------------------------------------------- */
@@ -697,13 +710,16 @@ static int open_store(crawler *c) {
   return 0;
 }
 
-static int open_index(crawler *c) {
+/* The index, record by record, or (bo not NULL) a bulk build of it. */
+static int open_index(crawler *c, const bulk_opts *bo) {
   if (c->o->no_index) return 0;
   char *msg = NULL;
-  engine_status st = indexer_open(c->o->db, &c->ix, &msg);
+  engine_status st = bo ? indexer_open_bulk(c->o->db, bo, &c->ix, &msg)
+                          : indexer_open(c->o->db, &c->ix, &msg);
   if (st == ENGINE_OK) {
     indexer_set_clock(c->ix, c->o->clock_offset * 1000);
     c->sum->indexed_after = indexer_stamp_floor(c->ix);
+    c->last_stamp = indexer_last_stamp(c->ix);
     return 0;
   }
   c->sum->index_status = st;
@@ -804,7 +820,7 @@ crawl_status crawl_run(const crawl_options *o, crawl_summary *out, char *err, si
   if (crawl_build_sites(&c) != 0) crawl_stop(&c, CRAWL_NOMEM, "out of memory");
   else if (c.n_sites == 0)
     crawl_stop(&c, CRAWL_USAGE, "nothing to crawl: give a start URL or a config");
-  if (c.fatal == CRAWL_OK && open_store(&c) == 0 && open_index(&c) == 0 && open_fetcher(&c) == 0) {
+  if (c.fatal == CRAWL_OK && open_store(&c) == 0 && open_index(&c, NULL) == 0 && open_fetcher(&c) == 0) {
     if (c.ix) recover(&c);
     crawl_seed(&c);
     loop(&c, t0);
@@ -848,7 +864,7 @@ static void replay_record(crawler *c, const warc_record *rec) {
     crawl_note(c, &sf, v);
     if (v == STATE_NEW || v == STATE_CHANGED) {
       if (use_page(c, crawl_site_for(c, url), url, rec->content_type, rec->body, rec->body_len,
-                   v == STATE_NEW ? at * 1000 : 0) != 0)
+                   crawl_new_stamp(c, at), v == STATE_CHANGED) != 0)
         c->sum->failed++;
     } else if (v == STATE_DUPLICATE) {
       unindex(c, url, 0);
@@ -879,8 +895,9 @@ static void replay_error(void *ctx, const char *path, const char *msg, int unope
   if (unopened) c->sum->failed++;
 }
 
-crawl_status crawl_index_store(const char *store, const char *db, crawl_log_fn log, void *ctx,
-                               crawl_summary *out, char *err, size_t errlen) {
+crawl_status crawl_index_store(const char *store, const char *db, const bulk_opts *bo,
+                               crawl_log_fn log, void *ctx, crawl_summary *out, char *err,
+                               size_t errlen) {
   memset(out, 0, sizeof *out);
   crawl_options o = {.db = db, .store = store, .delay_ms = -1, .log = log, .ctx = ctx};
   crawler c = {.o = &o, .sum = out, .err = err, .errlen = errlen};
@@ -897,13 +914,15 @@ crawl_status crawl_index_store(const char *store, const char *db, crawl_log_fn l
   state_run_opts ro = {.hot_depth = SCHEDULE_HOT_DEPTH};
   if (state_begin_run(c.st, &ro, &resumed, &out->run, &back) != 0)
     crawl_stop(&c, CRAWL_IO, "%s", state_errmsg(c.st));
-  else if (open_index(&c) == 0) {
+  else if (open_index(&c, bo) == 0) {
     store_replay_fns fns = {.record = replay_answer, .on_error = replay_error, .ctx = &c};
     if (store_replay(store, &fns, err, errlen) < 0) c.fatal = CRAWL_IO;
     flush_turn(&c);
   }
   out->seconds = (double)(crawl_mono_ms() - t0) / 1000.0;
-  if (c.ix) {
+  if (c.ix && bo && c.fatal != CRAWL_OK) {
+    indexer_abort(c.ix); /* a bulk build is whole or nothing: the index stays as it was */
+  } else if (c.ix) {
     engine_status es = indexer_close(c.ix);
     if (es != ENGINE_OK) {
       out->index_status = es;

@@ -46,6 +46,7 @@
 #include "crawler/config.h"
 #include "crawler/schedule.h"
 #include "engine/engine.h"
+#include "indexer/bulk.h"
 
 #define CRAWL_MAX_PAGES 1000000 /* pages per run when --max-pages is not given */
 /* Pages a site may have (known to the store: fetched, or queued) when
@@ -138,9 +139,14 @@ crawl_status crawl_run(const crawl_options *o, crawl_summary *out /* OUT */, cha
 
 /* Rebuilds the index at db from the WARC files of store, without network:
  * every stored answer is replayed in order through the same rules as a
- * crawl (new/changed indexed, duplicates and 404/410 removed). */
-crawl_status crawl_index_store(const char *store, const char *db, crawl_log_fn log, void *ctx,
-                               crawl_summary *out /* OUT */, char *err /* OUT */, size_t errlen);
+ * crawl (new/changed indexed, duplicates and 404/410 removed), and each
+ * document gets the stamp the crawl gave it (when its page was first
+ * fetched, made larger than the one before: SLOT_INDEXED). bo: a bulk
+ * build (indexer/bulk.h: nothing is published unless the whole replay
+ * is), or NULL: record by record into the index as it is. */
+crawl_status crawl_index_store(const char *store, const char *db, const bulk_opts *bo,
+                               crawl_log_fn log, void *ctx, crawl_summary *out /* OUT */,
+                               char *err /* OUT */, size_t errlen);
 
 /* The summary as one JSON object (no newline). Caller frees; NULL on NOMEM. */
 char *crawl_summary_json(const crawl_summary *s);

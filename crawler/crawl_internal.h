@@ -90,6 +90,7 @@ typedef struct {
   crawl_state *st;  /* its state (or an in-memory one when replaying) */
   warc_writer *warc;
   indexer *ix;
+  int64_t last_stamp; /* the last first-indexed stamp given (ms): crawl_new_stamp */
   fetcher *f;
   site_view *sites;
   size_t n_sites;

@@ -209,6 +209,7 @@ struct bulk {
   FILE *events;
   uint64_t n_events, added, removed;
   int64_t last_stamp;        /* the largest stamp handed out (or in the old index) */
+  int64_t floor;             /* the old index's largest stamp (keep_existing) */
   batch *cur;
   uint64_t n_batches;
   double t_start;
@@ -263,6 +264,10 @@ const char *bulk_errmsg(bulk *b) {
 }
 
 uint64_t bulk_count(const bulk *b) { return b ? b->added : 0; }
+
+int64_t bulk_stamp_floor(const bulk *b) { return b ? b->floor : 0; }
+
+int64_t bulk_last_stamp(const bulk *b) { return b ? b->last_stamp : 0; }
 
 /* ------------------------------------------------------------------ */
 /* The workers: a batch into runs                                       */
@@ -660,7 +665,7 @@ static engine_status hold_existing(bulk *b, int have, char **errmsg) {
     int64_t top = v && vlen ? (int64_t)engine_sortable_unserialise(v, vlen) : 0;
     free(v);
     if (st != ENGINE_OK) return st;
-    if (top > b->last_stamp) b->last_stamp = top;
+    if (top > b->last_stamp) b->last_stamp = b->floor = top;
   }
   if (!b->o.keep_existing) return ENGINE_OK;
   b->old_read = calloc(b->n_old, sizeof *b->old_read);

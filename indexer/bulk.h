@@ -101,8 +101,17 @@ engine_status bulk_open(const char *path, const bulk_opts *opts, bulk **out /* O
  * replaces one of the index being added to keeps that one's stamp. */
 engine_status bulk_add(bulk *b, const record *r);
 
-/* bulk_add with the stamp given (ms since the epoch; 0: as bulk_add). */
+/* bulk_add with the stamp a new document gets (ms since the epoch; 0: as
+ * bulk_add gives); one that replaces a document keeps that one's stamp all
+ * the same (indexer_add_stamped). */
 engine_status bulk_add_stamped(bulk *b, const record *r, int64_t stamp_ms);
+
+/* With keep_existing, the largest stamp of the index being added to (0:
+ * none, or a rebuild). */
+int64_t bulk_stamp_floor(const bulk *b);
+
+/* The largest stamp handed out so far, or the floor. */
+int64_t bulk_last_stamp(const bulk *b);
 
 /* Removes the document with this id, as indexer_remove would at this point
  * of a sequential build (one added after it stays). */

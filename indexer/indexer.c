@@ -20,7 +20,7 @@ struct indexer {
   engine_writer *writer; /* incremental */
   bulk *bulk;            /* or a bulk build (indexer_open_bulk) */
   unsigned pending; /* documents added since the last commit */
-  int had_docs;       /* the index held documents when opened: look stamps up */
+  int had_docs;       /* the index holds documents (or did): look stamps up */
   int64_t floor;      /* the stamps' upper bound when opened */
   int64_t last_stamp; /* the largest stamp given so far */
   int64_t clock_offset_ms;
@@ -102,10 +102,18 @@ static engine_status read_floor(indexer *ix) {
 
 void indexer_set_clock(indexer *ix, int64_t offset_ms) { ix->clock_offset_ms = offset_ms; }
 
-int64_t indexer_stamp_floor(const indexer *ix) { return ix->floor; }
+int64_t indexer_stamp_floor(const indexer *ix) {
+  return ix->bulk ? bulk_stamp_floor(ix->bulk) : ix->floor;
+}
 
-/* The stamp of the document with id term: the one it has, else a new one. */
-static engine_status stamp_for(indexer *ix, const char *term, size_t tlen, int64_t *stamp) {
+int64_t indexer_last_stamp(const indexer *ix) {
+  return ix->bulk ? bulk_last_stamp(ix->bulk) : ix->last_stamp;
+}
+
+/* The stamp of the document with id term: the one it has, else given (a
+ * new document's, from the caller), else a new one. */
+static engine_status stamp_for(indexer *ix, const char *term, size_t tlen, int64_t given,
+                               int64_t *stamp) {
   if (ix->had_docs) {
     char *v = NULL;
     size_t len = 0;
@@ -113,6 +121,10 @@ static engine_status stamp_for(indexer *ix, const char *term, size_t tlen, int64
     *stamp = stamp_of(v, len);
     free(v);
     if (st != ENGINE_OK || *stamp) return st;
+  }
+  if (given > 0) {
+    *stamp = given;
+    return ENGINE_OK;
   }
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
@@ -179,7 +191,7 @@ engine_status indexer_add_stamped(indexer *ix, const record *r, int64_t stamp) {
   }
   char term[SCHEMA_ID_TERM_MAX], key[18];
   size_t tlen = schema_id_term(r->id, term);
-  if (stamp <= 0) st = stamp_for(ix, term, tlen, &stamp);
+  st = stamp_for(ix, term, tlen, stamp, &stamp);
   if (stamp > ix->last_stamp) ix->last_stamp = stamp;
   if (st == ENGINE_OK)
     st = engine_doc_set_value(doc, SLOT_INDEXED, key, engine_sortable_serialise((double)stamp, key));
@@ -189,6 +201,7 @@ engine_status indexer_add_stamped(indexer *ix, const record *r, int64_t stamp) {
     set_error(ix, "%s", engine_writer_errmsg(ix->writer));
     return st;
   }
+  ix->had_docs = 1; /* an id added again keeps this stamp, even before a commit */
   if (++ix->pending >= INDEXER_BATCH) return indexer_commit(ix);
   return ENGINE_OK;
 }

@@ -47,8 +47,10 @@ engine_status indexer_open_bulk(const char *path, const bulk_opts *opts, indexer
 /* Adds r, or replaces the document with the same id (keeping its stamp). */
 engine_status indexer_add(indexer *ix, const record *r);
 
-/* indexer_add with the stamp given (ms since the epoch; 0: as indexer_add
- * does), for a rebuild that knows when each document was first fetched. */
+/* indexer_add with the stamp a new document gets (ms since the epoch; 0:
+ * as indexer_add gives), for a caller that keeps its own sequence of
+ * stamps (the crawl: when the page was fetched, made larger than the last
+ * one). A document that replaces one keeps that one's stamp all the same. */
 engine_status indexer_add_stamped(indexer *ix, const record *r, int64_t stamp_ms);
 
 /* Milliseconds added to the system clock for new stamps (tests set the
@@ -58,6 +60,10 @@ void indexer_set_clock(indexer *ix, int64_t offset_ms);
 /* The largest stamp in the index when it was opened (0: none): every
  * document this indexer adds for the first time gets a larger one. */
 int64_t indexer_stamp_floor(const indexer *ix);
+
+/* At least the largest stamp in the index and given so far (a bulk build
+ * counts the stamps given to ids added again too). */
+int64_t indexer_last_stamp(const indexer *ix);
 
 /* Removes the document with this id (none is not an error). */
 engine_status indexer_remove(indexer *ix, const char *id);

@@ -108,6 +108,36 @@ if cmp -s "$TMP/ids_crawl" "$TMP/ids_rebuilt"; then pass; else
   fail "--from-store differs: $(diff "$TMP/ids_crawl" "$TMP/ids_rebuilt" | head -5)"; fi
 expect_eq "$(found thaydoimoi --db "$TMP/rebuilt")" "$BASE/tin-tuc/doi-thoai-doanh-nghiep-2023.html" \
   "the rebuilt index has the changed page's new text"
+# ... and answers every search as the crawl's index does, with the time each
+# page was first indexed: as a bulk build (the default) and record by record.
+answers() { # DB
+  for q in 215/TB-UBND "thông báo" "ủy ban nhân dân" thaydoimoi "hướng dẫn nộp hồ sơ trực tuyến" \
+    "kế hoạch" 2021; do
+    "$TRACUU" search --json --limit 50 --db "$1" "$q"
+    "$TRACUU" search --json --limit 50 --sort date --db "$1" "$q"
+  done
+}
+answers "$TRACUU_DB" >"$TMP/answers_crawl"
+answers "$TMP/rebuilt" >"$TMP/answers_rebuilt"
+expect_eq "$(jq -r .indexed "$TMP/answers_crawl" | grep -c '^20[0-9][0-9]-')" "$(grep -c . "$TMP/answers_crawl")" \
+  "every hit says when it was first indexed"
+if [ "$(jq -r .url "$TMP/answers_crawl" | sort -u | wc -l)" -ge 20 ]; then pass; else
+  fail "the searches compared find too few pages: $(jq -r .url "$TMP/answers_crawl" | sort -u | wc -l)"; fi
+if cmp -s "$TMP/answers_crawl" "$TMP/answers_rebuilt"; then pass; else
+  fail "--from-store (bulk) answers differently: $(diff "$TMP/answers_crawl" "$TMP/answers_rebuilt" | head -4)"; fi
+run "$TRACUU" index --incremental --db "$TMP/rebuilt-seq" --from-store "$STORE"
+expect_rc 0 "index --from-store --incremental"
+answers "$TMP/rebuilt-seq" >"$TMP/answers_seq"
+if cmp -s "$TMP/answers_crawl" "$TMP/answers_seq"; then pass; else
+  fail "--from-store --incremental answers differently: $(diff "$TMP/answers_crawl" "$TMP/answers_seq" | head -4)"; fi
+# Into an index that is there: its documents stay, and the pages it had keep
+# their stamps (here: the crawl's own index, rebuilt over itself).
+cp -r "$TRACUU_DB" "$TMP/again"
+run "$TRACUU" index --db "$TMP/again" --from-store "$STORE"
+expect_rc 0 "index --from-store into an index that is there"
+answers "$TMP/again" >"$TMP/answers_again"
+if cmp -s "$TMP/answers_crawl" "$TMP/answers_again"; then pass; else
+  fail "--from-store over the crawl's index answers differently: $(diff "$TMP/answers_crawl" "$TMP/answers_again" | head -4)"; fi
 
 # 6. Usage errors, each one line.
 run "$TRACUU" crawl
