@@ -22,6 +22,13 @@ static const char create_sql[] =
     " prio INTEGER DEFAULT 1, rank INTEGER DEFAULT 0, taken INTEGER DEFAULT 0);"
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);";
 
+/* Tables of version 4 (IF NOT EXISTS: run on each migration too). */
+static const char tables_sql[] =
+    "CREATE TABLE IF NOT EXISTS link(page TEXT NOT NULL, file TEXT NOT NULL, label TEXT,"
+    " ord INTEGER, PRIMARY KEY(page, file));"
+    "CREATE TABLE IF NOT EXISTS filetext(url TEXT PRIMARY KEY, warc_file TEXT,"
+    " warc_offset INTEGER, ok INTEGER);";
+
 /* What STATE_VERSION added to the layout tracuu 0.1 wrote (user_version 0). */
 static const struct {
   const char *table, *column, *decl;
@@ -41,7 +48,8 @@ static const char index_sql[] =
     "CREATE INDEX IF NOT EXISTS page_listing ON page(depth) WHERE kind=2 AND gone=0;"
     "DROP INDEX IF EXISTS page_site;" /* (site, next_due) until kind was in it */
     "CREATE INDEX IF NOT EXISTS page_site_due ON page(site, next_due, kind) WHERE gone=0;"
-    "CREATE INDEX IF NOT EXISTS frontier_order ON frontier(taken, prio, rank, id);";
+    "CREATE INDEX IF NOT EXISTS frontier_order ON frontier(taken, prio, rank, id);"
+    "CREATE INDEX IF NOT EXISTS link_file ON link(file);";
 
 /* The listings a run asks first: hot (shallow) ones, and those that
  * revealed new URLs last time (interval 0). ?H is the hot depth. */
@@ -53,7 +61,8 @@ enum {
   Q_PROMOTE, Q_TAKE, Q_MARK_TAKEN, Q_FRONTIER_ORDERED, Q_FRONTIER_DONE, Q_REVISITS,
   Q_LISTINGS_DUE, Q_LASTMOD, Q_EXISTS, Q_SITE_COUNT, Q_SITE_DUE, Q_SHIFT, Q_PAGE_GET, Q_OWNER,
   Q_PAGE_UPSERT, Q_PAGE_TOUCH, Q_OWN, Q_DISOWN, Q_PENDING_EACH, Q_PENDING_CLEAR, Q_COUNTS,
-  Q_KNOWN_EACH, Q_KNOWS, Q_DUE_LEFT, Q_FRONTIER_NEW, Q_SITE_GROUPS, Q_UNSITED, Q_COUNT
+  Q_KNOWN_EACH, Q_KNOWS, Q_DUE_LEFT, Q_FRONTIER_NEW, Q_SITE_GROUPS, Q_UNSITED, Q_LINKS_DROP,
+  Q_LINK_ADD, Q_LINKS_OF, Q_LINKED_FROM, Q_TEXT_SET, Q_TEXT_GET, Q_HOLD, Q_SITE_FILES, Q_COUNT
 };
 
 static const char *const sql_text[Q_COUNT] = {
@@ -129,7 +138,8 @@ static const char *const sql_text[Q_COUNT] = {
     [Q_OWN] = "INSERT OR REPLACE INTO content(hash,url) VALUES(?1,?2)",
     [Q_DISOWN] = "DELETE FROM content WHERE url=?1 AND hash IS NOT ?2",
     [Q_PENDING_EACH] = "SELECT url, pending, warc_file, warc_offset FROM page WHERE pending!=0",
-    [Q_PENDING_CLEAR] = "UPDATE page SET pending=0 WHERE pending!=0",
+    /* pending 3: a file whose text is still being read stays pending */
+    [Q_PENDING_CLEAR] = "UPDATE page SET pending=0 WHERE pending IN (1,2)",
     [Q_COUNTS] = "SELECT count(*), coalesce(sum(gone),0), coalesce(sum(pending!=0),0) FROM page",
     /* UNION ALL + NOT EXISTS on the key: half the time of a UNION's sort */
     [Q_KNOWN_EACH] = "SELECT url FROM page WHERE gone=0 UNION ALL SELECT f.url FROM frontier f"
@@ -142,6 +152,20 @@ static const char *const sql_text[Q_COUNT] = {
     [Q_UNSITED] = "SELECT url FROM page WHERE gone=0 AND site IS NULL UNION ALL SELECT f.url FROM"
                   " frontier f WHERE NOT EXISTS (SELECT 1 FROM page p WHERE p.url=f.url AND p.gone=0)",
     [Q_DUE_LEFT] = "SELECT count(*) FROM page WHERE gone=0 AND next_due<=?1 AND last_run!=?2",
+    [Q_LINKS_DROP] = "DELETE FROM link WHERE page=?1",
+    [Q_LINK_ADD] = "INSERT OR IGNORE INTO link(page,file,label,ord) VALUES(?1,?2,?3,?4)",
+    [Q_LINKS_OF] = "SELECT file, label FROM link WHERE page=?1 ORDER BY ord",
+    /* documents (not listings, not gone) linking a file */
+    [Q_LINKED_FROM] = "SELECT l.page FROM link l JOIN page p ON p.url=l.page"
+                      " WHERE l.file=?1 AND p.gone=0 AND p.kind!=2 ORDER BY p.rowid",
+    [Q_TEXT_SET] = "INSERT INTO filetext(url,warc_file,warc_offset,ok) VALUES(?1,?2,?3,?4)"
+                   " ON CONFLICT(url) DO UPDATE SET warc_file=?2, warc_offset=?3, ok=?4",
+    /* its own text, else that of the URL owning the same bytes */
+    [Q_TEXT_GET] = "SELECT warc_file, warc_offset, ok FROM filetext WHERE url=?1 UNION ALL"
+                   " SELECT t.warc_file, t.warc_offset, t.ok FROM page p JOIN content c"
+                   " ON c.hash=p.hash JOIN filetext t ON t.url=c.url WHERE p.url=?1 LIMIT 1",
+    [Q_HOLD] = "UPDATE page SET pending=?2 WHERE url=?1",
+    [Q_SITE_FILES] = "SELECT site, count(*) FROM page WHERE gone=0 AND kind=3 GROUP BY site",
 };
 
 struct crawl_state {
@@ -233,7 +257,8 @@ static int has_column(crawl_state *st, const char *table, const char *column) {
 
 /* Brings an older file to STATE_VERSION, in one transaction: nothing is
  * half migrated. 0: new, or tracuu 0.1's (the schedule's columns are
- * added); 2: the first layout with a schedule (an index grew a column). */
+ * added); 2: the first layout with a schedule (an index grew a column);
+ * 3: before attachments (the link and filetext tables are added). */
 static int migrate(crawl_state *st) {
   if (exec(st, "BEGIN IMMEDIATE") != 0) return -1;
   int rc = has_column(st, "page", "url"), old = rc == 1;
@@ -249,6 +274,7 @@ static int migrate(crawl_state *st) {
   }
   /* 0.1 kept no first sight: its last fetch is the best we know */
   if (old && rc >= 0) rc = exec(st, "UPDATE page SET first_seen=coalesce(last_fetch,0)");
+  if (rc >= 0) rc = exec(st, tables_sql);
   if (rc >= 0) rc = exec(st, index_sql);
   if (rc >= 0) {
     char sql[48];
@@ -838,4 +864,89 @@ const char *state_verdict_name(state_verdict v) {
                                       "not modified", "duplicate", "gone", "missing",
                                       "failed",    "skipped"};
   return (unsigned)v < sizeof names / sizeof names[0] ? names[v] : "?";
+}
+
+/* --- attachments --------------------------------------------------------- */
+
+int state_links_set(crawl_state *st, const char *page, const state_link *links, size_t n) {
+  sqlite3_stmt *s = stmt(st, Q_LINKS_DROP);
+  bind_text(s, 1, page);
+  if (run_done(st, s, "dropping a page's links") != 0) return -1;
+  for (size_t i = 0; i < n; i++) {
+    s = stmt(st, Q_LINK_ADD);
+    bind_text(s, 1, page);
+    bind_text(s, 2, links[i].file);
+    bind_text(s, 3, links[i].label);
+    sqlite3_bind_int64(s, 4, (int64_t)i);
+    if (run_done(st, s, "recording a page's link") != 0) return -1;
+  }
+  return 0;
+}
+
+int state_links_of(crawl_state *st, const char *page, state_link_cb cb, void *ctx) {
+  sqlite3_stmt *s = stmt(st, Q_LINKS_OF);
+  bind_text(s, 1, page);
+  int rc, stop = 0;
+  while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    state_link l = {(const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1)};
+    stop = cb(ctx, &l) != 0;
+  }
+  sqlite3_reset(s);
+  return stop || rc == SQLITE_DONE ? 0 : fail(st, "reading a page's links");
+}
+
+int state_linked_from(crawl_state *st, const char *file, state_url_cb cb, void *ctx) {
+  sqlite3_stmt *s = stmt(st, Q_LINKED_FROM);
+  bind_text(s, 1, file);
+  int rc, stop = 0;
+  while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW)
+    stop = cb(ctx, (const char *)sqlite3_column_text(s, 0)) != 0;
+  sqlite3_reset(s);
+  return stop || rc == SQLITE_DONE ? 0 : fail(st, "reading the pages linking a file");
+}
+
+int state_file_text_set(crawl_state *st, const char *url, const char *warc_file,
+                        int64_t warc_offset, int ok) {
+  sqlite3_stmt *s = stmt(st, Q_TEXT_SET);
+  bind_text(s, 1, url);
+  bind_text(s, 2, warc_file);
+  sqlite3_bind_int64(s, 3, warc_offset);
+  sqlite3_bind_int(s, 4, ok);
+  return run_done(st, s, "recording a file's text");
+}
+
+int state_file_text_get(crawl_state *st, const char *url, char **warc_file, int64_t *warc_offset,
+                        int *ok) {
+  *warc_file = NULL;
+  sqlite3_stmt *s = stmt(st, Q_TEXT_GET);
+  bind_text(s, 1, url);
+  int rc = sqlite3_step(s), nomem = 0, found = 0;
+  if (rc == SQLITE_ROW) {
+    *warc_file = column_dup(s, 0, &nomem);
+    *warc_offset = sqlite3_column_int64(s, 1);
+    *ok = sqlite3_column_int(s, 2);
+    found = *warc_file != NULL;
+  }
+  sqlite3_reset(s);
+  if (nomem) {
+    snprintf(st->errmsg, sizeof st->errmsg, "crawl state: out of memory");
+    return -1;
+  }
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : fail(st, "reading a file's text");
+}
+
+int state_pending_hold(crawl_state *st, const char *url, int hold) {
+  sqlite3_stmt *s = stmt(st, Q_HOLD);
+  bind_text(s, 1, url);
+  sqlite3_bind_int(s, 2, hold ? 3 : 1);
+  return run_done(st, s, "marking a file's text pending");
+}
+
+int state_site_files(crawl_state *st, state_site_cb cb, void *ctx) {
+  sqlite3_stmt *s = stmt(st, Q_SITE_FILES);
+  int rc, stop = 0;
+  while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW)
+    stop = cb(ctx, (const char *)sqlite3_column_text(s, 0), NULL, sqlite3_column_int64(s, 1)) != 0;
+  sqlite3_reset(s);
+  return stop || rc == SQLITE_DONE ? 0 : fail(st, "counting the sites' files");
 }

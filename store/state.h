@@ -15,6 +15,14 @@
  *                        one
  *   meta(key, value)     the run number, whether a run is open, the latest
  *                        clock a run started at, where the WARC store ends
+ *   link(page, file, label, ord)
+ *                        the files (PDF, DOCX ...) a document page links, in
+ *                        its order, with the links' texts, as its last
+ *                        extraction found them
+ *   filetext(url, warc_file, warc_offset, ok)
+ *                        where a file's text, as read, is kept: a WARC
+ *                        "conversion" record (ok 0: the read failed, and the
+ *                        record says why)
  *
  * The hash is the SHA-256 of the body as served (after Content-Encoding is
  * undone), in hex; rhash is the caller's digest of what the page says (the
@@ -23,6 +31,8 @@
  * work is "pending" from the moment its fetch is recorded until the caller
  * says the index committed it (state_pending_clear), so a crash between the
  * two is repaired on the next run by replaying the page from the WARC store.
+ * A file whose text is being read is held pending (state_pending_hold)
+ * until its text is recorded: a commit meanwhile leaves it pending.
  *
  * The schedule (crawler/schedule.h) is decided by the caller; the state keeps
  * it (kind, depth, interval, fails, next_due) and answers what is due, in
@@ -31,7 +41,7 @@
  *
  * Versions. PRAGMA user_version says which layout a file has: 0 is what
  * tracuu 0.1 wrote (no schedule columns), 2 the first with the schedule,
- * STATE_VERSION this one. Opening an older file migrates it in one
+ * 3 the last before attachments, STATE_VERSION this one. Opening an older file migrates it in one
  * transaction (columns and indexes added, every page and frontier row
  * kept); a newer one is refused, untouched.
  *
@@ -45,7 +55,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STATE_VERSION 3
+#define STATE_VERSION 4
 
 typedef struct crawl_state crawl_state;
 
@@ -215,12 +225,20 @@ typedef struct {
 int state_record(crawl_state *st, const state_fetch *f, state_verdict v);
 
 /* The index work not yet committed. cb gets pending = 1 (add from the WARC
- * record at file/offset) or 2 (remove); returns 0 to go on. */
+ * record at file/offset), 2 (remove) or 3 (a file whose text was not read
+ * yet: read it from the WARC record); returns 0 to go on. */
 typedef int (*state_pending_cb)(void *ctx, const char *url, int pending, const char *warc_file,
                                 int64_t warc_offset);
 int state_pending_each(crawl_state *st, state_pending_cb cb, void *ctx);
-/* Declares every pending change committed to the index. */
+/* Declares every pending change committed to the index (files held
+ * pending stay so). */
 int state_pending_clear(crawl_state *st);
+
+/* hold 1: url is a file whose text is being read (pending 3: it stays
+ * pending through commits); 0: its text is recorded (pending 1). */
+int state_pending_hold(crawl_state *st, const char *url, int hold);
+
+
 
 /* Small key/value settings (the WARC end, ...). get returns 1 when found
  * (*out malloc'ed), 0 when not. */
@@ -247,5 +265,32 @@ int state_shift_times(crawl_state *st, int64_t delta);
 
 /* Counts of pages known, gone, and with index work pending. */
 int state_counts(crawl_state *st, int64_t *pages, int64_t *gone, int64_t *pending);
+
+/* --- attachments ----------------------------------------------------------- */
+
+typedef struct {
+  const char *file;  /* the file's URL */
+  const char *label; /* the link's text, or NULL */
+} state_link;
+
+/* Replaces the files page links (n of them, in order). */
+int state_links_set(crawl_state *st, const char *page, const state_link *links, size_t n);
+/* The files page links, in order; cb returns 0 to go on. */
+typedef int (*state_link_cb)(void *ctx, const state_link *link);
+int state_links_of(crawl_state *st, const char *page, state_link_cb cb, void *ctx);
+/* The documents (pages not gone, not listings) that link file. */
+int state_linked_from(crawl_state *st, const char *file, state_url_cb cb, void *ctx);
+
+/* Where file url's text is kept (a WARC conversion record), and whether
+ * it was read (ok 0: the record holds why not). */
+int state_file_text_set(crawl_state *st, const char *url, const char *warc_file,
+                        int64_t warc_offset, int ok);
+/* 1 with *warc_file malloc'ed, *warc_offset and *ok, or 0 when url's text
+ * (or that of the URL owning the same bytes) is not recorded. */
+int state_file_text_get(crawl_state *st, const char *url, char **warc_file /* OUT */,
+                        int64_t *warc_offset /* OUT */, int *ok /* OUT */);
+/* Per site, the files (kind SCHEDULE_ATTACHMENT) the store knows, not gone:
+ * cb(ctx, site, NULL, n). */
+int state_site_files(crawl_state *st, state_site_cb cb, void *ctx);
 
 #endif

@@ -260,9 +260,15 @@ static int replay_one_file(void *ctx, const char *path) {
   }
   warc_record rec;
   int got;
-  while (!w->stopped && (got = warc_reader_next(rd, &rec, err, sizeof err)) == 1)
-    if (strcmp(rec.type, "response") == 0 && rec.target_uri && f->record(f->ctx, &rec) != 0)
-      w->stopped = 1;
+  const char *name = strrchr(path, '/');
+  name = name ? name + 1 : path;
+  while (!w->stopped && (got = warc_reader_next(rd, &rec, err, sizeof err)) == 1) {
+    if ((strcmp(rec.type, "response") != 0 && strcmp(rec.type, "conversion") != 0) ||
+        !rec.target_uri)
+      continue;
+    rec.file = name;
+    if (f->record(f->ctx, &rec) != 0) w->stopped = 1;
+  }
   if (!w->stopped && got < 0 && f->on_error) f->on_error(f->ctx, path, err, 0);
   warc_reader_close(rd);
   return w->stopped;

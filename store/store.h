@@ -81,8 +81,8 @@ int store_original_load(const char *dir, const char *url, int want_body,
                         store_original *out /* OUT */, char *err /* OUT */, size_t errlen);
 void store_original_clear(store_original *o);
 
-/* Every response record of every WARC file, in writing order. cb returns 0
- * to go on. A file that cannot be opened (unopened = 1), or ends in a torn
+/* Every response and conversion record of every WARC file, in writing
+ * order (rec->file names the file). cb returns 0 to go on. A file that cannot be opened (unopened = 1), or ends in a torn
  * record (a crash after the last recorded page; unopened = 0), is reported
  * to on_error and the next file is read. Returns the number of files, or -1 (err set) when the directory
  * cannot be listed. */

@@ -292,6 +292,28 @@ int warc_append(warc_writer *w, const warc_exchange *x, const char **file, int64
   return 0;
 }
 
+int warc_append_conversion(warc_writer *w, const char *url, int64_t date, const char *content_type,
+                           const char *body, size_t len, const char **file, int64_t *offset,
+                           char *err, size_t errlen) {
+  if ((uint64_t)w->end >= w->rotate && start_file(w, err, errlen) != 0) return -1;
+  const char *parts[] = {body};
+  size_t lens[] = {len};
+  *offset = w->end;
+  if (record_head(w, "conversion", NULL, url, date, content_type, len, NULL) != 0 ||
+      write_record(w, parts, lens, 1) != 0) {
+    snprintf(err, errlen, "cannot write to %s/%s: %s", w->dir, w->name,
+             errno ? strerror(errno) : "out of memory");
+    return -1;
+  }
+  *file = w->name;
+  return 0;
+}
+
+int warc_flush(warc_writer *w, char *err, size_t errlen) {
+  if (fflush(w->fp) != 0) return errf(err, errlen, "cannot write", w->name);
+  return 0;
+}
+
 int warc_sync(warc_writer *w, char *err, size_t errlen) {
   if (fflush(w->fp) != 0 || fsync(fileno(w->fp)) != 0)
     return errf(err, errlen, "cannot sync", w->name);
@@ -460,7 +482,13 @@ int warc_reader_next(warc_reader *r, warc_record *rec, char *err, size_t errlen)
     snprintf(err, errlen, "%s: short record at byte %lld", r->path, (long long)at);
     return -1;
   }
-  if (strcmp(c->type, "response") == 0) parse_http(c, block, clen);
+  if (strcmp(c->type, "response") == 0) {
+    parse_http(c, block, clen);
+  } else if (strcmp(c->type, "conversion") == 0) {
+    c->content_type = header_value(p, hend, "Content-Type");
+    c->body = block;
+    c->body_len = clen;
+  }
   *rec = *c;
   return 1;
 }

@@ -61,8 +61,19 @@ typedef struct {
 int warc_append(warc_writer *w, const warc_exchange *x, const char **file /* OUT */,
                 int64_t *offset /* OUT */, char *err /* OUT */, size_t errlen);
 
+/* Appends a "conversion" record: text derived from the response of url
+ * (an attachment's text, as read), with WARC-Target-URI url and the given
+ * Content-Type. *file and *offset say where to read it back. */
+int warc_append_conversion(warc_writer *w, const char *url, int64_t date, const char *content_type,
+                           const char *body, size_t len, const char **file /* OUT */,
+                           int64_t *offset /* OUT */, char *err /* OUT */, size_t errlen);
+
 /* Flushes and fsyncs what was appended. */
 int warc_sync(warc_writer *w, char *err /* OUT */, size_t errlen);
+
+/* Hands what was appended to the file (no fsync), so that a reader of the
+ * same files sees it. */
+int warc_flush(warc_writer *w, char *err /* OUT */, size_t errlen);
 
 /* The current file's name and its end (bytes written so far). */
 const char *warc_current(const warc_writer *w);
@@ -74,16 +85,20 @@ int warc_close(warc_writer *w);
 /* --- reading ------------------------------------------------------------- */
 
 typedef struct {
-  char type[32];        /* "response", "request", "warcinfo"... */
+  char type[32];        /* "response", "request", "warcinfo", "conversion"... */
   char *target_uri;     /* or NULL */
   char *date;           /* WARC-Date, or NULL */
   char *payload_digest; /* or NULL */
   int64_t offset;       /* of its gzip member */
   /* For "response" records of application/http: */
   long http_status;     /* 0 when not an HTTP response */
-  char *content_type;   /* the HTTP Content-Type, or NULL */
-  const char *body;     /* the payload, valid until the next read */
+  char *content_type;   /* the HTTP Content-Type, or NULL; of a "conversion"
+                           record, its own Content-Type */
+  const char *body;     /* the payload (of a conversion: its block), valid until
+                           the next read */
   size_t body_len;
+  const char *file;     /* store_replay: the WARC file's name (as the state keeps
+                           it), valid during the callback; else NULL */
 } warc_record;
 
 typedef struct warc_reader warc_reader;

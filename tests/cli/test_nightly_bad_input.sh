@@ -26,7 +26,7 @@ sql "select url from page union select url from frontier" | sort >"$TMP/urls-bef
 expect_eq "$(sql 'pragma user_version')" 0 "the fixture is 0.1's layout"
 run "$TRACUU" crawl --delay 0 --json "$BASE/"
 expect_rc 0 "a crawl of 0.1's store"
-expect_eq "$(sql 'pragma user_version')" 3 "the state is migrated"
+expect_eq "$(sql 'pragma user_version')" 4 "the state is migrated"
 sql "select url from page union select url from frontier" | sort >"$TMP/urls-after"
 expect_eq "$(comm -23 "$TMP/urls-before" "$TMP/urls-after" | wc -l)" 0 "no URL the old state knew is lost"
 expect_eq "$(ids "$TRACUU_DB" | grep -cE '/vb/3[1-5]\.html$')" 5 \
@@ -38,11 +38,11 @@ expect_rc 0 "--plan on the migrated store"
 expect_out "site $BASE:" "it says the site's schedule"
 
 # 2. A state a newer tracuu wrote is refused and left as it is.
-python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("pragma user_version=4")' "$STORE/state.sqlite"
+python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("pragma user_version=5")' "$STORE/state.sqlite"
 sum_before=$(sha256sum "$STORE/state.sqlite")
 run "$TRACUU" crawl --delay 0 "$BASE/"
 expect_rc 6 "a state of a newer tracuu"
-expect_err "written by a newer tracuu (state version 4; this one reads up to 3)" "it says so"
+expect_err "written by a newer tracuu (state version 5; this one reads up to 4)" "it says so"
 expect_one_line_err "one line"
 expect_eq "$(sha256sum "$STORE/state.sqlite")" "$sum_before" "and the file is untouched"
 
