@@ -87,6 +87,10 @@ static void print_summary(const crawl_summary *s) {
     fprintf(stderr, ", %llu links not followed (site page cap)", (unsigned long long)s->capped);
   if (s->recovered)
     fprintf(stderr, ", %llu recovered from the store", (unsigned long long)s->recovered);
+  if (s->attachments || s->attachments_failed)
+    fprintf(stderr, ", %llu attachments read (%llu pages, %llu by OCR), %llu not read",
+            (unsigned long long)s->attachments, (unsigned long long)s->attachment_pages,
+            (unsigned long long)s->ocr_pages, (unsigned long long)s->attachments_failed);
   fputc('\n', stderr);
   if (s->stopped)
     fprintf(stderr, "tracuu: stopped by --%s: %llu URLs never fetched and %llu pages due are left "
@@ -130,6 +134,7 @@ static const struct option crawl_options_long[] = {
     {"json", no_argument, NULL, 'j'},           {"user-agent", required_argument, NULL, 'u'},
     {"timeout", required_argument, NULL, 't'},  {"help", no_argument, NULL, 'h'},
     {"max-time", required_argument, NULL, 'T'}, {"plan", no_argument, NULL, 'P'},
+    {"no-ocr", no_argument, NULL, 'O'},
     {NULL, 0, NULL, 0}};
 
 typedef struct {
@@ -181,6 +186,7 @@ static int parse_args(int argc, char **argv, crawl_options *o, crawl_args *a) {
       break;
     }
     case 'P': a->plan = 1; break;
+    case 'O': o->no_ocr = 1; break;
     case 'h': return 1;
     default: cli_usage_error("crawl", "d:s:c:D:m:M:nju:t:hT:P", argc, argv); return -1;
     }
@@ -350,6 +356,7 @@ int cmd_crawl(int argc, char **argv) {
     o.config = a.config ? &cfg : NULL;
     o.urls = (const char *const *)urls;
     o.n_urls = (size_t)n;
+    o.attach_reader = cli_attach_reader();
     rc = a.plan ? run_plan(&o, &a) : run_crawl(&o, &a);
     fetch_global_cleanup();
   }

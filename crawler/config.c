@@ -54,6 +54,42 @@ static long long parse_max_pages(const char *v) {
 static const char *const revisit_keys[CONFIG_REVISIT_KEYS] = {"min_revisit", "revisit",
                                                               "max_revisit"};
 
+static const char *const file_keys[CONFIG_FILE_KEYS] = {"attachments_per_page", "max_attachments",
+                                                        "max_attachment_size"};
+
+/* A count (0 .. max), or a size with k, m or g (1 .. max bytes); -1 if not one. */
+static long long parse_count(const char *v, long long max, int size) {
+  char *end;
+  errno = 0;
+  long long n = strtoll(v, &end, 10), mult = 1;
+  if (size && (*end == 'k' || *end == 'K')) mult = 1024, end++;
+  else if (size && (*end == 'm' || *end == 'M')) mult = 1024 * 1024, end++;
+  else if (size && (*end == 'g' || *end == 'G')) mult = 1024 * 1024 * 1024, end++;
+  if (end == v || *end || errno || n < (size ? 1 : 0) || n > max / mult) return -1;
+  return n * mult;
+}
+
+/* attachments_per_page=, max_attachments=, max_attachment_size=: 1 set, 0
+ * not one of them, -1 bad value. */
+static int file_key(long long files[CONFIG_FILE_KEYS], const char *k, const char *v) {
+  static const long long max[CONFIG_FILE_KEYS] = {EXTRACT_MAX_LINKS, 1000000000LL,
+                                                  CONFIG_MAX_FILE_BYTES_CAP};
+  for (int i = 0; i < CONFIG_FILE_KEYS; i++)
+    if (strcmp(k, file_keys[i]) == 0)
+      return (files[i] = parse_count(v, max[i], i == CONFIG_MAX_FILE_BYTES)) >= 0 ? 1 : -1;
+  return 0;
+}
+
+void config_files(const crawl_config *c, const config_site *s, long long out[CONFIG_FILE_KEYS]) {
+  static const long long dflt[CONFIG_FILE_KEYS] = {
+      CONFIG_DEFAULT_FILES_PER_PAGE, CONFIG_DEFAULT_MAX_FILES, CONFIG_DEFAULT_MAX_FILE_BYTES};
+  for (int i = 0; i < CONFIG_FILE_KEYS; i++) {
+    out[i] = dflt[i];
+    if (c && c->files[i] >= 0) out[i] = c->files[i];
+    if (s && s->files[i] >= 0) out[i] = s->files[i];
+  }
+}
+
 /* min_revisit=, revisit=, max_revisit=: 1 set, 0 not one of them, -1 bad value. */
 static int revisit_key(int64_t revisit[CONFIG_REVISIT_KEYS], const char *k, const char *v) {
   for (int i = 0; i < CONFIG_REVISIT_KEYS; i++)
@@ -87,6 +123,7 @@ static config_site *site_named(crawl_config *c, const char *name) {
   config_site *site = &s[c->n_sites];
   memset(site, 0, sizeof *site);
   site->delay_ms = -1;
+  for (int i = 0; i < CONFIG_FILE_KEYS; i++) site->files[i] = -1;
   if (!(site->name = strdup(name))) return NULL;
   c->n_sites++;
   return site;
@@ -106,6 +143,7 @@ static int site_key(config_site *s, const char *k, const char *v) {
     return fetch_header_value_ok(v) && set_string(&s->user_agent, v) == 0 ? 1 : -1;
   int rk = revisit_key(s->revisit, k, v);
   if (rk) return rk;
+  if ((rk = file_key(s->files, k, v)) != 0) return rk;
   if (strcmp(k, "profile") == 0) {
     if (!extract_builtin_profile(v)) return -1;
     return set_string(&s->profile_name, v) == 0 ? 1 : -1;
@@ -118,7 +156,8 @@ static int crawl_key(crawl_config *c, const char *k, const char *v) {
   if (strcmp(k, "max_pages") == 0) return (c->max_pages = parse_max_pages(v)) > 0 ? 1 : -1;
   if (strcmp(k, "user_agent") == 0)
     return fetch_header_value_ok(v) && set_string(&c->user_agent, v) == 0 ? 1 : -1;
-  return revisit_key(c->revisit, k, v);
+  int fk = file_key(c->files, k, v);
+  return fk ? fk : revisit_key(c->revisit, k, v);
 }
 
 /* start= and sitemap= name what is fetched first: http(s) only (a
@@ -160,6 +199,12 @@ static int on_value(void *user, const char *section, const char *name, const cha
   else if (strstr(name, "revisit"))
     snprintf(ctx->err, sizeof ctx->err, "bad value for %s: \"%s\" (a duration such as 12h, 7d, 2w)",
              name, value);
+  else if (strcmp(name, "max_attachment_size") == 0)
+    snprintf(ctx->err, sizeof ctx->err, "bad value for %s: \"%s\" (a size up to 32m: 500k, 16m)",
+             name, value);
+  else if (strstr(name, "attachments"))
+    snprintf(ctx->err, sizeof ctx->err, "bad value for %s: \"%s\" (a whole number, 0 or more)",
+             name, value);
   else snprintf(ctx->err, sizeof ctx->err, "bad value for %s: \"%s\"", name, value);
   ctx->line_err = 1;
   return 0;
@@ -177,6 +222,7 @@ static const char *site_problem(const crawl_config *c, const config_site *s) {
 int config_load(const char *path, crawl_config *out, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
   out->delay_ms = -1;
+  for (int i = 0; i < CONFIG_FILE_KEYS; i++) out->files[i] = -1;
   load_ctx ctx = {.c = out};
   /* Opened here, not by ini_parse: fopen() takes a directory, whose reads
      fail, and inih took that for an empty file. */

@@ -7,6 +7,10 @@
  *   min_revisit = 1d              the revisit schedule's bounds (schedule.h):
  *   revisit = 7d                  durations such as 12h, 7d, 2w
  *   max_revisit = 30d
+ *   attachments_per_page = 20     files (PDF, DOC, DOCX, ODT, RTF) followed per
+ *                                 page; 0: none
+ *   max_attachments = 20000       files a site may have (known to the store)
+ *   max_attachment_size = 16m     a larger file is not read (bytes, k, m)
  *
  *   [site tayho]                  one section per site
  *   start = https://tayho.hanoi.gov.vn/tin-tuc      repeat for more
@@ -16,6 +20,7 @@
  *   delay = 1.5
  *   max_pages = 5000              this site's own cap
  *   min_revisit = ... revisit = ... max_revisit = ...   this site's own bounds
+ *   attachments_per_page = ... max_attachments = ... max_attachment_size = ...
  *   user_agent = ...
  *   profile = vbpl                a built-in extractor profile
  *   title = //h1                  XPath selectors (override the profile's):
@@ -43,6 +48,14 @@
 /* The schedule keys, in the order of the revisit[] arrays below. */
 enum { CONFIG_MIN_REVISIT, CONFIG_REVISIT, CONFIG_MAX_REVISIT, CONFIG_REVISIT_KEYS };
 
+/* The attachment caps, in the order of the files[] arrays below, and their
+ * defaults (a key not set anywhere). */
+enum { CONFIG_FILES_PER_PAGE, CONFIG_MAX_FILES, CONFIG_MAX_FILE_BYTES, CONFIG_FILE_KEYS };
+#define CONFIG_DEFAULT_FILES_PER_PAGE 20
+#define CONFIG_DEFAULT_MAX_FILES 20000
+#define CONFIG_DEFAULT_MAX_FILE_BYTES (16ll * 1024 * 1024) /* the fetcher's body cap */
+#define CONFIG_MAX_FILE_BYTES_CAP (32ll * 1024 * 1024)     /* ATTACH_MAX_BYTES */
+
 typedef struct {
   char **items;
   size_t n;
@@ -54,6 +67,7 @@ typedef struct {
   long delay_ms;      /* -1: not set */
   long long max_pages; /* 0: not set */
   int64_t revisit[CONFIG_REVISIT_KEYS]; /* seconds; 0: not set */
+  long long files[CONFIG_FILE_KEYS]; /* attachment caps; -1: not set */
   char *user_agent;   /* NULL: not set */
   char *profile_name; /* NULL: not set */
   /* Selectors given in the file (malloc'ed, or NULL); see config_profile. */
@@ -66,6 +80,7 @@ typedef struct {
   long delay_ms;
   long long max_pages; /* 0: not set */
   int64_t revisit[CONFIG_REVISIT_KEYS]; /* seconds; 0: not set */
+  long long files[CONFIG_FILE_KEYS]; /* attachment caps; -1: not set */
   char *user_agent;
 } crawl_config;
 
@@ -84,6 +99,10 @@ int config_has_profile(const config_site *s);
 /* A site's schedule bounds: its keys over [crawl]'s over schedule.h's
  * defaults. c and s may be NULL (a start URL given without a config). */
 void config_bounds(const crawl_config *c, const config_site *s, schedule_bounds *out /* OUT */);
+
+/* A site's attachment caps (files[] above): its keys over [crawl]'s over
+ * the defaults. c and s may be NULL. */
+void config_files(const crawl_config *c, const config_site *s, long long out[CONFIG_FILE_KEYS]);
 
 /* Whether url matches pattern (glob with '*', else prefix). */
 int config_pattern_match(const char *pattern, const char *url);

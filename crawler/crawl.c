@@ -435,15 +435,32 @@ static int index_page(crawler *c, const char *url, const extract_result *x, int6
   return -1;
 }
 
-/* Extract and index, for answers read back from the store. */
+/* Extract and index, for answers read back from the store: the page's
+ * links to files recorded, the texts known of them attached. */
 static int use_page(crawler *c, const site_view *s, const char *url, const char *type,
                     const char *body, size_t len, int64_t stamp, int changed) {
   extract_result x;
   if (extract(c, s, url, type, body, len, &x) != 0) return -1;
-  int rc = index_page(c, url, &x, stamp, 0, changed);
+  crawl_files_follow(c, &x, url, -1);
+  int rc = x.listing || crawl_files_attach(c, url, &x) == 0 ? index_page(c, url, &x, stamp, 0, changed)
+                                                            : -1;
   extract_result_clear(&x);
   return rc;
 }
+
+int crawl_extract(crawler *c, const site_view *s, const char *url, const char *type,
+                  const char *body, size_t len, extract_result *x) {
+  return extract(c, s, url, type, body, len, x);
+}
+
+int crawl_index(crawler *c, const char *url, const extract_result *x, int64_t stamp, int report,
+                int changed) {
+  return index_page(c, url, x, stamp, report, changed);
+}
+
+void crawl_unindex(crawler *c, const char *url, int gone) { unindex(c, url, gone); }
+
+int64_t crawl_stamp(crawler *c, int64_t fetched_at) { return crawl_new_stamp(c, fetched_at); }
 
 /* The digest of what a page says: its record as JSON, hashed. */
 static int record_digest(const record *r, char hex[65]) {
@@ -490,6 +507,7 @@ static state_verdict on_new_bytes(crawler *c, answer *a, state_verdict v, int st
       strcmp(a->prev->rhash, a->rhash) == 0)
     v = STATE_SAME_TEXT; /* only the furniture changed: a sidebar, a counter */
   uint64_t news = crawl_follow_links(c, &x, a->it->depth);
+  if (v != STATE_SAME_TEXT) crawl_files_follow(c, &x, a->url, a->it->depth);
   /* a listing changed when it revealed URLs; on a first visit they all are */
   if (x.listing) a->outcome = v == STATE_NEW ? SCHEDULE_NEW : news ? SCHEDULE_CHANGED : SCHEDULE_UNCHANGED;
   else a->outcome = v == STATE_NEW ? SCHEDULE_NEW : v == STATE_CHANGED ? SCHEDULE_CHANGED : SCHEDULE_UNCHANGED;
@@ -499,16 +517,51 @@ static state_verdict on_new_bytes(crawler *c, answer *a, state_verdict v, int st
     return STATE_FAILED;
   }
   crawl_note(c, &a->sf, v);
-  if (v != STATE_SAME_TEXT &&
-      index_page(c, a->url, &x, crawl_new_stamp(c, a->sf.fetched_at), 1, v == STATE_CHANGED) != 0)
+  if (v != STATE_SAME_TEXT && !x.listing && crawl_files_attach(c, a->url, &x) != 0)
+    v = STATE_FAILED; /* the run stopped */
+  else if (v != STATE_SAME_TEXT &&
+           index_page(c, a->url, &x, crawl_new_stamp(c, a->sf.fetched_at), 1, v == STATE_CHANGED) != 0)
     c->sum->failed++;
   extract_result_clear(&x);
+  return v;
+}
+
+/* A file (PDF, DOCX...): stored like a page, its text read by the reader
+ * child while the crawl goes on (crawl_files.c), its schedule a file's. */
+static state_verdict on_file(crawler *c, answer *a) {
+  const fetch_result *r = a->r;
+  a->kind = SCHEDULE_ATTACHMENT;
+  size_t cap = a->site ? a->site->max_file_bytes : (size_t)CONFIG_DEFAULT_MAX_FILE_BYTES;
+  if (r->body->len > cap) {
+    c->sum->attachments_failed++;
+    crawl_log(c, a->url, "attachment not read: too big: %zu bytes, over the cap of %zu "
+              "(max_attachment_size)", r->body->len, cap);
+    a->outcome = SCHEDULE_UNCHANGED;
+    plan_next(c, a);
+    crawl_note(c, &a->sf, STATE_SKIPPED);
+    return STATE_SKIPPED;
+  }
+  warc_sha256_hex(r->body->data ? r->body->data : "", r->body->len, a->hash);
+  a->sf.hash = a->hash;
+  state_verdict v;
+  int store;
+  if (state_classify(c->st, a->url, a->hash, &v, &store) != 0) {
+    crawl_stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
+    return STATE_FAILED;
+  }
+  a->outcome = v == STATE_NEW ? SCHEDULE_NEW : v == STATE_CHANGED ? SCHEDULE_CHANGED : SCHEDULE_UNCHANGED;
+  plan_next(c, a);
+  if (store && store_answer(c, a) != 0) return STATE_FAILED;
+  crawl_note(c, &a->sf, v);
+  if (v == STATE_NEW || v == STATE_CHANGED) crawl_files_read(c, a->url, a->sf.warc_file, a->sf.warc_offset);
+  else if (v == STATE_DUPLICATE) crawl_files_settle(c, a->url); /* the owner's text is its text */
   return v;
 }
 
 /* A 200: new, changed, unchanged or a duplicate of another URL. */
 static state_verdict on_ok(crawler *c, answer *a) {
   const fetch_result *r = a->r;
+  if (crawl_is_file(a->url, r->content_type, r->body->data, r->body->len)) return on_file(c, a);
   if (!is_html(r->content_type)) {
     crawl_log(c, a->url, "skipped: not HTML (%s)", r->content_type ? r->content_type : "");
     a->outcome = SCHEDULE_UNCHANGED;
@@ -670,11 +723,16 @@ static int replay_pending(void *ctx, const char *url, int pending, const char *f
   crawler *c = rc->c;
   if (pending == 2) {
     unindex(c, url, 1);
+  } else if (pending == 3 && file) { /* a file whose read did not end: read it again */
+    crawl_files_read(c, url, file, off);
   } else if (file) {
     char err[512];
     warc_record rec;
     int got = store_reader_get(rc->rd, file, off, &rec, err, sizeof err);
-    if (got == 1 && rec.http_status == 200)
+    if (got == 1 && rec.http_status == 200 &&
+        crawl_is_file(url, rec.content_type, rec.body, rec.body_len))
+      crawl_files_settle(c, url);
+    else if (got == 1 && rec.http_status == 200)
       use_page(c, crawl_site_for(c, url), url, rec.content_type, rec.body, rec.body_len, 0, 1);
     else
       crawl_log(c, url, "cannot replay from the store: %s",
@@ -690,6 +748,7 @@ static void recover(crawler *c) {
   else if (state_pending_each(c->st, replay_pending, &rc) != 0)
     crawl_stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
   store_reader_free(rc.rd);
+  flush_turn(c); /* what the replay recorded (links, files held), before the run starts */
   c->sum->indexed = c->sum->removed = 0; /* recovered work is counted apart */
   index_commit(c);
   if (c->ix && indexer_last_stamp(c->ix) > c->last_stamp) c->last_stamp = indexer_last_stamp(c->ix);
@@ -707,6 +766,10 @@ static int open_store(crawler *c) {
   }
   c->st = store_state(c->store);
   c->warc = store_warc(c->store);
+  if (!(c->reader = store_reader_new(c->o->store))) {
+    crawl_stop(c, CRAWL_NOMEM, "out of memory");
+    return -1;
+  }
   return 0;
 }
 
@@ -737,8 +800,10 @@ static int open_fetcher(crawler *c) {
   if (c->o->timeout_ms > 0 && fo.connect_timeout_ms > c->o->timeout_ms)
     fo.connect_timeout_ms = c->o->timeout_ms;
   if (c->o->retry_base_ms > 0) fo.retry_base_ms = c->o->retry_base_ms;
-  for (size_t i = 0; i < c->n_sites; i++)
+  for (size_t i = 0; i < c->n_sites; i++) {
     if (c->sites[i].cfg && c->sites[i].cfg->include.n) fo.cross_host_redirects = 1;
+    if (c->sites[i].max_file_bytes > fo.max_body) fo.max_body = c->sites[i].max_file_bytes;
+  }
   fo.refuse_private = !crawl_sites_name_private(c);
   fo.allow = crawl_allow_redirect;
   fo.allow_ctx = c;
@@ -763,9 +828,13 @@ static void loop(crawler *c, int64_t t0) {
       c->sum->stopped = "max-time"; /* what is on its way is dropped: asked next run */
       break;
     }
-    if (fetch_pending(c->f) == 0 && c->parked == 0) break;
-    if (fetch_perform(c->f, 100, on_done, c) != FETCH_OK)
+    int reading = crawl_files_pump(c, 0);
+    if (fetch_pending(c->f) == 0 && c->parked == 0) {
+      if (!reading) break;
+      crawl_files_pump(c, 100); /* nothing to fetch: wait on the reader */
+    } else if (fetch_perform(c->f, 100, on_done, c) != FETCH_OK) {
       crawl_stop(c, CRAWL_NOMEM, "libcurl failed");
+    }
     if (c->turn_answers >= CRAWL_TURN_ANSWERS || crawl_mono_ms() - c->turn_start >= CRAWL_TURN_MS)
       flush_turn(c);
     progress(c, t0, 0);
@@ -792,6 +861,7 @@ static crawl_status finish_run(crawler *c) {
     }
   }
   if (c->st) crawl_report_write(c);
+  crawl_files_free(c); /* a file still being read stays pending: read next run */
   fetch_destroy(c->f); /* drops what is still on its way (asked again next run) */
   while (c->flying) {
     item *it = c->flying;
@@ -817,6 +887,9 @@ crawl_status crawl_run(const crawl_options *o, crawl_summary *out, char *err, si
   c.deadline = o->max_time_ms > 0 ? t0 + o->max_time_ms : 0;
   c.now = out->started = crawl_clock(&c);
   c.due_by = c.now + SCHEDULE_SLACK;
+  attach_options_default(&c.aopt);
+  c.aopt.ocr = !o->no_ocr;
+  c.aopt.reader = o->attach_reader;
   if (crawl_build_sites(&c) != 0) crawl_stop(&c, CRAWL_NOMEM, "out of memory");
   else if (c.n_sites == 0)
     crawl_stop(&c, CRAWL_USAGE, "nothing to crawl: give a start URL or a config");
@@ -849,12 +922,26 @@ static void replay_record(crawler *c, const warc_record *rec) {
   char hash[65];
   int64_t at = 0;
   if (rec->date) timefmt_parse_iso(rec->date, &at);
-  state_fetch sf = {.url = url, .status = rec->http_status, .fetched_at = at, .depth = -1};
+  state_fetch sf = {.url = url, .status = rec->http_status, .fetched_at = at, .depth = -1,
+                    .warc_file = rec->file, .warc_offset = rec->offset};
   state_verdict v = STATE_SKIPPED;
   int store;
   c->sum->fetched++;
   c->sum->bytes += rec->body_len;
-  if (rec->http_status == 200 && is_html(rec->content_type)) {
+  if (rec->http_status == 200 && crawl_is_file(url, rec->content_type, rec->body, rec->body_len)) {
+    record_hash(rec, hash); /* a file: its text is the conversion record after it */
+    sf.hash = hash;
+    sf.kind = SCHEDULE_ATTACHMENT;
+    if (state_classify(c->st, url, hash, &v, &store) != 0) {
+      crawl_stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
+      return;
+    }
+    crawl_note(c, &sf, v);
+    if ((v == STATE_NEW || v == STATE_CHANGED) && state_pending_hold(c->st, url, 1) != 0)
+      crawl_stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
+    else if (v == STATE_DUPLICATE)
+      crawl_files_settle(c, url);
+  } else if (rec->http_status == 200 && is_html(rec->content_type)) {
     record_hash(rec, hash);
     sf.hash = hash;
     if (state_classify(c->st, url, hash, &v, &store) != 0) {
@@ -882,7 +969,8 @@ static void replay_record(crawler *c, const warc_record *rec) {
 
 static int replay_answer(void *ctx, const warc_record *rec) {
   crawler *c = ctx;
-  replay_record(c, rec);
+  if (strcmp(rec->type, "conversion") == 0) crawl_files_replayed(c, rec);
+  else replay_record(c, rec);
   if (c->in_tx && c->sum->fetched % 256 == 0) flush_turn(c);
   return c->fatal != CRAWL_OK;
 }
@@ -914,6 +1002,8 @@ crawl_status crawl_index_store(const char *store, const char *db, const bulk_opt
   state_run_opts ro = {.hot_depth = SCHEDULE_HOT_DEPTH};
   if (state_begin_run(c.st, &ro, &resumed, &out->run, &back) != 0)
     crawl_stop(&c, CRAWL_IO, "%s", state_errmsg(c.st));
+  else if (!(c.reader = store_reader_new(store)))
+    crawl_stop(&c, CRAWL_NOMEM, "out of memory");
   else if (open_index(&c, bo) == 0) {
     store_replay_fns fns = {.record = replay_answer, .on_error = replay_error, .ctx = &c};
     if (store_replay(store, &fns, err, errlen) < 0) c.fatal = CRAWL_IO;
@@ -929,6 +1019,7 @@ crawl_status crawl_index_store(const char *store, const char *db, const bulk_opt
       crawl_stop(&c, CRAWL_INDEX, "the index could not commit: %s", engine_strerror(es));
     }
   }
+  crawl_files_free(&c);
   state_close(c.st);
   return c.fatal;
 }

@@ -24,7 +24,10 @@
  *      only give their links; 304s, identical bodies and bodies whose
  *      extracted record is the same cost no indexing; a 404 or 5xx is asked
  *      again with backoff and removed only when declared gone (schedule.h);
- *      each page's next visit is learned from what this one found;
+ *      each page's next visit is learned from what this one found; the
+ *      files pages link (PDF, DOCX...) are fetched the same way, read by the
+ *      reader child while fetching goes on, kept in the store, and indexed
+ *      with the documents that link them (crawl_files.c);
  *   5. writes the summary (with the new and changed documents) to
  *      STORE/last-crawl.json.
  *
@@ -82,6 +85,13 @@ typedef struct {
   uint64_t listings;       /* listing pages: links followed, not indexed (extract.h) */
   uint64_t bytes;          /* body bytes received (decoded) */
   uint64_t indexed, removed, recovered;
+  uint64_t attachments;    /* files read (their text kept and indexed) */
+  uint64_t attachment_pages; /* pages of text they gave */
+  uint64_t ocr_pages;      /* ... of which read by OCR */
+  uint64_t attachments_failed; /* files that could not be read (one line each:
+                                  encrypted, damaged, too big, timed out, not
+                                  a document...); the pages linking them are
+                                  indexed all the same */
   uint64_t revisits;       /* known documents asked again */
   uint64_t revisits_changed; /* ... whose record had changed */
   uint64_t retrying;       /* known pages that answered 404 or 5xx, asked again later before
@@ -128,6 +138,9 @@ typedef struct {
   int64_t max_time_ms;       /* the run stops taking work after this long; 0 = no limit */
   int64_t clock_offset;      /* seconds added to the system clock: the schedule's time,
                                 for tests (tracuu reads TRACUU_NOW) */
+  int no_ocr;                /* files' pages without a text layer are not read by OCR */
+  const char *const *attach_reader; /* the reader program of files (attach.h's
+                                opt->reader), or NULL: a forked child reads */
   crawl_log_fn log;
   crawl_progress_fn progress;
   void *ctx;                 /* for log and progress */

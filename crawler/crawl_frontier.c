@@ -21,6 +21,15 @@
  * site's cap holds across runs (a calendar that makes a new URL every night
  * stops growing at the cap): by the site each page was recorded with, and
  * by its URL when none was (a frontier row, a page of an older tracuu). */
+/* Files per site (state_site_files), for their own cap. */
+static int count_files(void *ctx, const char *site, const char *url, int64_t n) {
+  crawler *c = ctx;
+  (void)url;
+  for (size_t i = 0; site && i < c->n_sites; i++)
+    if (strcmp(c->sites[i].name, site) == 0) c->site_files[i] += (uint64_t)n;
+  return 0;
+}
+
 static int count_known(void *ctx, const char *site, const char *url, int64_t n) {
   crawler *c = ctx;
   const site_view *s = NULL;
@@ -78,6 +87,43 @@ int crawl_frontier_add(crawler *c, const char *url, int prio, int depth) {
       c->frontier_dry = 0;
       c->added++;
       c->site_known[s - c->sites]++;
+    }
+  }
+  free(norm);
+  return added;
+}
+
+/* A file a page links: queued like a new URL, within its site's file cap
+ * (said once per site and run; the files the store knows are still
+ * revisited). 1 when new to the store, 0 when not, -1 when out of scope,
+ * capped or the run stopped. */
+int crawl_frontier_add_file(crawler *c, const char *url, int depth) {
+  if (c->added >= CRAWL_MAX_NEW_URLS) return -1;
+  char *norm = fetch_url_resolve(NULL, url);
+  const site_view *s = norm ? crawl_site_for(c, norm) : NULL;
+  int added = -1;
+  size_t k = s ? (size_t)(s - c->sites) : 0;
+  if (s && c->site_files[k] >= s->max_files) {
+    int known = state_knows(c->st, norm);
+    if (known < 0) crawl_stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
+    if (known == 0) {
+      c->sum->capped++;
+      if (!c->site_files_said[k]) {
+        c->site_files_said[k] = 1;
+        crawl_log(c, norm, "not queued: the site has reached its cap of %llu attachments "
+                  "(max_attachments in the config)", (unsigned long long)s->max_files);
+      }
+    }
+    s = NULL; /* known ones are revisited by their schedule */
+  }
+  if (s && !site_full(c, s, norm) && crawl_ensure_tx(c) == 0) {
+    added = state_frontier_add(c->st, norm, STATE_PRIO_NEW, depth, c->due_by, NULL);
+    if (added < 0) crawl_stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
+    else if (added) {
+      c->frontier_dry = 0;
+      c->added++;
+      c->site_known[k]++;
+      c->site_files[k]++;
     }
   }
   free(norm);
@@ -156,7 +202,8 @@ void crawl_seed(crawler *c) {
   }
   c->sum->resumed = resumed;
   if (c->sum->clock_back) say_clock_back(c, c->sum->clock_back);
-  if (state_site_counts(c->st, count_known, c) != 0) {
+  if (state_site_counts(c->st, count_known, c) != 0 ||
+      state_site_files(c->st, count_files, c) != 0) {
     crawl_stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
     return;
   }

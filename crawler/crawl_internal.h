@@ -7,6 +7,10 @@
  *   crawl_frontier.c  what is asked, in which order, within the budget:
  *                     the listings first, new URLs, then due revisits;
  *                     links, the news a listing brings, sitemap dates
+ *   crawl_files.c     attachments: the files pages link (PDF, DOCX...),
+ *                     read by the reader child while the crawl goes on,
+ *                     their text kept in the store and indexed with the
+ *                     pages that link them (or alone)
  *   crawl_report.c    the summary, its list of new and changed documents,
  *                     last-crawl.json
  *   crawl_plan.c      the same order, said instead of fetched (--plan)
@@ -17,6 +21,7 @@
 
 #include <stdint.h>
 
+#include "attach/attach.h"
 #include "crawler/crawl.h"
 #include "crawler/extract.h"
 #include "crawler/fetch.h"
@@ -53,7 +58,12 @@ typedef struct {
   int has_profile;
   uint64_t max_pages;     /* the most pages the store may know of this site */
   schedule_bounds bounds; /* when its pages are asked again */
+  int files_per_page;     /* attachments followed per page (0: none) */
+  uint64_t max_files;     /* the most files the store may know of this site */
+  size_t max_file_bytes;  /* a larger file is not read */
 } site_view;
+
+typedef struct file_job file_job;
 
 typedef enum { ROBOTS_UNKNOWN, ROBOTS_PENDING, ROBOTS_READY } robots_phase;
 
@@ -96,6 +106,13 @@ typedef struct {
   size_t n_sites;
   uint64_t *site_known;   /* per site: URLs the store knows (pages, frontier) */
   unsigned char *site_full_said; /* per site: the cap was reported in this run */
+  uint64_t *site_files;   /* per site: files the store knows, and files queued */
+  unsigned char *site_files_said; /* per site: the file cap was reported */
+  store_reader *reader;   /* answers read back (a page assembled with its files) */
+  attach_options aopt;    /* how files are read */
+  file_job *jobs, *jobs_tail; /* files waiting for the reader, in order */
+  file_job *reading;      /* the one being read */
+  attach_job *job;        /* its reader child */
   origin *origins[CRAWL_MAX_ORIGINS];
   size_t n_origins;
   int64_t now;             /* the run's clock when it started (unix seconds) */
@@ -171,6 +188,9 @@ void crawl_top_up(crawler *c);
  * 1 when it is new to the store, 0 when not, -1 when out of scope,
  * capped or the run stopped. */
 int crawl_frontier_add(crawler *c, const char *url, int prio, int depth);
+/* A file a page at depth-1 links (crawl_files_follow): as crawl_frontier_add,
+ * within the site's file cap. */
+int crawl_frontier_add_file(crawler *c, const char *url, int depth);
 /* The links of a page fetched at depth: new ones queued; when page is a
  * listing that revealed some, the listings it links to are asked in this
  * run too (the next pages of its pagination). Returns how many were new. */
@@ -184,6 +204,44 @@ void crawl_unpark(crawler *c, origin *o);
 void crawl_frontier_done(crawler *c, int64_t fid);
 /* What the end of the run leaves: counts, and why it stopped. */
 void crawl_frontier_left(crawler *c);
+
+/* Extracts a page (logged when it cannot be): 0, or -1. */
+int crawl_extract(crawler *c, const site_view *s, const char *url, const char *type,
+                  const char *body, size_t len, extract_result *x /* OUT */);
+/* Hands a document to the index (crawl.c's index_page: a listing leaves it). */
+int crawl_index(crawler *c, const char *url, const extract_result *x, int64_t stamp, int report,
+                int changed);
+/* The first-indexed stamp of a document new to the index, fetched at
+ * fetched_at (unix seconds): a crawl and a replay give the same. */
+int64_t crawl_stamp(crawler *c, int64_t fetched_at);
+/* Removes url from the index (gone: counted as removed). */
+void crawl_unindex(crawler *c, const char *url, int gone);
+
+/* --- crawl_files.c ---------------------------------------------------------- */
+/* The files a page links: for a document, its links to them are recorded
+ * (at most the site's attachments_per_page, in page order); in a crawl
+ * they are queued like new URLs (within the site's max_attachments). */
+void crawl_files_follow(crawler *c, const extract_result *x, const char *page, int depth);
+/* Adds the texts known of the files page links to x's record (their
+ * labels the links' texts). 0, or -1 (the run stopped). */
+int crawl_files_attach(crawler *c, const char *page, extract_result *x);
+/* A file's answer stored at warc_file/warc_offset: its text is to be read
+ * (queued in a crawl; at once when replaying or recovering). */
+void crawl_files_read(crawler *c, const char *url, const char *warc_file, int64_t warc_offset);
+/* Reads what is queued while the crawl goes on: ends the read in progress
+ * (waiting at most wait_ms) and starts the next. 1 while some file is
+ * queued or being read. */
+int crawl_files_pump(crawler *c, int wait_ms);
+/* A conversion record read back by a replay: the file's text. */
+void crawl_files_replayed(crawler *c, const warc_record *rec);
+/* Indexes again what a file's text belongs to: the documents linking it,
+ * or, when none does, the file alone (id: its URL). */
+void crawl_files_settle(crawler *c, const char *file);
+/* Stops the reader and drops the queue (the files stay pending). */
+void crawl_files_free(crawler *c);
+/* Whether an answer is a file to read: its bytes are a document's, or it
+ * is not HTML and its URL or Content-Type names a document type. */
+int crawl_is_file(const char *url, const char *content_type, const char *body, size_t len);
 
 /* --- crawl_report.c -------------------------------------------------------- */
 /* Lists a document the run indexed (new or changed) in the summary. */

@@ -94,6 +94,8 @@ char *crawl_summary_json(const crawl_summary *s) {
                 {"recovered", s->recovered}, {"revisits", s->revisits},
                 {"revisits_changed", s->revisits_changed}, {"retrying", s->retrying},
                 {"left_new", s->left_new},   {"left_due", s->left_due},
+                {"attachments", s->attachments}, {"attachment_pages", s->attachment_pages},
+                {"ocr_pages", s->ocr_pages}, {"attachments_failed", s->attachments_failed},
                 {"documents_more", s->docs_more}};
   json_object *o = json_object_new_object();
   char iso[TIMEFMT_ISO_LEN];

@@ -57,6 +57,10 @@ void crawl_sites_free(crawler *c) {
   free(c->sites);
   free(c->site_known);
   free(c->site_full_said);
+  free(c->site_files);
+  free(c->site_files_said);
+  c->site_files = NULL;
+  c->site_files_said = NULL;
   c->sites = NULL;
   c->n_sites = 0;
 }
@@ -68,6 +72,15 @@ static uint64_t site_cap(const crawler *c, long long configured) {
   return configured > 0 ? (uint64_t)configured : CRAWL_SITE_MAX_PAGES;
 }
 
+/* A site's attachment caps: its keys over [crawl]'s over the defaults. */
+static void site_files(site_view *s, const crawl_config *cfg, const config_site *cs) {
+  long long f[CONFIG_FILE_KEYS];
+  config_files(cfg, cs, f);
+  s->files_per_page = (int)f[CONFIG_FILES_PER_PAGE];
+  s->max_files = (uint64_t)f[CONFIG_MAX_FILES];
+  s->max_file_bytes = (size_t)f[CONFIG_MAX_FILE_BYTES];
+}
+
 /* One site_view per config site, then one per command-line URL no config
  * site covers. */
 int crawl_build_sites(crawler *c) {
@@ -76,7 +89,10 @@ int crawl_build_sites(crawler *c) {
   c->sites = calloc(max ? max : 1, sizeof *c->sites);
   c->site_known = calloc(max ? max : 1, sizeof *c->site_known);
   c->site_full_said = calloc(max ? max : 1, 1);
-  if (!c->sites || !c->site_known || !c->site_full_said) return -1;
+  c->site_files = calloc(max ? max : 1, sizeof *c->site_files);
+  c->site_files_said = calloc(max ? max : 1, 1);
+  if (!c->sites || !c->site_known || !c->site_full_said || !c->site_files || !c->site_files_said)
+    return -1;
   for (size_t i = 0; cfg && i < cfg->n_sites; i++) {
     site_view *s = &c->sites[c->n_sites++];
     s->cfg = &cfg->sites[i];
@@ -87,6 +103,7 @@ int crawl_build_sites(crawler *c) {
     s->has_profile = config_has_profile(s->cfg);
     config_profile(s->cfg, &s->profile);
     config_bounds(cfg, s->cfg, &s->bounds);
+    site_files(s, cfg, s->cfg);
     for (size_t k = 0; k < s->cfg->start.n; k++)
       if (add_origin_of(&s->origins, s->cfg->start.items[k]) != 0) return -1;
     for (size_t k = 0; k < s->cfg->sitemap.n; k++)
@@ -98,6 +115,7 @@ int crawl_build_sites(crawler *c) {
     s->delay_ms = cfg ? cfg->delay_ms : -1;
     s->max_pages = site_cap(c, cfg ? cfg->max_pages : 0);
     config_bounds(cfg, NULL, &s->bounds);
+    site_files(s, cfg, NULL);
     if (add_origin_of(&s->origins, c->o->urls[i]) != 0) return -1;
     snprintf(s->name, sizeof s->name, "%s", s->origins.items[0]);
   }

@@ -124,7 +124,7 @@ typedef struct {
                             that file (vbpl.vn's downloadfile('x.doc','/p')) */
   size_t n_links;
   size_t links_over;         /* links past EXTRACT_MAX_LINKS, counted, not kept */
-  extract_link *attachments; /* the links to .pdf .doc .docx .xls .xlsx .zip .rar
+  extract_link *attachments; /* the links to .pdf .doc .docx .odt .rtf .xls .xlsx .zip .rar
                                 files (any case; also named in the query string,
                                 as in WopiFrame.aspx?sourcedoc=/a/b.doc) */
   size_t n_attachments;

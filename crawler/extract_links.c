@@ -14,8 +14,8 @@
 
 #include "crawler/extract_internal.h"
 
-static const char *const DOC_EXT[] = {".pdf", ".docx", ".doc", ".xlsx", ".xls", ".zip", ".rar",
-                                      NULL};
+static const char *const DOC_EXT[] = {".pdf", ".docx", ".doc", ".odt", ".rtf", ".xlsx",
+                                      ".xls", ".zip", ".rar", NULL};
 
 /* 1 when an extension from DOC_EXT ends at p (case-insensitive) and the
    name ends there too (end of path, of a query value, of the string). */

@@ -73,7 +73,8 @@ static void after_listing(const schedule_bounds *b, const schedule_visit *v, sch
 }
 
 static void after_document(const schedule_bounds *b, const schedule_visit *v, schedule_next *n) {
-  double i = v->interval > 0 ? (double)v->interval : (double)b->revisit;
+  int64_t first = v->kind == SCHEDULE_ATTACHMENT ? b->max_revisit : b->revisit;
+  double i = v->interval > 0 ? (double)v->interval : (double)first;
   switch (v->outcome) {
   case SCHEDULE_CHANGED: i *= 1.0 - SCHEDULE_DEC_RATE; break;
   case SCHEDULE_UNCHANGED: i *= 1.0 + SCHEDULE_INC_RATE; break;

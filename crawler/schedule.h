@@ -25,6 +25,10 @@
  *               min_revisit and its interval (spread by a hash of its URL),
  *               so the pages of a first full crawl do not all fall due on
  *               the same night.
+ *   attachments (files pages link: PDF, DOCX ...) as documents, "changed"
+ *               meaning other bytes, but a file rarely changes: a new one
+ *               starts at max_revisit rather than revisit (each visit asks
+ *               with its ETag and Last-Modified).
  * Failures: a 404, a 5xx (after the fetcher's own retries) or no answer at
  * all is asked again after SCHEDULE_RETRY_BASE, then twice that, and so on
  * (never past max_revisit). A page is declared gone at its
@@ -59,7 +63,8 @@
 typedef enum {
   SCHEDULE_UNKNOWN = 0, /* not fetched with success yet (or before tracuu kept kinds) */
   SCHEDULE_DOCUMENT = 1,
-  SCHEDULE_LISTING = 2
+  SCHEDULE_LISTING = 2,
+  SCHEDULE_ATTACHMENT = 3 /* a file a page links (PDF, DOCX, ...) */
 } schedule_kind;
 
 /* A site's bounds, in seconds; min <= revisit <= max (schedule_bounds_check). */

@@ -453,6 +453,9 @@ static int header_line(header_state *hs, const lline *ln) {
        (ln->n && strcmp(ln->w[0].f, "v") == 0 && ln->n > 1 && strcmp(ln->w[1].f, "v") == 0)) &&
       !li->summary[0]) {
     copy_clean(li->summary, sizeof li->summary, hs->s, ln->start, ln->end);
+    /* its first line: only a wrapped one goes on (not "CHỦ TỊCH ..." under it) */
+    hs->summary_lines = 1;
+    hs->summary_upper = ln->upper;
     return 1;
   }
   if (hs->in_summary) summary_line(hs, ln);

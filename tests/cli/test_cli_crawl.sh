@@ -15,14 +15,16 @@ found() { "$TRACUU" search --json --limit 50 "$@" | jq -r .url; }
 run "$TRACUU" crawl --delay 0 --json "$BASE/"
 expect_rc 0 "first crawl"
 expect_eq "$(json failed)" 0 "no page failed"
-expect_eq "$(json broken)" 1 "one broken link (the truncated href of the broken page)"
+expect_eq "$(json broken)" 4 "four broken links (the truncated href of the broken page, the three .doc files)"
 listings=$(json listings)
-pages=$(($(json new) - listings)) # the documents: listing pages give links only
+expect_eq "$(json attachments)/$(json attachments_failed)" 11/0 "the eleven files read (9 PDF, a DOCX, an RTF)"
+# the documents: listing pages give links only, a file is part of the page linking it
+pages=$(($(json new) - listings - $(json attachments)))
 answered=$(($(json fetched) - $(json broken))) # duplicates (/ and /index.html) included
 if [ "$pages" -ge 33 ]; then pass; else fail "first crawl found only $pages new documents"; fi
 expect_eq "$(count)" "$pages" "every new page but the listings indexed"
 expect_eq "$(requests /noi-bo)" 0 "robots.txt-disallowed /noi-bo/ never requested"
-expect_eq "$(requests '/files/.*\.doc')" 0 "attachments not requested as pages"
+expect_eq "$(requests '/files/[^ ]*\.doc$')" 3 "each missing .doc file asked once"
 expect_eq "$(requests /robots.txt)" 1 "robots.txt read once"
 expect_eq "$(requests /sitemap.xml)" 1 "the sitemap named by robots.txt read"
 expect_err "crawl done" "summary on stderr"
