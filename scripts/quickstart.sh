@@ -26,7 +26,8 @@ echo "== tracuu crawl --delay 0 $site"
 echo
 echo "== tracuu stats"
 "$tracuu" stats
-for q in "chinh quyen do thi" "215/TB-UBND" "quyết định 1732/qd-ubnd" "thông báo --from 2021-07-01 --to 2021-12-31"; do
+for q in "chinh quyen do thi" "215/TB-UBND" "quyết định 1732/qd-ubnd" "thông báo --from 2021-07-01 --to 2021-12-31" \
+  "thả diều" "rác cồng kềnh"; do # the last two live only in attached files (an old TCVN3 RTF, a scan)
   echo
   echo "== tracuu search $q"
   # shellcheck disable=SC2086  # the last example passes flags on purpose
