@@ -526,17 +526,59 @@ static text_status index_file(const record_attachment *a, legal_info *li, body_p
   return ts;
 }
 
-/* The own numbers of the files (their headers'), and the numbers their
- * names are shaped after ("bnv-8977-bnv-tcpcp.pdf"): an office names a
- * file after its number, which OCR may misread in a stamped field. */
+/* Bytes of a file's text where its header is looked for. */
+#define HEADER_BYTES 65536
+
+/* 1 when a (digits) ends b (digits): the end of "4409" read as "409". */
+static int digits_end(const char *a, const char *b) {
+  size_t n = strlen(a), m = strlen(b);
+  return n >= 3 && n <= m && strcmp(b + m - n, a) == 0;
+}
+
+/* The number a file's name and its header give together, when the header
+ * prints the code but its digits cannot be read (handwritten, stamped, or
+ * misread by OCR: "Số: 4⁄6 /QĐÐ-UBND") and the name holds them: the name's
+ * number of the same kind ("1716-qd-thanh-lap.pdf" -> 1716/QĐ-UBND), or a
+ * run of digits the header's digits end ("1_4409.signed.pdf", "Số: 409
+ * /BCA-C04" -> 4409/BCA-C04). 1 and *out filled, or 0. */
+static int name_and_header(const record_attachment *a, const char *name, text_ref *out) {
+  legal_code hc;
+  size_t len = a->text ? strlen(a->text) : 0;
+  if (!len || !legal_header_code(a->text, len < HEADER_BYTES ? len : HEADER_BYTES, &hc)) return 0;
+  char num[160] = "";
+  text_ref nr;
+  if (text_ref_from_name(name, strlen(name), &nr) && nr.kind[0] && strcmp(nr.kind, hc.kind) == 0) {
+    snprintf(num, sizeof num, "%s/%s", nr.number, hc.code);
+  } else {
+    for (const char *p = name; *p && !num[0];) { /* runs of 3 to 7 digits */
+      size_t n = strspn(p, "0123456789");
+      if (n >= 3 && n <= 7) {
+        char run[8];
+        memcpy(run, p, n);
+        run[n] = '\0';
+        if (digits_end(hc.digits, run)) snprintf(num, sizeof num, "%s/%s", run, hc.code);
+      }
+      p += n ? n : 1;
+    }
+  }
+  return num[0] && text_parse_ref(num, strlen(num), out);
+}
+
+/* The own numbers of the files (their headers'), the numbers their names
+ * are shaped after ("bnv-8977-bnv-tcpcp.pdf": an office names a file after
+ * its number, which OCR may misread in a stamped field), and those a name
+ * and a header give together (name_and_header), first. */
 static void gather_file_owns(enriched *e) {
   const record *v = &e->view;
   for (size_t k = 0; k < v->n_attachments && e->fo.n < MAX_FILE_OWN; k++) {
-    if (e->file_li[k].has_number && !is_file_own(&e->fo, e->file_li[k].number.key))
-      e->fo.ref[e->fo.n++] = e->file_li[k].number;
     char name[NAME_MAX_BYTES];
     name_words(v->attachments[k].url, name);
     text_ref ref;
+    if (name_and_header(&v->attachments[k], name, &ref) && !is_file_own(&e->fo, ref.key))
+      e->fo.ref[e->fo.n++] = ref;
+    if (e->fo.n < MAX_FILE_OWN && e->file_li[k].has_number &&
+        !is_file_own(&e->fo, e->file_li[k].number.key))
+      e->fo.ref[e->fo.n++] = e->file_li[k].number;
     if (e->fo.n < MAX_FILE_OWN && text_ref_from_name(name, strlen(name), &ref) &&
         !is_file_own(&e->fo, ref.key))
       e->fo.ref[e->fo.n++] = ref;

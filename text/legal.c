@@ -1070,3 +1070,61 @@ text_status legal_parse_citation(const char *s, size_t len, legal_citation *out)
   memcpy(out->effective, dc.effective, 11);
   return TEXT_OK;
 }
+
+/* --- the code of an own number whose digits cannot be read ---------------- */
+
+/* Bytes after "Số:" searched for the "/" that opens the code. */
+#define CODE_SEARCH 24
+
+int legal_header_code(const char *s, size_t len, legal_code *out) {
+  memset(out, 0, sizeof *out);
+  size_t p = 0;
+  lline ln;
+  for (size_t lines = 0; p < len && lines < LEGAL_HEADER_LINES; lines++) {
+    size_t next = read_line(s, len, p, &ln);
+    p = next;
+    for (size_t i = 0; i + 1 <= ln.n && i < 6; i++) {
+      if (strcmp(ln.w[i].f, "so") != 0) continue;
+      /* "Số:" then, within CODE_SEARCH bytes, a "/" and a code */
+      size_t a = ln.w[i].end;
+      if (a >= ln.end || (s[a] != ':' && s[a] != ';')) continue;
+      size_t slash = 0;
+      for (size_t k = a + 1; k < ln.end && k <= a + CODE_SEARCH && !slash; k++)
+        if (s[k] == '/') slash = k;
+      if (!slash) continue;
+      size_t d = 0;
+      for (size_t k = a + 1; k < slash && d + 1 < sizeof out->digits; k++)
+        if (s[k] >= '0' && s[k] <= '9') out->digits[d++] = s[k];
+      out->digits[d] = '\0';
+      /* the code: letters (Đ and OCR's doubled "ĐÐ" as one Đ), digits, "-", "(", ")" */
+      char code[sizeof out->code + 8] = "1/";
+      size_t c = 2, k = slash + 1;
+      while (k < ln.end && c + 3 < sizeof code) {
+        unsigned char ch = (unsigned char)s[k];
+        int dd = (ch == 0xC4 && k + 1 < ln.end && (unsigned char)s[k + 1] == 0x90) ||
+                 (ch == 0xC3 && k + 1 < ln.end && (unsigned char)s[k + 1] == 0x90);
+        if (dd) {
+          if (!(c >= 4 && memcmp(code + c - 2, "\xC4\x90", 2) == 0)) memcpy(code + c, "\xC4\x90", 2), c += 2;
+          k += 2;
+        } else if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+                   ch == '-' || ch == '(' || ch == ')') {
+          code[c++] = (char)ch;
+          k++;
+        } else {
+          break;
+        }
+      }
+      code[c] = '\0';
+      text_ref ref;
+      size_t n;
+      if (c > 2 && text_parse_ref(code, c, &ref) && (n = strlen(ref.canonical)) > 2 &&
+          n - 2 < sizeof out->code) {
+        memcpy(out->code, ref.canonical + 2, n - 1); /* and its NUL */
+        memcpy(out->kind, ref.kind, sizeof out->kind);
+        return 1;
+      }
+    }
+  }
+  memset(out, 0, sizeof *out);
+  return 0;
+}

@@ -120,6 +120,19 @@ text_status legal_add_relations(const char *s, size_t len, const char *own_key,
  * (no relations; legal_info_free is not needed, and harmless). */
 text_status legal_parse_header(const char *s, size_t len, legal_info *out /* OUT */);
 
+/* The code of the own number a header prints, for when its digits cannot
+ * be read (handwritten, stamped, or misread by OCR): "Số: 4⁄6 /QĐÐ-UBND"
+ * gives code "QĐ-UBND" (OCR's doubled "ĐÐ" read as one Đ), kind "QĐ" and
+ * the digits seen before the "/", "46". The first "Số:" line of the first
+ * LEGAL_HEADER_LINES lines with a "/" within a few bytes of its colon and a
+ * code after it. 1 and *out filled, or 0 (*out empty). */
+typedef struct {
+  char code[96];   /* canonical, without the number: "QĐ-UBND", "BCA-C04" */
+  char kind[32];   /* its kind code, or "" */
+  char digits[16]; /* the digits between "Số:" and "/", maybe none */
+} legal_code;
+int legal_header_code(const char *s, size_t len, legal_code *out /* OUT */);
+
 /* Frees the relations; the struct is empty afterwards. NULL is ok. */
 void legal_info_free(legal_info *li);
 

@@ -542,8 +542,32 @@ static void test_phapdien(const char *shared) {
   CHECK(rows && (double)all_agree / rows >= CITATION_MIN);
 }
 
+/* The code of an own number whose digits OCR could not read. */
+static void test_header_code(void) {
+  static const struct {
+    const char *text, *code, *kind, *digits; /* code NULL: none */
+  } CASES[] = {
+      {"ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\nSố: 4⁄6 /QĐÐ-UBND Lâm Đồng, ngày 16", "QĐ-UBND", "QĐ", "46"},
+      {"Số: 5  Ø/GM-UBND Lâm Đồng", "GM-UBND", "GM", "5"},
+      {"BỘ CÔNG AN\nSố: 409 /BCA-C04 Hà Nội", "BCA-C04", "", "409"},
+      {"Số: 4ll2 /CAT-PC04(Đ1) Lâm Đồng", "CAT-PC04", "", "42"},
+      {"Số:\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n/GM-UBND", NULL, NULL, NULL}, /* not on its line */
+      {"Căn cứ Nghị định số 32/2021/NĐ-CP", NULL, NULL, NULL},                /* no "Số:" */
+  };
+  for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+    legal_code c;
+    int got = legal_header_code(CASES[i].text, strlen(CASES[i].text), &c);
+    CHECK_INT(got, CASES[i].code != NULL);
+    if (!got || !CASES[i].code) continue;
+    CHECK_STR(c.code, CASES[i].code);
+    CHECK_STR(c.kind, CASES[i].kind);
+    CHECK_STR(c.digits, CASES[i].digits);
+  }
+}
+
 int main(void) {
   test_header();
+  test_header_code();
   test_vocabulary();
   test_issuer_display();
   test_header_in_page();

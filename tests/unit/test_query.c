@@ -104,6 +104,12 @@ static int add_attached(indexer *ix) {
       {"att-name", "Văn bản của Bộ", NULL, "2023-09-09", "posted", "Xem tệp.",
        "http://q.gov.vn/files/bnv-8151-bnv-cchc-lay-y-kien.pdf",
        "BỘ NỘI VỤ\nSố: 81512/BNV-CCHC\nV/v lấy ý kiến góp ý dự thảo báo cáo", 1},
+      /* handwritten digits OCR could not read; the names hold them */
+      {"att-hand", NULL, NULL, NULL, NULL, NULL, "http://q.gov.vn/files/1716-qd-thanh-lap.pdf",
+       "ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\nSố: 4⁄6 /QĐÐ-UBND Lâm Đồng, ngày 16 tháng 10 năm 2025\n"
+       "QUYẾT ĐỊNH\nVề việc thành lập Hội đồng thẩm định", 1},
+      {"att-hand2", NULL, NULL, NULL, NULL, NULL, "http://q.gov.vn/files/1_4409.signed.pdf",
+       "BỘ CÔNG AN\nSố: 409 /BCA-C04 Hà Nội, ngày 01 tháng 10 năm 2025\nV/v tham gia ý kiến", 1},
   };
   for (size_t i = 0; i < sizeof A / sizeof A[0]; i++) {
     record_attachment *a = calloc(1, sizeof *a);
@@ -440,6 +446,23 @@ TEST(file_named_after_its_number_is_found_by_it) {
   query_result_free(res);
 }
 
+TEST(name_and_header_make_the_number_ocr_could_not_read) {
+  query_result *res = run("1716/QĐ-UBND", QUERY_SORT_RELEVANCE, 0, 1);
+  const query_hit *h = first_hit(res);
+  if (h) {
+    CHECK_STR(h->rec.id, "att-hand");
+    CHECK_STR(h->rec.number, "1716/QĐ-UBND"); /* the text gave none */
+  }
+  query_result_free(res);
+  res = run("4409/BCA-C04", QUERY_SORT_RELEVANCE, 0, 1);
+  h = first_hit(res);
+  if (h) {
+    CHECK_STR(h->rec.id, "att-hand2");
+    CHECK_STR(h->rec.number, "409/BCA-C04"); /* what the text says is shown */
+  }
+  query_result_free(res);
+}
+
 TEST(explain_says_why) {
   query_request req;
   query_request_init(&req);
@@ -535,6 +558,7 @@ int main(int argc, char **argv) {
     RUN(page_states_win_and_the_files_number_finds_it_too);
     RUN(file_alone_takes_its_title_from_its_header);
     RUN(file_named_after_its_number_is_found_by_it);
+    RUN(name_and_header_make_the_number_ocr_could_not_read);
     RUN(bad_queries_say_why);
     RUN(an_id_added_again_keeps_its_first_stamp);
   } else {
