@@ -121,8 +121,11 @@ index_for() {
   if [ "$(cat "$dir/stamp" 2>/dev/null)" != "$stamp" ]; then
     echo "indexing the shared corpus with $bench_index (once; kept in $dir) ..." >&2
     rm -rf "$dir"
-    nice "$bench_index" --shared "$SHARED_DIR" --out "$dir" >"$WORK/$name-bench_index.log" 2>&1 ||
-      { echo "bench_serve: $bench_index failed: $WORK/$name-bench_index.log" >&2; exit 1; }
+    # Its exit code also says whether its own speed goals were met: what
+    # counts here is the index it leaves.
+    nice "$bench_index" --shared "$SHARED_DIR" --out "$dir" >"$WORK/$name-bench_index.log" 2>&1 || true
+    [ -d "$dir/tracuu-index" ] ||
+      { echo "bench_serve: $bench_index left no index: $WORK/$name-bench_index.log" >&2; exit 1; }
     echo "$stamp" >"$dir/stamp"
   fi
   echo "$dir/tracuu-index"
