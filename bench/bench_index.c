@@ -2,7 +2,7 @@
  * and plain Xapian, sequentially and as a parallel bulk build.
  *
  *   bench_index [--shared DIR] [--out DIR] [--limit N] [--count] [--export FILE]
- *               [--jobs N] [--flush SIZE] [--no-sequential]
+ *               [--jobs N] [--flush SIZE] [--commit N] [--no-sequential] [--bulk-only]
  *
  * Loads the phapdien articles and the congbao documents into memory first
  * (not timed), then, in one process and on the same records:
@@ -33,6 +33,9 @@
  * (ALQAC too) and prints the counts. --export FILE writes the records
  * (after --limit) as the JSON Lines `tracuu index` reads, and indexes
  * nothing. --no-sequential skips 2 and the check (a quick run).
+ * --commit N makes the bulk runs commit every N documents (the curve of
+ * docs per CPU-second against it); --bulk-only runs the N-job bulk build
+ * alone (for such curves and for profiles).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -65,7 +68,9 @@ typedef struct {
   int count_only;
   unsigned jobs;      /* --jobs N: the parallel run (0: cores, at least 2) */
   size_t flush;       /* --flush SIZE (0: the default) */
+  unsigned commit;    /* --commit N (0: the default) */
   int no_sequential;
+  int bulk_only;      /* --bulk-only: the N-job bulk build alone */
 } options;
 
 /* What one engine did with the records. */
@@ -101,16 +106,19 @@ static void result_stop(result *r) {
 
 static void usage(FILE *f) {
   fprintf(f, "usage: bench_index [--shared DIR] [--out DIR] [--limit N] [--count] [--export FILE]\n"
-             "                   [--jobs N] [--flush SIZE] [--no-sequential]\n"
+             "                   [--jobs N] [--flush SIZE] [--commit N] [--no-sequential]\n"
+             "                   [--bulk-only]\n"
              "  --shared DIR  the shared data folder (default %s)\n"
              "  --out DIR     keep the indexes in DIR (default: a temporary directory)\n"
              "  --limit N     index only the first N records\n"
              "  --count       only load every data set and print the counts\n"
              "  --export FILE write the records as JSON Lines into FILE, index nothing\n"
              "  --jobs N      workers of the parallel bulk run (default: cores, at least 2)\n"
-             "  --flush SIZE  bytes per batch of the bulk runs (default 4m)\n"
-             "  --no-sequential  skip the sequential run and the top 10 check\n",
-          TRACUU_SHARED_DIR);
+             "  --flush SIZE  bytes per batch of the bulk runs (default 8m)\n"
+             "  --commit N    bulk runs commit every N documents (default %u)\n"
+             "  --no-sequential  skip the sequential run and the top 10 check\n"
+             "  --bulk-only   only the bulk build with --jobs workers\n",
+          TRACUU_SHARED_DIR, BULK_COMMIT_DOCS);
 }
 
 /* Returns 0 to run, 1 to exit successfully (--help), -1 on a usage error. */
@@ -140,6 +148,14 @@ static int parse_args(int argc, char **argv, options *o) {
         return -1;
       }
       o->flush = (size_t)v;
+    } else if (strcmp(argv[i], "--commit") == 0 && i + 1 < argc) {
+      o->commit = (unsigned)strtoul(argv[++i], NULL, 10);
+      if (o->commit == 0) {
+        fprintf(stderr, "bench_index: --commit wants a positive number of documents\n");
+        return -1;
+      }
+    } else if (strcmp(argv[i], "--bulk-only") == 0) {
+      o->bulk_only = 1;
     } else if (strcmp(argv[i], "--no-sequential") == 0) {
       o->no_sequential = 1;
     } else if (strcmp(argv[i], "--count") == 0) {
@@ -289,8 +305,8 @@ static int bench_tracuu(const char *dir, const corpus_docs *docs, result *res) {
 /* A bulk build of every record with `jobs` workers (what `tracuu index`
  * runs for a new index). */
 static int bench_bulk(const char *dir, const corpus_docs *docs, unsigned jobs, size_t flush,
-                      result *res) {
-  bulk_opts bo = {.jobs = jobs, .flush_bytes = flush};
+                      unsigned commit, result *res) {
+  bulk_opts bo = {.jobs = jobs, .flush_bytes = flush, .commit_docs = commit};
   bulk *b = NULL;
   char *msg = NULL;
   result_start(res);
@@ -633,9 +649,19 @@ static int run(const options *o, const corpus_docs *docs, size_t n_phapdien) {
   char what[64];
   snprintf(what, sizeof what, "tracuu bulk build, %u jobs", jobs);
   say(what, p.bulk_n);
-  int rc = bench_bulk(p.bulk_n, docs, jobs, o->flush, &x.bulk_n);
+  int rc = bench_bulk(p.bulk_n, docs, jobs, o->flush, o->commit, &x.bulk_n);
+  if (rc == 0 && o->bulk_only) {
+    uint64_t bytes = input_bytes(docs);
+    printf("\n%-28s %8s %8s %9s %9s %7s %9s\n", "", "seconds", "cpu s", "docs/s", "docs/cpu-s",
+           "MB/s", "disk MB");
+    print_row(what, &x.bulk_n, docs->count, bytes);
+    print_bulk(what, &x.bulk_n);
+    print_load("at the end");
+    if (!o->out) walk(p.dir, remove_one, NULL);
+    return 0;
+  }
   if (rc == 0) say("tracuu bulk build, 1 job", p.bulk_1);
-  if (rc == 0) rc = bench_bulk(p.bulk_1, docs, 1, o->flush, &x.bulk_1);
+  if (rc == 0) rc = bench_bulk(p.bulk_1, docs, 1, o->flush, o->commit, &x.bulk_1);
   if (rc == 0 && !o->no_sequential) say("tracuu sequential (indexer_add)", p.index);
   if (rc == 0 && !o->no_sequential) rc = bench_tracuu(p.index, docs, &x.seq);
   if (rc == 0) rc = bench_build(docs, &x.build);

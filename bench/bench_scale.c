@@ -90,6 +90,7 @@ typedef struct {
   unsigned jobs;      /* bulk workers; 0 = cores */
   size_t flush;       /* bulk batch bytes; 0 = the default */
   int sequential;     /* --sequential: shard_set, record by record (tracuu 0.1's way) */
+  int resume;         /* --resume: a bulk build per step, kept; a new run goes on from them */
   int skip_remote;
 } options;
 
@@ -101,6 +102,7 @@ static void usage(FILE *f) {
   fprintf(f,
           "usage: bench_scale [--shared DIR] [--docs N] [--shards K] [--step N] [--out DIR]\n"
           "                   [--skip-remote] [--queries N] [--jobs N] [--flush-mb N] [--sequential]\n"
+          "                   [--resume]\n"
           "  --docs N       documents to make and index (default %u; 100000 for a quick run)\n"
           "  --shards K     shards to index into (default 4, at most %d)\n"
           "  --step N       print indexing speed and memory every N documents (default %u,\n"
@@ -109,8 +111,11 @@ static void usage(FILE *f) {
           "  --skip-remote  no xapian-tcpsrv run\n"
           "  --queries N    at most N queries of each set (default %u)\n"
           "  --jobs N       workers of the bulk build (default: the number of cores)\n"
-          "  --flush-mb N   MiB of records per batch of the bulk build (default 4)\n"
-          "  --sequential   index record by record (shard_set), not as a bulk build\n",
+          "  --flush-mb N   MiB of records per batch of the bulk build (default 8)\n"
+          "  --sequential   index record by record (shard_set), not as a bulk build\n"
+          "  --resume       (with --out) a bulk build per step, each kept in DIR/chunks when\n"
+          "                 whole; the same command run again goes on at the first one missing,\n"
+          "                 and the chunks are merged into the shards at the end\n",
           DEFAULT_DOCS, MAX_SHARDS, DEFAULT_STEP, DEFAULT_QUERIES);
 }
 
@@ -133,6 +138,7 @@ static int parse_args(int argc, char **argv, options *o) {
     if (strcmp(a, "--help") == 0) return usage(stdout), 1;
     else if (strcmp(a, "--skip-remote") == 0) o->skip_remote = 1;
     else if (strcmp(a, "--sequential") == 0) o->sequential = 1;
+    else if (strcmp(a, "--resume") == 0) o->resume = 1;
     else if (v && strcmp(a, "--jobs") == 0) bad = parse_count(v, 1, BULK_JOBS_MAX, &o->jobs), i++;
     else if (v && strcmp(a, "--flush-mb") == 0) {
       unsigned mb = 0;
@@ -154,6 +160,10 @@ static int parse_args(int argc, char **argv, options *o) {
     }
   }
   if (!o->step) o->step = o->docs >= DEFAULT_DOCS ? DEFAULT_STEP : (o->docs + 9) / 10;
+  if (o->resume && (o->sequential || !o->out)) {
+    fprintf(stderr, "bench_scale: --resume needs --out DIR (where the chunks stay), and a bulk build\n");
+    return -1;
+  }
   return 0;
 }
 
@@ -392,6 +402,126 @@ static int index_all(const options *o, const source_pool *p, const char *dir, do
            bs.publish_seconds, bs.worker_cpu_seconds, bs.runs_bytes / 1048576.0,
            bs.index_bytes / 1048576.0);
   return st == ENGINE_OK && cst == ENGINE_OK ? 0 : -1;
+}
+
+/* The load average now (the 1-minute figure), for the lines of a long run. */
+static double load_now(void) {
+  double l = -1;
+  FILE *f = fopen("/proc/loadavg", "r");
+  if (f && fscanf(f, "%lf", &l) != 1) l = -1;
+  if (f) fclose(f);
+  return l;
+}
+
+/* One chunk of --resume: documents [first, end) as a bulk build into path. */
+static int index_chunk(const options *o, const source_pool *p, const char *path, unsigned first,
+                       unsigned end, gen_doc *g, uint64_t *bytes) {
+  bulk *b = NULL;
+  char *msg = NULL;
+  bulk_opts bo = {.jobs = o->jobs, .flush_bytes = o->flush, .shards = o->shards};
+  engine_status st = bulk_open(path, &bo, &b, &msg);
+  for (unsigned i = first; st == ENGINE_OK && i < end; i++) {
+    const record *r = make_doc(p, i, g);
+    *bytes += strlen(r->title) + g->body.len;
+    st = bulk_add(b, r);
+  }
+  if (st != ENGINE_OK && b) {
+    fprintf(stderr, "bench_scale: %s: %s\n", path, bulk_errmsg(b));
+    bulk_abort(b);
+    return -1;
+  }
+  if (st == ENGINE_OK) st = bulk_finish(b, NULL, &msg);
+  if (st != ENGINE_OK) fprintf(stderr, "bench_scale: %s: %s\n", path, msg ? msg : engine_strerror(st));
+  free(msg);
+  return st == ENGINE_OK ? 0 : -1;
+}
+
+/* --resume: documents in chunks of --step, each a bulk build published
+ * whole into base/chunks/NNNNN (bulk.h: a build killed at any point leaves
+ * nothing there), so a run killed at any point keeps every finished chunk
+ * and the same command run again starts at the first one missing. Then
+ * shard k of every chunk is merged (Xapian's compactor, ids renumbered in
+ * chunk order) into dir. Memory is a bulk build's, whatever the total. */
+static int index_chunked(const options *o, const source_pool *p, const char *base, const char *dir,
+                         double *seconds) {
+  char chunks[SHARD_PATH_MAX];
+  snprintf(chunks, sizeof chunks, "%s/chunks", base);
+  if (mkdir(chunks, 0777) != 0 && errno != EEXIST) {
+    perror(chunks);
+    return -1;
+  }
+  unsigned n_chunks = (o->docs + o->step - 1) / o->step, made = 0;
+  gen_doc g;
+  memset(&g, 0, sizeof g);
+  dynbuf_init(&g.body, 2 * BODY_PIECE + 16);
+  span t0 = span_now();
+  int rc = 0;
+  for (unsigned c = 0; rc == 0 && c < n_chunks; c++) {
+    char path[SHARD_PATH_MAX];
+    int n = snprintf(path, sizeof path, "%s/%05u", chunks, c);
+    if (n < 0 || (size_t)n >= sizeof path) {
+      rc = -1;
+      break;
+    }
+    unsigned first = c * o->step, end = first + o->step < o->docs ? first + o->step : o->docs;
+    struct stat st;
+    if (stat(path, &st) == 0) {
+      printf("  %9u docs  chunk %u there from an earlier run (%.1f MiB)\n", end, c,
+             disk_usage(path) / 1048576.0);
+      continue;
+    }
+    span t = span_now();
+    uint64_t bytes = 0;
+    rc = index_chunk(o, p, path, first, end, &g, &bytes);
+    span u = span_now();
+    made += end - first;
+    if (rc == 0)
+      printf("  %9u docs  chunk: %6.0f docs/s wall %6.0f docs/CPU-s (%.1f MB of text)  this run: "
+             "%6.0f docs/s wall  RSS %6.1f MiB  peak %6.1f MiB  chunk %.1f MiB  load %.1f\n",
+             end, (end - first) / (u.wall - t.wall), (end - first) / (u.cpu - t.cpu), bytes / 1e6,
+             made / (u.wall - t0.wall), rss_now_mib(), rss_peak_mib(), disk_usage(path) / 1048576.0,
+             load_now());
+    fflush(stdout);
+  }
+  dynbuf_free(&g.body);
+  if (rc != 0) return -1;
+  uint64_t before = disk_usage(chunks);
+  double tm = stats_now();
+  if (mkdir(dir, 0777) != 0 && errno != EEXIST) return -1;
+  const char **src = calloc(n_chunks, sizeof *src);
+  char (*paths)[SHARD_PATH_MAX] = calloc(n_chunks, sizeof *paths);
+  for (unsigned k = 0; rc == 0 && src && paths && k < o->shards; k++) {
+    char dest[SHARD_PATH_MAX];
+    for (unsigned c = 0; c < n_chunks; c++) {
+      char chunk[SHARD_PATH_MAX];
+      int n = snprintf(chunk, sizeof chunk, "%s/%05u", chunks, c);
+      if (n < 0 || (size_t)n >= sizeof chunk) rc = -1;
+      else if (o->shards == 1) memcpy(paths[c], chunk, (size_t)n + 1);
+      else if (shard_path(chunk, k, paths[c], sizeof paths[c]) != 0) rc = -1;
+      src[c] = paths[c];
+    }
+    if (o->shards == 1) snprintf(dest, sizeof dest, "%s", dir);
+    else if (shard_path(dir, k, dest, sizeof dest) != 0) rc = -1;
+    if (o->shards == 1) remove_tree(dir);
+    char *msg = NULL;
+    if (rc == 0 && engine_compact_flags(src, n_chunks, dest, ENGINE_COMPACT_MULTIPASS, &msg) != ENGINE_OK) {
+      fprintf(stderr, "bench_scale: merging into %s: %s\n", dest, msg ? msg : "?");
+      rc = -1;
+    }
+    free(msg);
+  }
+  if (!src || !paths) rc = -1;
+  free(src);
+  free(paths);
+  if (rc == 0 && o->shards > 1 && shard_write_stub(dir, o->shards) != 0) rc = -1;
+  if (rc != 0) return -1;
+  uint64_t after = disk_usage(dir);
+  *seconds = stats_now() - t0.wall;
+  printf("  %u chunks merged into %u shards in %.1f s: disk %.1f MiB before the merge, %.1f MiB "
+         "after; peak RSS %.1f MiB; load %.1f\n", n_chunks, o->shards, stats_now() - tm,
+         before / 1048576.0, after / 1048576.0, rss_peak_mib(), load_now());
+  remove_tree(chunks);
+  return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -727,7 +857,8 @@ static int run(const options *o, const source_pool *p, const char *base) {
   printf("\nindexing %u documents into %u shards (%s), %s\n", o->docs, o->shards, l.dir,
          o->sequential ? "record by record" : "as a bulk build");
   double secs;
-  if (index_all(o, p, l.dir, &secs) != 0) return -1;
+  if ((o->resume ? index_chunked(o, p, base, l.dir, &secs) : index_all(o, p, l.dir, &secs)) != 0)
+    return -1;
   printf("\n%s\n", o->sequential ? "compaction" : "merging the shards into one (for the 1-shard queries)");
   if (compact_all(o, &l) != 0) return -1;
   print_sizes(o, &l);

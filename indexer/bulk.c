@@ -31,12 +31,11 @@
  * a suspect and settled after the merge; at a million ids ~10 are false. */
 #define BLOOM_BITS (1u << 27)
 #define BLOOM_HASHES 3
-/* A run commits every this many of its documents (no fsync): Xapian's
- * pending changes (a map of every term) stay small, which is faster than one
- * commit per run (on 4,000 phapdien records, one job: 4.8-4.9 CPU-s at
- * 500, 5.3-6.5 at 1,000, 8.1 with a single commit; a loaded machine, so
- * +-15%) and bounds Xapian's memory whatever the batch size. */
-#define BULK_COMMIT_DOCS 500
+/* BULK_COMMIT_DOCS: small commits keep Xapian's pending changes (a map of
+ * every term) small, which is faster than one commit per run (on 4,000
+ * phapdien records, one job: 4.8-4.9 CPU-s at 500, 5.3-6.5 at 1,000, 8.1
+ * with a single commit; a loaded machine, so +-15%) and bounds Xapian's
+ * memory whatever the batch size. */
 
 /* ------------------------------------------------------------------ */
 /* Small helpers: messages, time, files                                 */
@@ -356,7 +355,7 @@ static void build_batch(bulk *b, const batch *bt) {
     off += sizeof it + it.len;
     /* Small commits keep Xapian's pending changes (and so its sorting and
      * memory) small; without fsync they cost little. */
-    if (st == ENGINE_OK && w[it.shard] && ++pending[it.shard] >= BULK_COMMIT_DOCS) {
+    if (st == ENGINE_OK && w[it.shard] && ++pending[it.shard] >= b->o.commit_docs) {
       pending[it.shard] = 0;
       st = engine_writer_commit(w[it.shard]);
       if (st != ENGINE_OK) FAIL(b, st, "cannot write a run: %s", engine_writer_errmsg(w[it.shard]));
@@ -743,6 +742,7 @@ engine_status bulk_open(const char *path, const bulk_opts *opts, bulk **out, cha
   b->jobs = b->o.jobs ? (b->o.jobs > BULK_JOBS_MAX ? BULK_JOBS_MAX : b->o.jobs) : cores();
   if (!b->o.flush_bytes) b->o.flush_bytes = BULK_FLUSH_DEFAULT;
   if (b->o.flush_bytes < BULK_FLUSH_MIN) b->o.flush_bytes = BULK_FLUSH_MIN;
+  if (!b->o.commit_docs) b->o.commit_docs = BULK_COMMIT_DOCS;
   /* A trailing slash would make path.bulk a child of the index. */
   snprintf(b->path, sizeof b->path, "%s", path);
   for (size_t n = strlen(b->path); n > 1 && b->path[n - 1] == '/'; n--) b->path[n - 1] = '\0';

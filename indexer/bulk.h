@@ -48,9 +48,13 @@
 #include "engine/engine.h"
 #include "model/record.h"
 
-#define BULK_FLUSH_DEFAULT (4u * 1024 * 1024) /* bytes of records per batch */
+#define BULK_FLUSH_DEFAULT (8u * 1024 * 1024) /* bytes of records per batch */
 #define BULK_FLUSH_MIN (64u * 1024)
 #define BULK_JOBS_MAX 64
+/* A run commits every this many of its documents (no fsync): Xapian's
+ * pending changes (a map of every term) stay small (bulk.c says what was
+ * measured). */
+#define BULK_COMMIT_DOCS 100
 
 /* Told of a record that could not be indexed (the others go on). Called
  * from a worker thread, one call at a time. */
@@ -59,6 +63,7 @@ typedef void (*bulk_skip_fn)(void *ctx, const char *id, const char *msg);
 typedef struct {
   unsigned jobs;       /* workers; 0 = the number of cores (at most BULK_JOBS_MAX) */
   size_t flush_bytes;  /* bytes of records per batch; 0 = BULK_FLUSH_DEFAULT */
+  unsigned commit_docs; /* a run commits every this many documents; 0 = BULK_COMMIT_DOCS */
   unsigned shards;     /* 0 = as many as the index at path has (1 if none) */
   /* 1: the documents already in the index at path stay, as with
    * incremental indexing (ids added again replace theirs). 0: a rebuild:

@@ -8,6 +8,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config      # toolchain
   libxapian-dev xapian-tools            # the engine (and xapian-tcpsrv for shards)
+  libjemalloc-dev                       # malloc for Xapian's writer (bulk builds)
   libicu-dev                            # the Vietnamese text pipeline
   libjson-c-dev                         # JSON Lines in and out
   libcurl4-openssl-dev libxml2-dev      # crawler and extractor
