@@ -24,7 +24,12 @@
  *    bulk build's first steps look fast: records wait in the batches handed
  *    to the workers; the "indexed" line after the merge is the true rate.)
  *    The bulk build then says its runs, merge time and the disk used before
- *    and after the merge.
+ *    and after the merge. With --resume (and --out DIR) each STEP documents
+ *    are a bulk build of their own, kept in DIR/chunks once whole: a run
+ *    killed at any point loses at most the chunk in progress, and the same
+ *    command run again goes on at the first chunk missing; at the end the
+ *    chunks are merged shard by shard (the line says the disk used before
+ *    and after). Each chunk's line says its docs/s, RSS and the load.
  * 3. Size on disk per document.
  * 4. The shards merged into one (DIR/c1) with engine_compact (timed); with
  *    --sequential, first each shard compacted alone (DIR/c4/shard-K and a

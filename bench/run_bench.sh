@@ -13,8 +13,10 @@
 #
 # The indexing figures of issue 17 (bulk N jobs and 1 job, sequential, plain
 # Xapian, FTS5, the top 10 check):   bash bench/run_bench.sh bench_index
-# The million documents (a bulk build into 4 shards, then the queries):
-#   BENCH_SCALE_DOCS=1000000 nice bash bench/run_bench.sh bench_scale
+# The million documents (bulk builds into 4 shards, then the queries),
+# resumable: a bulk build per 100,000 kept in DIR, and the same command run
+# again after a kill goes on at the first chunk missing:
+#   BENCH_SCALE_DOCS=1000000 BENCH_SCALE_OUT=DIR nice bash bench/run_bench.sh bench_scale
 # (about 40 core-minutes on a quiet 2-core machine, ~15 GB of disk at the
 # peak; BENCH_SCALE_ARGS adds flags, e.g. "--skip-remote --jobs 2").
 set -euo pipefail
@@ -30,7 +32,7 @@ while [ $# -gt 0 ]; do
     --shared)
       [ -d "${2:-}" ] || { echo "run_bench.sh: --shared wants a directory" >&2; exit 2; }
       cmake_args+=("-DTRACUU_SHARED_DIR=$(cd "$2" && pwd)"); shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     bench_*)
       grep -qx "$1" <<<"$declared" || { echo "run_bench.sh: no benchmark \"$1\"" >&2; exit 2; }
       benches="$benches $1"; shift ;;
@@ -55,6 +57,7 @@ echo "$(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | 
 scale_args=(--docs "${BENCH_SCALE_DOCS:-100000}")
 # shellcheck disable=SC2206  # flags, split on spaces on purpose
 [ -n "${BENCH_SCALE_ARGS:-}" ] && scale_args+=(${BENCH_SCALE_ARGS})
+[ -n "${BENCH_SCALE_OUT:-}" ] && scale_args+=(--resume --out "$BENCH_SCALE_OUT")
 
 status=0
 for b in $benches; do
