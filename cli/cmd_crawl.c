@@ -317,6 +317,17 @@ static int run_plan(const crawl_options *o, const crawl_args *a) {
   return exit_for(st, NULL);
 }
 
+/* 1 when nothing names the crawl's operator: no --user-agent, no
+ * user_agent= in the settings, the config's [crawl] or every [site]. */
+static int agent_unnamed(const crawl_options *o) {
+  if (o->user_agent) return 0;
+  if (!o->config) return 1;
+  if (o->config->user_agent) return 0;
+  for (size_t i = 0; i < o->config->n_sites; i++)
+    if (!o->config->sites[i].user_agent) return 1;
+  return o->config->n_sites == 0;
+}
+
 /* The configuration's user_agent and delay (settings.h); flags override them. */
 static void settings_defaults(crawl_options *o) {
   const char *delay = settings_get(SETTING_DELAY);
@@ -357,6 +368,10 @@ int cmd_crawl(int argc, char **argv) {
     o.urls = (const char *const *)urls;
     o.n_urls = (size_t)n;
     o.attach_reader = cli_attach_reader();
+    /* A person at a terminal is told once; cron's mail is not filled with it. */
+    if (!a.plan && agent_unnamed(&o) && isatty(2))
+      fprintf(stderr, "tracuu: note: the User-Agent names no contact; set user_agent = NAME "
+                      "(+URL or e-mail) so that a site can reach you (tracuu-sites.conf(5))\n");
     rc = a.plan ? run_plan(&o, &a) : run_crawl(&o, &a);
     fetch_global_cleanup();
   }

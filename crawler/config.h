@@ -1,7 +1,7 @@
 /* config: the crawl configuration file (INI, read with inih).
  *
  *   [crawl]                       optional, defaults for every site
- *   user_agent = tracuu/0.1 (+https://example.org/bot)
+ *   user_agent = tracuu/0.2 (+https://example.org/bot)
  *   delay = 2                     seconds between two requests to a host
  *   max_pages = 100000            pages a site may have (known to the store)
  *   min_revisit = 1d              the revisit schedule's bounds (schedule.h):

@@ -44,7 +44,11 @@
  * still in the frontier), and a fast site is not held to one fsync a page. */
 #define CRAWL_TURN_ANSWERS 64
 #define CRAWL_TURN_MS 250
-#define CRAWL_USER_AGENT "tracuu/0.1 (+https://github.com/tracuu/tracuu; crawler of public notices)"
+/* tracuu has no web site of its own to name, and a made-up contact URL
+ * would send a site's webmaster nowhere: the default names the program and
+ * what it does, and the operator names themself with user_agent= (the
+ * crawl says so on a terminal when no one did). */
+#define CRAWL_USER_AGENT "tracuu/" TRACUU_VERSION " (crawler of public notices)"
 #define CRAWL_SITE_NAME 160    /* a site's name: its section, or its start URL's origin */
 
 /* A site as the crawl sees it: a [site] of the config, or a start URL. */

@@ -105,7 +105,7 @@ const char *fetch_strerror(fetch_error e) {
 
 void fetch_options_default(fetch_options *o) {
   memset(o, 0, sizeof *o);
-  o->user_agent = "tracuu/0.1 (+https://github.com/tracuu/tracuu)";
+  o->user_agent = "tracuu/" TRACUU_VERSION;
   o->delay_ms = 1000;
   o->connect_timeout_ms = 15000;
   o->timeout_ms = 60000;

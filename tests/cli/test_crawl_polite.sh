@@ -28,9 +28,12 @@ expect_eq "$(requests /bai/5.html)" 0 "disallowed for tracuu: never requested"
 expect_eq "$(requests /bai/6.html)" 1 "disallowed only for others: requested"
 expect_eq "$(requests /bai/4.html)" 0 "excluded by the config: never requested"
 expect_eq "$(jq -r .robots_blocked "$TMP/out")" 1 "one URL blocked by robots.txt"
-# An honest User-Agent with a contact URL.
-if grep -q 'ua=tracuu/[0-9.]*_(+https://' "$SERVER_LOG"; then pass; else
+# An honest User-Agent: tracuu and its version, and no made-up contact URL
+# (0.1 named https://github.com/tracuu/tracuu, which does not exist).
+VERSION=$("$TRACUU" --version | sed -n '1s/^tracuu //p')
+if grep -q "ua=tracuu/${VERSION}_(crawler_of_public_notices)" "$SERVER_LOG"; then pass; else
   fail "User-Agent: $(head -1 "$SERVER_LOG")"; fi
+if grep -q 'ua=.*https://' "$SERVER_LOG"; then fail "the default User-Agent names a URL"; else pass; fi
 
 # 2. --delay overrides everything; --user-agent is sent as given.
 : >"$SERVER_LOG"
