@@ -34,7 +34,7 @@ failed=0
 # empty unless valgrind found something; the program's own exit code (1 for
 # a run that skipped input, 2, 3, 8 on purpose below) is reported as is.
 vg() {
-  local name=$1 rc
+  local name=$1 rc t0=$SECONDS
   shift
   # Leaks: definite and indirect ones count. "Possibly lost" blocks are ICU's
   # own caches (the transliterator registry test_text uses as an oracle),
@@ -48,7 +48,7 @@ vg() {
       "$(grep -m1 -E '^==[0-9]+== [A-Z]' "$logs/$name.log" | cut -d' ' -f2-) (see $logs/$name.log)"
     failed=$((failed + 1))
   else
-    printf '%-24s clean (exit %s)\n' "$name" "$rc"
+    printf '%-24s clean (exit %s, %ss)\n' "$name" "$rc" "$((SECONDS - t0))"
   fi
 }
 

@@ -306,8 +306,8 @@ static void add_cased(dynbuf *out, const char *s, size_t n, int title) {
     dynbuf_append(out, s, n);
     return;
   }
-  size_t i = 0;
-  if (title && ln > 0) {
+  int32_t i = 0; /* ICU's index type: U8_NEXT compares it with the length */
+  if (title && ln > 0 && ln <= INT32_MAX) {
     UChar32 c;
     U8_NEXT((const uint8_t *)low, i, (int32_t)ln, c);
     if (c < 0) i = 0;
@@ -320,7 +320,7 @@ static void add_cased(dynbuf *out, const char *s, size_t n, int title) {
       else dynbuf_append(out, up, (size_t)k);
     }
   }
-  dynbuf_append(out, low + i, ln - i);
+  dynbuf_append(out, low + i, ln - (size_t)i);
   free(low);
 }
 

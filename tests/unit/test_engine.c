@@ -53,7 +53,7 @@ typedef struct {
   size_t len;
 } text;
 
-static void text_add(text *t, const char *fmt, ...) {
+__attribute__((format(printf, 2, 3))) static void text_add(text *t, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   int n = vsnprintf(t->buf + t->len, sizeof t->buf - t->len, fmt, ap);

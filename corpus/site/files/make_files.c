@@ -58,19 +58,19 @@ static const char *const KH_45[] = {
     "KẾ HOẠCH", "Trồng hàng cây bằng lăng tím dọc đường Âu Cơ", "__________",
     "I. MỤC ĐÍCH", "Tạo bóng mát và cảnh quan cho tuyến đường Âu Cơ đoạn qua phường Nhật Tân.",
     "II. NỘI DUNG",
-    "Trồng 120 cây bằng lăng tím cao từ ba mét trở lên, mỗi cây cách nhau tám mét; "
-    "tưới nước hằng ngày trong ba tháng đầu.",
+    ("Trồng 120 cây bằng lăng tím cao từ ba mét trở lên, mỗi cây cách nhau tám mét; "
+     "tưới nước hằng ngày trong ba tháng đầu."),
     "III. TỔ CHỨC THỰC HIỆN", "Ban Quản lý dự án quận chủ trì, hoàn thành trước ngày 30/9/2024.",
     "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Đỗ Thanh Bình"};
 
 static const char *const CT_02[] = {
     "ỦY BAN NHÂN DÂN", "QUẬN TÂY HỒ", "Số: 02/CT-UBND", "Tây Hồ, ngày 10 tháng 01 năm 2005",
     "CHỈ THỊ", "Về việc cấm thả diều gần đường dây điện cao thế", "__________",
-    "Mùa hè năm 2004 đã xảy ra ba vụ chập điện do dây diều vướng vào đường dây điện cao thế "
-    "đi qua các bãi ven sông Hồng.",
-    "Chủ tịch Ủy ban nhân dân quận chỉ thị: cấm thả diều trong phạm vi năm mươi mét quanh "
-    "đường dây điện cao thế; Công an các phường tuần tra các bãi ven sông vào chiều thứ Bảy "
-    "và Chủ nhật.",
+    ("Mùa hè năm 2004 đã xảy ra ba vụ chập điện do dây diều vướng vào đường dây điện cao thế "
+     "đi qua các bãi ven sông Hồng."),
+    ("Chủ tịch Ủy ban nhân dân quận chỉ thị: cấm thả diều trong phạm vi năm mươi mét quanh "
+     "đường dây điện cao thế; Công an các phường tuần tra các bãi ven sông vào chiều thứ Bảy "
+     "và Chủ nhật."),
     "CHỦ TỊCH", "Nguyễn Văn Bảy"};
 
 #define N(a) (sizeof(a) / sizeof(a)[0])
