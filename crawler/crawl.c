@@ -890,6 +890,7 @@ crawl_status crawl_run(const crawl_options *o, crawl_summary *out, char *err, si
   attach_options_default(&c.aopt);
   c.aopt.ocr = !o->no_ocr;
   c.aopt.reader = o->attach_reader;
+  c.aopt.max_memory = CRAWL_READER_MEMORY;
   if (crawl_build_sites(&c) != 0) crawl_stop(&c, CRAWL_NOMEM, "out of memory");
   else if (c.n_sites == 0)
     crawl_stop(&c, CRAWL_USAGE, "nothing to crawl: give a start URL or a config");

@@ -50,6 +50,14 @@
  * crawl says so on a terminal when no one did). */
 #define CRAWL_USER_AGENT "tracuu/" TRACUU_VERSION " (crawler of public notices)"
 #define CRAWL_SITE_NAME 160    /* a site's name: its section, or its start URL's origin */
+/* The address space a reader child of files may add to what it starts with
+ * (attach.h's max_memory; ATTACH_MAX_MEMORY for a file read alone): the
+ * child starts at ~20 MB resident, so it stays under ~160 MB, and with the
+ * crawler (~45 MB measured, its file-dependent parts capped: bodies in
+ * flight, a file's text) the crawl's processes under 300 MB together.
+ * The scans of ../shared read in 110 MB; a page too large for it costs its
+ * OCR, at worst its file (one line), never the crawl. */
+#define CRAWL_READER_MEMORY (140u * 1024 * 1024)
 
 /* A site as the crawl sees it: a [site] of the config, or a start URL. */
 typedef struct {
