@@ -28,7 +28,10 @@
  * are handwritten numbers on scans (560, 1716, 3980, 932, 493, 1413),
  * stamped number fields that OCR misreads (8151 -> 81512, 85 -> S5, 2536),
  * a number only in a signature box, scans whose stamp covers the number,
- * and "144 /2002/QĐ/BTC", which text_find_refs cuts short. */
+ * and "144 /2002/QĐ/BTC", which text_find_refs cut short until it read a
+ * slash after the kind code (now found). A search finds more than the text
+ * holds: the indexer also takes a number from a file's name and header
+ * (bench/score_pages.py's att#: 23 of 27). */
 #define NUMBER_MIN 0.45
 #define PHRASE_MIN 0.85
 #define TEST_OCR_PAGES 3
