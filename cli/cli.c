@@ -283,9 +283,9 @@ int cli_open_db_opts(const char *const *names, size_t n, cli_db_opts *o, engine_
                          warn_skipped, o};
   char *msg = NULL;
   engine_status st = engine_db_open_opts(resolved, n, &eo, out, &msg);
+  if (st == ENGINE_OK) cli_crash_guard_index(names, n); /* the schema check reads it already */
   int rc = st == ENGINE_OK ? check_schema(out, names, n, n == 1 ? names[0] : "the index")
                            : cli_index_error(st, names, n, msg);
-  if (rc == EXIT_OK) cli_crash_guard_index(names, n);
   free(msg);
   free(paths);
   free(resolved);

@@ -41,12 +41,22 @@ const char *cli_io_advice(const char *msg);
  * says "a bug: please report it" and exits EXIT_INTERNAL; once an index is
  * open for reading (cli_open_db_opts calls cli_crash_guard_index) the line
  * names the index and "tracuu check" and the code is EXIT_DAMAGED, since
- * Xapian 1.4 faults on some damaged blocks. */
+ * Xapian 1.4 faults on some damaged blocks. It also loops for ever on
+ * others: cli_crash_guard_index arms the watchdog (cli_hang_guard), which
+ * ends a command whose thread spent CLI_HANG_SECONDS of CPU in a row inside
+ * one step of the engine with the hang line and EXIT_DAMAGED. */
+#define CLI_HANG_SECONDS 10
+typedef enum { CLI_GUARD_FAULT, CLI_GUARD_HANG } cli_guard_kind;
 void cli_crash_guard(void);
 void cli_crash_guard_index(const char *const *names, size_t n);
-/* Sets the line (printf format, no newline) and the exit code of a fault
- * from now on (tracuu check: a fault while checking is damage). */
-void cli_crash_guard_line(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Sets the line (printf format, no newline) and the exit code of a fault,
+ * or of a hang, from now on (tracuu check: either while checking is damage). */
+void cli_crash_guard_line(cli_guard_kind kind, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Arms (on) or disarms the watchdog, for the calling thread: disarmed
+ * around a call that is one long step by design (Xapian's check of a whole
+ * table), and in tracuu serve, whose workers the server watches. */
+void cli_hang_guard(int on);
 
 /* Repeated --db flags: at most CLI_MAX_DBS databases (shards) at once. */
 #define CLI_MAX_DBS 64

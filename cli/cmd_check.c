@@ -71,8 +71,10 @@ static int damaged(check_run *r, const char *what) {
 static int check_one(check_run *r) {
   char path[SHARD_PATH_MAX];
   const char *resolved = shard_resolve_db(r->name, path, sizeof path);
-  /* Xapian's check itself faults on some damaged blocks: that is damage too. */
-  cli_crash_guard_line(EXIT_DAMAGED,
+  /* Xapian's check itself faults on some damaged blocks: that is damage too.
+   * It reads a whole table in one call: no watchdog there. */
+  cli_hang_guard(0);
+  cli_crash_guard_line(CLI_GUARD_FAULT, EXIT_DAMAGED,
                        "tracuu: %s is damaged: Xapian crashed checking it (it faults on some "
                        "damaged blocks): rebuild it (tracuu index, or tracuu index --from-store)",
                        r->name);
@@ -94,10 +96,14 @@ static int check_one(check_run *r) {
   progress_line(r, "opening");
   rc = cli_open_db(&r->name, 1, &db);
   if (rc != EXIT_OK) return rc; /* its line is said: another schema, ... */
-  cli_crash_guard_line(EXIT_DAMAGED,
+  cli_crash_guard_line(CLI_GUARD_FAULT, EXIT_DAMAGED,
                        "tracuu: %s is damaged: Xapian crashed reading its documents (it faults "
                        "on some damaged blocks): rebuild it (tracuu index, or tracuu index "
                        "--from-store)", r->name);
+  cli_crash_guard_line(CLI_GUARD_HANG, EXIT_DAMAGED,
+                       "tracuu: %s is damaged: Xapian read one of its documents for %d s of CPU "
+                       "without an answer (it loops for ever on some damaged blocks): rebuild "
+                       "it (tracuu index, or tracuu index --from-store)", r->name, CLI_HANG_SECONDS);
   r->total = engine_db_doccount(db);
   index_check_callbacks cb = {on_fault, on_progress, r};
   index_check_counts c;

@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "indexer/shard.h"
+#include "web/http.h"
 #include "web/server.h"
 
 #define STORE_PATH_MAX 4096
@@ -84,6 +86,28 @@ static int parse_serve(int argc, char **argv, serve_args *a) {
   return 0;
 }
 
+/* What a given-up worker says (web_config.gave_up), and the index it names. */
+typedef struct {
+  const char *name;
+  char check[1024];
+} serve_watch;
+
+/* A worker's request ran HTTP_HANDLER_CPU_SECONDS of CPU: Xapian looping on
+ * a damaged block. Its request was answered 500; with no worker left the
+ * server can answer nothing more, and threads inside Xapian cannot be
+ * stopped or their handles freed: the process ends here. */
+static void on_gave_up(void *ctx, unsigned left, unsigned workers) {
+  serve_watch *w = ctx;
+  cli_error("a request ran %d s of CPU inside Xapian on the index %s without an answer (it loops "
+            "for ever on some damaged blocks): answered 500; %u of %u workers left: \"%s\" "
+            "tells what is damaged: rebuild it", HTTP_HANDLER_CPU_SECONDS, w->name, left, workers,
+            w->check);
+  if (left > 0) return;
+  cli_error("no worker left to answer: stopping");
+  fflush(stderr);
+  _exit(EXIT_DAMAGED);
+}
+
 /* Serves until SIGINT or SIGTERM (blocked in every thread, waited for here). */
 static int serve_until_signal(web_config *cfg) {
   sigset_t set;
@@ -108,6 +132,12 @@ static int serve_until_signal(web_config *cfg) {
             cfg->address);
   int sig;
   sigwait(&set, &sig);
+  unsigned stuck = web_server_given_up(s);
+  if (stuck) { /* their threads still use the server and the index: nothing can be freed */
+    cli_error("stopping with %u worker(s) still inside Xapian on a damaged index (see above)", stuck);
+    fflush(stderr);
+    _exit(EXIT_DAMAGED);
+  }
   web_server_stop(s);
   return EXIT_OK;
 }
@@ -142,9 +172,12 @@ int cmd_serve(int argc, char **argv) {
   char store[STORE_PATH_MAX];
   if (!a.store) cli_default_store(a.n_dbs ? a.dbs[0] : cli_default_db(), store, sizeof store);
   if (a.threads == 0) a.threads = 1;
+  serve_watch watch = {.name = a.n_dbs == 1 ? a.dbs[0] : a.n_dbs ? "(several --db)" : cli_default_db()};
+  cli_check_command(a.dbs, a.n_dbs, watch.check, sizeof watch.check);
   web_config cfg = {.threads = a.threads, .store = a.store ? a.store : store, .address = a.address,
-                    .port = (uint16_t)a.port};
+                    .port = (uint16_t)a.port, .gave_up = on_gave_up, .gave_up_ctx = &watch};
   int rc = open_pool(&a, &cfg.pool);
+  cli_hang_guard(0); /* the server watches its workers itself */
   if (rc == EXIT_OK) rc = serve_until_signal(&cfg);
   dbpool_close(cfg.pool);
   return rc;

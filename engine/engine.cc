@@ -26,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -258,6 +259,13 @@ engine_status status_of_exception(std::string *err, Context ctx) noexcept {
     return fail(err, e, ENGINE_INTERNAL);
   } catch (const std::bad_alloc &) {
     return refuse(err, ENGINE_NOMEM, "out of memory");
+  } catch (const std::length_error &) {
+    /* A length no string can have: Xapian 1.4.22 read it from a damaged
+     * block (measured: a postlist block whose directory end is off by one
+     * gives "basic_string::append" in stats). Nothing of tracuu's own asks
+     * for such a length. */
+    return refuse(err, ENGINE_CORRUPT,
+                  "a length read from the index is impossible (std::length_error)");
   } catch (const std::exception &e) {
     return refuse(err, ENGINE_INTERNAL, e.what());
   } catch (...) {
@@ -265,10 +273,34 @@ engine_status status_of_exception(std::string *err, Context ctx) noexcept {
   }
 }
 
+/* The calling thread's engine_progress (engine.h): written only by its own
+ * thread, with relaxed atomic stores, so that its signal handlers and other
+ * threads may read it. A plain aggregate: zeroed, no TLS constructor. */
+thread_local engine_progress progress;
+
+void progress_step() noexcept {
+  __atomic_store_n(&progress.steps, progress.steps + 1, __ATOMIC_RELAXED);
+}
+
+/* One engine function under way on this thread, for its lifetime. */
+struct in_engine {
+  in_engine() noexcept {
+    progress_step();
+    __atomic_store_n(&progress.depth, progress.depth + 1, __ATOMIC_RELAXED);
+  }
+  ~in_engine() {
+    __atomic_store_n(&progress.depth, progress.depth - 1, __ATOMIC_RELAXED);
+    progress_step();
+  }
+  in_engine(const in_engine &) = delete;
+  in_engine &operator=(const in_engine &) = delete;
+};
+
 /* Runs body (which returns an engine_status) with every exception mapped.
  * err, if not NULL, is cleared first and holds the message of a failure. */
 template <typename Body>
 engine_status guard(std::string *err, Context ctx, Body &&body) noexcept {
+  const in_engine watched;
   if (err) err->clear();
   try {
     return body();
@@ -333,6 +365,7 @@ void each_term(Xapian::TermIterator it, const Xapian::TermIterator &end, engine_
                void *ctx, Freq &&freq) {
   for (; it != end; ++it) {
     const std::string term = *it;
+    progress_step();
     if (cb(ctx, term.data(), term.size(), freq(it, term))) break;
   }
 }
@@ -1744,6 +1777,7 @@ engine_status engine_db_each_document(engine_db *db, engine_doc_cb cb, void *ctx
          ++it) {
       const Xapian::docid id = *it;
       const std::string data = db->db.get_document(id).get_data();
+      progress_step();
       if (cb(ctx, id, data.data(), data.size())) break;
     }
     return ENGINE_OK;
@@ -1757,6 +1791,7 @@ engine_status engine_db_document_terms(engine_db *db, uint64_t docid, engine_ter
     const Xapian::docid id = static_cast<Xapian::docid>(docid);
     for (Xapian::TermIterator t = db->db.termlist_begin(id); t != db->db.termlist_end(id); ++t) {
       const std::string term = *t;
+      progress_step();
       if (cb(ctx, term.data(), term.size(), 0)) break; /* a frequency costs a lookup */
     }
     return ENGINE_OK;
@@ -1768,10 +1803,18 @@ engine_status engine_doc_each_term(const engine_doc *doc, engine_term_cb cb, voi
   return guard(nullptr, [&] {
     for (Xapian::TermIterator t = doc->doc.termlist_begin(); t != doc->doc.termlist_end(); ++t) {
       const std::string term = *t;
+      progress_step();
       if (cb(ctx, term.data(), term.size(), 0)) break;
     }
     return ENGINE_OK;
   });
+}
+
+const engine_progress *engine_thread_progress(void) { return &progress; }
+
+void engine_progress_read(const engine_progress *p, uint64_t *steps, uint32_t *depth) {
+  *steps = __atomic_load_n(&p->steps, __ATOMIC_RELAXED);
+  *depth = __atomic_load_n(&p->depth, __ATOMIC_RELAXED);
 }
 
 }  // extern "C"

@@ -471,6 +471,32 @@ engine_status engine_db_document_terms(engine_db *db, uint64_t docid, engine_ter
  * in byte order; stops when cb returns non-zero. */
 engine_status engine_doc_each_term(const engine_doc *doc, engine_term_cb cb, void *ctx);
 
+/* ------------------------------------------------------------------ */
+/* Watching for a read that never ends                                  */
+/* ------------------------------------------------------------------ */
+
+/* Xapian 1.4.22 loops for ever inside some reads of a damaged block (a
+ * B-tree block whose directory end is off by one: the binary search in it
+ * never narrows), where no exception and no fault can be had. So each
+ * thread counts its way through the engine, for a watchdog: `steps` moves
+ * at every entry into and return from an engine function and at every item
+ * an iteration hands to its callback; `depth` is how many engine functions
+ * the thread is inside. A watchdog that sees depth > 0 and steps unchanged
+ * over a bound of the thread's CPU time knows that one step of Xapian's
+ * went on that long. Nothing here ever stops a call: the watcher decides. */
+typedef struct {
+  uint64_t steps;
+  uint32_t depth;
+} engine_progress;
+
+/* The calling thread's record; valid while the thread lives. */
+const engine_progress *engine_thread_progress(void);
+
+/* Reads a record (relaxed atomic loads: async-signal-safe, and fine from
+ * another thread while the owner lives). */
+void engine_progress_read(const engine_progress *p, uint64_t *steps /* OUT */,
+                          uint32_t *depth /* OUT */);
+
 #ifdef __cplusplus
 }
 #endif

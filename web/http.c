@@ -15,7 +15,17 @@
  * figures). A connection a worker
  * closes is freed, like every closed one, by the I/O thread after its
  * current batch of events, which cannot hold it: it was not armed. The
- * eventfd only wakes the I/O thread to stop. */
+ * eventfd only wakes the I/O thread to stop.
+ *
+ * A handler that never returns (Xapian 1.4.22 loops for ever on some
+ * damaged index blocks) would hold its connection and its worker for
+ * ever. The I/O thread reads each handling worker's CPU clock; past
+ * HTTP_HANDLER_CPU_SECONDS on one request the worker is given up: its
+ * socket moves to a new connection that gets the handler's answer to a
+ * refusal 500 and closes, and the old one stays with the worker (C_GIVEN_UP)
+ * which, should it ever come back, frees it and serves again. A thread
+ * cannot be stopped from outside: the server goes on with the others and
+ * tells the application (http_config.gave_up). */
 #define _GNU_SOURCE /* accept4 */
 #include "web/http.h"
 
@@ -41,7 +51,7 @@
 
 /* C_DEAD: closed, its memory freed after the current batch of events
  * (an event for it may still be in that batch). */
-typedef enum { C_READ, C_QUEUED, C_HANDLING, C_WRITE, C_LINGER, C_DEAD } conn_state;
+typedef enum { C_READ, C_QUEUED, C_HANDLING, C_WRITE, C_LINGER, C_DEAD, C_GIVEN_UP } conn_state;
 
 typedef struct {
   uint32_t addr;
@@ -68,13 +78,23 @@ typedef struct conn {
   struct conn *qnext;       /* the queue, or the dead list */
 } conn;
 
+typedef struct {
+  struct http_server *s;
+  pthread_t thread;
+  clockid_t clock;  /* its CPU time */
+  conn *handling;   /* the request it runs the handler for, or NULL (under mu) */
+  double cpu_at;    /* its CPU clock when it took that request */
+  int given_up;     /* the handler ran past HTTP_HANDLER_CPU_SECONDS (under mu) */
+} worker;
+
 struct http_server {
   http_config cfg;
   int lfd, efd, epfd;
   uint16_t port;
   pthread_t io;
-  pthread_t workers[HTTP_MAX_WORKERS];
+  worker workers[HTTP_MAX_WORKERS];
   unsigned n_workers;
+  unsigned given_up; /* workers given up and not come back */
   pthread_mutex_t mu;
   pthread_cond_t work;
   int stopping_workers, stopping_io;
@@ -90,11 +110,13 @@ struct http_server {
 /* Markers for epoll's data of the two descriptors that are not connections. */
 static char LISTEN_MARK, WAKE_MARK;
 
-static double now_s(void) {
+static double clock_s(clockid_t clock) {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  if (clock_gettime(clock, &ts) != 0) return 0;
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+static double now_s(void) { return clock_s(CLOCK_MONOTONIC); }
 
 const char *http_reason(int status) {
   switch (status) {
@@ -145,6 +167,15 @@ static void conn_kill(http_server *s, conn *c) {
   c->state = C_DEAD;
   c->qnext = s->dead;
   s->dead = c;
+}
+
+/* Frees a connection given up on, once its worker came back with it. */
+static void conn_free_given_up(conn *c) {
+  dynbuf_free(&c->in);
+  dynbuf_free(&c->out_head);
+  dynbuf_free(&c->out_body);
+  free(c->target);
+  free(c);
 }
 
 static void bury_dead(http_server *s) {
@@ -593,8 +624,81 @@ static void on_event(http_server *s, conn *c, uint32_t events) {
   pthread_mutex_unlock(&s->mu);
 }
 
+static void compose(conn *c, http_reply *r);
+static void *worker_main(void *arg);
+
+/* Gives up the worker w (under mu): its socket moves to a new connection,
+ * returned to be answered by the caller, or closed when there is no memory
+ * for one (NULL). */
+static conn *give_up(http_server *s, worker *w) {
+  conn *c = w->handling, *n = calloc(1, sizeof *n);
+  w->given_up = 1;
+  s->given_up++;
+  s->stats.given_up++;
+  c->state = C_GIVEN_UP;
+  if (n) {
+    *n = *c;
+    n->target = c->target ? strdup(c->target) : NULL;
+    n->rq.method = n->head.method;
+    n->rq.target = n->target ? n->target : "";
+    n->rq.refused = 500;
+    n->rq.why = HTTP_WHY_GIVEN_UP;
+    n->keep_alive = 0;
+    n->state = C_HANDLING;
+    dynbuf_init(&n->in, HTTP_MAX_HEAD + READ_CHUNK);
+    dynbuf_init(&n->out_head, 4096);
+    dynbuf_init(&n->out_body, HTTP_MAX_REPLY);
+    if (n->prev) n->prev->next = n;
+    else s->all = n;
+    if (n->next) n->next->prev = n;
+  } else {
+    c->from->conns--;
+    s->n_conns--;
+    if (c->prev) c->prev->next = c->next;
+    else s->all = c->next;
+    if (c->next) c->next->prev = c->prev;
+    close(c->fd);
+  }
+  c->fd = -1;
+  c->prev = c->next = NULL;
+  return n;
+}
+
+/* The workers whose handler ran past its CPU time: each is given up and
+ * its request answered here (the handler's answer to a refusal 500). */
+static void watch_workers(http_server *s) {
+  conn *answer[HTTP_MAX_WORKERS];
+  unsigned n = 0, left = 0;
+  pthread_mutex_lock(&s->mu);
+  for (unsigned i = 0; i < s->n_workers; i++) {
+    worker *w = &s->workers[i];
+    if (w->handling && !w->given_up && clock_s(w->clock) - w->cpu_at > HTTP_HANDLER_CPU_SECONDS) {
+      conn *c = give_up(s, w);
+      if (c) answer[n++] = c;
+    }
+  }
+  left = s->n_workers - s->given_up;
+  pthread_mutex_unlock(&s->mu);
+  for (unsigned i = 0; i < n; i++) { /* no one else touches a C_HANDLING connection */
+    conn *c = answer[i];
+    http_reply r = {.status = 500};
+    dynbuf_init(&r.headers, 4096);
+    dynbuf_init(&r.body, HTTP_MAX_REPLY);
+    s->cfg.handler(s->cfg.ctx, &c->rq, &r);
+    compose(c, &r);
+    dynbuf_free(&r.headers);
+    dynbuf_free(&r.body);
+    int rc = write_some(c);
+    pthread_mutex_lock(&s->mu);
+    take_back(s, c, rc);
+    pthread_mutex_unlock(&s->mu);
+    if (s->cfg.gave_up) s->cfg.gave_up(s->cfg.ctx, left, s->n_workers);
+  }
+}
+
 /* Closes what ran past its clock. */
 static void sweep(http_server *s) {
+  watch_workers(s);
   double t = now_s();
   pthread_mutex_lock(&s->mu);
   conn *next;
@@ -667,19 +771,34 @@ static void compose(conn *c, http_reply *r) {
 }
 
 static void *worker_main(void *arg) {
-  http_server *s = arg;
+  worker *w = arg;
+  http_server *s = w->s;
   pthread_mutex_lock(&s->mu);
+  if (pthread_getcpuclockid(pthread_self(), &w->clock) != 0) w->clock = CLOCK_THREAD_CPUTIME_ID;
   for (;;) {
     while (!s->stopping_workers && !s->queue) pthread_cond_wait(&s->work, &s->mu);
     if (s->stopping_workers) break;
     conn *c = dequeue(s);
     c->state = C_HANDLING;
+    w->handling = c;
+    w->cpu_at = clock_s(CLOCK_THREAD_CPUTIME_ID);
     pthread_mutex_unlock(&s->mu);
 
     http_reply r = {.status = 200};
     dynbuf_init(&r.headers, 4096);
     dynbuf_init(&r.body, HTTP_MAX_REPLY);
     s->cfg.handler(s->cfg.ctx, &c->rq, &r);
+    pthread_mutex_lock(&s->mu);
+    w->handling = NULL;
+    if (w->given_up) { /* it came back after all: its request was answered */
+      w->given_up = 0;
+      s->given_up--;
+      conn_free_given_up(c);
+      dynbuf_free(&r.headers);
+      dynbuf_free(&r.body);
+      continue;
+    }
+    pthread_mutex_unlock(&s->mu);
     compose(c, &r);
     dynbuf_free(&r.headers);
     dynbuf_free(&r.body);
@@ -761,8 +880,11 @@ int http_start(const http_config *cfg, http_server **out, char *err, size_t errl
     server_free(s);
     return -1;
   }
-  for (; s->n_workers < cfg->workers; s->n_workers++)
-    if (pthread_create(&s->workers[s->n_workers], NULL, worker_main, s) != 0) break;
+  for (; s->n_workers < cfg->workers; s->n_workers++) {
+    worker *w = &s->workers[s->n_workers];
+    w->s = s;
+    if (pthread_create(&w->thread, NULL, worker_main, w) != 0) break;
+  }
   if (s->n_workers == 0) {
     snprintf(err, errlen, "cannot start a thread");
     http_stop(s);
@@ -780,13 +902,20 @@ void http_get_stats(http_server *s, http_stats *out) {
   pthread_mutex_unlock(&s->mu);
 }
 
+unsigned http_given_up(http_server *s) {
+  pthread_mutex_lock(&s->mu);
+  unsigned n = s->given_up;
+  pthread_mutex_unlock(&s->mu);
+  return n;
+}
+
 void http_stop(http_server *s) {
   if (!s) return;
   pthread_mutex_lock(&s->mu);
   s->stopping_workers = 1;
   pthread_cond_broadcast(&s->work);
   pthread_mutex_unlock(&s->mu);
-  for (unsigned i = 0; i < s->n_workers; i++) pthread_join(s->workers[i], NULL);
+  for (unsigned i = 0; i < s->n_workers; i++) pthread_join(s->workers[i].thread, NULL);
   pthread_mutex_lock(&s->mu);
   s->stopping_io = 1;
   pthread_mutex_unlock(&s->mu);

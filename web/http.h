@@ -103,6 +103,9 @@
 #define HTTP_PREFIX_MAX 64           /* what a refusal keeps of the target */
 #define HTTP_MAX_WORKERS 16
 #define HTTP_MAX_REPLY (16u * 1024 * 1024) /* a body never grows past this */
+/* A handler that used this much of its thread's CPU on one request is given
+ * up (see http_config.gave_up); a search takes milliseconds. */
+#define HTTP_HANDLER_CPU_SECONDS 10
 
 typedef struct {
   const char *method; /* "GET", "HEAD", another for a 405; "" when unreadable */
@@ -111,7 +114,10 @@ typedef struct {
    * tell /api/ from a page. */
   const char *target;
   int head_only;      /* HEAD: the body is not sent (its length is) */
-  int refused;        /* 0, or the status of a refusal: 400, 405, 413, 414, 431, 505 */
+  /* 0, or the status of a refusal: 400, 405, 413, 414, 431, 505; or 500
+   * with why HTTP_WHY_GIVEN_UP: the handler ran past HTTP_HANDLER_CPU_SECONDS
+   * on this request, and this call (on the I/O thread) words the answer. */
+  int refused;
   const char *why;    /* the refusal's reason (English, static), or NULL */
   uint32_t client;    /* the client's IPv4 address, host order */
 } http_request;
@@ -176,12 +182,23 @@ typedef struct {
 /* Called on a worker thread, concurrently on `workers` threads. */
 typedef void (*http_handler)(void *ctx, const http_request *rq, http_reply *out);
 
+#define HTTP_WHY_GIVEN_UP "given up"
+
+/* Told, on the I/O thread, each time a worker is given up: its handler ran
+ * past HTTP_HANDLER_CPU_SECONDS of its thread's CPU on one request. That
+ * request was answered (the handler's refusal 500) and closed; the thread
+ * cannot be stopped, so the server goes on with `left` of its `workers`
+ * (one that comes back serves again). With none left nothing is answered
+ * any more. */
+typedef void (*http_gave_up)(void *ctx, unsigned left, unsigned workers);
+
 typedef struct {
   const char *address; /* numeric IPv4 address to bind ("127.0.0.1") */
   uint16_t port;       /* 0 = any free port (see http_port) */
   unsigned workers;    /* 1 to HTTP_MAX_WORKERS */
   http_handler handler;
   void *ctx;
+  http_gave_up gave_up; /* may be NULL */
 } http_config;
 
 typedef struct http_server http_server;
@@ -200,11 +217,16 @@ typedef struct {
   uint64_t evicted;   /* slow connections closed to make room */
   uint64_t refused;   /* new connections closed at once: every slot busy */
   uint64_t timed_out; /* closed by a deadline */
+  uint64_t given_up;  /* requests whose handler was given up */
 } http_stats;
 void http_get_stats(http_server *s, http_stats *out /* OUT */);
 
+/* Workers given up and not come back. While there are any, the server
+ * cannot be stopped: they may still use what it and its handler hold. */
+unsigned http_given_up(http_server *s);
+
 /* Stops accepting, lets the workers finish the requests they hold, closes
- * every connection, frees. NULL is ok. */
+ * every connection, frees. NULL is ok; not while http_given_up says > 0. */
 void http_stop(http_server *s);
 
 /* The reason phrase of a status ("Not Found"); "" for an unknown one. */

@@ -19,6 +19,8 @@ struct web_server {
   http_server *http;
   dbpool *pool;
   const char *store;
+  void (*gave_up)(void *ctx, unsigned left, unsigned workers);
+  void *gave_up_ctx;
 };
 
 static int is_api(const char *target) { return strncmp(target, "/api/", 5) == 0; }
@@ -237,11 +239,22 @@ static void answer(web_server *s, const char *target, web_reply *out) {
   "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-src 'self'; form-action 'self'; " \
   "base-uri 'none'; frame-ancestors 'self'"
 
+/* A request whose worker was given up (http.h): measured, Xapian 1.4.22
+ * loops for ever on some damaged blocks of an index. */
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+#define GIVEN_UP_MESSAGE                                                                          \
+  "Không có câu trả lời sau " STRINGIFY(HTTP_HANDLER_CPU_SECONDS) " giây CPU (Xapian lặp mãi "     \
+  "trên một số khối hỏng của chỉ mục). Người quản trị: \"tracuu check\" cho biết chỗ hỏng; hãy " \
+  "dựng lại chỉ mục (tracuu index, hoặc tracuu index --from-store)."
+
 static void on_request(void *ctx, const http_request *hr, http_reply *out) {
   web_server *s = ctx;
   web_reply r;
   web_reply_init(&r);
-  if (hr->refused) web_error(is_api(hr->target), hr->refused, hr->why, &r);
+  if (hr->refused == 500 && hr->why && strcmp(hr->why, HTTP_WHY_GIVEN_UP) == 0)
+    web_error(is_api(hr->target), 500, GIVEN_UP_MESSAGE, &r);
+  else if (hr->refused) web_error(is_api(hr->target), hr->refused, hr->why, &r);
   else answer(s, hr->target, &r);
   if (dynbuf_status(&r.body) != DYNBUF_OK) web_error(is_api(hr->target), 500, "the answer is too large", &r);
   out->status = r.status;
@@ -251,6 +264,11 @@ static void on_request(void *ctx, const http_request *hr, http_reply *out) {
                 r.content_type, r.csp ? r.csp : APP_CSP, r.csp ? "" : "X-Frame-Options: SAMEORIGIN\r\n");
   dynbuf_free(&out->body);
   out->body = r.body; /* handed over */
+}
+
+static void on_gave_up(void *ctx, unsigned left, unsigned workers) {
+  web_server *s = ctx;
+  if (s->gave_up) s->gave_up(s->gave_up_ctx, left, workers);
 }
 
 /* ---- start and stop ---- */
@@ -273,7 +291,9 @@ int web_server_start(const web_config *cfg, web_server **out, char *err, size_t 
   }
   s->pool = cfg->pool;
   s->store = cfg->store;
-  http_config hc = {cfg->address, cfg->port, cfg->threads, on_request, s};
+  s->gave_up = cfg->gave_up;
+  s->gave_up_ctx = cfg->gave_up_ctx;
+  http_config hc = {cfg->address, cfg->port, cfg->threads, on_request, s, on_gave_up};
   if (http_start(&hc, &s->http, err, errlen) != 0) {
     free(s);
     return -1;
@@ -283,6 +303,8 @@ int web_server_start(const web_config *cfg, web_server **out, char *err, size_t 
 }
 
 uint16_t web_server_port(const web_server *s) { return http_port(s->http); }
+
+unsigned web_server_given_up(web_server *s) { return http_given_up(s->http); }
 
 void web_server_stop(web_server *s) {
   if (!s) return;

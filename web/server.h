@@ -43,6 +43,10 @@ typedef struct {
   const char *store;   /* the crawl store directory, or NULL: no originals */
   const char *address; /* numeric IPv4 address to bind ("127.0.0.1") */
   uint16_t port;       /* 0 = any free port (see web_server_port) */
+  /* Told when a worker is given up (http.h: http_gave_up); may be NULL. Its
+   * request got a 500 that names "tracuu check". */
+  void (*gave_up)(void *ctx, unsigned left, unsigned workers);
+  void *gave_up_ctx;
 } web_config;
 
 typedef struct web_server web_server;
@@ -58,7 +62,11 @@ uint16_t web_server_port(const web_server *s);
 /* 1 when address is a loopback address (127.0.0.0/8). */
 int web_is_loopback(const char *address);
 
-/* Stops accepting, waits for the workers, frees. NULL is ok. */
+/* Workers given up and not come back (http.h: http_given_up). */
+unsigned web_server_given_up(web_server *s);
+
+/* Stops accepting, waits for the workers, frees. NULL is ok; not while
+ * web_server_given_up says > 0 (those workers may still use the server). */
 void web_server_stop(web_server *s);
 
 #endif

@@ -9,9 +9,11 @@
 #   - when any reader exits 5, tracuu check exits 5 too (it finds at least
 #     what the readers find);
 #   - tracuu serve answers 200 or 500 with the rebuild message, and lives on;
-#   - every command answers within its time (120 s; check 300 s): measured,
-#     Xapian 1.4.22 can loop for ever in Document::get_data on a damaged
-#     docdata block, which is reported as a failure here, not waited for.
+#   - every command answers within its time (120 s; check 300 s): Xapian
+#     1.4.22 loops for ever on a block whose directory end is off by one
+#     (found here: stats in Document::get_data); the watchdog ends such a
+#     read after 10 s of CPU with 5 (test_damaged_hang), so no answer in
+#     120 s is a failure.
 #
 # ROUNDS damages (default 10; 4 under the sanitizers), or as many as fit in
 # TRACUU_DAMAGE_SECONDS (the long run: TRACUU_DAMAGE_SECONDS=1800 ctest -R
@@ -77,7 +79,7 @@ while :; do
     name=${entry%%|*}
     # shellcheck disable=SC2086 # the words of the command
     run timeout 120 "$TRACUU" ${entry#*|} --db "$db"
-    [ "$RC" = 124 ] && ERR="no answer in 120 s (a hang: Xapian 1.4.22 loops on some damaged blocks)"
+    [ "$RC" = 124 ] && ERR="no answer in 120 s (the watchdog did not end a loop in Xapian)"
     case $RC in
     0)
       [ -s "$TMP/err" ] && fail "seed $seed ($what) $name: exit 0 but said: $ERR"
@@ -122,7 +124,7 @@ while :; do
     [ "$rc" = 5 ] && pass || fail "seed $seed ($what) serve: exit $rc at start: $(cat "$TMP/serve.err")"
   else
     for q in "c%E1%BA%A3i+c%C3%A1ch" "so%3A77%2FQ%C4%90-UBND"; do
-      code=$(curl -sS --max-time 30 -o "$TMP/page" -w '%{http_code}' "http://127.0.0.1:$port/?q=$q" 2>"$TMP/curl.err")
+      code=$(curl -sS --max-time 300 -o "$TMP/page" -w "%{http_code}" "http://127.0.0.1:$port/?q=$q" 2>"$TMP/curl.err")
       case $code in
       200) pass ;;
       500) grep -q "tracuu check" "$TMP/page" && pass || fail "seed $seed ($what) serve: 500 without the rebuild message: $(head -c 300 "$TMP/page")" ;;
