@@ -5,6 +5,11 @@
 # ../shared beside it (read-only): what a new user on a new machine gets.
 #
 #   bash .ci/fresh-debian.sh        # from the repository; exit 0 when both pass
+#   bash .ci/fresh-debian.sh 'bash .ci/fuzz.sh'   # then more commands in that root
+#
+# Exit 0 when every command passed, 1 when one failed, 2 when no fresh root
+# can be made here (not root, no apt source, debootstrap failed): the caller
+# then runs the suite on this machine instead (.ci/run).
 #
 # Needs root (debootstrap, mount, chroot). The base root is built once and
 # kept in $TRACUU_CI_CACHE (default /var/tmp/tracuu-ci), with the .deb files
@@ -14,7 +19,7 @@ set -euo pipefail
 proj=$(cd "$(dirname "$0")/.." && pwd)
 shared=$(cd "$proj/../shared" 2>/dev/null && pwd) || { echo "fresh-debian: no ../shared beside $proj" >&2; exit 2; }
 cache=${TRACUU_CI_CACHE:-/var/tmp/tracuu-ci}
-limit=${TRACUU_CI_FRESH_TIMEOUT:-2400} # seconds for both commands together
+limit=${TRACUU_CI_FRESH_TIMEOUT:-2100} # seconds for all the commands together (CI: 40 min in all)
 [ "$(id -u)" = 0 ] || { echo "fresh-debian: needs root (debootstrap, mount, chroot)" >&2; exit 2; }
 mkdir -p "$cache/apt-archives/partial"
 
@@ -24,6 +29,8 @@ mapfile -t cmds < <(awk '/^```/ { if (inblock) exit; inblock = 1; next }
   inblock && $0 !~ /^[[:space:]]*(#|$)/ { sub(/^[[:space:]]*(\$ )?/, ""); print; if (++n == 2) exit }' \
   "$proj/README.md")
 [ ${#cmds[@]} = 2 ] || { echo "fresh-debian: the README does not open with two commands in a code block" >&2; exit 1; }
+readme=${#cmds[@]}
+cmds+=("$@") # the caller's commands, run after the README's in the same root
 
 # The machine's own apt source (deb822 first, then the one-line format).
 mirror=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null |
@@ -69,11 +76,12 @@ mount --bind "$shared" "$root/root/shared" && mount -o remount,bind,ro "$root/ro
 mount --bind "$cache/apt-archives" "$root/var/cache/apt/archives"
 
 start=$(date +%s)
-for i in 0 1; do
+for i in "${!cmds[@]}"; do
   log=$cache/fresh-$((i + 1)).log
   echo "== fresh Debian 12, as root: ${cmds[$i]}"
   t0=$(date +%s)
   left=$((limit - (t0 - start)))
+  [ "$left" -gt 0 ] || { echo "fresh-debian: no time left of $limit s for: ${cmds[$i]}" >&2; exit 1; }
   if ! timeout "$left" chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     /bin/bash -c "cd /root/tracuu && ${cmds[$i]}" </dev/null >"$log" 2>&1; then
@@ -86,4 +94,4 @@ for i in 0 1; do
   cat "$root"/root/tracuu/build*/Testing/Temporary/LastTest.log 2>/dev/null | grep -h 'SKIPPED:' | sort -u | sed 's/^/   /' || true
   echo "   passed in $(($(date +%s) - t0)) s"
 done
-echo "fresh-debian: both README commands pass on a fresh Debian 12 ($(($(date +%s) - start)) s)"
+echo "fresh-debian: the README's $readme commands$([ ${#cmds[@]} -gt "$readme" ] && echo " and $((${#cmds[@]} - readme)) more") pass on a fresh Debian 12 ($(($(date +%s) - start)) s)"
