@@ -20,6 +20,7 @@ packages=(
   libzip-dev antiword                   # attachments: DOCX/ODT zips; legacy .doc (a program)
   fonts-dejavu-core                     # test_attach draws its scan with a real font
   poppler-utils tesseract-ocr           # bench_attach's baseline (pdftotext, tesseract CLI)
+  icu-devtools                          # bench_analyze.sh's baseline (uconv)
   python3 jq bc                         # test helpers: the HTTP server, JSON checks; bench_crawl
   python3-feedparser                    # test_watch: the Atom feed checked by a real feed parser
   graphviz                              # test_cli_related: dot -Tsvg checks "tracuu related --format dot"
