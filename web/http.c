@@ -624,8 +624,9 @@ static void on_event(http_server *s, conn *c, uint32_t events) {
   pthread_mutex_unlock(&s->mu);
 }
 
-static void compose(conn *c, http_reply *r);
-static void *worker_main(void *arg);
+static void run_handler(http_server *s, conn *c, int status, http_reply *r);
+static void reply_free(http_reply *r);
+static void send_reply(http_server *s, conn *c, http_reply *r);
 
 /* Gives up the worker w (under mu): its socket moves to a new connection,
  * returned to be answered by the caller, or closed when there is no memory
@@ -680,17 +681,9 @@ static void watch_workers(http_server *s) {
   left = s->n_workers - s->given_up;
   pthread_mutex_unlock(&s->mu);
   for (unsigned i = 0; i < n; i++) { /* no one else touches a C_HANDLING connection */
-    conn *c = answer[i];
-    http_reply r = {.status = 500};
-    dynbuf_init(&r.headers, 4096);
-    dynbuf_init(&r.body, HTTP_MAX_REPLY);
-    s->cfg.handler(s->cfg.ctx, &c->rq, &r);
-    compose(c, &r);
-    dynbuf_free(&r.headers);
-    dynbuf_free(&r.body);
-    int rc = write_some(c);
-    pthread_mutex_lock(&s->mu);
-    take_back(s, c, rc);
+    http_reply r;
+    run_handler(s, answer[i], 500, &r);
+    send_reply(s, answer[i], &r);
     pthread_mutex_unlock(&s->mu);
     if (s->cfg.gave_up) s->cfg.gave_up(s->cfg.ctx, left, s->n_workers);
   }
@@ -770,6 +763,29 @@ static void compose(conn *c, http_reply *r) {
   c->sent = 0;
 }
 
+/* Runs the handler on c's request into r, a new reply of that status by default. */
+static void run_handler(http_server *s, conn *c, int status, http_reply *r) {
+  *r = (http_reply){.status = status};
+  dynbuf_init(&r->headers, 4096);
+  dynbuf_init(&r->body, HTTP_MAX_REPLY);
+  s->cfg.handler(s->cfg.ctx, &c->rq, r);
+}
+
+static void reply_free(http_reply *r) {
+  dynbuf_free(&r->headers);
+  dynbuf_free(&r->body);
+}
+
+/* Sends r (freed) on c, as much as the socket takes now, and hands c back
+ * to the I/O thread for the rest; returns with s->mu held. */
+static void send_reply(http_server *s, conn *c, http_reply *r) {
+  compose(c, r);
+  reply_free(r);
+  int rc = write_some(c);
+  pthread_mutex_lock(&s->mu);
+  take_back(s, c, rc);
+}
+
 static void *worker_main(void *arg) {
   worker *w = arg;
   http_server *s = w->s;
@@ -784,28 +800,19 @@ static void *worker_main(void *arg) {
     w->cpu_at = clock_s(CLOCK_THREAD_CPUTIME_ID);
     pthread_mutex_unlock(&s->mu);
 
-    http_reply r = {.status = 200};
-    dynbuf_init(&r.headers, 4096);
-    dynbuf_init(&r.body, HTTP_MAX_REPLY);
-    s->cfg.handler(s->cfg.ctx, &c->rq, &r);
+    http_reply r;
+    run_handler(s, c, 200, &r);
     pthread_mutex_lock(&s->mu);
     w->handling = NULL;
     if (w->given_up) { /* it came back after all: its request was answered */
       w->given_up = 0;
       s->given_up--;
       conn_free_given_up(c);
-      dynbuf_free(&r.headers);
-      dynbuf_free(&r.body);
+      reply_free(&r);
       continue;
     }
     pthread_mutex_unlock(&s->mu);
-    compose(c, &r);
-    dynbuf_free(&r.headers);
-    dynbuf_free(&r.body);
-    int rc = write_some(c);
-
-    pthread_mutex_lock(&s->mu);
-    take_back(s, c, rc);
+    send_reply(s, c, &r);
   }
   pthread_mutex_unlock(&s->mu);
   return NULL;
