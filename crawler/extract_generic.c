@@ -135,6 +135,7 @@ typedef struct {
   size_t own, bonus;
   size_t links, link_chars; /* <a href>s and their text, this block and all below */
   size_t all_own;           /* own text, this block and all below */
+  size_t text_kids;         /* child blocks that hold text (own or links) */
 } candidate;
 
 /* Per element, node->_private holds (candidate index << 2) | in_link << 1
@@ -205,7 +206,7 @@ static size_t push_candidate(scan_walk *w, xmlNodePtr n, size_t parent) {
     w->c = c;
     w->cap = cap;
   }
-  w->c[w->n] = (candidate){n, parent, 0, 0, 0, 0, 0};
+  w->c[w->n] = (candidate){n, parent, 0, 0, 0, 0, 0, 0};
   return ++w->n;
 }
 
@@ -301,6 +302,7 @@ static xmlNodePtr best_block(scan_walk *w) {
       up->links += w->c[i].links;
       up->link_chars += w->c[i].link_chars;
       up->all_own += w->c[i].all_own;
+      up->text_kids += w->c[i].all_own + w->c[i].link_chars > 0;
     }
   size_t best = 0, best_score = 0;
   for (size_t i = 0; i < w->n; i++) {
@@ -309,15 +311,26 @@ static xmlNodePtr best_block(scan_walk *w) {
   }
   /* no paragraph of the article left out: a lead ("sapo") or a heading
      kept in a sibling block comes in with the block above, as long as that
-     adds little text and no more than a couple of links */
-  for (int level = 0; best && level < EX_CLIMB_LEVELS; level++) {
+     adds little text and no more than a couple of links (EX_CLIMB_LEVELS
+     such levels). A block above that holds no other block with text, and
+     text of its own, is the same content going on: text written around the
+     block, or the paragraphs before it when tags are left open (each
+     unclosed <div> holds one paragraph and the rest of the page, and the
+     score, which looks one level down, rates every link of that chain
+     alike). It comes in at any level, as long as it adds no more text than
+     the block holds and more text than links. Climbing so from the
+     best-scored link reaches the top of such a chain: a paragraph above
+     longer than all below would have scored higher itself. An empty wrapper
+     is layout, not content: past EX_CLIMB_LEVELS the climb stops there. */
+  for (int level = 0; best; level++) {
     const candidate *c = &w->c[best - 1];
     if (!c->parent) break;
     const candidate *up = &w->c[c->parent - 1];
-    size_t added = up->all_own - c->all_own;
-    if (added > EX_CLIMB_CHARS || added > c->all_own || up->links > c->links + 2 ||
-        ex_is(up->node, "body"))
-      break;
+    size_t added = up->all_own - c->all_own, added_links = up->link_chars - c->link_chars;
+    if (added > c->all_own || ex_is(up->node, "body")) break;
+    int goes_on = up->text_kids == 1 && added > 0 && added_links <= added;
+    int little = added <= EX_CLIMB_CHARS && up->links <= c->links + 2;
+    if (!goes_on && !(little && level < EX_CLIMB_LEVELS)) break;
     best = c->parent;
   }
   return best ? w->c[best - 1].node : NULL;

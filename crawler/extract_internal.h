@@ -151,7 +151,10 @@ typedef struct {
    a document whatever its shape (the caller decides). */
 /* The main block takes in the blocks around it (a lead paragraph, a
    heading) up to EX_CLIMB_LEVELS levels up, while each adds at most
-   EX_CLIMB_CHARS bytes of text (and no more than it holds itself). */
+   EX_CLIMB_CHARS bytes of text (and no more than it holds itself); and,
+   at any level, a block around it that holds no other block with text and
+   adds text of its own, no more than it holds (the paragraphs before it in
+   a chain of tags left open). */
 #define EX_CLIMB_LEVELS 3
 /* A main block with less text than this, apart from the page's heading,
    gives way to the block around the heading when that holds more. */

@@ -75,6 +75,42 @@ static void div_font_unclosed_100_keeps_every_paragraph_in_the_tree(void) {
   free(html);
 }
 
+/* The paragraphs PARA000... of page(kind, n) that the body lacks: 0 when
+ * the main block holds every one. */
+static int missing_paragraphs(const extract_result *r, int n) {
+  int missing = 0;
+  for (int i = 0; i < n; i++) {
+    char word[16];
+    snprintf(word, sizeof word, "PARA%03d", i);
+    if (!body_has(r, word)) {
+      if (missing == 0) fprintf(stderr, "first paragraph missing from the body: %s\n", word);
+      missing++;
+    }
+  }
+  return missing;
+}
+
+/* The parse kept them, but the main block was a link in the middle of the
+ * chain: the body kept paragraphs 100-299 of 300 unclosed <div>s. */
+static void unclosed_div_300_main_block_holds_every_paragraph(void) {
+  char *html = page(DIV, 300);
+  extract_result r;
+  CHECK(html && extract(html, &r));
+  CHECK_INT(missing_paragraphs(&r, 300), 0);
+  extract_result_clear(&r);
+  free(html);
+}
+
+/* ... and 90 of 100 <div><font> left open. */
+static void div_font_unclosed_100_main_block_holds_every_paragraph(void) {
+  char *html = page(DIV_FONT, 100);
+  extract_result r;
+  CHECK(html && extract(html, &r));
+  CHECK_INT(missing_paragraphs(&r, 100), 0);
+  extract_result_clear(&r);
+  free(html);
+}
+
 /* 4 MB of nested <div>s before the text gave an empty document. */
 static void nested_div_4mb_before_the_text_keeps_it(void) {
   char *divs = repeat("<div>", 4 * MB / 5);
@@ -143,6 +179,8 @@ static void sample_site_pages_lose_nothing(void) {
 int main(void) {
   unclosed_div_300_keeps_the_last_paragraph();
   div_font_unclosed_100_keeps_every_paragraph_in_the_tree();
+  unclosed_div_300_main_block_holds_every_paragraph();
+  div_font_unclosed_100_main_block_holds_every_paragraph();
   nested_div_4mb_before_the_text_keeps_it();
   unclosed_quote_loss_is_reported();
   sample_site_pages_lose_nothing();
