@@ -2,7 +2,11 @@
  * of the same bytes in the same process (the floor: no decoding, no
  * fields, no depth guard, no text count), on the real portal and vbpl.vn
  * pages of ../shared; then pages that nest tags without end (1, 4 and 16 MB
- * of <div>s before the text), with the peak RSS after each.
+ * of <div>s before the text), with the peak RSS after each; then pages of
+ * 1,000 to 100,000 paragraphs each in a <div> never closed (a chain as deep
+ * as the page is long: the main block must be its top), against libxml2's
+ * parse of the same bytes without a depth limit, and how many paragraphs
+ * the body keeps.
  *
  *   bench_extract [--shared DIR] [--rounds N]
  *
@@ -84,6 +88,50 @@ static long peak_rss_mb(void) {
   return ru.ru_maxrss / 1024;
 }
 
+/* Paragraphs "PARA%06zu" each opening a <div> never closed. */
+static void unclosed_chains(void) {
+  static const size_t counts[] = {1000, 10000, 100000};
+  printf("paragraphs each in a <div> never closed (CPU time; baseline: libxml2's parse without\n"
+         "a depth limit):\n");
+  for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
+    dynbuf b;
+    dynbuf_init(&b, EXTRACT_MAX_PAGE);
+    dynbuf_append_str(&b, "<html><body>");
+    for (size_t i = 0; i < counts[k]; i++)
+      dynbuf_printf(&b, "<div>Đoạn PARA%06zu của thông báo số %zu/TB-UBND.\n", i, i);
+    dynbuf_append_str(&b, "</body></html>");
+    size_t len = b.len;
+    char *html = dynbuf_take(&b);
+    if (!html) return;
+    clock_t t0 = clock();
+    htmlDocPtr d = htmlReadMemory(html, (int)len, "http://x/", "UTF-8",
+                                  HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                      HTML_PARSE_NONET | HTML_PARSE_COMPACT | XML_PARSE_HUGE);
+    double base = cpu_ms(t0);
+    xmlFreeDoc(d);
+    extract_result x;
+    char err[256];
+    t0 = clock();
+    extract_status st = extract_page(html, len, "http://x/", NULL, NULL, &x, err, sizeof err);
+    double ms = cpu_ms(t0);
+    size_t kept = 0; /* distinct paragraph numbers in the body, in one pass */
+    unsigned char *seen = calloc(counts[k], 1);
+    for (const char *p = st == EXTRACT_OK && seen ? x.rec.body : NULL;
+         p && (p = strstr(p, "PARA"));) {
+      char *end;
+      size_t i = strtoul(p + 4, &end, 10);
+      if (i < counts[k] && !seen[i]) seen[i] = 1, kept++;
+      p = end;
+    }
+    free(seen);
+    printf("  %6zu paragraphs (%4.1f MB): %7.1f ms, parse %7.1f ms, ratio %.2f;"
+           " body keeps %zu/%zu, peak RSS %ld MB\n",
+           counts[k], (double)len / 1e6, ms, base, ms / base, kept, counts[k], peak_rss_mb());
+    extract_result_clear(&x);
+    free(html);
+  }
+}
+
 int main(int argc, char **argv) {
   const char *shared = TRACUU_SHARED_DIR;
   int rounds = 20;
@@ -160,6 +208,7 @@ int main(int argc, char **argv) {
     extract_result_clear(&x);
     free(html);
   }
+  unclosed_chains();
   for (size_t i = 0; i < n; i++) free(pages[i].data);
   free(pages);
   return 0;
