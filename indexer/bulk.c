@@ -108,20 +108,15 @@ static uint64_t disk_usage(const char *path) {
   return n;
 }
 
-/* Removes what is inside dir, keeping dir. */
+static int remove_below(const char *path, const struct stat *st, void *root) {
+  return strcmp(path, root) == 0 ? 0 : remove_one(path, st, NULL);
+}
+
+/* Removes what is inside dir, keeping dir (which must be there). */
 static int clear_dir(const char *dir) {
-  DIR *d = opendir(dir);
-  if (!d) return -1;
-  struct dirent *e;
-  int rc = 0;
-  while (rc == 0 && (e = readdir(d)) != NULL) {
-    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-    char child[SHARD_PATH_MAX];
-    int n = snprintf(child, sizeof child, "%s/%s", dir, e->d_name);
-    rc = n < 0 || (size_t)n >= sizeof child ? -1 : walk(child, remove_one, NULL);
-  }
-  closedir(d);
-  return rc;
+  struct stat st;
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return -1;
+  return walk(dir, remove_below, (void *)dir);
 }
 
 /* The directory holding path, for an fsync after a rename. */
