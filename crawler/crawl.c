@@ -526,6 +526,17 @@ static state_verdict on_new_bytes(crawler *c, answer *a, state_verdict v, int st
   return v;
 }
 
+/* The answer's hash, and what the state makes of it: new, changed,
+ * unchanged or a duplicate, and whether its bytes are to be stored. */
+static int classify(crawler *c, answer *a, state_verdict *v, int *store) {
+  const fetch_result *r = a->r;
+  warc_sha256_hex(r->body->data ? r->body->data : "", r->body->len, a->hash);
+  a->sf.hash = a->hash;
+  if (state_classify(c->st, a->url, a->hash, v, store) == 0) return 0;
+  crawl_stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
+  return -1;
+}
+
 /* A file (PDF, DOCX...): stored like a page, its text read by the reader
  * child while the crawl goes on (crawl_files.c), its schedule a file's. */
 static state_verdict on_file(crawler *c, answer *a) {
@@ -541,14 +552,9 @@ static state_verdict on_file(crawler *c, answer *a) {
     crawl_note(c, &a->sf, STATE_SKIPPED);
     return STATE_SKIPPED;
   }
-  warc_sha256_hex(r->body->data ? r->body->data : "", r->body->len, a->hash);
-  a->sf.hash = a->hash;
   state_verdict v;
   int store;
-  if (state_classify(c->st, a->url, a->hash, &v, &store) != 0) {
-    crawl_stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
-    return STATE_FAILED;
-  }
+  if (classify(c, a, &v, &store) != 0) return STATE_FAILED;
   a->outcome = v == STATE_NEW ? SCHEDULE_NEW : v == STATE_CHANGED ? SCHEDULE_CHANGED : SCHEDULE_UNCHANGED;
   plan_next(c, a);
   if (store && store_answer(c, a) != 0) return STATE_FAILED;
@@ -570,14 +576,9 @@ static state_verdict on_ok(crawler *c, answer *a) {
     crawl_note(c, &a->sf, STATE_SKIPPED);
     return STATE_SKIPPED;
   }
-  warc_sha256_hex(r->body->data ? r->body->data : "", r->body->len, a->hash);
-  a->sf.hash = a->hash;
   state_verdict v;
   int store;
-  if (state_classify(c->st, a->url, a->hash, &v, &store) != 0) {
-    crawl_stop(c, CRAWL_IO, "%s", state_errmsg(c->st));
-    return STATE_FAILED;
-  }
+  if (classify(c, a, &v, &store) != 0) return STATE_FAILED;
   if (v == STATE_NEW || v == STATE_CHANGED) return on_new_bytes(c, a, v, store);
   a->outcome = SCHEDULE_UNCHANGED;
   plan_next(c, a);
