@@ -314,13 +314,14 @@ static extract_status fill(xmlDocPtr doc, const char *url, const extract_profile
   out->main_links = pg.main_links;
   out->main_chars = pg.main_chars;
   if (st == EXTRACT_OK) st = ex_generic(&pg, &out->rec);
-  int list_shaped = ex_list_shaped(&pg);
+  int list_shaped = ex_list_shaped(&pg) || ex_search_page(&pg);
+  int item_page = ex_list_item_page(&pg); /* its number is the item's */
   size_t main_chars = pg.main_chars;
   ex_page_clear(&pg);
   if (st == EXTRACT_OK) st = ex_links(doc, url, out);
   /* a page of a paginated list whose text is short is one of the list's pages */
   int paged = st == EXTRACT_OK && main_chars < EX_PAGED_MAIN_CHARS && ex_paginated(out);
-  out->listing = (list_shaped || paged) && !out->rec.number;
+  out->listing = ((list_shaped || paged) && !out->rec.number) || item_page;
   if (st == EXTRACT_NOMEM) ex_fail(st, err, errlen, "out of memory extracting fields");
   return st;
 }

@@ -147,7 +147,11 @@ typedef struct {
  * EXTRACT_LISTING_CHARS non-space bytes of text per link (a date and a
  * two-line summary per item), and no number of its own was found. On the
  * sample portal, listings have 6 to 21 links and 7 to 108 bytes a link;
- * every article and document has 0 links in its main block. */
+ * every article and document has 0 links in its main block. A search page
+ * (a search form in the main block, above the hits) is one too, and so is
+ * a list's page that shows one item in full above the list's pager, even
+ * when the item states a number (extract_internal.h: ex_search_page,
+ * ex_list_item_page). */
 #define EXTRACT_LISTING_LINKS 5
 #define EXTRACT_LISTING_CHARS 150
 

@@ -395,6 +395,117 @@ static void count_main(ex_page *pg) {
   pg->main_chars = b.own;
 }
 
+/* The controls of a form and its own text, for telling a search form (a
+   keyword box, choice lists, a button) from one that takes a comment, a
+   login or a file. */
+typedef struct {
+  size_t fields, submits, others, chars;
+} form_count;
+
+static int form_enter(void *ctx, xmlNodePtr n) {
+  form_count *f = ctx;
+  if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+    for (const unsigned char *p = n->content; p && *p; p++) f->chars += !isspace(*p);
+    return 0;
+  }
+  if (n->type != XML_ELEMENT_NODE) return 0;
+  if (ex_is(n, "select")) {
+    f->fields++;
+  } else if (ex_is(n, "textarea")) {
+    f->others++;
+  } else if (ex_is(n, "input") || ex_is(n, "button")) {
+    char *t = ex_attr(n, "type");
+    const char *type = t ? t : ex_is(n, "button") ? "submit" : "text";
+    if (strcasecmp(type, "text") == 0 || strcasecmp(type, "search") == 0) f->fields++;
+    else if (strcasecmp(type, "submit") == 0 || strcasecmp(type, "image") == 0) f->submits++;
+    else if (strcasecmp(type, "password") == 0 || strcasecmp(type, "file") == 0 ||
+             strcasecmp(type, "email") == 0)
+      f->others++;
+    xmlFree(t);
+  } else if (ex_is(n, "a")) { /* a script link is a form's button too (ASP.NET) */
+    char *href = ex_attr(n, "href");
+    f->submits += href && strncasecmp(href, "javascript:", 11) == 0;
+    xmlFree(href);
+  }
+  return !ex_is_dropped(n);
+}
+
+static int search_form(xmlNodePtr form) {
+  form_count f = {0, 0, 0, 0};
+  ex_walk(form, form_enter, NULL, &f);
+  return f.fields && f.submits && !f.others && f.chars < EX_SEARCH_FORM_CHARS;
+}
+
+/* What the main block holds besides text: a search form (outside
+   furniture: a site's search box in a header is not the page's), and,
+   there or in the block around it, a list's pager (counted in furniture
+   too: pagers are often marked so). */
+typedef struct {
+  xmlNodePtr main;
+  ex_pager pager;
+  int search;
+  int furniture; /* depth inside furniture */
+  int nomem;
+} marks_walk;
+
+static int in_block(const xmlNode *n, const xmlNode *block) {
+  for (; n; n = n->parent)
+    if (n == block) return 1;
+  return 0;
+}
+
+static int marks_enter(void *ctx, xmlNodePtr n) {
+  marks_walk *w = ctx;
+  if (n->type != XML_ELEMENT_NODE) return 0;
+  w->furniture += EX_MARKED_FURNITURE(n); /* marks_leave takes it off */
+  if (w->nomem) return 0;
+  if (ex_is(n, "form") && n != w->main && !w->furniture && in_block(n, w->main) && search_form(n))
+    w->search = 1;
+  if (ex_is_dropped(n)) return 0;
+  if (!ex_is(n, "a")) return 1;
+  char *href = ex_attr(n, "href");
+  if (href) {
+    char *text = ex_node_text(n, EX_TEXT_ALL, EX_MAX_LINK_TEXT);
+    if (text) ex_pager_add(&w->pager, href, text);
+    else w->nomem = 1;
+    free(text);
+    xmlFree(href);
+  }
+  return 1;
+}
+
+static void marks_leave(void *ctx, xmlNodePtr n) {
+  marks_walk *w = ctx;
+  if (n->type == XML_ELEMENT_NODE) w->furniture -= EX_MARKED_FURNITURE(n);
+}
+
+static int whole_page(const xmlNode *n) {
+  return !n || n->type != XML_ELEMENT_NODE || ex_is(n, "body") || ex_is(n, "html");
+}
+
+/* The pager of a list closes the list's block: the main block when it
+   holds the list, or the block around it when the main block is the item
+   shown (its text, then "other news" and the pager). A main block that is
+   the whole page (no block found) says nothing of where on the page a
+   pager or a form is. 0, or -1 when out of memory. */
+static int mark_main(ex_page *pg) {
+  xmlNodePtr m = pg->main;
+  if (whole_page(m)) return 0;
+  marks_walk w = {m, {0, 0}, 0, 0, 0};
+  ex_walk(whole_page(m->parent) ? m : m->parent, marks_enter, marks_leave, &w);
+  pg->main_pager = ex_pager_found(&w.pager);
+  pg->main_search = w.search;
+  return w.nomem ? -1 : 0;
+}
+
+int ex_list_item_page(const ex_page *pg) {
+  return pg->main_pager && pg->main_chars < EX_PAGED_ITEM_CHARS;
+}
+
+int ex_search_page(const ex_page *pg) {
+  return pg->main_search && pg->main_links >= EXTRACT_LISTING_LINKS;
+}
+
 extract_status ex_page_scan(ex_page *pg, xmlDocPtr doc) {
   memset(pg, 0, sizeof *pg);
   scan_walk w = {pg, NULL, 0, 0, 0, 0};
@@ -408,7 +519,7 @@ extract_status ex_page_scan(ex_page *pg, xmlDocPtr doc) {
   }
   count_main(pg);
   free(w.c);
-  if (w.nomem) return EXTRACT_NOMEM;
+  if (w.nomem || mark_main(pg) != 0) return EXTRACT_NOMEM;
   pg->page_text = ex_node_text(pg->body, EX_TEXT_MARKED, EXTRACT_MAX_BODY);
   return pg->page_text ? EXTRACT_OK : EXTRACT_NOMEM;
 }

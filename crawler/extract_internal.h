@@ -136,6 +136,9 @@ typedef struct {
   size_t list_links;     /* links of the block most a list of links (list_block) */
   size_t list_link_chars; /* their text's non-space bytes */
   int item_list;         /* the main block is one item of a list (list_block) */
+  int main_pager;        /* the main block, or the block around it, holds a
+                            list's pager (ex_pager) */
+  int main_search;       /* the main block holds a search form (ex_search_page) */
 } ex_page;
 
 /* 1 when the page has a listing's shape: its main block is mostly links
@@ -166,6 +169,25 @@ typedef struct {
 #define EX_ITEM_CHARS 500
 #define EX_ITEM_MIN_CHARS 100 /* an item's summary; less is an article's one line */
 int ex_list_shaped(const ex_page *pg);
+
+/* A page of a list that shows one item in full (a category page's newest
+   article, a list paged one item at a time) holds the list's pager below
+   the item, in the main block or in the block around it (the item, "other
+   news", the pager), not in another column. Such a page is a listing
+   even when the item states a number (the item has a page of its own), as
+   long as its main text is under EX_PAGED_ITEM_CHARS bytes: one page of a
+   document split over several pages holds more. */
+#define EX_PAGED_ITEM_CHARS 2000
+int ex_list_item_page(const ex_page *pg);
+
+/* A search page shows what a search form asked for: its main block holds
+   the form (a form of under EX_SEARCH_FORM_CHARS bytes of its own text,
+   with a text field or a choice list and a submit button, and no text
+   area, password or file field: not a comment or login form) and at least
+   EXTRACT_LISTING_LINKS links. Such a page is a listing when no number of
+   its own was found, whatever text the hit it shows holds. */
+#define EX_SEARCH_FORM_CHARS 200
+int ex_search_page(const ex_page *pg);
 
 /* Fills in every field of rec that is still NULL from the generic rules.
  * Returns EXTRACT_OK or EXTRACT_NOMEM. */
@@ -216,6 +238,14 @@ extract_status ex_links(xmlDocPtr doc, const char *base, extract_result *out);
    main text is under EX_PAGED_MAIN_CHARS bytes is a listing. */
 #define EX_PAGED_MAIN_CHARS 600
 int ex_paginated(const extract_result *r);
+
+/* The same count over any set of links (url may be an href as written):
+   ex_pager_add each, then ex_pager_found says whether they page a list. */
+typedef struct {
+  size_t numbered, next;
+} ex_pager;
+void ex_pager_add(ex_pager *p, const char *url, const char *text);
+int ex_pager_found(const ex_pager *p);
 
 /* 1 when the URL's path or query names a .pdf .doc .docx .xls .xlsx .zip
  * .rar file. */

@@ -227,13 +227,18 @@ static int next_text(const char *t) {
   return 0;
 }
 
+void ex_pager_add(ex_pager *p, const char *url, const char *text) {
+  if (!url || !text || !page_url(url)) return;
+  p->numbered += page_number_text(text);
+  p->next += next_text(text);
+}
+
+int ex_pager_found(const ex_pager *p) {
+  return p->numbered >= 2 || (p->numbered >= 1 && p->next >= 1);
+}
+
 int ex_paginated(const extract_result *r) {
-  size_t numbered = 0, next = 0;
-  for (size_t i = 0; i < r->n_links; i++) {
-    const extract_link *l = &r->links[i];
-    if (!l->text || !page_url(l->url)) continue;
-    numbered += page_number_text(l->text);
-    next += next_text(l->text);
-  }
-  return numbered >= 2 || (numbered >= 1 && next >= 1);
+  ex_pager p = {0, 0};
+  for (size_t i = 0; i < r->n_links; i++) ex_pager_add(&p, r->links[i].url, r->links[i].text);
+  return ex_pager_found(&p);
 }

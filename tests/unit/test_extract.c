@@ -14,7 +14,9 @@
  *  5. the 14 real vbpl.vn pages (and anle.toaan.gov.vn), generic and with
  *     the "vbpl" profile (skipped when ../shared is missing);
  *  6. the team's sample portal (corpus/site/), special pages included;
- *  7. listing pages told from documents, on the portal and on vbpl.vn.
+ *  7. listing pages told from documents, on the portal and on vbpl.vn,
+ *     and shapes written here (an item above its list's pager, a search
+ *     form above its hits).
  * Every extraction runs with stderr redirected: libxml2 must print nothing.
  *
  * `test_extract --dump FILE [URL [PROFILE]]` prints what is extracted;
@@ -1141,6 +1143,111 @@ static void test_portal_listings(void) {
   free(page);
 }
 
+/* A category page that shows its newest item in full, a news list paged
+ * one item at a time: the item (with its own number), "other news", then
+ * the list's pager, in the block around the item. page holds the pager
+ * there (where = 1), in a sidebar's box of new documents (where = 2), or
+ * nowhere (where = 0). */
+static char *item_page(int where) {
+  char other[2048] = "", pager[1024] = "";
+  for (int i = 0; i < 4; i++) {
+    char li[512];
+    snprintf(li, sizeof li, "<li><a href='/thong-bao/-/view/%d-ke-hoach-so-%d.html'>Kế hoạch kiểm tra số %d"
+             "</a> (0%d/02/2023)</li>", 900 + i, 30 + i, 30 + i, i + 1);
+    strcat(other, li);
+  }
+  for (int i = 1; i <= 5; i++) {
+    char a[256];
+    snprintf(a, sizeof a, "<a href='/thong-bao?cur=%d'>%d</a> ", i, i);
+    strcat(pager, a);
+  }
+  strcat(pager, "<a href='/thong-bao?cur=2'>Tiếp</a>");
+#define ITEM_FMT                                                                                    \
+      "<html><head><meta charset='utf-8'><title>Thông báo - Sở Y tế</title></head><body>" \
+      "<div class='hd'><a href='/'>Trang chủ</a> <a href='/thong-bao'>Thông báo</a></div>" \
+      "<div class='wrap'><div class='col-main'><div class='cat'>Thông báo</div>" \
+      "<div class='news-detail'><h2 class='news-title'>Kế hoạch kiểm tra an toàn thực phẩm năm 2023</h2>" \
+      "<div class='time'>14/02/2023 | 9:05 AM</div>" \
+      "<div class='content'><p><b>Kế hoạch số 35/KH-SYT ngày 10/02/2023 của Sở Y tế</b></p>" \
+      "<p>Về việc kiểm tra điều kiện bảo đảm an toàn thực phẩm đối với các cơ sở sản xuất, kinh doanh " \
+      "thực phẩm trên địa bàn tỉnh trong dịp Tết Nguyên đán và mùa lễ hội năm 2023.</p>" \
+      "<p><a href='/files/kh-35.pdf'>Xem chi tiết văn bản</a></p></div>" \
+      "<div class='other'><div>Tin cùng chuyên mục</div><ul>%s</ul></div>" \
+      "<div class='trang'>%s</div></div></div>" \
+      "<div class='col-right'><div class='box'><div>Văn bản mới</div><ul>%s</ul><div class='trang'>%s</div></div></div>" \
+      "</div><div class='ft'>Sở Y tế tỉnh Yên Bái</div></body></html>"
+  size_t n = strlen(ITEM_FMT) + 3 * sizeof other;
+  char *page = malloc(n);
+  if (page)
+    snprintf(page, n, ITEM_FMT, other, where == 1 ? pager : "", where == 2 ? other : "", where == 2 ? pager : "");
+  return page;
+#undef ITEM_FMT
+}
+
+/* Listing shapes that used to be taken for documents: a category page
+ * showing its newest item in full above the list's pager (whatever number
+ * the item states), and a search page whose filter form (choice lists, a
+ * keyword box, a button) sits above the one hit it shows in full and links
+ * to the other hits. And what stays a document: the same item without the
+ * pager, or with a pager in a sidebar's box; an article with a comment form
+ * and links in its text. */
+static void test_listing_shapes(void) {
+  static const struct {
+    int where, listing;
+  } ITEM[] = {{1, 1}, {0, 0}, {2, 0}};
+  extract_result r;
+  char err[256];
+  for (size_t i = 0; i < sizeof ITEM / sizeof ITEM[0]; i++) {
+    char *page = item_page(ITEM[i].where);
+    CHECK(page != NULL);
+    if (!page) return;
+    CHECK_INT(run(page, strlen(page), "http://127.0.0.1:8000/thong-bao", NULL, NULL, &r, err, sizeof err), EXTRACT_OK);
+    if (r.listing != ITEM[i].listing) fprintf(stderr, "item page, pager at %d: listing %d\n", ITEM[i].where, r.listing);
+    CHECK_INT(r.listing, ITEM[i].listing);
+    CHECK_STR(r.rec.number, "35/KH-SYT");
+    extract_result_clear(&r);
+    free(page);
+  }
+  static const char *const FORMS[] = {
+      /* a search page: filters, then the first hit in full, then the others */
+      "<form action='/tthc' method='get'><table><tr><td>Lĩnh vực</td><td><select name='lv'><option>Y tế dự phòng"
+      "</option><option>Dược</option></select></td></tr><tr><td>Từ khóa</td><td><input name='q' type='text'>"
+      "</td><td><button type='submit'>Tìm kiếm</button></td></tr></table></form>",
+      /* an article: what readers write back */
+      "<form action='/y-kien' method='post'><p>Họ tên <input name='ten'></p><p>Ý kiến <textarea name='nd'>"
+      "</textarea></p><input type='submit' value='Gửi'></form>"};
+  for (size_t i = 0; i < 2; i++) {
+    char hits[2048] = "";
+    for (int k = 0; k < 6; k++) {
+      char li[256];
+      snprintf(li, sizeof li, "<li><a href='/tthc?id=%d'>Thủ tục cấp giấy phép hành nghề số %d</a></li>", 4100 + k, k);
+      strcat(hits, li);
+    }
+    char body[8192];
+    snprintf(body, sizeof body,
+             "%s<table><tr><td>Tên thủ tục</td><td>Cấp chứng chỉ hành nghề dược</td></tr>"
+             "<tr><td>Trình tự thực hiện</td><td>Tổ chức, cá nhân nộp hồ sơ đề nghị cấp chứng chỉ hành nghề dược "
+             "tại Bộ phận tiếp nhận và trả kết quả; trong thời hạn 20 ngày kể từ ngày nhận đủ hồ sơ, Sở Y tế cấp "
+             "chứng chỉ hoặc trả lời bằng văn bản và nêu rõ lý do.</td></tr><tr><td>Thành phần hồ sơ</td><td>Đơn đề "
+             "nghị, bản sao văn bằng chuyên môn, giấy xác nhận thời gian thực hành, giấy chứng nhận đủ sức khỏe, "
+             "phiếu lý lịch tư pháp và hai ảnh chân dung cỡ 4 x 6 cm chụp trong vòng sáu tháng.</td></tr>"
+             "<tr><td>Yêu cầu, điều kiện</td><td>Có văn bằng chuyên môn phù hợp với vị trí hành nghề, có thời gian "
+             "thực hành chuyên môn tại cơ sở dược hợp pháp theo quy định, có giấy chứng nhận đủ sức khỏe do cơ sở "
+             "khám bệnh, chữa bệnh cấp và không thuộc trường hợp đang bị truy cứu trách nhiệm hình sự hoặc đang "
+             "chấp hành bản án, quyết định của Tòa án; không trong thời gian bị cấm hành nghề.</td></tr></table>"
+             "<p>Các thủ tục liên quan khác</p><ul>%s</ul>",
+             FORMS[i], hits);
+    char *page = portal_page("Thủ tục hành chính - Sở Y tế", "Thủ tục hành chính", "", body);
+    CHECK(page != NULL);
+    if (!page) return;
+    CHECK_INT(run(page, strlen(page), "http://127.0.0.1:8000/tthc?id=4099", NULL, NULL, &r, err, sizeof err), EXTRACT_OK);
+    if (r.listing != (i == 0)) fprintf(stderr, "form %zu: listing %d (%zu links)\n", i, r.listing, r.main_links);
+    CHECK_INT(r.listing, i == 0);
+    extract_result_clear(&r);
+    free(page);
+  }
+}
+
 /* ------------------------------------------------------------------ */
 /* Tools                                                                */
 /* ------------------------------------------------------------------ */
@@ -1203,6 +1310,7 @@ int main(int argc, char **argv) {
   test_listings();
   test_portal_rules();
   test_portal_listings();
+  test_listing_shapes();
   test_portal_body();
   test_profiles_real();
   CHECK_INT(stderr_bytes, 0);
