@@ -442,6 +442,7 @@ static int search_form(xmlNodePtr form) {
    too: pagers are often marked so). */
 typedef struct {
   xmlNodePtr main;
+  int pager_wanted; /* the main text is short enough for a pager to matter */
   ex_pager pager;
   int search;
   int furniture; /* depth inside furniture */
@@ -462,7 +463,7 @@ static int marks_enter(void *ctx, xmlNodePtr n) {
   if (ex_is(n, "form") && n != w->main && !w->furniture && in_block(n, w->main) && search_form(n))
     w->search = 1;
   if (ex_is_dropped(n)) return 0;
-  if (!ex_is(n, "a")) return 1;
+  if (!w->pager_wanted || !ex_is(n, "a")) return 1;
   char *href = ex_attr(n, "href");
   if (href) {
     char *text = ex_node_text(n, EX_TEXT_ALL, EX_MAX_LINK_TEXT);
@@ -491,8 +492,8 @@ static int whole_page(const xmlNode *n) {
 static int mark_main(ex_page *pg) {
   xmlNodePtr m = pg->main;
   if (whole_page(m)) return 0;
-  marks_walk w = {m, {0, 0}, 0, 0, 0};
-  ex_walk(whole_page(m->parent) ? m : m->parent, marks_enter, marks_leave, &w);
+  marks_walk w = {m, pg->main_chars < EX_PAGED_ITEM_CHARS, {0, 0}, 0, 0, 0};
+  ex_walk(!w.pager_wanted || whole_page(m->parent) ? m : m->parent, marks_enter, marks_leave, &w);
   pg->main_pager = ex_pager_found(&w.pager);
   pg->main_search = w.search;
   return w.nomem ? -1 : 0;
