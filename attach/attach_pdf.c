@@ -125,6 +125,7 @@ typedef struct {
   long long stop_ms;    /* no OCR starts after this (monotonic ms; 0: no limit) */
   attach_status open_st;
   char open_err[200];
+  char first_fail[200]; /* why the first failed page failed */
 } ocr_state;
 
 static long long now_ms(void) {
@@ -159,7 +160,7 @@ static int ocr_page(PopplerPage *page, const attach_options *opt, ocr_state *os,
   poppler_page_get_size(page, &pw, &ph);
   unsigned char *grey = render_grey(page, 0, 0, pw, ph, ATTACH_OCR_DPI, 0, &w, &h, &dpi);
   if (!grey) {
-    os->failed++;
+    if (!os->failed++) snprintf(os->first_fail, sizeof os->first_fail, "cannot render the page (out of memory?)");
     return 0;
   }
   char err[200];
@@ -167,7 +168,7 @@ static int ocr_page(PopplerPage *page, const attach_options *opt, ocr_state *os,
                                   sizeof err);
   free(grey);
   if (st != ATTACH_OK) {
-    os->failed++;
+    if (!os->failed++) snprintf(os->first_fail, sizeof os->first_fail, "%s", err);
     return 0;
   }
   os->done++;
@@ -456,5 +457,10 @@ attach_status ax_read_pdf(const char *data, size_t len, ax_out *o, char *err, si
   ax_ocr_close(os.ocr);
   g_object_unref(doc);
   g_bytes_unref(bytes);
-  return rc == 0 ? ATTACH_OK : ax_fail(ATTACH_NOMEM, err, errlen, "out of memory");
+  if (rc != 0) return ax_fail(ATTACH_NOMEM, err, errlen, "out of memory");
+  /* a scan whose every OCR failed is a failed read, not an empty file */
+  if (os.failed && !os.done && o->bytes == 0)
+    return ax_fail(ATTACH_NOMEM, err, errlen, "OCR failed on %d pages and no page has a text layer: %s",
+                   os.failed, os.first_fail);
+  return ATTACH_OK;
 }

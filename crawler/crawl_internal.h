@@ -51,13 +51,16 @@
 #define CRAWL_USER_AGENT "tracuu/" TRACUU_VERSION " (crawler of public notices)"
 #define CRAWL_SITE_NAME 160    /* a site's name: its section, or its start URL's origin */
 /* The address space a reader child of files may add to what it starts with
- * (attach.h's max_memory; ATTACH_MAX_MEMORY for a file read alone): the
- * child starts at ~20 MB resident, so it stays under ~160 MB, and with the
- * crawler (~45 MB measured, its file-dependent parts capped: bodies in
- * flight, a file's text) the crawl's processes under 300 MB together.
- * The scans of ../shared read in 110 MB; a page too large for it costs its
- * OCR, at worst its file (one line), never the crawl. */
-#define CRAWL_READER_MEMORY (140u * 1024 * 1024)
+ * (attach.h's max_memory). RLIMIT_AS counts address space, not what is
+ * resident: an A4 scan at 300 dpi is read by OCR in ~90 MB resident but
+ * needs ~150 MB more address space (measured in a fresh Debian 12 root: at
+ * 120 MB it always came back empty, at 140 MB one run in eight), so the
+ * cap is ATTACH_MAX_MEMORY's, as for a file read alone. What is resident
+ * stays what the file needs: the child ~110 MB for the scans of ../shared,
+ * with the crawler (~45 MB, its file-dependent parts capped) under 300 MB
+ * together. A page too large for it costs its OCR (one line), never the
+ * crawl. */
+#define CRAWL_READER_MEMORY ATTACH_MAX_MEMORY
 
 /* A site as the crawl sees it: a [site] of the config, or a start URL. */
 typedef struct {

@@ -265,6 +265,34 @@ TEST(pdf_truncated) {
   free(pdf);
 }
 
+/* A scan read short of memory (the reader child's RLIMIT_AS) was a read
+ * that succeeded with no text: Leptonica's allocations fail and Tesseract
+ * reads an empty page, or the page cannot be rendered. In a fresh Debian
+ * root the crawl's old cap (140 MB) hit it one run in eight, and the
+ * document lost the scan's text silently. Either the words, or a failure
+ * in one line; never an empty success. (Under AddressSanitizer no memory
+ * limit is set: every read succeeds.) */
+TEST(pdf_scan_short_of_memory_fails_loudly) {
+  static const char *const lines[] = {"THÔNG BÁO", "Về lịch thu gom rác cồng kềnh"};
+  size_t len;
+  char *pdf = scan_pdf(lines, 2, &len);
+  static const size_t megabytes[] = {40, 64, 100, 120};
+  for (size_t i = 0; i < sizeof megabytes / sizeof megabytes[0]; i++) {
+    attach_options opt;
+    attach_options_default(&opt);
+    opt.max_memory = megabytes[i] << 20;
+    result r;
+    read_it(&r, pdf, len, NULL, &opt, 1);
+    int words = r.st == ATTACH_OK && r.text && strstr(r.text, "thu gom") != NULL;
+    if (r.st == ATTACH_OK && !words)
+      printf("   %zu MB: read OK without the words (%d OCR pages, text \"%.80s\"); note: %s\n",
+             megabytes[i], r.doc.ocr_pages, r.text ? r.text : "", r.doc.note);
+    CHECK(words || (r.st != ATTACH_OK && one_line(r.err)));
+    done(&r);
+  }
+  free(pdf);
+}
+
 TEST(pdf_scan_read_by_ocr) {
   static const char *const lines[] = {
       "ỦY BAN NHÂN DÂN QUẬN TÂY HỒ", "Số: 1234/QĐ-UBND",
@@ -465,6 +493,7 @@ int main(int argc, char **argv) {
   RUN(pdf_encrypted);
   RUN(pdf_truncated);
   RUN(pdf_scan_read_by_ocr);
+  RUN(pdf_scan_short_of_memory_fails_loudly);
   RUN(image_is_not_a_document);
   RUN(docx_text_boxes_once_and_pages);
   RUN(docx_zip_bomb);
