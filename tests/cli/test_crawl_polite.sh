@@ -21,8 +21,8 @@ exclude = */bai/4.html
 INI
 run "$TRACUU" crawl --config "$TMP/sites.ini" --json
 expect_rc 0 "crawl with a config"
-gap=$(min_gap)
-if [ "$gap" -ge 380 ]; then pass; else fail "Crawl-delay 0.4 s not honoured: requests $gap ms apart"; fi
+gap1=$(min_gap)
+if [ "$gap1" -ge 380 ]; then pass; else fail "Crawl-delay 0.4 s not honoured: requests $gap1 ms apart"; fi
 # Our own group (User-agent: tracuu) replaces the "*" group.
 expect_eq "$(requests /bai/5.html)" 0 "disallowed for tracuu: never requested"
 expect_eq "$(requests /bai/6.html)" 1 "disallowed only for others: requested"
@@ -40,8 +40,13 @@ if grep -q 'ua=.*https://' "$SERVER_LOG"; then fail "the default User-Agent name
 run "$TRACUU" crawl --db "$TMP/db2" --store "$TMP/store2" --delay 0.1 \
   --user-agent "tracuu-test/1 (+https://example.org/bot)" "$BASE/"
 expect_rc 0 "crawl with --delay 0.1"
+# The gap is the delay plus what each request costs the crawler and the
+# server, more on a loaded machine: the 0.3 s less that --delay asks shows
+# against the gap of the 0.4 s crawl above, measured on the same machine
+# moments before (0.1 s of it left for the cost to vary).
 gap=$(min_gap)
-if [ "$gap" -ge 90 ] && [ "$gap" -lt 380 ]; then pass; else fail "--delay 0.1: requests $gap ms apart"; fi
+if [ "$gap" -ge 90 ] && [ "$gap" -le $((gap1 - 200)) ]; then pass; else
+  fail "--delay 0.1: requests $gap ms apart, $gap1 ms with Crawl-delay 0.4"; fi
 expect_eq "$(grep -vc 'ua=tracuu-test/1_(+https://example.org/bot)' "$SERVER_LOG")" 0 "--user-agent sent"
 
 # 3. The config's include= pattern is the scope; a sitemap index leads to
@@ -112,9 +117,7 @@ start = http://127.0.0.1:$PORT/
 start = http://localhost:$PORT/b1.html
 delay = 0.3
 INI
-t0=$(date +%s%N)
 run "$TRACUU" crawl --db "$TMP/db5" --store "$TMP/store5" --config "$TMP/two.ini" --json
-ms=$((($(date +%s%N) - t0) / 1000000))
 expect_rc 0 "crawl of two hosts"
 expect_eq "$(jq -r .new "$TMP/out")" 11 "both hosts' pages"
 for h in 127.0.0.1 localhost; do
@@ -122,8 +125,19 @@ for h in 127.0.0.1 localhost; do
   gap=$(SERVER_LOG=$TMP/$h.log min_gap)
   if [ "$gap" -ge 280 ]; then pass; else fail "$h: requests $gap ms apart, delay is 300"; fi
 done
-# 13 requests 0.3 s apart on one queue would take 3.6 s; two queues about 1.8.
-if [ "$ms" -lt 3000 ]; then pass; else fail "two hosts took $ms ms: not in parallel"; fi
+# In parallel: each host waits out its own delay while the other is asked.
+# One queue for both would put every request (robots.txt aside, which is
+# asked at once) at least 300 ms after the one before it, whichever its
+# host (the server logs a request after the answer to the one before it
+# was read); two queues started together ask their pages side by side. The
+# server's own clock says so, whatever the machine's load adds to each
+# request.
+close=$(grep -v ' /robots.txt ' "$SERVER_LOG" | sort -n | awk '
+  { split($NF, h, "="); if (NR > 1 && h[2] != ph && ($1 - p) * 1000 < 290) n++; p = $1; ph = h[2] }
+  END { print n + 0 }')
+echo "two hosts: $close pages asked within 290 ms of the other host's last" >&2
+if [ "$close" -ge 1 ]; then pass; else
+  fail "two hosts: no page of one asked within 290 ms of the other's: one queue, not in parallel"; fi
 
 # 6. A bad config is a usage error naming the line.
 printf '[site x]\nstart = %s/\nspeed = 9\n' "$BASE" >"$TMP/bad.ini"
