@@ -10,6 +10,11 @@
 #  - under the limits: 20 slow sockets from 127.0.0.4 (under its 64, and
 #    the total stays under 256): the head deadline alone closes them, at
 #    10 s, while a second real client from 127.0.0.1 is answered.
+# slow_clients.py measures so that a client that runs late on a loaded
+# machine cannot fail a sound server: a socket's close lies between the
+# last time it was seen open (longest_open) and the time it was seen closed
+# (earliest_close), and the real client, in a process of its own, asks on
+# a fixed schedule.
 . "$(dirname "$0")/lib.sh"
 . "$TRACUU_SRC/tests/server/server.sh"
 . "$TRACUU_SRC/tests/web/fixture.sh"
@@ -32,7 +37,8 @@ expect_eq "$(r '.greedy_answers > 0 and .greedy_errors == 0')" true "the greedy 
 r() { jq -r "$1" "$TMP/under.json"; }
 expect_eq "$(r .real_failures)" 0 "every answer a 200"
 expect_eq "$(r '.closed_by_server >= 20')" true "every slow socket was closed by the server"
-expect_eq "$(r '.longest_open >= 9.5 and .longest_open <= 11.5')" true "at the 10 s head deadline"
+expect_eq "$(r '.earliest_close >= 9.5')" true "none closed before the 10 s head deadline"
+expect_eq "$(r '.longest_open <= 11.5')" true "none held on past it"
 CODE=$(curl -s -o /dev/null -w '%{http_code}' "$WEB/?q=x")
 expect_eq "$CODE" 200 "the server is fine afterwards"
 stop_serve
