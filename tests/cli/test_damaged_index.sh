@@ -58,8 +58,7 @@ READERS=("search|search --json --limit 50 cải cách hành chính"
   "export|export")
 
 # A server that exited is a zombie until waited for, and kill -0 finds a
-# zombie: its state says (measured once in CI: both requests refused at
-# once after "serving on", the process not seen dead, cause not found).
+# zombie: its state says.
 serve_alive() { [ -r "/proc/$SERVE_PID/stat" ] && ! awk '{ exit !($3 == "Z") }' "/proc/$SERVE_PID/stat"; }
 serve_state() { # sets STATE
   if serve_alive; then STATE="the server is alive"
@@ -119,6 +118,10 @@ while :; do
     fail "seed $seed ($what) check: exit $RC: $ERR" ;;
   esac
   # The search page: 200, or 500 with the rebuild message; alive after.
+  # Emptied here, not only by the background job's redirection: that one
+  # runs in the child, after the loop below may have read the last round's
+  # port (found in CI: both requests refused, "serve said" nothing).
+  : >"$TMP/serve.err"
   "$TRACUU" serve --listen 127.0.0.1:0 --db "$db" --store "$TMP/nostore" 2>"$TMP/serve.err" &
   SERVE_PID=$! SERVE_RC=
   port=
