@@ -32,16 +32,7 @@ ls "$SHARED_DIR"/corpus/phapdien/*.csv >/dev/null 2>&1 ||
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/tracuu-bench-analyze.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
-python3 - "$SHARED_DIR"/corpus/phapdien "$mb" >"$TMP/text" <<'EOF'
-import glob, sys
-want, b = int(sys.argv[2]) * 1000000, b""
-for path in sorted(glob.glob(sys.argv[1] + "/*.csv")):
-    b += open(path, "rb").read()
-    if len(b) >= want:
-        break
-b = b[:want]
-sys.stdout.buffer.write(b[:b.rindex(b"\n") + 1])
-EOF
+python3 "$src/tests/text/phapdien_text.py" "$SHARED_DIR"/corpus/phapdien "$mb" >"$TMP/text"
 
 # best NAME CMD...: runs CMD (stdin the text) RUNS times; prints
 # "cpu wall rss_mb out_mb" of the run of least CPU time.

@@ -16,16 +16,7 @@ if ! ls "$src_dir"/*.csv >/dev/null 2>&1; then
   exit 77
 fi
 # 2 MB, cut after a line end.
-python3 - "$src_dir" 2 >"$TMP/text" <<'EOF'
-import glob, sys
-want, b = int(sys.argv[2]) * 1000000, b""
-for path in sorted(glob.glob(sys.argv[1] + "/*.csv")):
-    b += open(path, "rb").read()
-    if len(b) >= want:
-        break
-b = b[:want]
-sys.stdout.buffer.write(b[:b.rindex(b"\n") + 1])
-EOF
+python3 "$TRACUU_SRC/tests/text/phapdien_text.py" "$src_dir" 2 >"$TMP/text"
 
 "$TRACUU" analyze --json <"$TMP/text" >"$TMP/whole.json" 2>"$TMP/err"
 RC=$? ERR=$(cat "$TMP/err")
