@@ -127,10 +127,34 @@ static int apply_viet_marks(tx_cluster *c, const int32_t *marks, int n) {
   return 1;
 }
 
+/* Letters of other scripts that real Vietnamese pages put in place of the
+ * Latin ones they look like (a font's or an editor's slip: "NĐ-СР" with
+ * Cyrillic С and Р; "hƣớng" with U+01A3, the Latin letter "oi", from PDF
+ * extraction where "ư" belongs), read as what they stand for. */
+static int32_t lookalike(int32_t cp) {
+  static const struct {
+    uint16_t from, to;
+  } MAP[] = {
+      {0x01A2, 0x01AF}, {0x01A3, 0x01B0}, /* Ƣ ƣ -> Ư ư */
+      {0x0405, 'S'}, {0x0406, 'I'}, {0x0408, 'J'}, {0x0410, 'A'}, {0x0412, 'B'}, {0x0415, 'E'},
+      {0x041A, 'K'}, {0x041C, 'M'}, {0x041D, 'H'}, {0x041E, 'O'}, {0x0420, 'P'}, {0x0421, 'C'},
+      {0x0422, 'T'}, {0x0423, 'Y'}, {0x0425, 'X'}, {0x0430, 'a'}, {0x0435, 'e'}, {0x043E, 'o'},
+      {0x0440, 'p'}, {0x0441, 'c'}, {0x0443, 'y'}, {0x0445, 'x'}, {0x0455, 's'}, {0x0456, 'i'},
+      {0x0458, 'j'},
+  };
+  if (cp < 0x01A2 || cp > 0x0458) return cp;
+  for (size_t i = 0; i < sizeof MAP / sizeof MAP[0]; i++)
+    if (MAP[i].from == cp) return MAP[i].to;
+  return cp;
+}
+
 #define ICU_BUF (8 * (TX_MAX_MARKS + 1)) /* full case folding may triple a character */
 
 /* The folded form as ICU's "NFD; [:Nonspacing Mark:] Remove; NFC" gives it,
- * plus đ -> d. Returns its length in bare[ICU_BUF], or -1. */
+ * plus đ -> d, and a look-alike its marks hid read as what it stands for
+ * (Cyrillic ї is і and a diaeresis: folded, i; found by fuzz_text: else
+ * folding the folded text again changed it). Returns its length in
+ * bare[ICU_BUF], or -1. */
 static int32_t icu_strip_marks(const UChar *low, int32_t llen, UChar *bare) {
   UErrorCode err = U_ZERO_ERROR;
   UChar dec[ICU_BUF], kept[ICU_BUF];
@@ -142,6 +166,7 @@ static int32_t icu_strip_marks(const UChar *low, int32_t llen, UChar *bare) {
     U16_NEXT(dec, k, dlen, cp);
     if (u_charType(cp) == U_NON_SPACING_MARK) continue;
     if (cp == 0x0111 || cp == 0x00F0) cp = 'd';
+    cp = lookalike(cp);
     U16_APPEND_UNSAFE(kept, klen, cp);
   }
   int32_t blen = unorm2_normalize(unorm2_getNFCInstance(&err), kept, klen, bare, ICU_BUF, &err);
@@ -195,27 +220,6 @@ static void icu_cluster(tx_cluster *c, int32_t starter, const int32_t *marks, in
   }
   /* a form that cannot be represented makes the cluster a separator */
   c->cls = c->exact_len ? TX_CL_LETTER : TX_CL_PUNCT;
-}
-
-/* Letters of other scripts that real Vietnamese pages put in place of the
- * Latin ones they look like (a font's or an editor's slip: "NĐ-СР" with
- * Cyrillic С and Р; "hƣớng" with U+01A3, the Latin letter "oi", from PDF
- * extraction where "ư" belongs), read as what they stand for. */
-static int32_t lookalike(int32_t cp) {
-  static const struct {
-    uint16_t from, to;
-  } MAP[] = {
-      {0x01A2, 0x01AF}, {0x01A3, 0x01B0}, /* Ƣ ƣ -> Ư ư */
-      {0x0405, 'S'}, {0x0406, 'I'}, {0x0408, 'J'}, {0x0410, 'A'}, {0x0412, 'B'}, {0x0415, 'E'},
-      {0x041A, 'K'}, {0x041C, 'M'}, {0x041D, 'H'}, {0x041E, 'O'}, {0x0420, 'P'}, {0x0421, 'C'},
-      {0x0422, 'T'}, {0x0423, 'Y'}, {0x0425, 'X'}, {0x0430, 'a'}, {0x0435, 'e'}, {0x043E, 'o'},
-      {0x0440, 'p'}, {0x0441, 'c'}, {0x0443, 'y'}, {0x0445, 'x'}, {0x0455, 's'}, {0x0456, 'i'},
-      {0x0458, 'j'},
-  };
-  if (cp < 0x01A2 || cp > 0x0458) return cp;
-  for (size_t i = 0; i < sizeof MAP / sizeof MAP[0]; i++)
-    if (MAP[i].from == cp) return MAP[i].to;
-  return cp;
 }
 
 size_t tx_cluster_slow(const char *s, size_t len, size_t p, tx_cluster *c) {
