@@ -66,7 +66,13 @@ cleanup
 cp -a "$base" "$root"
 git clone -q "$proj" "$root/root/tracuu"
 mkdir -p "$root/root/shared"
+# The machine's network, not its packages: name servers, apt sources, and
+# the local CA certificates an egress proxy signs with (installed into the
+# root's store when ca-certificates is; without them npm's registry, which
+# the browser test fetches playwright-core from, is out of reach here).
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+mkdir -p "$root/usr/local/share/ca-certificates"
+cp -r /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/" 2>/dev/null || true
 cp /etc/apt/sources.list.d/*.sources "$root/etc/apt/sources.list.d/" 2>/dev/null || true
 [ -f /etc/apt/sources.list ] && cp /etc/apt/sources.list "$root/etc/apt/sources.list"
 mount -t proc proc "$root/proc"
