@@ -49,6 +49,23 @@ expect_one_line_err() { # WHAT
   if [ "$(grep -c . "$TMP/err")" = 1 ]; then pass; else fail "$1: expected a one-line message, got: $ERR"; fi
 }
 
+# serve_port ERRFILE PID: the port a `tracuu serve` started in the
+# background says it serves on (its "serving on" line, in ERRFILE), waiting
+# up to 10 s while PID lives; empty when it did not start. Empty ERRFILE
+# before starting the server: the job's own redirection runs in the child,
+# maybe after the first look here, and a reused file gives the last
+# server's port (found in CI: both requests refused, "serve said" nothing).
+serve_port() {
+  local err=$1 pid=$2 port=
+  for _ in $(seq 200); do
+    port=$(sed -n 's|.*serving on http://[0-9.]*:\([0-9]*\)/.*|\1|p' "$err" 2>/dev/null)
+    [ -n "$port" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  echo "$port"
+}
+
 finish() {
   echo "$TEST_NAME: $passed passed, $failed failed"
   [ "$failed" = 0 ]

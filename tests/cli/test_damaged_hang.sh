@@ -46,12 +46,7 @@ expect_err "$TMP/bad is damaged:" "check names the index"
 
 "$TRACUU" serve --listen 127.0.0.1:0 --threads 2 --db "$TMP/bad" --store "$TMP/nostore" 2>"$TMP/serve.err" &
 SERVE_PID=$!
-port=
-for _ in $(seq 100); do
-  port=$(sed -n 's|.*serving on http://[0-9.]*:\([0-9]*\)/.*|\1|p' "$TMP/serve.err")
-  [ -n "$port" ] && break
-  sleep 0.05
-done
+port=$(serve_port "$TMP/serve.err" "$SERVE_PID")
 [ -n "$port" ] || { fail "serve did not start: $(cat "$TMP/serve.err")"; finish; exit; }
 code=$(curl -sS --max-time 600 -o "$TMP/page" -w '%{http_code}' "http://127.0.0.1:$port/api/so/200%2FQ%C4%90-UBND" 2>"$TMP/curl.err")
 expect_eq "$code" 500 "serve answers the looping request 500 ($(cat "$TMP/curl.err"))"

@@ -118,19 +118,10 @@ while :; do
     fail "seed $seed ($what) check: exit $RC: $ERR" ;;
   esac
   # The search page: 200, or 500 with the rebuild message; alive after.
-  # Emptied here, not only by the background job's redirection: that one
-  # runs in the child, after the loop below may have read the last round's
-  # port (found in CI: both requests refused, "serve said" nothing).
-  : >"$TMP/serve.err"
+  : >"$TMP/serve.err" # a new file for this round (serve_port, lib.sh)
   "$TRACUU" serve --listen 127.0.0.1:0 --db "$db" --store "$TMP/nostore" 2>"$TMP/serve.err" &
   SERVE_PID=$! SERVE_RC=
-  port=
-  for _ in $(seq 100); do
-    port=$(sed -n 's|.*serving on http://[0-9.]*:\([0-9]*\)/.*|\1|p' "$TMP/serve.err")
-    [ -n "$port" ] && break
-    kill -0 "$SERVE_PID" 2>/dev/null || break
-    sleep 0.05
-  done
+  port=$(serve_port "$TMP/serve.err" "$SERVE_PID")
   if [ -z "$port" ]; then
     wait "$SERVE_PID"
     rc=$?

@@ -29,12 +29,7 @@ expect_eq "$(jq -r .documents "$TMP/out")" 3000 "every document over 256 shards"
 "$TRACUU" index --quiet --shards 64 --db "$TMP/s64" "$TMP/many.jsonl" || fail "index 64 shards"
 (ulimit -Sn 1024 && exec "$TRACUU" serve --listen 127.0.0.1:0 --db "$TMP/s64" --store "$TMP/nostore") 2>"$TMP/serve.err" &
 pid=$!
-port=
-for _ in $(seq 100); do
-  port=$(sed -n 's|.*serving on http://[0-9.]*:\([0-9]*\)/.*|\1|p' "$TMP/serve.err")
-  [ -n "$port" ] && break
-  sleep 0.1
-done
+port=$(serve_port "$TMP/serve.err" "$pid")
 if [ -n "$port" ]; then
   codes=""
   for _ in 1 2 3 4 5 6 7 8; do # more requests than workers: every worker opens its handle
