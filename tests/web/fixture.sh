@@ -42,13 +42,8 @@ start_serve() { # [ARGS...]
   rm -f "$TMP/serve.err" # else the last server's port may be read before the new one writes
   "$TRACUU" serve --listen 127.0.0.1:0 --store "$STORE" "$@" 2>"$TMP/serve.err" &
   SERVE_PID=$!
-  local port=
-  for _ in $(seq 200); do
-    port=$(sed -n 's|.*serving on http://[0-9.]*:\([0-9]*\)/.*|\1|p' "$TMP/serve.err" 2>/dev/null)
-    [ -n "$port" ] && break
-    kill -0 "$SERVE_PID" 2>/dev/null || break
-    sleep 0.05
-  done
+  local port
+  port=$(serve_port "$TMP/serve.err" "$SERVE_PID") # lib.sh
   [ -n "$port" ] || { echo "tracuu serve did not start: $(cat "$TMP/serve.err")" >&2; exit 1; }
   WEB=http://127.0.0.1:$port
 }
