@@ -89,6 +89,12 @@ summary() { # TARGET RC
   [ "$rc" = 0 ] || verdict="FAILED (exit $rc): see $log and $build/fuzz-artifacts/$t/"
   printf '%-9s %12s execs  %6s edges  %7s features  %6s corpus  %s\n' \
     "$t" "${execs:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}" "$verdict"
+  # Where the artifacts are out of reach (CI's throw-away root), the log's
+  # verdict and the input itself (base64) are enough to reproduce it.
+  if [ "$rc" != 0 ]; then
+    (grep -E 'contract broken|ERROR: |SUMMARY: |^INFO: Seed|^Base64: ' "$log" || true) |
+      head -8 | sed 's/^/    /'
+  fi
   echo "$t ${execs:-0} $rc" >>"$logs/summary"
 }
 

@@ -472,15 +472,8 @@ static size_t quote_len(const char *s, size_t n) {
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-/* arg (what the user typed) is shown cut to 80 bytes at a character
- * boundary, control characters as spaces: the message stays one line of
- * valid UTF-8 even for --from $'2021\n...' or tu:"a<newline>b". */
-/* A user's text as a message shows it: control characters blanked, at most
- * 80 bytes, cut at a character boundary. Returns out->s. */
-typedef struct {
-  char s[81];
-} shown_text;
-static const char *shown(const char *arg, shown_text *out) {
+/* Its contract is in query_internal.h. */
+const char *query_shown(const char *arg, query_shown_text *out) {
   size_t n = 0;
   for (; arg[n] && n + 1 < sizeof out->s; n++)
     out->s[n] = ((unsigned char)arg[n] < 0x20 || arg[n] == 0x7f) ? ' ' : arg[n];
@@ -504,7 +497,7 @@ __attribute__((format(printf, 2, 3))) static void fail(parse_state *ps, const ch
 static void set_date(parse_state *ps, char dst[11], const char *value, int end) {
   if (!query_parse_date(value, end, dst))
     fail(ps, "invalid date \"%s\": write it as YYYY-MM-DD (or dd/mm/yyyy, YYYY-MM, YYYY)",
-         shown(value, &(shown_text){0}));
+         query_shown(value, &(query_shown_text){0}));
 }
 
 static int highlight_token(void *ctx, const text_token *tok) {
@@ -513,7 +506,7 @@ static int highlight_token(void *ctx, const text_token *tok) {
 
 static void apply_field(parse_state *ps, const char *name, const char *value) {
   if (!value[0]) {
-    fail(ps, "\"%s:\" needs a value", shown(name, &(shown_text){0}));
+    fail(ps, "\"%s:\" needs a value", query_shown(name, &(query_shown_text){0}));
     return;
   }
   if (strcmp(name, "so") == 0) {
@@ -527,7 +520,7 @@ static void apply_field(parse_state *ps, const char *name, const char *value) {
     }
     if (!q)
       fail(ps, "\"so:%s\" is not a legal number (e.g. so:2696/QĐ-UBND, so:32/2021, so:2696)",
-           shown(value, &(shown_text){0}));
+           query_shown(value, &(query_shown_text){0}));
     else qlist_push(&ps->required, q);
     /* Highlight the number where the text writes it, in any spelling. */
     text_tokenize(value, n, highlight_token, &ps->hs);
@@ -622,7 +615,8 @@ static void apply_flags(parse_state *ps, const query_request *req) {
   if (req->since_ms || req->until_ms)
     qlist_push(&ps->filters, indexed_range(req->since_ms, req->until_ms));
   if (!ps->bad && ps->from[0] && ps->to[0] && strcmp(ps->from, ps->to) > 0)
-    fail(ps, "the date range is empty: from %s is after to", shown(ps->from, &(shown_text){0}));
+    fail(ps, "the date range is empty: from %s is after to",
+         query_shown(ps->from, &(query_shown_text){0}));
 }
 
 /* Puts the parts together: the free text (weighted), the required parts
@@ -712,7 +706,8 @@ engine_status parse_request_db(const query_request *req, engine_db *db, parsed_q
   /* Text that leaves nothing to search for (only punctuation) and no
    * filter would match every document: say so, as for an empty query. */
   if (!ps.bad && !ps.nomem && n && !out->has_text && !constraints) {
-    snprintf(err, errlen, "the query \"%.200s\" has no word or number to search for", req->text);
+    snprintf(err, errlen, "the query \"%s\" has no word or number to search for",
+             query_shown(req->text, &(query_shown_text){0}));
     ps.bad = 1;
   }
   parse_state_free(&ps);

@@ -24,6 +24,15 @@ int highlight_set_has(const highlight_set *hs, const char *word, size_t len);
 
 /* ---- parse.c: query text and filters -> engine query ---- */
 
+/* A user's text as a message shows it: control characters blanked, at most
+ * 80 bytes, cut at a character boundary, so an error message stays one line
+ * of valid UTF-8 even for --from $'2021\n...' or tu:"a<newline>b".
+ * Returns out->s. */
+typedef struct {
+  char s[81];
+} query_shown_text;
+const char *query_shown(const char *arg, query_shown_text *out);
+
 typedef struct {
   engine_query *query;     /* owned */
   engine_query *fallback;  /* owned; run when query finds nothing (short

@@ -195,7 +195,8 @@ engine_status query_related_run(engine_db *db, const char *number, uint32_t limi
   *out = NULL;
   text_ref ref;
   if (!text_parse_ref(number, strlen(number), &ref)) {
-    snprintf(err, errlen, "\"%s\" is not a legal number (e.g. 2696/QĐ-UBND, 32/2021/NĐ-CP)", number);
+    snprintf(err, errlen, "\"%s\" is not a legal number (e.g. 2696/QĐ-UBND, 32/2021/NĐ-CP)",
+             query_shown(number, &(query_shown_text){0}));
     return ENGINE_BAD_QUERY;
   }
   query_related *rel = calloc(1, sizeof *rel);

@@ -239,7 +239,7 @@ engine_status status_filter(engine_db *db, const char *name, parsed_query *pq, c
   query_doc_status s;
   if (!query_doc_status_parse(name, &s)) {
     snprintf(err, errlen, "--status must be in-force, amended, replaced, repealed or unknown, not \"%s\"",
-             name);
+             query_shown(name, &(query_shown_text){0}));
     return ENGINE_BAD_QUERY;
   }
   engine_status est = ENGINE_OK;

@@ -299,6 +299,33 @@ static void fold_reads_a_lookalike_its_marks_hid(void) {
   free(normalize_idempotent(in, 0));
 }
 
+/* 14. fuzz_query (a one-line message broke), found by CI: a query of only
+ *    punctuation, "\n\n?", is refused as having no word to search for, and
+ *    the refusal quoted it as typed, newlines and all. related's "not a
+ *    legal number" and --status's refusal quoted theirs the same way. Each
+ *    now shows the user's text as query_shown does. */
+static void query_refusals_quote_the_text_on_one_line(void) {
+  query_request req;
+  query_request_init(&req);
+  req.text = "\n\n?";
+  parsed_query pq;
+  char err[256];
+  CHECK_INT(parse_request(&req, &pq, err, sizeof err), ENGINE_BAD_QUERY);
+  CHECK(strstr(err, "no word or number") != NULL);
+  check_one_line(err);
+
+  query_related *rel = NULL;
+  CHECK_INT(query_related_run(NULL, "h\xe1\xbb\x93 s\xc6\xa1\nx", 10, &rel, err, sizeof err),
+            ENGINE_BAD_QUERY);
+  CHECK(strstr(err, "is not a legal number") != NULL);
+  check_one_line(err);
+  CHECK(rel == NULL);
+
+  memset(&pq, 0, sizeof pq);
+  CHECK_INT(status_filter(NULL, "in-force\r\nrepealed", &pq, err, sizeof err), ENGINE_BAD_QUERY);
+  check_one_line(err);
+}
+
 int main(void) {
   record_bad_date_message_is_one_line();
   query_bad_date_message_is_one_line();
@@ -313,5 +340,6 @@ int main(void) {
   link_scheme_is_lower_case();
   ref_canonical_mixed_case_code_alone_parses_back();
   fold_reads_a_lookalike_its_marks_hid();
+  query_refusals_quote_the_text_on_one_line();
   return check_summary("test_regressions");
 }
