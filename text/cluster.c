@@ -192,9 +192,16 @@ static void icu_cluster(tx_cluster *c, int32_t starter, const int32_t *marks, in
   const UNormalizer2 *nfc_form = unorm2_getNFCInstance(&err);
   int32_t nlen = unorm2_normalize(nfc_form, in, ulen, nfc, ICU_BUF, &err);
   int32_t flen = u_strFoldCase(folded, ICU_BUF, nfc, nlen, U_FOLD_CASE_DEFAULT, &err);
+  /* Folding can make a look-alike: Old Cyrillic wide es (U+1C83) folds to
+   * Cyrillic с, which is Latin c (found by fuzz_text: else normalizing the
+   * output again changed it). Every look-alike is one BMP unit, as is what
+   * it stands for, so the mapping is in place. */
+  for (int32_t k = 0; U_SUCCESS(err) && k < flen; k++)
+    if (!U16_IS_SURROGATE(folded[k])) folded[k] = (UChar)lookalike(folded[k]);
   /* Folding can leave text that is not NFC: İ folds to i + U+0307 (class
-   * 230), which must then sort after a following class-220 mark. Without
-   * this second NFC, normalizing the output again would change it. */
+   * 230), which must then sort after a following class-220 mark; and a
+   * look-alike read as Latin composes with its marks (с + U+0301 is ć).
+   * Without this second NFC, normalizing the output again would change it. */
   int32_t llen = unorm2_normalize(nfc_form, folded, flen, low, ICU_BUF, &err);
   if (U_FAILURE(err)) { /* keep the starter alone */
     llen = 0;
