@@ -377,6 +377,14 @@ static void issuer_line(const char *s, const lline *ln, size_t from, issuer_bloc
   memcpy(dest, b->text, LEGAL_FIELD_MAX);
 }
 
+/* "Số: Không số", "Số:    /QĐ-UBND": the header's number line, without a number. */
+static int is_number_label(const char *s, const lline *ln) {
+  if (ln->n == 0 || strcmp(ln->w[0].f, "so") != 0) return 0;
+  size_t p = ln->w[0].end;
+  while (p < ln->end && s[p] == ' ') p++;
+  return p < ln->end && s[p] == ':';
+}
+
 typedef struct {
   const char *s;
   size_t len;
@@ -385,6 +393,7 @@ typedef struct {
   issuer_block block;
   int consolidated; /* the gazette files it under "VĂN BẢN HỢP NHẤT" */
   int in_summary, summary_lines, summary_upper;
+  int number_label; /* a "Số:" line without its number went by */
 } header_state;
 
 /* 1 when the line's first letter is a capital (its case-folded form differs). */
@@ -441,6 +450,20 @@ static int header_line(header_state *hs, const lline *ln) {
     hs->block.open = 0;
     return 1;
   }
+  /* A PDF's text puts the stamped digits of "Số:   85/GM-UBND" lines away
+   * from their label, under the motto: a header line that starts with a
+   * number, after the label, is the document's. The label ends the issuer. */
+  if (!li->has_number && is_number_label(hs->s, ln)) {
+    hs->number_label = 1;
+    hs->block.open = 0;
+    return 1;
+  }
+  if (!li->has_number && hs->number_label && ln->n && ln->w[0].kind == TEXT_TOKEN_REF &&
+      text_parse_ref(hs->s + ln->w[0].start, ln->w[0].end - ln->w[0].start, &ref)) {
+    li->number = ref;
+    li->has_number = 1;
+    return 1;
+  }
   if (!li->date[0] && line_place_date(hs->s, ln, li->place, sizeof li->place, li->date)) return 1;
   const char *t = ln->upper ? line_type(ln) : NULL;
   if (t && !hs->title_type[0]) {
@@ -479,13 +502,6 @@ static void parse_header(header_state *hs, size_t p) {
            hs->consolidated ? "Văn bản hợp nhất" : hs->title_type);
 }
 
-/* "Số: Không số", "Số:    /QĐ-UBND": the header's number line, without a number. */
-static int is_number_label(const char *s, const lline *ln) {
-  if (ln->n == 0 || strcmp(ln->w[0].f, "so") != 0) return 0;
-  size_t p = ln->w[0].end;
-  while (p < ln->end && s[p] == ' ') p++;
-  return p < ln->end && s[p] == ':';
-}
 
 /* Lines longer than this are running text, never a header's anchor. */
 #define ANCHOR_LINE_MAX 300

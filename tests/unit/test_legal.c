@@ -78,6 +78,26 @@ static void test_header(void) {
   CHECK(strlen(li.issuer) > 0);
   legal_info_free(&li);
 
+  /* an e-signed PDF's text: the stamped digits away from their "Số:" label,
+   * under the motto. The label ends the issuer; the number line is the own
+   * number, and a number in running text after it is not */
+  const char *signed_pdf = "ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\nSố:\n"
+                           "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n85 /GM-UBND\n"
+                           "Độc lập - Tự do - Hạnh phúc\nLâm Đồng, ngày 19 tháng 01 năm 2026\n"
+                           "GIẤY MỜI\nThực hiện Kế hoạch số 12/KH-UBND của tỉnh.\n";
+  CHECK_INT(legal_parse(signed_pdf, strlen(signed_pdf), &li), TEXT_OK);
+  CHECK_STR(li.number.canonical, "85/GM-UBND");
+  CHECK_STR(li.type, "Giấy mời");
+  CHECK_STR(li.date, "2026-01-19");
+  CHECK(strstr(li.issuer, "Số") == NULL);
+  CHECK(strstr(li.issuer, "LÂM ĐỒNG") != NULL || strstr(li.issuer, "Lâm Đồng") != NULL);
+  legal_info_free(&li);
+  const char *no_label = "ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                         "85 /GM-UBND\nĐộc lập - Tự do - Hạnh phúc\n";
+  CHECK_INT(legal_parse(no_label, strlen(no_label), &li), TEXT_OK);
+  CHECK_STR(li.number.canonical, ""); /* without the label, a number line is no header's */
+  legal_info_free(&li);
+
   /* the digital signature stamp is not a signer; empty input is fine */
   const char *stamp = "Điều 3. Thi hành./.\nNgười ký: CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ\n"
                       "Cơ quan: VĂN PHÒNG CHÍNH PHỦ\n";
