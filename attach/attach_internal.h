@@ -3,6 +3,7 @@
  * Sections follow the source files:
  *   attach.c          pages being collected (ax_out), caps, the final pass
  *   attach_pdf.c      poppler-glib
+ *   attach_pdf_drawn.cc  poppler-cpp: what a page's annotations draw
  *   attach_ocr.c      Tesseract over a rendered page
  *   attach_zip.c      DOCX and ODT (libzip + libxml2)
  *   attach_rtf.c      RTF
@@ -52,6 +53,34 @@ attach_status ax_read_doc(const char *data, size_t len, ax_out *o, char *err, si
 /* ---- attach_zip.c ---- */
 /* DOCX, ODT, or UNKNOWN for a zip of something else (or not a zip). */
 attach_type ax_zip_kind(const char *data, size_t len);
+
+/* ---- attach_pdf_drawn.cc ----
+ * An e-signing system stamps the number and the day into the blanks of
+ * "Số:      /GM-UBND" and "ngày    tháng" as the appearance of small
+ * signature widgets: drawn on the page, absent from poppler-glib's text,
+ * which holds the content stream alone. poppler-cpp reads the page with its
+ * annotations' appearances, as pdftotext does. */
+#ifdef __cplusplus
+extern "C" {
+#endif
+typedef struct ax_pdf_drawn ax_pdf_drawn;
+typedef struct {
+  double x1, y1, x2, y2; /* the word's box in points, y down (poppler-glib's layout too) */
+  char *text;            /* UTF-8, owned */
+} ax_drawn_word;
+
+/* The PDF in data (read in place: data must outlive the handle); NULL when
+ * poppler-cpp cannot read it. */
+ax_pdf_drawn *ax_pdf_drawn_open(const char *data, size_t len);
+/* Every word of page index, annotations included, in reading order;
+ * *words malloc'ed (ax_drawn_words_free). 0, or -1 (out of memory, no page). */
+int ax_pdf_drawn_words(ax_pdf_drawn *d, int index, ax_drawn_word **words /* OUT */,
+                       size_t *n /* OUT */);
+void ax_drawn_words_free(ax_drawn_word *words, size_t n);
+void ax_pdf_drawn_close(ax_pdf_drawn *d);
+#ifdef __cplusplus
+}
+#endif
 
 /* ---- attach_ocr.c ---- */
 typedef struct ax_ocr ax_ocr;

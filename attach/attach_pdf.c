@@ -121,6 +121,11 @@ typedef struct {
   int skipped;          /* pages that needed OCR and did not get it */
   int failed;           /* pages whose OCR failed or passed its deadline */
   int widgets;          /* form widgets read by OCR */
+  int drawn;            /* runs of words that only annotations draw, spliced in */
+  ax_pdf_drawn *pdf_cpp; /* poppler-cpp's view of the file, opened on the first page that needs it */
+  int pdf_cpp_tried;
+  const char *data;     /* the file, for pdf_cpp */
+  size_t len;
   int late;             /* pages left without OCR: the file's time was running out */
   long long stop_ms;    /* no OCR starts after this (monotonic ms; 0: no limit) */
   attach_status open_st;
@@ -179,11 +184,15 @@ static int ocr_page(PopplerPage *page, const attach_options *opt, ocr_state *os,
  * An e-signing system stamps the number and the day into the blanks of
  * "Số:      /BNV-TCPCP" and "ngày    tháng" as the appearance of small
  * signature widgets, and a signature box may carry "Số: 2003/CĐ-VPCP":
- * drawn on the page, absent from its text layer. Each such widget (at most WIDGET_MAX_OCR a page, none larger than WIDGET_MAX_W x
- * WIDGET_MAX_H points) is rendered twice, with and without annotations, so
- * that only what the widget draws is left; that is read by OCR as one line
- * and spliced into the text layer where it is drawn: before the first
- * character right of its middle on its line ("8977" + " /BNV-TCPCP"). */
+ * drawn on the page, absent from its text layer. Where the appearance is
+ * text, poppler-cpp reads it (read_drawn: the words it finds that the text
+ * layer lacks). Where it is a picture, or poppler-cpp finds nothing, each
+ * small widget (at most WIDGET_MAX_OCR a page, none larger than
+ * WIDGET_MAX_W x WIDGET_MAX_H points) is rendered twice, with and without
+ * annotations, so that only what the widget draws is left; that is read by
+ * OCR as one line. Either way the text is spliced into the text layer where
+ * it is drawn: before the first character right of its middle on its line
+ * ("8977" + " /BNV-TCPCP"). */
 #define WIDGET_MAX_OCR 8
 #define WIDGET_MAX_W 300.0
 #define WIDGET_MAX_H 150.0
@@ -196,18 +205,26 @@ typedef struct {
   char *text;
 } widget_text;
 
-/* The character index to insert before (n when none is to the right). */
+/* Whether the character in box r is on w's line. */
+static int on_line_of(const PopplerRectangle *r, const widget_text *w) {
+  return fabs((r->y1 + r->y2) / 2 - (w->y1 + w->y2) / 2) <= (w->y2 - w->y1) / 2 + 2;
+}
+
+/* The character index to insert before: the first character right of w on
+ * its line, else the one after the last left of it ("năm" + "2025" at the
+ * line's end), else n (the end of the text). */
 static guint splice_point(const PopplerRectangle *r, guint n, const widget_text *w) {
-  double mid = (w->y1 + w->y2) / 2;
-  guint best = n;
+  guint best = n, left = n;
+  double mid = (w->x1 + w->x2) / 2;
   for (guint i = 0; i < n; i++) {
-    double cy = (r[i].y1 + r[i].y2) / 2;
-    if (fabs(cy - mid) > (w->y2 - w->y1) / 2 + 2 || (r[i].x1 + r[i].x2) / 2 < (w->x1 + w->x2) / 2)
-      continue;
-    if (r[i].x2 - r[i].x1 <= 0) continue;
-    if (best == n || r[i].x1 < r[best].x1) best = i;
+    if (!on_line_of(&r[i], w) || r[i].x2 - r[i].x1 <= 0) continue;
+    if ((r[i].x1 + r[i].x2) / 2 < mid) {
+      if (left == n || r[i].x2 > r[left].x2) left = i;
+    } else if (best == n || r[i].x1 < r[best].x1) {
+      best = i;
+    }
   }
-  return best;
+  return best < n ? best : left < n ? left + 1 : n;
 }
 
 /* Whether a separator belongs between characters i and i + 1 of the text
@@ -239,7 +256,7 @@ static char *lay_out(PopplerPage *page, const char *raw, widget_text *wt, int n_
   if (!at) { g_free(rects); return NULL; }
   for (int k = 0; k < n_wt; k++) at[k] = n ? splice_point(rects, n, &wt[k]) : 0;
   size_t len = strlen(raw), extra = chars + 2;
-  for (int k = 0; k < n_wt; k++) extra += strlen(wt[k].text) + 2;
+  for (int k = 0; k < n_wt; k++) extra += strlen(wt[k].text) + 3; /* ' ' text ' ' or '\n' */
   char *out = malloc(len + extra + 1);
   if (!out) { free(at); g_free(rects); return NULL; }
   size_t o = 0;
@@ -248,6 +265,9 @@ static char *lay_out(PopplerPage *page, const char *raw, widget_text *wt, int n_
     for (int k = 0; k < n_wt; k++)
       if (at[k] == i) {
         if (i == n) out[o++] = '\n';
+        /* the blank it fills broke the line ("ngày\ntháng"): one line again */
+        else if (o && out[o - 1] == '\n' && i && on_line_of(&rects[i - 1], &wt[k])) out[o - 1] = ' ';
+        else if (o && out[o - 1] != ' ' && out[o - 1] != '\n') out[o++] = ' ';
         size_t tl = strlen(wt[k].text);
         memcpy(out + o, wt[k].text, tl);
         o += tl;
@@ -331,6 +351,91 @@ static int read_widgets(PopplerPage *page, const attach_options *opt, ax_ocr *oc
   return n;
 }
 
+/* Whether the page has an annotation that may draw text: any but a link. */
+static int has_drawing_annots(PopplerPage *page) {
+  GList *annots = poppler_page_get_annot_mapping(page);
+  int any = 0;
+  for (GList *l = annots; l && !any; l = l->next) {
+    PopplerAnnotMapping *m = l->data;
+    any = poppler_annot_get_annot_type(m->annot) != POPPLER_ANNOT_LINK;
+  }
+  poppler_page_free_annot_mapping(annots);
+  return any;
+}
+
+/* Whether a character of the text layer (n boxes) lies inside w's box. */
+static int in_text_layer(const PopplerRectangle *r, guint n, const ax_drawn_word *w) {
+  for (guint i = 0; i < n; i++) {
+    double cx = (r[i].x1 + r[i].x2) / 2, cy = (r[i].y1 + r[i].y2) / 2;
+    if (cx >= w->x1 && cx <= w->x2 && cy >= w->y1 && cy <= w->y2) return 1;
+  }
+  return 0;
+}
+
+/* Appends " word" (or "word" to an empty run); 0, or -1 out of memory. */
+static int run_append(widget_text *run, const ax_drawn_word *w) {
+  size_t have = run->text ? strlen(run->text) : 0, add = strlen(w->text);
+  char *t = realloc(run->text, have + add + 2);
+  if (!t) return -1;
+  if (have) t[have++] = ' ';
+  memcpy(t + have, w->text, add + 1);
+  run->text = t;
+  if (w->x1 < run->x1) run->x1 = w->x1;
+  if (w->y1 < run->y1) run->y1 = w->y1;
+  if (w->x2 > run->x2) run->x2 = w->x2;
+  if (w->y2 > run->y2) run->y2 = w->y2;
+  return 0;
+}
+
+/* The words that only the page's annotations draw, as runs (the words of
+ * one line that follow each other), at most max, into wt. Returns how many
+ * runs, 0 when there are none or the page cannot be compared. */
+static int read_drawn(PopplerPage *page, const char *raw, ocr_state *os, widget_text *wt,
+                      int max) {
+  if (!os->pdf_cpp_tried) {
+    os->pdf_cpp_tried = 1;
+    os->pdf_cpp = ax_pdf_drawn_open(os->data, os->len);
+  }
+  if (!os->pdf_cpp) return 0;
+  PopplerRectangle *rects = NULL;
+  guint n_rects = 0;
+  if (!poppler_page_get_text_layout(page, &rects, &n_rects)) n_rects = 0;
+  /* without a box for each character, a drawn word cannot be told apart */
+  if (raw[0] && (size_t)g_utf8_strlen(raw, -1) != n_rects) {
+    g_free(rects);
+    return 0;
+  }
+  ax_drawn_word *words = NULL;
+  size_t n_words = 0;
+  int n = 0;
+  if (ax_pdf_drawn_words(os->pdf_cpp, poppler_page_get_index(page), &words, &n_words) == 0) {
+    int open = 0; /* wt[n - 1] may grow */
+    for (size_t i = 0; i < n_words; i++) {
+      const ax_drawn_word *w = &words[i];
+      double h = w->y2 - w->y1;
+      if (!w->text[0] || !(h > 0) || in_text_layer(rects, n_rects, w)) {
+        open = 0;
+        continue;
+      }
+      widget_text *last = n ? &wt[n - 1] : NULL;
+      int same_run = open && last && fabs((w->y1 + w->y2) / 2 - (last->y1 + last->y2) / 2) < h / 2 &&
+                     w->x1 - last->x2 < 1.5 * h;
+      if (!same_run) {
+        if (n == max) break;
+        wt[n++] = (widget_text){w->x1, w->y1, w->x2, w->y2, NULL};
+      }
+      if (run_append(&wt[n - 1], w) != 0) {
+        if (!wt[n - 1].text) n--; /* an empty run is no run */
+        break;
+      }
+      open = 1;
+    }
+  }
+  ax_drawn_words_free(words, n_words);
+  g_free(rects);
+  return n;
+}
+
 static int has_small_widgets(PopplerPage *page) {
   GList *fields = poppler_page_get_form_field_mapping(page);
   int any = 0;
@@ -349,7 +454,11 @@ static char *page_text(PopplerPage *page, ocr_state *os, const attach_options *o
   char *raw = poppler_page_get_text(page);
   widget_text wt[WIDGET_MAX_OCR];
   int n = 0;
-  if (opt->ocr && has_small_widgets(page)) {
+  if (has_drawing_annots(page)) {
+    n = read_drawn(page, raw ? raw : "", os, wt, WIDGET_MAX_OCR);
+    os->drawn += n;
+  }
+  if (n == 0 && opt->ocr && has_small_widgets(page)) {
     if (!os->tried) {
       os->tried = 1;
       os->ocr = ax_ocr_open(opt, &os->open_st, os->open_err, sizeof os->open_err);
@@ -438,6 +547,8 @@ attach_status ax_read_pdf(const char *data, size_t len, ax_out *o, char *err, si
   int n = d->pages < o->opt->max_pages ? d->pages : o->opt->max_pages;
   ocr_state os;
   memset(&os, 0, sizeof os);
+  os.data = data;
+  os.len = len;
   if (o->opt->seconds > 0) os.stop_ms = now_ms() + (long long)o->opt->seconds * 1000 * ATTACH_OCR_TIME_SHARE / 100;
   int fields = 0, rc = 0;
   for (int i = 0; rc == 0 && i < n && !o->full; i++) {
@@ -454,7 +565,9 @@ attach_status ax_read_pdf(const char *data, size_t len, ax_out *o, char *err, si
   if (os.failed) ax_note(d, "OCR failed or timed out on %d pages", os.failed);
   if (os.late) ax_note(d, "%d pages not read by OCR: the file's %d s were running out", os.late, o->opt->seconds);
   if (os.widgets) ax_note(d, "%d stamped fields read by OCR", os.widgets);
+  if (os.drawn) ax_note(d, "%d stamped fields read from their drawing", os.drawn);
   ax_ocr_close(os.ocr);
+  ax_pdf_drawn_close(os.pdf_cpp);
   g_object_unref(doc);
   g_bytes_unref(bytes);
   if (rc != 0) return ax_fail(ATTACH_NOMEM, err, errlen, "out of memory");

@@ -16,6 +16,7 @@ packages=(
   zlib1g-dev libssl-dev                 # the WARC store (gzip members, SHA-256 digests)
   libinih-dev                           # the crawl config (INI)
   libpoppler-glib-dev libcairo2-dev     # attachments: PDF text and rendering for OCR
+  libpoppler-cpp-dev                    # attachments: the text a PDF's stamps draw
   libtesseract-dev tesseract-ocr-vie    # attachments: OCR of scans (Vietnamese data)
   libzip-dev antiword                   # attachments: DOCX/ODT zips; legacy .doc (a program)
   fonts-dejavu-core                     # test_attach draws its scan with a real font

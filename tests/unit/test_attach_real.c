@@ -12,7 +12,7 @@
  * OCR reads at most TEST_OCR_PAGES pages per file here: the header with
  * the number and the title is on page 1, and each further page costs ~6 s
  * of CPU (the test: 107 s with 1 page, 262 s with 3; with 1 page it finds
- * 15 of 27 numbers and 26 of 29 title phrases); bench_attach reads them all. Skipped (exit 77)
+ * 19 of 27 numbers and 26 of 29 title phrases); bench_attach reads them all. Skipped (exit 77)
  * without ../shared. */
 #include <json-c/json.h>
 #include <stdio.h>
@@ -26,15 +26,15 @@
 #include "text/text.h"
 
 /* Floors under what this test measures, so that a regression fails it.
- * Issue 15 asks 0.90 of the numbers; measured 14 of 27 (0.52): the misses
- * are handwritten numbers on scans (560, 1716, 3980, 932, 493, 1413),
- * stamped number fields that OCR misreads (8151 -> 81512, 85 -> S5, 2536),
- * a number only in a signature box, scans whose stamp covers the number,
- * and "144 /2002/QĐ/BTC", which text_find_refs cut short until it read a
- * slash after the kind code (now found). A search finds more than the text
- * holds: the indexer also takes a number from a file's name and header
- * (bench/score_pages.py's att#: 23 of 27). */
-#define NUMBER_MIN 0.45
+ * Issue 15 asks 0.90 of the numbers; measured 19 of 27 (0.70): the misses
+ * are handwritten numbers on scans (560, 1716, 3980, 932, 493, 1413), a
+ * number only on a scan's later page (153/TB-VPCP; OCR reads page 1 here)
+ * and one behind a signature box. Stamped number fields were read by OCR
+ * (8151 -> 81512, 85 -> S5: 15 of 27) until poppler-cpp read the text their
+ * widgets draw. A search finds more than the text holds: the indexer also
+ * takes a number from a file's name and header (bench/score_pages.py's
+ * att#). */
+#define NUMBER_MIN 0.65
 #define PHRASE_MIN 0.85
 #define TEST_OCR_PAGES 1
 #define PHRASE_WORDS 5
