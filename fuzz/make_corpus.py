@@ -173,6 +173,16 @@ def main():
                  b" /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 99 99]"
                  b" /Contents 4 0 R >> endobj\n4 0 obj << /Length 20 >> stream\nBT (S\xe8 12) Tj ET\n"
                  b"endstream endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    # a signature widget whose appearance draws the number (attach_pdf_drawn.cc)
+    c.add("pdf", b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R]"
+                 b" /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 99 99]"
+                 b" /Resources << /Font << /F1 6 0 R >> >> /Contents 4 0 R /Annots [5 0 R] >> endobj\n"
+                 b"4 0 obj << /Length 48 >> stream\nBT /F1 9 Tf 5 50 Td (So:) Tj 40 0 Td (/GM) Tj ET\nendstream endobj\n"
+                 b"5 0 obj << /Type /Annot /Subtype /Widget /FT /Sig /F 4 /Rect [20 45 40 60] /AP << /N 7 0 R >> >> endobj\n"
+                 b"6 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n"
+                 b"7 0 obj << /Type /XObject /Subtype /Form /BBox [0 0 20 15] /Resources << /Font << /F1 6 0 R >> >>"
+                 b" /Length 29 >> stream\nBT /F1 9 Tf 1 3 Td (85) Tj ET\nendstream endobj\n"
+                 b"trailer << /Root 1 0 R >>\n%%EOF\n")
     c.add("docx", b"\x00<w:document xmlns:w=\"w\"><w:body><w:p><w:r><w:t>S\xe1\xbb\x91: 45/GM-UBND</w:t>"
                   b"<w:tab/><w:br w:type=\"page\"/></w:r></w:p></w:body></w:document>")
     c.add("docx", b"\x01<office:document-content><text:p>TH\xc3\x94NG B\xc3\x81O<text:s text:c=\"3\"/>"

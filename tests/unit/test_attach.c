@@ -58,6 +58,56 @@ static char *pdf_build(int n, const char *body, const char *extra, const char *t
   return dynbuf_take(&b);
 }
 
+/* A signed letter's header as an e-signing system leaves it: the content
+ * stream says "So:" and "/GM-UBND", "ngay" and "thang 01 nam 2026" with
+ * blanks between, and two signature widgets draw "85" and "19" into the
+ * blanks (their appearance streams: text, not a picture).
+ * Objects: 1 catalog, 2 pages, 3 font, 4 page, 5 content, 6-7 widgets,
+ * 8-9 their appearances. */
+static char *stamped_pdf(size_t *len) {
+  static const char content[] = "BT /F1 12 Tf 50 760 Td (So:) Tj ET BT /F1 12 Tf 110 760 Td (/GM-UBND) Tj ET "
+                                "BT /F1 12 Tf 300 760 Td (ngay) Tj ET "
+                                "BT /F1 12 Tf 360 760 Td (thang 01 nam 2026) Tj ET "
+                                "BT /F1 12 Tf 50 700 Td (GIAY MOI) Tj ET";
+  static const char *const drawn[] = {"85", "19"};
+  static const int x[] = {75, 330};
+  dynbuf b;
+  dynbuf_init(&b, (size_t)1 << 20);
+  size_t off[10];
+  dynbuf_append_str(&b, "%PDF-1.4\n");
+  off[1] = b.len;
+  dynbuf_append_str(&b, "1 0 obj << /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R 7 0 R] >> >> endobj\n");
+  off[2] = b.len;
+  dynbuf_append_str(&b, "2 0 obj << /Type /Pages /Kids [4 0 R] /Count 1 >> endobj\n");
+  off[3] = b.len;
+  dynbuf_append_str(&b, "3 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n");
+  off[4] = b.len;
+  dynbuf_append_str(&b, "4 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                        "/Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R /Annots [6 0 R 7 0 R] >> endobj\n");
+  off[5] = b.len;
+  dynbuf_printf(&b, "5 0 obj << /Length %zu >> stream\n%s\nendstream endobj\n", strlen(content), content);
+  for (int i = 0; i < 2; i++) {
+    off[6 + i] = b.len;
+    dynbuf_printf(&b, "%d 0 obj << /Type /Annot /Subtype /Widget /FT /Sig /T (Sig%d) /F 4 /P 4 0 R "
+                      "/Rect [%d 755 %d 773] /AP << /N %d 0 R >> >> endobj\n",
+                  6 + i, i + 1, x[i], x[i] + 24, 8 + i);
+  }
+  for (int i = 0; i < 2; i++) {
+    char ap[64];
+    int al = snprintf(ap, sizeof ap, "BT /F1 12 Tf 2 5 Td (%s) Tj ET", drawn[i]);
+    off[8 + i] = b.len;
+    dynbuf_printf(&b, "%d 0 obj << /Type /XObject /Subtype /Form /BBox [0 0 24 18] "
+                      "/Resources << /Font << /F1 3 0 R >> >> /Length %d >> stream\n%s\nendstream endobj\n",
+                  8 + i, al, ap);
+  }
+  size_t xref = b.len;
+  dynbuf_append_str(&b, "xref\n0 10\n0000000000 65535 f \n");
+  for (int i = 1; i < 10; i++) dynbuf_printf(&b, "%010zu 00000 n \n", off[i]);
+  dynbuf_printf(&b, "trailer << /Size 10 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", xref);
+  *len = b.len;
+  return dynbuf_take(&b);
+}
+
 static cairo_status_t to_dynbuf(void *closure, const unsigned char *data, unsigned int n) {
   return dynbuf_append(closure, data, n) == DYNBUF_OK ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_NO_MEMORY;
 }
@@ -230,6 +280,27 @@ TEST(pdf_javascript_and_form) {
   CHECK_INT(r.st, ATTACH_OK);
   CHECK(strstr(r.doc.note, "JavaScript") != NULL);
   CHECK(strstr(r.text, "Noi dung") != NULL);
+  done(&r);
+  free(pdf);
+}
+
+/* The digits a signature widget draws are read from its drawing, with OCR
+ * off, and spliced where they are drawn; the day's blank no longer breaks
+ * its line, so the date reads whole. */
+TEST(pdf_stamped_fields_read_from_their_drawing) {
+  size_t len;
+  char *pdf = stamped_pdf(&len);
+  attach_options opt;
+  attach_options_default(&opt);
+  opt.ocr = 0;
+  result r;
+  read_it(&r, pdf, len, NULL, &opt, 0);
+  CHECK_INT(r.st, ATTACH_OK);
+  CHECK(r.text && strstr(r.text, "85 /GM-UBND") != NULL);
+  CHECK(r.text && strstr(r.text, "ngay 19 thang 01 nam 2026") != NULL);
+  CHECK(r.text && strstr(r.text, "GIAY MOI") != NULL);
+  CHECK(strstr(r.doc.note, "2 stamped fields read from their drawing") != NULL);
+  if (r.text && !strstr(r.text, "85 /GM-UBND")) fprintf(stderr, "text read: %s\n", r.text);
   done(&r);
   free(pdf);
 }
@@ -490,6 +561,7 @@ int main(int argc, char **argv) {
   RUN(pdf_text_pages_and_wrong_content_type);
   RUN(pdf_2000_pages_capped);
   RUN(pdf_javascript_and_form);
+  RUN(pdf_stamped_fields_read_from_their_drawing);
   RUN(pdf_encrypted);
   RUN(pdf_truncated);
   RUN(pdf_scan_read_by_ocr);
