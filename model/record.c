@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/oneline.h"
 #include "text/text.h"
 
 /* The fields of a record in output order, with where each lives. */
@@ -115,19 +116,6 @@ int record_date_valid(const char *s, int *y, int *m, int *d) {
   return 1;
 }
 
-/* A field value quoted in an error message: at most size - 1 bytes, cut at a
- * character boundary, control characters shown as spaces, so the message
- * stays one line of valid UTF-8 ("%.40s" cut "ệ" in half and let a newline
- * of a hostile record through). Returns buf. */
-static const char *one_line(const char *s, char *buf, size_t size) {
-  size_t n = 0;
-  for (; s[n] && n + 1 < size; n++)
-    buf[n] = ((unsigned char)s[n] < 0x20 || s[n] == 0x7f) ? ' ' : s[n];
-  if (s[n])
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
-  buf[n] = '\0';
-  return buf;
-}
 
 /* The length of the well-formed UTF-8 sequence at s[0..n) (n > 0), or 0
  * when s[0] starts none (no overlongs, surrogates or code points past
@@ -388,25 +376,25 @@ static int parse_record(const char *line, size_t len, record *r, int *repaired, 
   if (rc == 0 && r->date && r->date[0] && !record_date_valid(r->date, NULL, NULL, NULL)) {
     char shown[41];
     snprintf(err, errlen, "\"date\" is \"%s\", expected a real date as YYYY-MM-DD",
-             one_line(r->date, shown, sizeof shown));
+             oneline_quote(r->date, shown, sizeof shown));
     rc = -1;
   }
   if (rc == 0 && r->posted && r->posted[0] && !record_date_valid(r->posted, NULL, NULL, NULL)) {
     char shown[41];
     snprintf(err, errlen, "\"posted\" is \"%s\", expected a real date as YYYY-MM-DD",
-             one_line(r->posted, shown, sizeof shown));
+             oneline_quote(r->posted, shown, sizeof shown));
     rc = -1;
   }
   if (rc == 0 && r->date_source && r->date_source[0] && !record_date_source_valid(r->date_source)) {
     char shown[41];
     snprintf(err, errlen, "\"date_source\" is \"%s\", expected one of " RECORD_DATE_SOURCES,
-             one_line(r->date_source, shown, sizeof shown));
+             oneline_quote(r->date_source, shown, sizeof shown));
     rc = -1;
   }
   if (rc == 0 && r->effective && r->effective[0] && !record_date_valid(r->effective, NULL, NULL, NULL)) {
     char shown[41];
     snprintf(err, errlen, "\"effective\" is \"%s\", expected a real date as YYYY-MM-DD",
-             one_line(r->effective, shown, sizeof shown));
+             oneline_quote(r->effective, shown, sizeof shown));
     rc = -1;
   }
   if (rc != 0) record_clear(r);

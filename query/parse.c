@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "common/dynbuf.h"
+#include "common/oneline.h"
 #include "model/record.h"
 #include "model/schema.h"
 #include "model/schema_terms.h"
@@ -474,13 +475,7 @@ static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == 
 
 /* Its contract is in query_internal.h. */
 const char *query_shown(const char *arg, query_shown_text *out) {
-  size_t n = 0;
-  for (; arg[n] && n + 1 < sizeof out->s; n++)
-    out->s[n] = ((unsigned char)arg[n] < 0x20 || arg[n] == 0x7f) ? ' ' : arg[n];
-  if (arg[n])
-    while (n > 0 && ((unsigned char)arg[n] & 0xC0) == 0x80) n--;
-  out->s[n] = '\0';
-  return out->s;
+  return oneline_quote(arg, out->s, sizeof out->s);
 }
 
 /* The first failure wins: its message is the one the user sees. */

@@ -24,10 +24,9 @@ int highlight_set_has(const highlight_set *hs, const char *word, size_t len);
 
 /* ---- parse.c: query text and filters -> engine query ---- */
 
-/* A user's text as a message shows it: control characters blanked, at most
- * 80 bytes, cut at a character boundary, so an error message stays one line
- * of valid UTF-8 even for --from $'2021\n...' or tu:"a<newline>b".
- * Returns out->s. */
+/* A user's text as a message shows it: oneline_quote (common/oneline.h) at
+ * most 80 bytes, so an error message stays one line of valid UTF-8 even for
+ * --from $'2021\n...' or tu:"a<newline>b". Returns out->s. */
 typedef struct {
   char s[81];
 } query_shown_text;
