@@ -241,24 +241,35 @@ static char gap_between(const PopplerRectangle *r, const char *a, const char *b)
   return 0;
 }
 
-/* The text layer with separators where the layout shows gaps, and each
- * widget's text (n_wt of them) spliced in; malloc'ed, or NULL to keep raw. */
-static char *lay_out(PopplerPage *page, const char *raw, widget_text *wt, int n_wt) {
-  PopplerRectangle *rects = NULL;
-  guint n = 0;
-  if (!poppler_page_get_text_layout(page, &rects, &n)) n = 0;
-  size_t chars = (size_t)g_utf8_strlen(raw, -1);
-  if (n != chars) { /* no layout to go by: the widgets' text at the end */
-    g_free(rects);
-    n = 0;
+/* The boxes of the text layer raw, one per character, into *rects (g_free)
+ * and *n; none (*n = 0) when poppler gives none or not one per character.
+ * Returns whether raw can be placed on the page: it has its boxes, or it is
+ * empty. */
+static int text_boxes(PopplerPage *page, const char *raw, PopplerRectangle **rects, guint *n) {
+  *rects = NULL;
+  *n = 0;
+  if (!poppler_page_get_text_layout(page, rects, n)) *n = 0;
+  if (*n != (size_t)g_utf8_strlen(raw, -1)) {
+    g_free(*rects);
+    *rects = NULL;
+    *n = 0;
   }
+  return *n > 0 || !raw[0];
+}
+
+/* The text layer raw (n character boxes: text_boxes) with separators where
+ * the layout shows gaps, and each widget's text (n_wt of them) spliced in;
+ * without boxes, the widgets' text at the end. malloc'ed, or NULL to keep
+ * raw. */
+static char *lay_out(const char *raw, const PopplerRectangle *rects, guint n, widget_text *wt,
+                     int n_wt) {
   guint *at = calloc((size_t)n_wt + 1, sizeof *at);
-  if (!at) { g_free(rects); return NULL; }
+  if (!at) return NULL;
   for (int k = 0; k < n_wt; k++) at[k] = n ? splice_point(rects, n, &wt[k]) : 0;
-  size_t len = strlen(raw), extra = chars + 2;
+  size_t len = strlen(raw), extra = (size_t)g_utf8_strlen(raw, -1) + 2;
   for (int k = 0; k < n_wt; k++) extra += strlen(wt[k].text) + 3; /* ' ' text ' ' or '\n' */
   char *out = malloc(len + extra + 1);
-  if (!out) { free(at); g_free(rects); return NULL; }
+  if (!out) { free(at); return NULL; }
   size_t o = 0;
   const char *p = raw;
   for (guint i = 0; n && i <= n; i++) {
@@ -293,7 +304,6 @@ static char *lay_out(PopplerPage *page, const char *raw, widget_text *wt, int n_
   }
   out[o] = '\0';
   free(at);
-  g_free(rects);
   return out;
 }
 
@@ -387,24 +397,16 @@ static int run_append(widget_text *run, const ax_drawn_word *w) {
   return 0;
 }
 
-/* The words that only the page's annotations draw, as runs (the words of
- * one line that follow each other), at most max, into wt. Returns how many
- * runs, 0 when there are none or the page cannot be compared. */
-static int read_drawn(PopplerPage *page, const char *raw, ocr_state *os, widget_text *wt,
-                      int max) {
+/* The words that only the page's annotations draw (none of the text
+ * layer's n_rects character boxes inside them), as runs (the words of one
+ * line that follow each other), at most max, into wt. Returns how many runs. */
+static int read_drawn(PopplerPage *page, const PopplerRectangle *rects, guint n_rects,
+                      ocr_state *os, widget_text *wt, int max) {
   if (!os->pdf_cpp_tried) {
     os->pdf_cpp_tried = 1;
     os->pdf_cpp = ax_pdf_drawn_open(os->data, os->len);
   }
   if (!os->pdf_cpp) return 0;
-  PopplerRectangle *rects = NULL;
-  guint n_rects = 0;
-  if (!poppler_page_get_text_layout(page, &rects, &n_rects)) n_rects = 0;
-  /* without a box for each character, a drawn word cannot be told apart */
-  if (raw[0] && (size_t)g_utf8_strlen(raw, -1) != n_rects) {
-    g_free(rects);
-    return 0;
-  }
   ax_drawn_word *words = NULL;
   size_t n_words = 0;
   int n = 0;
@@ -432,7 +434,6 @@ static int read_drawn(PopplerPage *page, const char *raw, ocr_state *os, widget_
     }
   }
   ax_drawn_words_free(words, n_words);
-  g_free(rects);
   return n;
 }
 
@@ -452,10 +453,14 @@ static int has_small_widgets(PopplerPage *page) {
 static char *page_text(PopplerPage *page, ocr_state *os, const attach_options *opt, size_t *len,
                        text_encoding *legacy) {
   char *raw = poppler_page_get_text(page);
+  PopplerRectangle *rects;
+  guint n_rects;
+  /* without a box for each character, a drawn word cannot be told apart */
+  int placed = text_boxes(page, raw ? raw : "", &rects, &n_rects);
   widget_text wt[WIDGET_MAX_OCR];
   int n = 0;
-  if (has_drawing_annots(page)) {
-    n = read_drawn(page, raw ? raw : "", os, wt, WIDGET_MAX_OCR);
+  if (placed && has_drawing_annots(page)) {
+    n = read_drawn(page, rects, n_rects, os, wt, WIDGET_MAX_OCR);
     os->drawn += n;
   }
   if (n == 0 && opt->ocr && has_small_widgets(page)) {
@@ -466,7 +471,8 @@ static char *page_text(PopplerPage *page, ocr_state *os, const attach_options *o
     n = os->ocr ? read_widgets(page, opt, os->ocr, wt) : 0;
     os->widgets += n;
   }
-  char *spliced = lay_out(page, raw ? raw : "", wt, n);
+  char *spliced = lay_out(raw ? raw : "", rects, n_rects, wt, n);
+  g_free(rects);
   for (int k = 0; k < n; k++) free(wt[k].text);
   const char *t = spliced ? spliced : raw ? raw : "";
   char *out = NULL;
