@@ -502,7 +502,6 @@ static void parse_header(header_state *hs, size_t p) {
            hs->consolidated ? "Văn bản hợp nhất" : hs->title_type);
 }
 
-
 /* Lines longer than this are running text, never a header's anchor. */
 #define ANCHOR_LINE_MAX 300
 /* Upper-case lines above the anchor read as the issuer's block. */
