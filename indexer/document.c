@@ -535,12 +535,36 @@ static int digits_end(const char *a, const char *b) {
   return n >= 3 && n <= m && strcmp(b + m - n, a) == 0;
 }
 
+/* A header whose digits OCR garbled ("Số: 3 3#/C04-P6" for a handwritten
+ * "3980") and a name with one number-like run whose first digit is the
+ * header's ("3980_0001-1.pdf": a scanner adds "_0001", "-1"): run/code
+ * into num. Runs with a leading 0 are counters and 19xx/20xx are years,
+ * not numbers; more than one candidate, or a first digit that differs
+ * ("28125.pdf", an upload's id, for "Số: 4đÝ/TTr-CAT-PC04"), give nothing. */
+static void garbled_from_name(const legal_code *hc, const char *name, char *num, size_t size) {
+  const char *found = NULL;
+  size_t found_len = 0, candidates = 0;
+  for (const char *p = name; *p;) {
+    size_t n = strspn(p, "0123456789");
+    int year = n == 4 && (strncmp(p, "19", 2) == 0 || strncmp(p, "20", 2) == 0);
+    if (n >= 2 && n <= 5 && p[0] != '0' && !year) {
+      found = p;
+      found_len = n;
+      candidates++;
+    }
+    p += n ? n : 1;
+  }
+  if (candidates == 1 && hc->digits[0] == found[0])
+    snprintf(num, size, "%.*s/%s", (int)found_len, found, hc->code);
+}
+
 /* The number a file's name and its header give together, when the header
  * prints the code but its digits cannot be read (handwritten, stamped, or
  * misread by OCR: "Số: 4⁄6 /QĐÐ-UBND") and the name holds them: the name's
  * number of the same kind ("1716-qd-thanh-lap.pdf" -> 1716/QĐ-UBND), or a
  * run of digits the header's digits end ("1_4409.signed.pdf", "Số: 409
- * /BCA-C04" -> 4409/BCA-C04). 1 and *out filled, or 0. */
+ * /BCA-C04" -> 4409/BCA-C04), or garbled_from_name's. 1 and *out
+ * filled, or 0. */
 static int name_and_header(const record_attachment *a, const char *name, text_ref *out) {
   legal_code hc;
   size_t len = a->text ? strlen(a->text) : 0;
@@ -561,6 +585,7 @@ static int name_and_header(const record_attachment *a, const char *name, text_re
       p += n ? n : 1;
     }
   }
+  if (!num[0] && hc.garbled) garbled_from_name(&hc, name, num, sizeof num);
   return num[0] && text_parse_ref(num, strlen(num), out);
 }
 

@@ -260,7 +260,11 @@ static int line_number(const char *s, const lline *ln, text_ref *ref) {
     if (strcmp(ln->w[i - 1].f, "so") != 0) return 0;
     /* "Thông tư số 04/2019/..." in running text is a citation: a doctype
      * word before "số" needs the header's colon ("Luật số: 91/2015/QH13") */
-    if (i > 1 && !memchr(s + ln->w[i - 1].end, ':', ln->w[i].start - ln->w[i - 1].end)) return 0;
+    int colon = memchr(s + ln->w[i - 1].end, ':', ln->w[i].start - ln->w[i - 1].end) != NULL;
+    if (i > 1 && !colon) return 0;
+    /* a line of running text may begin with "số 984/QĐ-BCA ngày ...": a
+     * header without its colon still writes "Số" or "SỐ" */
+    if (i == 1 && !colon && s[ln->w[0].start] != 'S') return 0;
     if (!text_parse_ref(s + ln->w[i].start, ln->w[i].end - ln->w[i].start, ref)) return 0;
     /* the words before "số" ("Luật", "Nghị quyết") are the doctype */
     if (i > 1) copy_clean(ref->doctype, sizeof ref->doctype, s, ln->w[0].start, ln->w[i - 1].start);
@@ -1107,10 +1111,15 @@ int legal_header_code(const char *s, size_t len, legal_code *out) {
       for (size_t k = a + 1; k < ln.end && k <= a + CODE_SEARCH && !slash; k++)
         if (s[k] == '/') slash = k;
       if (!slash) continue;
-      size_t d = 0;
-      for (size_t k = a + 1; k < slash && d + 1 < sizeof out->digits; k++)
-        if (s[k] >= '0' && s[k] <= '9') out->digits[d++] = s[k];
+      size_t d = 0, runs = 0, other = 0;
+      for (size_t k = a + 1; k < slash; k++) {
+        int digit = s[k] >= '0' && s[k] <= '9';
+        if (digit && d + 1 < sizeof out->digits) out->digits[d++] = s[k];
+        if (digit && !(k > a + 1 && s[k - 1] >= '0' && s[k - 1] <= '9')) runs++;
+        if (!digit && s[k] != ' ' && s[k] != '.') other = 1;
+      }
       out->digits[d] = '\0';
+      out->garbled = runs > 1 || other;
       /* the code: letters (Đ and OCR's doubled "ĐÐ" as one Đ), digits, "-", "(", ")" */
       char code[sizeof out->code + 8] = "1/";
       size_t c = 2, k = slash + 1;

@@ -130,6 +130,8 @@ typedef struct {
   char code[96];   /* canonical, without the number: "QĐ-UBND", "BCA-C04" */
   char kind[32];   /* its kind code, or "" */
   char digits[16]; /* the digits between "Số:" and "/", maybe none */
+  int garbled;     /* 1 when more than one run of digits lies there (OCR's
+                      "3 3#" for a handwritten "3980"), or anything else */
 } legal_code;
 int legal_header_code(const char *s, size_t len, legal_code *out /* OUT */);
 

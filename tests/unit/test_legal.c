@@ -566,13 +566,16 @@ static void test_phapdien(const char *shared) {
 static void test_header_code(void) {
   static const struct {
     const char *text, *code, *kind, *digits; /* code NULL: none */
+    int garbled;
   } CASES[] = {
-      {"ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\nSố: 4⁄6 /QĐÐ-UBND Lâm Đồng, ngày 16", "QĐ-UBND", "QĐ", "46"},
-      {"Số: 5  Ø/GM-UBND Lâm Đồng", "GM-UBND", "GM", "5"},
-      {"BỘ CÔNG AN\nSố: 409 /BCA-C04 Hà Nội", "BCA-C04", "", "409"},
-      {"Số: 4ll2 /CAT-PC04(Đ1) Lâm Đồng", "CAT-PC04", "", "42"},
-      {"Số:\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n/GM-UBND", NULL, NULL, NULL}, /* not on its line */
-      {"Căn cứ Nghị định số 32/2021/NĐ-CP", NULL, NULL, NULL},                /* no "Số:" */
+      {"ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\nSố: 4⁄6 /QĐÐ-UBND Lâm Đồng, ngày 16", "QĐ-UBND", "QĐ", "46", 1},
+      {"Số: 5  Ø/GM-UBND Lâm Đồng", "GM-UBND", "GM", "5", 1},
+      {"BỘ CÔNG AN\nSố: 409 /BCA-C04 Hà Nội", "BCA-C04", "", "409", 0},
+      {"Số: 4ll2 /CAT-PC04(Đ1) Lâm Đồng", "CAT-PC04", "", "42", 1},
+      {"Số: 3 3#/C04-P6 Hà Nội", "C04-P6", "", "33", 1},  /* a handwritten 3980 */
+      {"Số:    /QĐ-UBND Lâm Đồng", "QĐ-UBND", "QĐ", "", 0}, /* left blank: nothing misread */
+      {"Số:\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n/GM-UBND", NULL, NULL, NULL, 0}, /* not on its line */
+      {"Căn cứ Nghị định số 32/2021/NĐ-CP", NULL, NULL, NULL, 0},                /* no "Số:" */
   };
   for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
     legal_code c;
@@ -582,6 +585,7 @@ static void test_header_code(void) {
     CHECK_STR(c.code, CASES[i].code);
     CHECK_STR(c.kind, CASES[i].kind);
     CHECK_STR(c.digits, CASES[i].digits);
+    CHECK_INT(c.garbled, CASES[i].garbled);
   }
 }
 

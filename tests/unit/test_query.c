@@ -110,6 +110,14 @@ static int add_attached(indexer *ix) {
        "QUYẾT ĐỊNH\nVề việc thành lập Hội đồng thẩm định", 1},
       {"att-hand2", NULL, NULL, NULL, NULL, NULL, "http://q.gov.vn/files/1_4409.signed.pdf",
        "BỘ CÔNG AN\nSố: 409 /BCA-C04 Hà Nội, ngày 01 tháng 10 năm 2025\nV/v tham gia ý kiến", 1},
+      /* a scanner's name; digits garbled; a line of the text begins "số" */
+      {"att-hand3", NULL, NULL, NULL, NULL, NULL, "http://q.gov.vn/files/3980_0001-1.pdf",
+       "BỘ CÔNG AN\nSố: 3 3#/C04-P6 Hà Nội, ngày #Š năm 2025\nV/v chuẩn bị triển khai\n"
+       "Đề nghị cấp giấy chứng nhận theo Quyết định\nsố 984/QĐ-BCA-C04 ngày 21/02/2025 của Bộ "
+       "Công an phê duyệt Đề án.", 1},
+      /* an upload's id for a name, its first digit not the header's */
+      {"att-hand4", NULL, NULL, NULL, NULL, NULL, "http://q.gov.vn/files/28125.pdf",
+       "BỘ CÔNG AN\nSố: 4đÝ/TTr-CAT-PC04 Lâm Đồng, ngày 1P tháng 12 năm 2025\nTỜ TRÌNH", 1},
   };
   for (size_t i = 0; i < sizeof A / sizeof A[0]; i++) {
     record_attachment *a = calloc(1, sizeof *a);
@@ -460,6 +468,20 @@ TEST(name_and_header_make_the_number_ocr_could_not_read) {
     CHECK_STR(h->rec.id, "att-hand2");
     CHECK_STR(h->rec.number, "409/BCA-C04"); /* what the text says is shown */
   }
+  query_result_free(res);
+  res = run("3980/C04-P6", QUERY_SORT_RELEVANCE, 0, 1);
+  h = first_hit(res);
+  if (h) {
+    CHECK_STR(h->rec.id, "att-hand3");
+    CHECK_STR(h->rec.number, "3980/C04-P6"); /* not the 984/QĐ-BCA-C04 it cites */
+  }
+  query_result_free(res);
+  res = run("so:28125/TTr-CAT-PC04", QUERY_SORT_RELEVANCE, 0, 1);
+  CHECK(res && res->n_hits == 0); /* no number made of an upload's id */
+  query_result_free(res);
+  res = run("984/QĐ-BCA-C04", QUERY_SORT_RELEVANCE, 0, 1);
+  h = first_hit(res);
+  if (h) CHECK_STR(h->rec.number, "3980/C04-P6"); /* it cites 984, as a citer */
   query_result_free(res);
 }
 
