@@ -22,7 +22,8 @@
  *   min_revisit = ... revisit = ... max_revisit = ...   this site's own bounds
  *   attachments_per_page = ... max_attachments = ... max_attachment_size = ...
  *   user_agent = ...
- *   profile = vbpl                a built-in extractor profile
+ *   profile = vbpl                a built-in extractor profile (vbpl,
+ *                                 thuvienphapluat, liferay)
  *   title = //h1                  XPath selectors (override the profile's):
  *   date = ... body = ... number = ... type = ... issuer = ... category = ...
  *

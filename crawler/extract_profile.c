@@ -56,8 +56,30 @@ static const extract_profile LIFERAY = {
   .body = "(//div[contains(@class,'asset-content')])[1]",
 };
 
+/* thuvienphapluat.vn's document pages (/van-ban/<field>/<slug>-<id>.aspx):
+   the "Thuộc tính" tab is div#divThuocTinh, its heading the title and its
+   table label cells ("Số hiệu:", "Loại văn bản:", "Nơi ban hành:", "Ngày
+   ban hành:") each followed by the value's cell; the text is div.content1
+   in the "Nội dung" tab (div#tab1), the lists of related documents in
+   other tabs. Written from the layout public scrapers of the site read; no
+   saved page of it is in ../shared (tests/fixtures/html/tvpl_document.html
+   has that shape). */
+#define TVPL_PROP(label)                                                             \
+  "(//div[@id='divThuocTinh']//td[starts-with(normalize-space(),'" label "')]" \
+  "/following-sibling::td[normalize-space()][1])[1]"
+
+static const extract_profile TVPL = {
+  .title = "(//div[@id='divThuocTinh']//h1)[1]",
+  .date = TVPL_PROP("Ngày ban hành"),
+  .number = TVPL_PROP("Số hiệu"),
+  .type = TVPL_PROP("Loại văn bản"),
+  .issuer = TVPL_PROP("Nơi ban hành"),
+  .body = "(//div[@id='tab1']//div[contains(@class,'content1')])[1]",
+};
+
 const extract_profile *extract_builtin_profile(const char *name) {
   if (name && strcmp(name, "vbpl") == 0) return &VBPL;
+  if (name && strcmp(name, "thuvienphapluat") == 0) return &TVPL;
   if (name && strcmp(name, "liferay") == 0) return &LIFERAY;
   return NULL;
 }

@@ -177,6 +177,17 @@ static const field_case FIXTURE_CASES[] = {
    {0}},
   {"title_only.html", "https://portal.example/lich.html", NULL, "Lịch tiếp công dân tháng 9",
    NULL, NULL, NULL, NULL, NULL, {"tiếp công dân vào sáng thứ Năm"}, {0}},
+  /* thuvienphapluat.vn's layout, with its profile and without */
+  {"tvpl_document.html", "https://thuvienphapluat.vn/van-ban/Thuong-mai/qd-1234.aspx", "thuvienphapluat",
+   "Quyết định 1234/QĐ-UBND năm 2024 ban hành Quy chế quản lý cụm công nghiệp trên địa bàn tỉnh Ninh Bình",
+   "2024-10-15", "1234/QĐ-UBND", "Quyết định", "Tỉnh Ninh Bình", "Thương mại",
+   {"Số: 1234/QĐ-UBND", "Điều 2. Quyết định có hiệu lực"},
+   {"Văn bản liên quan", "Thông tư 14/2024", "FOOTER-MARKER", "Ngày công báo", "Tìm kiếm"}},
+  {"tvpl_document.html", "https://thuvienphapluat.vn/van-ban/Thuong-mai/qd-1234.aspx", NULL,
+   "Quyết định 1234/QĐ-UBND năm 2024 ban hành Quy chế quản lý cụm công nghiệp trên địa bàn tỉnh Ninh Bình",
+   "2024-10-15", "1234/QĐ-UBND", "Quyết định", "Tỉnh Ninh Bình", "Thương mại",
+   {"Số: 1234/QĐ-UBND", "Điều 2. Quyết định có hiệu lực"},
+   {"Văn bản liên quan", "Thông tư 14/2024", "FOOTER-MARKER", "Ngày công báo", "Tìm kiếm"}},
   {"broken.html", "https://portal.example/tin-tuc/ra-quan.html", NULL,
    "Phường Xuân La ra quân tổng vệ sinh môi trường", "2022-01-23", NULL, NULL,
    NULL /* the signer's line is after the main block that the stray </div>s closed */,
@@ -1084,6 +1095,7 @@ static void test_profiles_real(void) {
     extract_result_clear(&r);
   }
   CHECK(extract_builtin_profile("liferay") != NULL);
+  CHECK(extract_builtin_profile("thuvienphapluat") != NULL);
 }
 
 /* Listings, both ways: a category page whose items are all links (a table
