@@ -598,6 +598,7 @@ static const struct {
   {P_NUMBER, "so ky hieu"},    {P_NUMBER, "so hieu"},          {P_NUMBER, "so van ban"},
   {P_NUMBER, "ky hieu"},       {P_DATE, "ngay ban hanh"},      {P_DATE, "ngay ky"},
   {P_DATE, "ngay van ban"},    {P_DATE, "ngay xac thuc"},      {P_DATE, "ngay thong qua"},
+  {P_DATE, "ngay ky xac thuc"},
   {P_NUMBER, "so an le"},    {P_TYPE, "loai van ban"},       {P_TYPE, "loai vb"},
   {P_TYPE, "hinh thuc van ban"}, {P_ISSUER, "co quan ban hanh"}, {P_ISSUER, "noi ban hanh"},
   {P_ISSUER, "don vi ban hanh"}, {P_ISSUER, "co quan hop nhat"}, {P_CATEGORY, "linh vuc"},
@@ -605,16 +606,37 @@ static const struct {
   {P_SUMMARY, "trich yeu"},
 };
 
+/* 1 when s is a date and nothing else: "11/02/2026", "1.2.2026". */
+static int only_a_date(const char *s) {
+  size_t a = strspn(s, "0123456789");
+  if (a < 1 || a > 2 || !strchr("/.-", s[a])) return 0;
+  const char *p = s + a + 1;
+  size_t b = strspn(p, "0123456789");
+  if (b < 1 || b > 2 || p[b] != s[a]) return 0;
+  p += b + 1;
+  return strspn(p, "0123456789") == 4 && p[4] == '\0';
+}
+
 /* When line i is "label", "label:", "label/ more labels" or "label: value",
    the value (the rest of the line, else the next line); *colon tells the
-   "label:" forms from a bare label cell. */
-static int label_value(const lines *l, size_t i, const char *label, const char **v, size_t *vn,
-                       int *colon) {
+   "label:" forms from a bare label cell. A date label also reads "label
+   date" on one line, as a "label:" (a descriptions list whose label and
+   value are adjacent spans: "Ngày ký xác thực11/02/2026"). */
+static int label_value(const lines *l, size_t i, const char *label, int date_label, const char **v,
+                       size_t *vn, int *colon) {
   const line *ln = &l->v[i];
   size_t n = strlen(label);
   if (!ln->fold || strncmp(ln->fold, label, n) != 0) return 0;
   const char *rest = ln->fold + n;
   while (*rest == ' ') rest++;
+  size_t rn = strlen(rest);
+  if (date_label && only_a_date(rest) && rn <= ln->n &&
+      memcmp(ln->s + ln->n - rn, rest, rn) == 0) {
+    *colon = 1;
+    *v = ln->s + ln->n - rn;
+    *vn = rn;
+    return 1;
+  }
   *colon = *rest == ':';
   if (*colon) {
     const char *c = memchr(ln->s, ':', ln->n);
@@ -634,6 +656,7 @@ static int label_value(const lines *l, size_t i, const char *label, const char *
 }
 
 #define N_LABELS (sizeof LABELS / sizeof LABELS[0])
+#define IS_DATE_LABEL(k) (LABELS[k].id == P_DATE || LABELS[k].id == P_EFFECTIVE)
 
 /* props[id]: the first value of each property, malloc'ed or NULL. A
    "Label: value" that comes back several times belongs to a list of other
@@ -646,10 +669,12 @@ static void find_props(const lines *l, char *props[P_COUNT], int *nomem) {
   int colon;
   for (size_t i = 0; i < l->n; i++)
     for (size_t k = 0; k < N_LABELS; k++)
-      listed[k] += label_value(l, i, LABELS[k].label, &v, &vn, &colon) && colon;
+      listed[k] += label_value(l, i, LABELS[k].label, IS_DATE_LABEL(k), &v, &vn, &colon) && colon;
   for (size_t i = 0; i < l->n; i++)
     for (size_t k = 0; k < N_LABELS; k++) {
-      if (props[LABELS[k].id] || !label_value(l, i, LABELS[k].label, &v, &vn, &colon)) continue;
+      if (props[LABELS[k].id] ||
+          !label_value(l, i, LABELS[k].label, IS_DATE_LABEL(k), &v, &vn, &colon))
+        continue;
       if (colon && listed[k] > 1) continue;
       props[LABELS[k].id] = dup_field(v, vn, nomem);
     }

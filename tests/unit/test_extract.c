@@ -686,8 +686,9 @@ static const field_case VBPL_CASES[] = {
    "QUỐC HỘI", "Văn bản pháp luật", {"LỜI NÓI ĐẦU"}, {0}},
   {"vbpl_v2_older.html", U, "vbpl", "Hiến pháp Không số", "2013-11-28", NULL, "Hiến pháp",
    "QUỐC HỘI", "Văn bản pháp luật", {"LỜI NÓI ĐẦU"}, {0}},
-  /* lược đồ, liên quan: breadcrumb only */
-  {"vbpl_luocdo_hopnhat.html", U, "vbpl", "Luật 31/VBHN-VPQH", NULL, NULL, NULL, NULL,
+  /* lược đồ, liên quan: the breadcrumb, and the date the diagram's info
+     block gives its document ("Ngày ký xác thực: 07/12/2020") */
+  {"vbpl_luocdo_hopnhat.html", U, "vbpl", "Luật 31/VBHN-VPQH", "2020-12-07", NULL, NULL, NULL,
    "Văn bản hợp nhất", {0}, {0}},
   {"vbpl_luocdo_phaply.html", U, "vbpl", "Hiến pháp Không số", NULL, NULL, NULL, NULL,
    "Văn bản pháp luật", {0}, {0}},
@@ -1064,6 +1065,12 @@ static void test_profiles_real(void) {
        "Văn bản hợp nhất số 8376", NULL},
       {"vbpl.vn/vbhn-06-vbhn-bnv.html", "vbpl", "2026-02-11", "06/VBHN-BNV", "Văn bản hợp nhất", "Bộ Nội vụ",
        "Văn bản hợp nhất số 06/VBHN-BNV Quy định chi tiết", NULL}, /* as written: "hƣớng" */
+      /* the generic extractor too: "Ngày ký xác thực11/02/2026", label and
+         value adjacent spans of one line */
+      {"vbpl.vn/vbhn-06-vbhn-bnv.html", NULL, "2026-02-11", "06/VBHN-BNV", "Văn bản hợp nhất", "Bộ Nội vụ",
+       "Văn bản hợp nhất số 06/VBHN-BNV Quy định chi tiết", NULL},
+      {"vbpl.vn/vbhn-8376-vbhn-btp.html", NULL, "2025-12-18", "8376/VBHN-BTP", "Văn bản hợp nhất", "Bộ Tư pháp",
+       "Văn bản hợp nhất số 8376", NULL},
       {"vbpl.vn/nq-66.15-2026-nq-cp.html", "vbpl", "2026-02-13", "66.15/2026/NQ-CP", "Nghị quyết", NULL,
        "Nghị quyết số 66.15/2026/NQ-CP", "Căn cứ Luật Nhà ở"},
       {"vbpl.vn/nd-07-2025-nd-cp.html", NULL, "2025-01-09", "07/2025/NĐ-CP", "Nghị định", NULL,
