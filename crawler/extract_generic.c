@@ -609,7 +609,7 @@ static const struct {
 /* 1 when s is a date and nothing else: "11/02/2026", "1.2.2026". */
 static int only_a_date(const char *s) {
   size_t a = strspn(s, "0123456789");
-  if (a < 1 || a > 2 || !strchr("/.-", s[a])) return 0;
+  if (a < 1 || a > 2 || !s[a] || !strchr("/.-", s[a])) return 0; /* strchr finds the NUL too */
   const char *p = s + a + 1;
   size_t b = strspn(p, "0123456789");
   if (b < 1 || b > 2 || p[b] != s[a]) return 0;

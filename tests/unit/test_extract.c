@@ -511,6 +511,13 @@ static void test_hostile(void) {
 
   extract_result r;
   char err[256];
+  /* a date label cut short after a number ("Ngày ban hành 12", "Ngày ký 3-"):
+     no date, and nothing read past the line's end (ASan watches) */
+  static const char CUT[] = "<html><body><h1>Tin</h1><p>Ngày ký 3-</p><p>Ngày ký xác thực 1/2/</p>"
+                            "<p>Ngày ban hành 1/2/20256</p><p>Ngày ban hành 12</p></body></html>";
+  CHECK_INT(run(CUT, sizeof CUT - 1, "https://p.example/c", NULL, NULL, &r, err, sizeof err), EXTRACT_OK);
+  CHECK(r.rec.date == NULL);
+  extract_result_clear(&r);
   /* NUL bytes: dropped, the text after them kept */
   static const char NUL[] = "<html><body><h1>Tiêu\0 đề</h1><p>trước\0sau NUL</p>\0<p>cuối</p></body></html>";
   CHECK_INT(run(NUL, sizeof NUL - 1, "https://p.example/n", NULL, NULL, &r, err, sizeof err), EXTRACT_OK);
