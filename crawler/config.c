@@ -38,7 +38,7 @@ static void list_free(config_list *l) {
 static long parse_delay(const char *v) {
   char *end;
   double d = strtod(v, &end);
-  if (end == v || *end || d < 0 || d > 3600) return -1;
+  if (end == v || *end || !(d >= 0 && d <= 3600)) return -1; /* "nan" fails it too */
   return (long)(d * 1000.0 + 0.5);
 }
 

@@ -86,7 +86,9 @@ static long parse_delay_ms(const char *v, size_t vlen) {
   buf[vlen] = '\0';
   char *end;
   double d = strtod(buf, &end);
-  if (end == buf || d < 0 || d > 86400) return -1; /* a day is more than any site means */
+  /* a day is more than any site means; written so that "nan" fails it too
+   * (every comparison with NaN is false, and NaN cast to long is undefined) */
+  if (end == buf || !(d >= 0 && d <= 86400)) return -1;
   return (long)(d * 1000.0);
 }
 

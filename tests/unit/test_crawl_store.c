@@ -387,6 +387,15 @@ static void test_config(void) {
   fclose(fp);
   CHECK_INT(config_load(path, &c, err, sizeof err), -1);
   CHECK(strstr(err, ":2: bad value for delay") != NULL);
+  /* Not a number in range: "nan" passes "d < 0 || d > 3600" (it did) */
+  static const char *const odd[] = {"nan", "-nan", "inf", "1e9"};
+  for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+    fp = fopen(path, "w");
+    fprintf(fp, "[site x]\ndelay = %s\n", odd[i]);
+    fclose(fp);
+    CHECK_INT(config_load(path, &c, err, sizeof err), -1);
+    CHECK(strstr(err, ":2: bad value for delay") != NULL);
+  }
   /* Patterns: prefix without '*', glob with. */
   CHECK_INT(config_pattern_match("http://a/van-ban/", "http://a/van-ban/x.html"), 1);
   CHECK_INT(config_pattern_match("http://a/van-ban/", "http://a/tin-tuc/"), 0);

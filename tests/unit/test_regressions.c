@@ -10,6 +10,7 @@
 #include <unicode/utf8.h>
 
 #include "crawler/extract.h"
+#include "crawler/robots.h"
 #include "fuzz/fuzz_util.h" /* fuzz_utf8_valid: the fuzz targets' own check */
 #include "model/record.h"
 #include "query/query_internal.h"
@@ -340,6 +341,29 @@ static void lookalike_made_by_case_folding_is_read(void) {
   free(once);
 }
 
+/* 16. fuzz_robots (UBSan: NaN cast to long), found by a 240-second run:
+ *    "Crawl-delay: nan" passed the range check (d < 0 and d > 86400 are both
+ *    false for NaN) and was cast to long. A delay that is not a number in
+ *    range is now no delay, as a junk value is. */
+static void crawl_delay_not_a_number_is_none(void) {
+  static const char *const junk[] = {"nan", "NaN", "-nan", "inf", "1e400", "nan(0x1)"};
+  for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++) {
+    char text[96];
+    int n = snprintf(text, sizeof text, "User-agent: *\r\nCrawl-delay: %s\r\nDisallow: /a/\n", junk[i]);
+    robots *r = robots_parse(text, (size_t)n, "tracuu");
+    CHECK(r != NULL);
+    if (!r) continue;
+    if (robots_crawl_delay_ms(r) != -1) fprintf(stderr, "  Crawl-delay: %s\n", junk[i]);
+    CHECK(robots_crawl_delay_ms(r) == -1);
+    CHECK(!robots_allowed(r, "/a/b"));
+    robots_free(r);
+  }
+  static const char ok[] = "User-agent: *\nCrawl-delay: 1.5\n";
+  robots *r = robots_parse(ok, sizeof ok - 1, "tracuu");
+  CHECK(r && robots_crawl_delay_ms(r) == 1500);
+  robots_free(r);
+}
+
 int main(void) {
   record_bad_date_message_is_one_line();
   query_bad_date_message_is_one_line();
@@ -356,5 +380,6 @@ int main(void) {
   fold_reads_a_lookalike_its_marks_hid();
   query_refusals_quote_the_text_on_one_line();
   lookalike_made_by_case_folding_is_read();
+  crawl_delay_not_a_number_is_none();
   return check_summary("test_regressions");
 }
